@@ -1,0 +1,19 @@
+-- Findings of one scan, one row per flagged message, in archive order.
+-- ccaudit report renders this. To run it yourself (newest scan):
+--   sqlite3 -header -column ccaudit.db < reports/findings.sql
+-- For another scan: sqlite3 ccaudit.db -cmd '.parameter set :scan 3' < reports/findings.sql
+SELECT f.id,
+       f.path,
+       f.offset,
+       f.mbox_index,
+       f.message_id,
+       f.date,
+       f.from_address,
+       f.from_name,
+       f.subject,
+       f.visible_count,
+       f.external_count,
+       f.domain_count
+FROM finding AS f
+WHERE f.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+ORDER BY f.path, f.offset;

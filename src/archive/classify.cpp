@@ -1,0 +1,142 @@
+#include "archive/classify.hpp"
+
+#include "core/line_reader.hpp"
+#include "core/text.hpp"
+
+#include <array>
+
+namespace ccaudit::archive {
+
+namespace {
+
+constexpr std::size_t k_max_header_bytes = std::size_t{16} << 20;
+
+// Fields that mail has and other "Name: value" text files do not.
+bool
+is_mail_field(std::string_view name)
+{
+  static constexpr std::array<std::string_view, 22> k_names = {
+    "from", "to", "cc", "bcc", "subject", "date", "message-id", "received",
+    "return-path", "delivered-to", "mime-version", "reply-to", "sender",
+    "in-reply-to", "references", "resent-to", "resent-cc", "resent-from",
+    "content-type", "dkim-signature", "x-mailer", "user-agent"};
+  for (const auto n : k_names) {
+    if (text::iequals(name, n)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view
+first_line(std::string_view s)
+{
+  const auto nl = s.find('\n');
+  auto line = s.substr(0, nl);
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  return line;
+}
+
+bool
+is_separator(std::string_view at)
+{
+  if (!at.starts_with("From ")) {
+    return false;
+  }
+  const auto nl = at.find('\n');
+  return nl != std::string_view::npos
+         && text::looks_like_header_field(first_line(at.substr(nl + 1)));
+}
+
+// True if the lines from `s` form a header block with a mail field in it.
+bool
+has_mail_header(std::string_view s)
+{
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const auto line = first_line(s.substr(pos));
+    if (line.empty()) {
+      return false;
+    }
+    if (const auto n = text::header_field_name_length(line);
+        n > 0 && is_mail_field(line.substr(0, n))) {
+      return true;
+    }
+    const auto nl = s.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      return false;
+    }
+    pos = nl + 1;
+  }
+  return false;
+}
+
+bool
+looks_binary(std::string_view s)
+{
+  std::size_t controls = 0;
+  const auto sample = s.substr(0, 4096);
+  for (const char c : sample) {
+    const auto u = static_cast<unsigned char>(c);
+    controls += (u < 0x20 && c != '\n' && c != '\r' && c != '\t') ? 1 : 0;
+  }
+  return controls * 20 > sample.size(); // over 5% control bytes
+}
+
+} // namespace
+
+Classification
+classify(std::string_view head)
+{
+  if (head.empty()) {
+    return {FileKind::not_mail, "empty file"};
+  }
+  auto s = head;
+  while (s.starts_with("\n") || s.starts_with("\r\n")) {
+    s.remove_prefix(s.front() == '\n' ? 1 : 2);
+  }
+  if (is_separator(s)) {
+    return {FileKind::mbox, ""};
+  }
+  if (looks_binary(head)) {
+    return {FileKind::not_mail, "binary data"};
+  }
+  if (text::looks_like_header_field(first_line(s)) && has_mail_header(s)) {
+    return {FileKind::message, ""};
+  }
+  for (auto pos = head.find("\nFrom "); pos != std::string_view::npos;
+       pos = head.find("\nFrom ", pos + 1)) {
+    const bool after_blank =
+      (pos >= 1 && head[pos - 1] == '\n')
+      || (pos >= 2 && head[pos - 1] == '\r' && head[pos - 2] == '\n');
+    if (after_blank && is_separator(head.substr(pos + 1))) {
+      return {FileKind::mbox, ""};
+    }
+  }
+  return {FileKind::not_mail, "no mail header"};
+}
+
+Parsed<std::string>
+read_header_block(ByteSource& source)
+{
+  Parsed<std::string> out;
+  LineReader lines(source, 256 * 1024);
+  Line line;
+  while (lines.next(line)) {
+    if (out.value.size() + line.text.size() > k_max_header_bytes) {
+      out.issues.push_back({IssueKind::header_too_large,
+                            "header block over 16 MiB; the rest of it was "
+                            "not read"});
+      break;
+    }
+    out.value.append(line.text);
+    if (line.blank()) {
+      break;
+    }
+  }
+  return out;
+}
+
+} // namespace ccaudit::archive

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/byte_source.hpp"
+#include "core/issue.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace ccaudit::archive {
+
+enum class FileKind { mbox, message, not_mail };
+
+struct Classification
+{
+  FileKind kind = FileKind::not_mail;
+  std::string reason; // why not mail: "empty file", "binary data", ...
+};
+
+// How many leading bytes classify() looks at.
+inline constexpr std::size_t k_classify_bytes = 64 * 1024;
+
+// Decides what a file holds from its first bytes, never from its name:
+// - mbox: a "From " line followed by a header field (leading blank lines
+//   allowed), or prose followed, after a blank line, by such a separator;
+// - message: a header block holding at least one field mail always has
+//   (From, To, Subject, Date, Received, Message-ID, ...);
+// - otherwise not mail (empty, binary, or text without a mail header).
+Classification classify(std::string_view head);
+
+// The header block of a single-message file (up to and including the first
+// blank line), read through a bounded buffer; the body is not read.
+Parsed<std::string> read_header_block(ByteSource& source);
+
+} // namespace ccaudit::archive

@@ -1,0 +1,78 @@
+#include "archive/input_file.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace ccaudit::archive {
+
+namespace {
+
+[[noreturn]] void
+throw_errno(const char* what)
+{
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+} // namespace
+
+InputFile::InputFile(const std::filesystem::path& path)
+{
+  // O_NONBLOCK: opening a FIFO must not hang the scan; it is rejected below.
+  constexpr int k_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  m_fd = ::open(path.c_str(), k_flags | O_NOATIME);
+  if (m_fd < 0 && errno == EPERM) {
+    m_fd = ::open(path.c_str(), k_flags); // O_NOATIME needs ownership
+  }
+  if (m_fd < 0) {
+    throw_errno("open");
+  }
+  struct stat st {};
+  if (::fstat(m_fd, &st) != 0) {
+    const int saved = errno;
+    ::close(m_fd);
+    errno = saved;
+    throw_errno("fstat");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(m_fd);
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "not a regular file");
+  }
+  m_size = static_cast<std::uint64_t>(st.st_size);
+  m_mtime = st.st_mtim.tv_sec;
+  m_device = st.st_dev;
+  m_inode = st.st_ino;
+}
+
+InputFile::~InputFile()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+std::size_t
+InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
+{
+  std::size_t done = 0;
+  while (done < size) {
+    const auto n = ::pread(m_fd, out + done, size - done,
+                           static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw_errno("read");
+    }
+    if (n == 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+} // namespace ccaudit::archive

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/byte_source.hpp"
+
+#include <cstdint>
+#include <filesystem>
+
+namespace ccaudit::archive {
+
+// A file opened read-only (O_NOATIME where the kernel allows it, so even the
+// access time of the evidence is left alone) and read with pread. Throws
+// std::system_error when it cannot be opened or read, and when it is not a
+// regular file (a FIFO would block the scan).
+class InputFile final : public ByteSource
+{
+public:
+  explicit InputFile(const std::filesystem::path& path);
+  ~InputFile() override;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  std::size_t read_at(std::uint64_t offset, char* out,
+                      std::size_t size) override;
+
+  std::uint64_t size() const { return m_size; }
+  std::int64_t mtime() const { return m_mtime; }
+  std::uint64_t device() const { return m_device; }
+  std::uint64_t inode() const { return m_inode; }
+
+private:
+  int m_fd = -1;
+  std::uint64_t m_size = 0;
+  std::int64_t m_mtime = 0;
+  std::uint64_t m_device = 0;
+  std::uint64_t m_inode = 0;
+};
+
+} // namespace ccaudit::archive

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/issue.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+namespace ccaudit::archive {
+
+struct WalkCallbacks
+{
+  // A file to read (regular, or a symlink to one, or a path that could not
+  // be examined: opening it will tell what is wrong).
+  std::function<void(const std::filesystem::path&)> on_file;
+  // Something not read, with why: a directory that cannot be listed, a
+  // directory symlink, a Maildir tmp/ folder, a FIFO or device.
+  std::function<void(const std::filesystem::path&, const Issue&)> on_issue;
+};
+
+// Walks the given paths in a stable order (entries sorted by name). A path
+// given by the user is followed even if it is a symlink; inside a tree,
+// directory symlinks are not followed (reported), and the tmp/ folder of a
+// Maildir (a folder beside cur/ or new/) is skipped (reported with its file
+// count). Never throws for file system errors: they become issues.
+void walk(const std::vector<std::filesystem::path>& roots,
+          const WalkCallbacks& callbacks);
+
+} // namespace ccaudit::archive

@@ -1,0 +1,45 @@
+#include "core/issue.hpp"
+
+namespace ccaudit {
+
+std::string_view
+to_string(IssueKind kind)
+{
+  switch (kind) {
+  case IssueKind::unreadable_input: return "unreadable_input";
+  case IssueKind::internal_error: return "internal_error";
+  case IssueKind::not_mail: return "not_mail";
+  case IssueKind::not_regular_file: return "not_regular_file";
+  case IssueKind::symlink_not_followed: return "symlink_not_followed";
+  case IssueKind::maildir_tmp_skipped: return "maildir_tmp_skipped";
+  case IssueKind::text_before_first_separator:
+    return "text_before_first_separator";
+  case IssueKind::nonstandard_mbox_separator:
+    return "nonstandard_mbox_separator";
+  case IssueKind::missing_blank_line_before_separator:
+    return "missing_blank_line_before_separator";
+  case IssueKind::content_length_mismatch: return "content_length_mismatch";
+  case IssueKind::truncated_message: return "truncated_message";
+  case IssueKind::missing_header_separator: return "missing_header_separator";
+  case IssueKind::nul_in_header: return "nul_in_header";
+  case IssueKind::malformed_header_line: return "malformed_header_line";
+  case IssueKind::header_too_large: return "header_too_large";
+  case IssueKind::invalid_utf8_in_header: return "invalid_utf8_in_header";
+  case IssueKind::semicolon_address_separator:
+    return "semicolon_address_separator";
+  case IssueKind::address_unparsable: return "address_unparsable";
+  case IssueKind::address_without_domain: return "address_without_domain";
+  case IssueKind::invalid_idn_domain: return "invalid_idn_domain";
+  case IssueKind::addresses_dropped: return "addresses_dropped";
+  }
+  return "unknown";
+}
+
+bool
+means_not_scanned(IssueKind kind)
+{
+  return kind == IssueKind::unreadable_input
+         || kind == IssueKind::internal_error;
+}
+
+} // namespace ccaudit

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccaudit {
+
+// Where a message (or a problem) lives: enough for a person to find it again
+// by hand. For a file holding one message, index and byte_offset are 0.
+struct MessageLocator
+{
+  std::filesystem::path archive; // the mbox file, or the message file
+  std::uint64_t index = 0;       // 0-based message number in an mbox
+  std::uint64_t byte_offset = 0; // where the message starts in `archive`
+  bool in_mbox = false;          // index is meaningful
+};
+
+// Everything odd about an input, as a closed list. The names are stored in
+// the findings database and counted in reports: never rename a kind, only add
+// new ones at the end.
+enum class IssueKind {
+  unreadable_input,             // open/read failed: the input was NOT scanned
+  internal_error,               // a bug or a library surprise: NOT scanned
+  not_mail,                     // a file that is not mail: skipped
+  not_regular_file,             // fifo, socket, device: skipped
+  symlink_not_followed,         // a directory symlink inside a walked tree
+  maildir_tmp_skipped,          // Maildir tmp/ holds mail still in delivery
+  text_before_first_separator,  // mbox: bytes before the first "From " line
+  nonstandard_mbox_separator,   // a "From " line without sender and date
+  missing_blank_line_before_separator, // mbox: "From " line inside a header
+  content_length_mismatch,      // mboxcl: Content-Length does not frame
+  truncated_message,            // the input ends inside a header
+  missing_header_separator,     // no blank line: the whole message is header
+  nul_in_header,                // NUL bytes replaced by spaces
+  malformed_header_line,        // a header line without a field name
+  header_too_large,             // header block over the size limit: cut
+  invalid_utf8_in_header,       // 8-bit bytes that are not UTF-8
+  semicolon_address_separator,  // Outlook-style ';' between addresses
+  address_unparsable,           // a list item that yields no mailbox
+  address_without_domain,       // "root" or "a@": not counted
+  invalid_idn_domain,           // non-ASCII domain with no A-label form
+  addresses_dropped,            // fewer mailboxes parsed than '@' seen
+};
+
+std::string_view to_string(IssueKind kind);
+
+// True for kinds that mean part of the input was NOT scanned: such an issue
+// makes the scan incomplete (exit code 3).
+bool means_not_scanned(IssueKind kind);
+
+// One problem noticed while reading or parsing. Parsers don't know where a
+// message came from; the scanner pairs each Issue with a MessageLocator.
+struct Issue
+{
+  IssueKind kind;
+  std::string detail; // short and human-readable; may be empty
+};
+
+// What lenient parsing returns: a best-effort value plus what was wrong on the
+// way. For real-world mail, "a value and some issues" is the normal case.
+template <typename T> struct Parsed
+{
+  T value;
+  std::vector<Issue> issues;
+};
+
+} // namespace ccaudit

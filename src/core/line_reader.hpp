@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/byte_source.hpp"
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ccaudit {
+
+// One line, or a piece of a line longer than the reader's buffer.
+struct Line
+{
+  std::uint64_t offset = 0; // of the first byte, in the source
+  std::string_view text;    // including its "\n" when it has one
+  bool at_line_start = true; // false for the 2nd and later pieces of a line
+
+  bool has_newline() const { return !text.empty() && text.back() == '\n'; }
+  // The text without its line ending ("\n" or "\r\n").
+  std::string_view content() const;
+  // An empty line: "\n" or "\r\n".
+  bool blank() const { return at_line_start && content().empty() && has_newline(); }
+};
+
+// Reads a ByteSource line by line through a fixed buffer, so memory stays
+// bounded whatever the line or file length: a line longer than the buffer
+// comes back in pieces. Views stay valid until the next call to next(),
+// peek() or seek().
+class LineReader
+{
+public:
+  explicit LineReader(ByteSource& source,
+                      std::size_t buffer_size = std::size_t{1} << 20);
+
+  // The next line; false at the end of the source.
+  bool next(Line& out);
+  // The line next() would return, without consuming it.
+  bool peek(Line& out);
+  // Continue reading at `offset`.
+  void seek(std::uint64_t offset);
+  // Offset of the next byte next() would return.
+  std::uint64_t tell() const { return m_base + m_pos; }
+
+private:
+  bool find_line(Line& out, std::size_t& length);
+  void fill();
+
+  ByteSource& m_source;
+  std::vector<char> m_buffer;
+  std::uint64_t m_base = 0; // source offset of m_buffer[0]
+  std::size_t m_pos = 0;    // next unread byte in m_buffer
+  std::size_t m_end = 0;    // valid bytes in m_buffer
+  bool m_eof = false;
+  bool m_mid_line = false;  // the last piece returned had no newline
+};
+
+} // namespace ccaudit

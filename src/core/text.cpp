@@ -1,0 +1,181 @@
+#include "core/text.hpp"
+
+#include <cstdint>
+
+namespace ccaudit::text {
+
+std::string
+ascii_lower(std::string_view s)
+{
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+bool
+iequals(std::string_view a, std::string_view b)
+{
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') {
+      x = static_cast<char>(x - 'A' + 'a');
+    }
+    if (y >= 'A' && y <= 'Z') {
+      y = static_cast<char>(y - 'A' + 'a');
+    }
+    if (x != y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool
+istarts_with(std::string_view s, std::string_view prefix)
+{
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::string_view
+trim(std::string_view s)
+{
+  const auto ws = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  };
+  while (!s.empty() && ws(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && ws(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::size_t
+header_field_name_length(std::string_view line)
+{
+  std::size_t i = 0;
+  while (i < line.size() && line[i] >= 33 && line[i] <= 126 && line[i] != ':') {
+    ++i;
+  }
+  const auto name_length = i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+    ++i;
+  }
+  if (name_length == 0 || i >= line.size() || line[i] != ':') {
+    return 0;
+  }
+  return name_length;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if it is not valid.
+std::size_t
+utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp)
+{
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  std::size_t n = 0;
+  std::uint32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return n;
+}
+
+} // namespace
+
+bool
+is_valid_utf8(std::string_view s)
+{
+  std::uint32_t cp = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+std::string
+to_valid_utf8(std::string_view s)
+{
+  std::string out;
+  out.reserve(s.size());
+  std::uint32_t cp = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string
+for_terminal(std::string_view s)
+{
+  std::string out;
+  out.reserve(s.size());
+  std::uint32_t cp = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
+    const bool control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+    const bool bidi = (cp >= 0x202A && cp <= 0x202E)
+                      || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E
+                      || cp == 0x200F || cp == 0x061C;
+    if (line_break) {
+      out += ' ';
+    } else if (control || bidi) {
+      out += '?';
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+} // namespace ccaudit::text

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ccaudit::text {
+
+// ASCII-only case folding; bytes >= 0x80 are left alone.
+std::string ascii_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+std::string_view trim(std::string_view s); // SP, HT, CR, LF at both ends
+
+// Length of the field name if `line` starts like a header field (a name of
+// printable ASCII without ':', optional blanks, then ':'), else 0. Readers
+// use it to tell a message start from prose.
+std::size_t header_field_name_length(std::string_view line);
+inline bool looks_like_header_field(std::string_view line)
+{
+  return header_field_name_length(line) > 0;
+}
+
+bool is_valid_utf8(std::string_view s);
+// Invalid UTF-8 sequences become U+FFFD, so JSON and terminals get valid text.
+std::string to_valid_utf8(std::string_view s);
+
+// For a terminal: valid UTF-8 with C0/C1 controls, DEL and bidirectional
+// overrides replaced by '?', and line breaks and tabs by a space. Header text
+// is hostile: it must not move the cursor or recolour a reviewer's terminal.
+std::string for_terminal(std::string_view s);
+
+} // namespace ccaudit::text

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "headers/message_headers.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace ccaudit::detect {
+
+// One kind of leak. Detectors are pure: they look at one message's headers
+// and answer; they never touch files, the database or the terminal, so they
+// can run on any thread.
+class Detector
+{
+public:
+  virtual ~Detector() = default;
+
+  // Stable id, stored with every finding: never change it.
+  virtual std::string_view id() const = 0;
+
+  virtual std::optional<Finding>
+  inspect(const headers::MessageHeaders& message) const = 0;
+};
+
+} // namespace ccaudit::detect

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "detect/detector.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace ccaudit::detect {
+
+// The distinct visible addresses of a message (To, Cc, Resent-To, Resent-Cc;
+// addresses are already normalised by headers/), in order of first
+// appearance, each with the display name and field it was first seen with.
+// `internal` is set for addresses in one of `internal_domains` (normalised
+// domains; subdomains included).
+std::vector<ExposedAddress>
+distinct_visible_addresses(const headers::MessageHeaders& message,
+                           const std::vector<std::string>& internal_domains);
+
+// True if `domain` is `parent` or a subdomain of it.
+bool in_domain(std::string_view domain, std::string_view parent);
+
+// Flags a message whose exposed addresses number at least `threshold`. With
+// no internal domains every visible address is exposed; with them, only
+// external ones count, though all are kept in the finding.
+class VisibleRecipientsDetector final : public Detector
+{
+public:
+  VisibleRecipientsDetector(std::size_t threshold,
+                            std::vector<std::string> internal_domains);
+
+  std::string_view id() const override { return "visible-recipients"; }
+
+  std::optional<Finding>
+  inspect(const headers::MessageHeaders& message) const override;
+
+private:
+  std::size_t m_threshold;
+  std::vector<std::string> m_internal_domains;
+};
+
+} // namespace ccaudit::detect

@@ -1,0 +1,110 @@
+#include "headers/message_headers.hpp"
+
+#include "core/text.hpp"
+
+namespace ccaudit::headers {
+
+std::string_view
+to_string(AddressField field)
+{
+  switch (field) {
+  case AddressField::to: return "to";
+  case AddressField::cc: return "cc";
+  case AddressField::resent_to: return "resent-to";
+  case AddressField::resent_cc: return "resent-cc";
+  }
+  return "unknown";
+}
+
+std::optional<AddressField>
+visible_field(std::string_view name)
+{
+  for (const auto field : {AddressField::to, AddressField::cc,
+                           AddressField::resent_to, AddressField::resent_cc}) {
+    if (text::iequals(name, to_string(field))) {
+      return field;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+void
+append(std::vector<Issue>& to, std::vector<Issue>&& from)
+{
+  to.insert(to.end(), std::make_move_iterator(from.begin()),
+            std::make_move_iterator(from.end()));
+}
+
+void
+read_from(const Field& field, MessageHeaders& out)
+{
+  auto parsed = parse_address_list(field.value);
+  if (!parsed.value.empty()) {
+    out.from_address = parsed.value.front().address;
+    out.from_name = parsed.value.front().display_name;
+  } else {
+    out.from_address = text::to_valid_utf8(field.value);
+  }
+}
+
+} // namespace
+
+Parsed<MessageHeaders>
+parse_headers(const HeaderBlock& block)
+{
+  Parsed<MessageHeaders> out;
+  std::string invalid_utf8_fields;
+  bool have_from = false, have_subject = false, have_date = false,
+       have_id = false;
+  for (const auto& field : block.fields) {
+    if (!text::is_valid_utf8(field.value)
+        && invalid_utf8_fields.find(field.name) == std::string::npos) {
+      invalid_utf8_fields += (invalid_utf8_fields.empty() ? "" : ", ")
+                             + text::for_terminal(field.name);
+    }
+    if (const auto visible = visible_field(field.name)) {
+      auto parsed = parse_address_list(field.value);
+      for (auto& mailbox : parsed.value) {
+        out.value.recipients.push_back({*visible, std::move(mailbox)});
+      }
+      for (auto& issue : parsed.issues) {
+        issue.detail = field.name + ": " + issue.detail;
+      }
+      append(out.issues, std::move(parsed.issues));
+    } else if (!have_from && text::iequals(field.name, "from")) {
+      have_from = true;
+      read_from(field, out.value); // not counted: its oddities are not issues
+    } else if (!have_subject && text::iequals(field.name, "subject")) {
+      have_subject = true;
+      out.value.subject = decode_text(field.value);
+    } else if (!have_date && text::iequals(field.name, "date")) {
+      have_date = true;
+      out.value.date = text::to_valid_utf8(field.value);
+    } else if (!have_id && text::iequals(field.name, "message-id")) {
+      have_id = true;
+      out.value.message_id = text::to_valid_utf8(field.value);
+    }
+  }
+  if (!invalid_utf8_fields.empty()) {
+    out.issues.push_back({IssueKind::invalid_utf8_in_header,
+                          "8-bit bytes that are not UTF-8 in "
+                            + invalid_utf8_fields});
+  }
+  return out;
+}
+
+Parsed<MessageHeaders>
+parse_headers(std::string_view message)
+{
+  auto block = split_header_block(message);
+  auto out = parse_headers(block.value);
+  block.issues.insert(block.issues.end(),
+                      std::make_move_iterator(out.issues.begin()),
+                      std::make_move_iterator(out.issues.end()));
+  out.issues = std::move(block.issues);
+  return out;
+}
+
+} // namespace ccaudit::headers

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/issue.hpp"
+#include "headers/address_list.hpp"
+#include "headers/header_block.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccaudit::headers {
+
+// The fields whose addresses every recipient can read. Bcc is not here.
+enum class AddressField { to, cc, resent_to, resent_cc };
+
+std::string_view to_string(AddressField field); // "to", "cc", "resent-to", ...
+// The visible field a header name denotes (any case), if any.
+std::optional<AddressField> visible_field(std::string_view name);
+
+struct Recipient
+{
+  AddressField field;
+  Mailbox mailbox;
+};
+
+// What detectors see of one message.
+struct MessageHeaders
+{
+  std::string message_id, date, subject; // subject RFC 2047 decoded
+  std::string from_address, from_name;   // first mailbox of From
+  std::vector<Recipient> recipients;     // every visible mailbox, in order,
+                                         // duplicates kept
+};
+
+// Splits the header block at the start of `message` and parses what detectors
+// need: every To/Cc/Resent-To/Resent-Cc field (repeats included), From,
+// Subject, Date, Message-ID. Never throws for bad input.
+Parsed<MessageHeaders> parse_headers(std::string_view message);
+Parsed<MessageHeaders> parse_headers(const HeaderBlock& block);
+
+} // namespace ccaudit::headers

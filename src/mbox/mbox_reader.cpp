@@ -1,0 +1,271 @@
+// mbox splitting. The rules, and why:
+// - A "From " line separates messages only at the start of the input or after
+//   a blank line (mboxo and mboxrd writers guarantee that blank line), and
+//   only when a header field follows: unquoted "From " prose in bodies of
+//   mboxo files must not invent messages.
+// - Content-Length (mboxcl, mboxcl2) is honoured only when the bytes it points
+//   at are the end of the input or a valid separator; writers disagree on
+//   what it counts and many files carry stale values.
+// - A "From " line followed by a header field inside a header block is taken
+//   as a separator (the previous message lost its blank line) and reported.
+#include "mbox/mbox_reader.hpp"
+
+#include "core/text.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace ccaudit::mbox {
+
+namespace {
+
+bool
+starts_with_from(const Line& line)
+{
+  return line.at_line_start && line.text.starts_with("From ");
+}
+
+std::string
+excerpt(std::string_view s)
+{
+  constexpr std::size_t k_max = 60;
+  auto out = text::for_terminal(s.substr(0, k_max));
+  return s.size() > k_max ? out + "..." : out;
+}
+
+// The value of a Content-Length field in `header`, if there is exactly one
+// well-formed one.
+std::optional<std::uint64_t>
+content_length(std::string_view header)
+{
+  std::optional<std::uint64_t> found;
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto nl = header.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      nl = header.size();
+    }
+    const auto line = header.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!text::istarts_with(line, "content-length:")) {
+      continue;
+    }
+    const auto value = text::trim(line.substr(15));
+    std::uint64_t n = 0;
+    const auto [end, ec] =
+      std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc{} || end != value.data() + value.size() || found) {
+      return std::nullopt;
+    }
+    found = n;
+  }
+  return found;
+}
+
+} // namespace
+
+bool
+is_standard_from_line(std::string_view line)
+{
+  if (!line.starts_with("From ")) {
+    return false;
+  }
+  auto rest = line.substr(5);
+  const auto space = rest.find(' ');
+  if (space == 0 || space == std::string_view::npos) {
+    return false;
+  }
+  rest = rest.substr(space);
+  // A time of day "hh:mm" somewhere in the date part is what all writers have.
+  for (std::size_t i = 0; i + 2 < rest.size(); ++i) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (rest[i] == ':' && i > 0 && digit(rest[i - 1]) && digit(rest[i + 1])
+        && digit(rest[i + 2])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+MboxReader::MboxReader(ByteSource& source) : m_source(source), m_lines(source)
+{
+}
+
+// True if `line` starts with "From " and the line after it looks like a
+// header field. Reads the next line straight from the source, so the
+// LineReader's views stay valid.
+bool
+MboxReader::separator_at(const Line& line)
+{
+  if (!starts_with_from(line) || !line.has_newline()) {
+    return false;
+  }
+  std::array<char, 1024> next{};
+  const auto n = m_source.read_at(line.offset + line.text.size(), next.data(),
+                                  next.size());
+  const std::string_view following(next.data(), n);
+  return text::looks_like_header_field(following.substr(0, following.find('\n')));
+}
+
+void
+MboxReader::start()
+{
+  m_started = true;
+  Line line;
+  if (!m_lines.peek(line)) {
+    m_done = true;
+    return;
+  }
+  if (starts_with_from(line)) {
+    return;
+  }
+  if (text::looks_like_header_field(line.content())) {
+    // A message without its "From " line: keep it, it may hold recipients.
+    m_first_has_no_from_line = true;
+    m_file_issues.push_back({IssueKind::text_before_first_separator,
+                             "the message at offset 0 has no \"From \" line"});
+    return;
+  }
+  bool previous_blank = false;
+  while (m_lines.peek(line)) {
+    if (previous_blank && separator_at(line)) {
+      break;
+    }
+    m_lines.next(line);
+    previous_blank = line.blank();
+  }
+  m_file_issues.push_back(
+    {IssueKind::text_before_first_separator,
+     std::to_string(m_lines.tell()) + " byte(s) before the first \"From \" line"});
+  if (!m_lines.peek(line)) {
+    m_done = true;
+  }
+}
+
+bool
+MboxReader::read_header(Parsed<MboxMessage>& message)
+{
+  Line line;
+  bool cut = false;
+  while (m_lines.peek(line)) {
+    if (!message.value.header.empty() && separator_at(line)) {
+      message.issues.push_back(
+        {IssueKind::missing_blank_line_before_separator,
+         "a \"From \" line at offset " + std::to_string(line.offset)
+           + " inside the header starts the next message"});
+      return false;
+    }
+    m_lines.next(line);
+    if (message.value.header.size() + line.text.size() <= k_max_header_bytes) {
+      message.value.header.append(line.text);
+    } else if (!cut) {
+      cut = true;
+      message.issues.push_back(
+        {IssueKind::header_too_large,
+         "header block over " + std::to_string(k_max_header_bytes >> 20)
+           + " MiB; the rest of it was not read"});
+    }
+    if (line.blank()) {
+      return true;
+    }
+  }
+  message.issues.push_back(
+    {IssueKind::truncated_message, "the input ends inside the header"});
+  m_done = true;
+  return false;
+}
+
+bool
+MboxReader::frame_by_length(std::uint64_t body_start, std::uint64_t length,
+                            Parsed<MboxMessage>& message)
+{
+  const auto end = body_start + length;
+  std::array<char, 1024> probe{};
+  char last = 0;
+  if (end < body_start || (end > 0 && m_source.read_at(end - 1, &last, 1) != 1)) {
+    return false; // past the end of the input
+  }
+  const auto n = m_source.read_at(end, probe.data(), probe.size());
+  std::string_view after(probe.data(), n);
+  std::uint64_t skip = 0;
+  for (const std::string_view blank : {"\r\n", "\n"}) {
+    if (after.starts_with(blank)) {
+      skip = blank.size();
+      after.remove_prefix(blank.size());
+      break;
+    }
+  }
+  bool valid = after.empty();
+  if (!valid && after.starts_with("From ")) {
+    const auto nl = after.find('\n');
+    valid = nl != std::string_view::npos
+            && text::looks_like_header_field(after.substr(nl + 1));
+  }
+  if (!valid) {
+    return false;
+  }
+  message.value.end = end + skip;
+  m_lines.seek(message.value.end);
+  Line line;
+  m_done = !m_lines.peek(line);
+  return true;
+}
+
+void
+MboxReader::scan_body(Parsed<MboxMessage>& message)
+{
+  Line line;
+  bool previous_blank = true; // the blank line that ended the header
+  while (m_lines.peek(line)) {
+    if (previous_blank && separator_at(line)) {
+      message.value.end = line.offset;
+      return;
+    }
+    m_lines.next(line);
+    previous_blank = line.blank();
+  }
+  message.value.end = m_lines.tell();
+  m_done = true;
+}
+
+std::optional<Parsed<MboxMessage>>
+MboxReader::next()
+{
+  if (!m_started) {
+    start();
+  }
+  if (m_done) {
+    return std::nullopt;
+  }
+  Parsed<MboxMessage> message;
+  message.value.index = m_next_index++;
+  message.value.offset = m_lines.tell();
+  Line line;
+  if (m_first_has_no_from_line) {
+    m_first_has_no_from_line = false;
+  } else if (m_lines.next(line)) {
+    if (!is_standard_from_line(line.content())) {
+      message.issues.push_back({IssueKind::nonstandard_mbox_separator,
+                                "\"" + excerpt(line.content()) + "\""});
+    }
+  }
+  if (!read_header(message)) {
+    message.value.end = m_lines.tell(); // the input ended, or a separator
+    return message;
+  }
+  const auto body_start = m_lines.tell();
+  if (const auto length = content_length(message.value.header)) {
+    if (frame_by_length(body_start, *length, message)) {
+      return message;
+    }
+    message.issues.push_back(
+      {IssueKind::content_length_mismatch,
+       "Content-Length: " + std::to_string(*length)
+         + " does not end at a separator or the end of the input; "
+           "separators used instead"});
+  }
+  scan_body(message);
+  return message;
+}
+
+} // namespace ccaudit::mbox

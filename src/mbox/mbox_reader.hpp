@@ -1,0 +1,69 @@
+#pragma once
+
+#include "core/byte_source.hpp"
+#include "core/issue.hpp"
+#include "core/line_reader.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccaudit::mbox {
+
+// One message of an mbox. Only the header block is kept: the body is read
+// (to find the next separator) but not stored, so memory stays bounded.
+struct MboxMessage
+{
+  std::uint64_t index = 0;  // 0-based position in the mbox
+  std::uint64_t offset = 0; // of its "From " line (or of its first byte)
+  std::uint64_t end = 0;    // offset just past its last byte
+  std::string header;       // header block after the "From " line
+};
+
+// The largest header block kept; the rest is skipped and reported.
+inline constexpr std::size_t k_max_header_bytes = std::size_t{16} << 20;
+
+// Cuts an mbox into messages, one per call (pull style, so a test can step
+// through a damaged file). Accepts mboxo and mboxrd, LF and CRLF, and
+// mboxcl/mboxcl2 Content-Length framing when it checks out.
+//
+// A "From " line starts a message at the start of the input, after a blank
+// line, or (reported) inside a header, and only when the next line looks
+// like a header field: prose such as "From the desk of..." after a blank
+// line stays body. Bad input never throws: oddities come back as Issues.
+// Only a failing source throws (std::system_error).
+class MboxReader
+{
+public:
+  explicit MboxReader(ByteSource& source);
+
+  // The next message, or std::nullopt at the end of the input.
+  std::optional<Parsed<MboxMessage>> next();
+
+  // Issues about the file rather than one message (text before the first
+  // separator, no message at all); collected as they are seen.
+  std::vector<Issue> take_file_issues() { return std::move(m_file_issues); }
+
+private:
+  void start();
+  bool separator_at(const Line& line);
+  bool read_header(Parsed<MboxMessage>& message); // false: no blank line
+  bool frame_by_length(std::uint64_t body_start, std::uint64_t length,
+                       Parsed<MboxMessage>& message);
+  void scan_body(Parsed<MboxMessage>& message);
+
+  ByteSource& m_source;
+  LineReader m_lines;
+  std::uint64_t m_next_index = 0;
+  bool m_started = false;
+  bool m_done = false;
+  bool m_first_has_no_from_line = false;
+  std::vector<Issue> m_file_issues;
+};
+
+// True if `line` (without its line ending) is a "From " line of the usual
+// form "From sender weekday month day hh:mm:ss year".
+bool is_standard_from_line(std::string_view line);
+
+} // namespace ccaudit::mbox

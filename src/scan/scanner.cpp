@@ -1,0 +1,149 @@
+#include "scan/scanner.hpp"
+
+#include "archive/classify.hpp"
+#include "archive/input_file.hpp"
+#include "archive/walker.hpp"
+#include "core/fatal_error.hpp"
+#include "headers/message_headers.hpp"
+#include "mbox/mbox_reader.hpp"
+
+#include <sys/stat.h>
+#include <system_error>
+
+namespace ccaudit::scan {
+
+namespace fs = std::filesystem;
+
+Scanner::Scanner(FindingSink& sink,
+                 std::vector<std::unique_ptr<detect::Detector>> detectors,
+                 ScanOptions options, Progress progress)
+  : m_sink(sink), m_detectors(std::move(detectors)),
+    m_options(std::move(options)), m_progress(std::move(progress))
+{
+}
+
+void
+Scanner::record(const MessageLocator& where, const Issue& issue)
+{
+  ++m_summary.problems;
+  if (issue.kind == IssueKind::unreadable_input) {
+    ++m_summary.inputs_unreadable;
+  }
+  m_sink.record_issue(where, issue);
+}
+
+void
+Scanner::scan_paths(const std::vector<fs::path>& paths)
+{
+  for (const auto& file : m_options.excluded_files) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0) {
+      m_excluded.emplace(st.st_dev, st.st_ino);
+    }
+  }
+  archive::WalkCallbacks callbacks;
+  callbacks.on_file = [this](const fs::path& path) { scan_file(path); };
+  callbacks.on_issue = [this](const fs::path& path, const Issue& issue) {
+    record(MessageLocator{path}, issue);
+  };
+  archive::walk(paths, callbacks);
+}
+
+void
+Scanner::scan_message(const MessageLocator& where, std::string_view header,
+                      std::vector<Issue> issues)
+{
+  ++m_summary.messages;
+  try {
+    auto parsed = headers::parse_headers(header);
+    issues.insert(issues.end(), std::make_move_iterator(parsed.issues.begin()),
+                  std::make_move_iterator(parsed.issues.end()));
+    for (const auto& detector : m_detectors) {
+      if (auto finding = detector->inspect(parsed.value)) {
+        ++m_summary.findings;
+        m_sink.record_finding(where, *finding);
+      }
+    }
+  } catch (const FatalError&) {
+    throw; // the sink is broken: stop the whole scan
+  } catch (const std::exception& e) {
+    // A bug or a library surprise on one message must not end the scan.
+    ++m_summary.messages_failed;
+    issues.push_back({IssueKind::internal_error, e.what()});
+  }
+  if (!issues.empty()) {
+    ++m_summary.messages_with_issues;
+  }
+  for (const auto& issue : issues) {
+    record(where, issue);
+  }
+}
+
+void
+Scanner::scan_file(const fs::path& path)
+{
+  ++m_summary.inputs;
+  SourceInfo source{path, "unreadable"};
+  MessageLocator where{path};
+  try {
+    archive::InputFile file(path);
+    if (m_excluded.contains({file.device(), file.inode()})) {
+      --m_summary.inputs; // the findings database: not part of the archive
+      return;
+    }
+    source.size = file.size();
+    source.mtime = file.mtime();
+    source.inode = file.inode();
+    m_summary.bytes += file.size();
+    std::string head(archive::k_classify_bytes, '\0');
+    head.resize(file.read_at(0, head.data(), head.size()));
+    const auto kind = archive::classify(head);
+    head = {};
+    switch (kind.kind) {
+    case archive::FileKind::not_mail:
+      source.kind = "not-mail";
+      ++m_summary.inputs_not_mail;
+      record(where, {IssueKind::not_mail, kind.reason});
+      break;
+    case archive::FileKind::message: {
+      source.kind = "message";
+      auto header = archive::read_header_block(file);
+      source.messages = 1;
+      scan_message(where, header.value, std::move(header.issues));
+      break;
+    }
+    case archive::FileKind::mbox: {
+      source.kind = "mbox";
+      where.in_mbox = true;
+      mbox::MboxReader reader(file);
+      while (auto message = reader.next()) {
+        where.index = message->value.index;
+        where.byte_offset = message->value.offset;
+        ++source.messages;
+        scan_message(where, message->value.header, std::move(message->issues));
+      }
+      for (const auto& issue : reader.take_file_issues()) {
+        record(MessageLocator{path, 0, 0, true}, issue);
+      }
+      break;
+    }
+    }
+  } catch (const FatalError&) {
+    throw;
+  } catch (const std::system_error& e) {
+    auto detail = std::string(e.what());
+    if (source.messages > 0) {
+      detail += " after " + std::to_string(source.messages) + " message(s)";
+    }
+    record(where, {IssueKind::unreadable_input, detail});
+  } catch (const std::exception& e) {
+    ++m_summary.messages_failed;
+    record(where, {IssueKind::internal_error, e.what()});
+  }
+  m_sink.record_source(source);
+  if (m_progress) {
+    m_progress(m_summary);
+  }
+}
+
+} // namespace ccaudit::scan

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/finding_sink.hpp"
+#include "detect/detector.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace ccaudit::scan {
+
+struct ScanSummary
+{
+  std::uint64_t inputs = 0;            // files looked at
+  std::uint64_t inputs_not_mail = 0;   // skipped: not mail
+  std::uint64_t inputs_unreadable = 0; // NOT scanned
+  std::uint64_t messages = 0;
+  std::uint64_t messages_with_issues = 0;
+  std::uint64_t messages_failed = 0;   // internal_error: NOT scanned
+  std::uint64_t findings = 0;
+  std::uint64_t problems = 0;          // problem rows recorded
+  std::uint64_t bytes = 0;             // size of the files read
+
+  std::uint64_t not_scanned() const
+  {
+    return inputs_unreadable + messages_failed;
+  }
+  bool complete() const { return not_scanned() == 0; }
+};
+
+struct ScanOptions
+{
+  // Files never scanned (the findings database and its journal files),
+  // compared by device and inode.
+  std::vector<std::filesystem::path> excluded_files;
+};
+
+// The pipeline: walk -> classify -> split -> parse -> detect -> record.
+// One isolation boundary per message and per file: bad mail becomes issues
+// in the sink, and only FatalError (from the sink) stops the scan.
+class Scanner
+{
+public:
+  using Progress = std::function<void(const ScanSummary&)>;
+
+  Scanner(FindingSink& sink,
+          std::vector<std::unique_ptr<detect::Detector>> detectors,
+          ScanOptions options, Progress progress = {});
+
+  void scan_paths(const std::vector<std::filesystem::path>& paths);
+  const ScanSummary& summary() const { return m_summary; }
+
+private:
+  void scan_file(const std::filesystem::path& path);
+  void scan_message(const MessageLocator& where, std::string_view header,
+                    std::vector<Issue> issues);
+  void record(const MessageLocator& where, const Issue& issue);
+
+  FindingSink& m_sink;
+  std::vector<std::unique_ptr<detect::Detector>> m_detectors;
+  ScanOptions m_options;
+  Progress m_progress;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> m_excluded; // dev, inode
+  ScanSummary m_summary;
+};
+
+} // namespace ccaudit::scan

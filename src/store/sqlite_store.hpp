@@ -1,0 +1,100 @@
+#pragma once
+
+#include "core/finding_sink.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace ccaudit::store {
+
+// What a scan row holds at its start.
+struct ScanStart
+{
+  std::string tool_version;
+  std::string host;
+  std::string arguments_json;        // the command line, as a JSON array
+  std::string internal_domains_json; // JSON array
+  std::uint64_t threshold = 0;
+};
+
+// What a scan row holds at its end.
+struct ScanEnd
+{
+  std::string status; // "complete" or "incomplete"
+  std::uint64_t sources = 0, messages = 0, findings = 0, problems = 0,
+                not_scanned = 0;
+};
+
+// A value bound to, or read from, a query.
+using Value = std::variant<std::monostate, std::int64_t, std::string>;
+
+struct Row
+{
+  const std::vector<std::string>& columns;
+  std::vector<Value> values;
+  // The text of a column (numbers formatted); "" for NULL.
+  std::string text(std::size_t i) const;
+  std::int64_t integer(std::size_t i) const;
+  bool is_null(std::size_t i) const
+  {
+    return std::holds_alternative<std::monostate>(values[i]);
+  }
+};
+
+enum class OpenMode { read_write, read_only };
+
+// The findings database: the only user of <sqlite3.h>. Writes go through
+// prepared statements in batched transactions. A new database file is
+// created readable by its owner only. Every failure throws FatalError.
+class SqliteStore final : public FindingSink
+{
+public:
+  SqliteStore(const std::filesystem::path& file, OpenMode mode);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Starts a scan row (status "running") and a write transaction.
+  std::int64_t begin_scan(const ScanStart& start);
+  // Closes the scan row and commits everything.
+  void finish_scan(const ScanEnd& end);
+
+  void record_source(const SourceInfo& source) override;
+  void record_finding(const MessageLocator& where,
+                      const Finding& finding) override;
+  void record_issue(const MessageLocator& where, const Issue& issue) override;
+
+  // Runs a read-only query (a report definition), calling `on_row` per row.
+  void query(const std::string& sql, const std::vector<Value>& bindings,
+             const std::function<void(const Row&)>& on_row);
+
+  // The id of the newest scan, if any.
+  std::optional<std::int64_t> latest_scan();
+
+private:
+  class Statement;
+  void exec(const char* sql);
+  void create_schema();
+  void wrote_row();
+  void commit_batch();
+
+  sqlite3* m_db = nullptr;
+  std::int64_t m_scan_id = 0;
+  std::unique_ptr<Statement> m_insert_source, m_insert_finding,
+    m_insert_address, m_insert_problem;
+  std::size_t m_rows_in_batch = 0;
+  std::chrono::steady_clock::time_point m_batch_started;
+  bool m_in_transaction = false;
+};
+
+} // namespace ccaudit::store
