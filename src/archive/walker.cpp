@@ -1,7 +1,11 @@
 #include "archive/walker.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace ccaudit::archive {
 
@@ -13,18 +17,6 @@ Issue
 unreadable(const std::error_code& ec, const char* what)
 {
   return {IssueKind::unreadable_input, std::string(what) + ": " + ec.message()};
-}
-
-std::size_t
-count_files(const fs::path& dir)
-{
-  std::error_code ec;
-  std::size_t n = 0;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    n += it->is_regular_file(ec) ? 1 : 0;
-  }
-  return n;
 }
 
 bool
@@ -43,6 +35,7 @@ is_maildir(const std::vector<fs::directory_entry>& entries)
 }
 
 void walk_directory(const fs::path& dir, const WalkCallbacks& callbacks);
+std::size_t count_files(const fs::path& dir);
 
 void
 visit(const fs::directory_entry& entry, bool in_maildir,
@@ -78,15 +71,66 @@ visit(const fs::directory_entry& entry, bool in_maildir,
   }
 }
 
+// Lists a directory opened with O_NOATIME where allowed: std::filesystem
+// cannot, and reading a folder of evidence must not change its access time.
+std::vector<fs::directory_entry>
+list_directory(const fs::path& dir, std::error_code& ec)
+{
+  std::vector<fs::directory_entry> entries;
+  constexpr int k_flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  int fd = ::open(dir.c_str(), k_flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) {
+    fd = ::open(dir.c_str(), k_flags);
+  }
+  DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
+  if (!d) {
+    ec.assign(errno, std::generic_category());
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    return entries;
+  }
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    if (name != "." && name != "..") {
+      entries.emplace_back(dir / name, ec);
+      ec.clear(); // a vanished entry is reported when it is opened
+    }
+    errno = 0;
+  }
+  if (errno != 0) {
+    ec.assign(errno, std::generic_category());
+  }
+  ::closedir(d);
+  return entries;
+}
+
+// Regular files below `dir`, without following symlinks.
+std::size_t
+count_files(const fs::path& dir)
+{
+  std::error_code ec;
+  std::size_t n = 0;
+  for (const auto& e : list_directory(dir, ec)) {
+    std::error_code e_ec;
+    if (e.is_symlink(e_ec)) {
+      continue;
+    }
+    if (e.is_directory(e_ec)) {
+      n += count_files(e.path());
+    } else if (e.is_regular_file(e_ec)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 void
 walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
 {
   std::error_code ec;
-  std::vector<fs::directory_entry> entries;
-  fs::directory_iterator it(dir, ec);
-  for (fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
-    entries.push_back(*it);
-  }
+  auto entries = list_directory(dir, ec);
   if (ec) {
     callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
     if (entries.empty()) {

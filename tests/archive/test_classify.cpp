@@ -1,0 +1,46 @@
+#include "archive/classify.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::archive;
+using namespace std::string_literals;
+
+TEST_CASE("classify: decided by content", "[archive]")
+{
+  const auto [input, expected] = GENERATE(table<std::string, FileKind>({
+    {"From a@example.org Mon Mar  4 10:15:00 2019\nTo: b@example.org\n\nhi\n",
+     FileKind::mbox},
+    {"\n\nFrom a@example.org Mon Mar  4 10:15:00 2019\r\nTo: b@example.org\r\n\r\n",
+     FileKind::mbox},
+    {"Exported archive\n\nFrom a@example.org Mon Mar  4 10:15:00 2019\nTo: b@example.org\n",
+     FileKind::mbox},
+    {"Return-Path: <a@example.org>\nTo: b@example.org\n\nhi\n", FileKind::message},
+    {"X-Custom: 1\nSubject: hello\n\n", FileKind::message},
+    {"To: a@example.org,\0 b@example.org\n\n"s, FileKind::message},
+    {"", FileKind::not_mail},
+    {"Note: buy milk\nand bread\n", FileKind::not_mail},
+    {"From my perspective this is prose.\nNot mail.\n", FileKind::not_mail},
+    {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0"s,
+     FileKind::not_mail},
+  }));
+  CAPTURE(input);
+  CHECK(classify(input).kind == expected);
+}
+
+TEST_CASE("classify: not-mail reasons", "[archive]")
+{
+  CHECK(classify("").reason == "empty file");
+  CHECK(classify("\x01\x02\x03\x04\0\0\0\0"s).reason == "binary data");
+  CHECK(classify("hello world\n").reason == "no mail header");
+}
+
+TEST_CASE("classify: only the header block of a message file is read",
+          "[archive]")
+{
+  const std::string message = "To: a@example.org\r\n\r\nbody line\r\n";
+  MemorySource source(message);
+  const auto header = read_header_block(source);
+  CHECK(header.value == "To: a@example.org\r\n\r\n");
+  CHECK(header.issues.empty());
+}

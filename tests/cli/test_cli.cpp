@@ -1,0 +1,244 @@
+// End to end: the ccaudit binary, as a user or a script runs it.
+#include "store/sqlite_store.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <ctime>
+
+using namespace ccaudit;
+using ccaudit::test::run_ccaudit;
+using ccaudit::test::TempDir;
+using ccaudit::test::TestMessage;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path k_fixtures = CCAUDIT_FIXTURES_DIR;
+
+std::vector<nlohmann::json>
+jsonl(const std::string& out)
+{
+  std::vector<nlohmann::json> rows;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    rows.push_back(nlohmann::json::parse(line));
+  }
+  return rows;
+}
+
+std::int64_t
+scalar(const fs::path& db, const std::string& sql)
+{
+  store::SqliteStore store(db, store::OpenMode::read_only);
+  std::int64_t n = -1;
+  store.query(sql, {}, [&](const store::Row& r) { n = r.integer(0); });
+  return n;
+}
+
+// Every path under `root`, listed once: listing again would itself change
+// the access times of the folders.
+std::vector<fs::path>
+list_tree(const fs::path& root)
+{
+  std::vector<fs::path> out{root};
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    out.push_back(e.path());
+  }
+  return out;
+}
+
+// Content, size, mode and times of each path, read with lstat and (for
+// files) a read-only stream, whose access we put back.
+std::map<std::string, std::string>
+snapshot(const std::vector<fs::path>& paths)
+{
+  std::map<std::string, std::string> out;
+  for (const auto& p : paths) {
+    struct stat st {};
+    ::lstat(p.c_str(), &st);
+    std::string s = std::to_string(st.st_mode) + " " + std::to_string(st.st_size)
+                    + " m" + std::to_string(st.st_mtim.tv_sec) + "."
+                    + std::to_string(st.st_mtim.tv_nsec) + " a"
+                    + std::to_string(st.st_atim.tv_sec) + "."
+                    + std::to_string(st.st_atim.tv_nsec);
+    if (S_ISREG(st.st_mode)) {
+      s += " " + std::to_string(std::hash<std::string>{}(test::read_file(p)));
+      const timespec times[2] = {st.st_atim, st.st_mtim};
+      ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    }
+    out[p.string()] = s;
+  }
+  return out;
+}
+
+// Sets every path's times to days ago, so that a relatime mount would update
+// the access time of anything read without O_NOATIME.
+void
+age(const std::vector<fs::path>& paths)
+{
+  const auto now = ::time(nullptr);
+  const timespec times[2] = {{now - 2 * 86400, 0}, {now - 3 * 86400, 0}};
+  for (const auto& p : paths) {
+    ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
+  }
+}
+
+} // namespace
+
+TEST_CASE("cli: --help goes to stdout and exits 0", "[cli]")
+{
+  const auto r = run_ccaudit({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("scan") && Catch::Contains("report")
+                      && Catch::Contains("Exit codes"));
+  const auto scan = run_ccaudit({"scan", "--help"});
+  CHECK(scan.exit_code == 0);
+  CHECK_THAT(scan.out, Catch::Contains("--threshold") && Catch::Contains("25")
+                         && Catch::Contains("--internal-domain"));
+}
+
+TEST_CASE("cli: usage errors exit 2 with a reason on stderr", "[cli]")
+{
+  const auto args = GENERATE(
+    std::vector<std::string>{},
+    std::vector<std::string>{"frobnicate"},
+    std::vector<std::string>{"scan"},
+    std::vector<std::string>{"scan", "x", "--threshold", "0"},
+    std::vector<std::string>{"scan", "x", "--threshold", "many"},
+    std::vector<std::string>{"scan", "x", "--internal-domain", "not a domain@"},
+    std::vector<std::string>{"scan", "x", "--bogus"},
+    std::vector<std::string>{"report", "--format", "xml"});
+  CAPTURE(args);
+  TempDir cwd;
+  const auto r = run_ccaudit(args, cwd.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("ccaudit: "));
+  CHECK(fs::is_empty(cwd.path())); // nothing scanned, no database made
+}
+
+TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]")
+{
+  TempDir dir;
+  const auto db = dir.path() / "out.db";
+  const auto r = run_ccaudit({"scan", k_fixtures.string(), "--db", db.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty()); // stdout is for results only
+  CHECK_THAT(r.err, Catch::Contains("19 finding(s)") && Catch::Contains("0 not scanned"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1); // not a terminal: no progress
+
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == 19);
+  CHECK(scalar(db, "SELECT count(*) FROM scan WHERE status = 'complete' "
+                   "AND finished_at IS NOT NULL AND messages = 41") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM finding_address a JOIN finding f ON "
+                   "f.id = a.finding_id WHERE f.path LIKE '%many-addresses.eml'")
+        == 5000);
+
+  const auto report = run_ccaudit({"report", "--db", db.string(), "--format", "jsonl"});
+  CHECK(report.exit_code == 0);
+  const auto rows = jsonl(report.out);
+  REQUIRE(rows.size() == 19);
+  for (const auto& row : rows) {
+    for (const char* key : {"path", "offset", "message_id", "date", "from",
+                            "subject", "visible_count", "external_count",
+                            "addresses"}) {
+      CHECK(row.contains(key));
+    }
+    CHECK(row["addresses"].size() == row["external_count"]);
+  }
+  const auto text = run_ccaudit({"report", "--db", db.string()});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("19 finding(s)")
+                         && Catch::Contains("Quarterly r\xc3\xa9sultats"));
+}
+
+TEST_CASE("cli: a clean store exits 0, --threshold and --internal-domain apply",
+          "[cli]")
+{
+  TempDir dir;
+  dir.write("store/a.eml", TestMessage{.to = test::address_list(12, "example.org") + ", "
+                                              + test::address_list(5, "example.com")}
+                             .str());
+  const auto db = (dir.path() / "f.db").string();
+  const auto store = (dir.path() / "store").string();
+  CHECK(run_ccaudit({"scan", store, "--db", db}).exit_code == 0);
+  CHECK(run_ccaudit({"scan", store, "--db", db, "--threshold", "17"}).exit_code == 1);
+  CHECK(run_ccaudit({"scan", store, "--db", db, "--threshold", "6",
+                     "--internal-domain", "EXAMPLE.org"})
+          .exit_code == 0);
+  CHECK(run_ccaudit({"scan", store, "--db", db, "--threshold", "5",
+                     "--internal-domain", "example.org"})
+          .exit_code == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM scan") == 4);
+  CHECK(scalar(db, "SELECT external_count FROM finding ORDER BY id DESC LIMIT 1") == 5);
+}
+
+TEST_CASE("cli: unreadable input exits 3, after scanning everything else",
+          "[cli]")
+{
+  TempDir dir;
+  dir.write("store/a.eml", TestMessage{.to = test::address_list(30)}.str());
+  fs::create_symlink(dir.path() / "gone", dir.path() / "store" / "b.eml");
+  const auto db = (dir.path() / "f.db").string();
+  const auto r = run_ccaudit({"scan", (dir.path() / "store").string(),
+                              (dir.path() / "nope.mbox").string(), "--db", db});
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("INCOMPLETE"));
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'unreadable_input'") == 2);
+  CHECK(scalar(db, "SELECT count(*) FROM scan WHERE status = 'incomplete'") == 1);
+  const auto report = run_ccaudit({"report", "--db", db});
+  CHECK_THAT(report.out, Catch::Contains("not scanned:") && Catch::Contains("b.eml"));
+}
+
+TEST_CASE("cli: a database that cannot be written exits 4", "[cli]")
+{
+  TempDir dir;
+  const auto r = run_ccaudit({"scan", k_fixtures.string(), "--db",
+                              (dir.path() / "missing" / "f.db").string()});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("ccaudit: error: cannot open database"));
+  const auto report = run_ccaudit({"report", "--db", (dir.path() / "none.db").string()});
+  CHECK(report.exit_code == 4);
+  CHECK_THAT(report.err, Catch::Contains("no database"));
+}
+
+TEST_CASE("cli: the archive is left exactly as it was", "[cli]")
+{
+  TempDir dir;
+  fs::copy(k_fixtures, dir.path() / "archive", fs::copy_options::recursive);
+  const auto paths = list_tree(dir.path() / "archive");
+  age(paths);
+  const auto before = snapshot(paths);
+  const auto r = run_ccaudit({"scan", (dir.path() / "archive").string(), "--db",
+                              (dir.path() / "f.db").string()});
+  CHECK(r.exit_code == 1);
+  const auto after = snapshot(paths);
+  for (const auto& [path, state] : before) {
+    CAPTURE(path);
+    CHECK(after.at(path) == state);
+  }
+  CHECK(list_tree(dir.path() / "archive").size() == paths.size());
+}
+
+TEST_CASE("cli: the default database in a scanned folder is not scanned itself",
+          "[cli]")
+{
+  TempDir dir;
+  dir.write("a.eml", TestMessage{.to = test::address_list(30)}.str());
+  CHECK(run_ccaudit({"scan", "."}, dir.path()).exit_code == 1);
+  CHECK(run_ccaudit({"scan", "."}, dir.path()).exit_code == 1);
+  const auto db = dir.path() / "ccaudit.db";
+  CHECK(scalar(db, "SELECT count(*) FROM problem") == 0);
+  CHECK(scalar(db, "SELECT count(*) FROM source WHERE path LIKE '%ccaudit.db%'") == 0);
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == 2);
+}

@@ -1,0 +1,36 @@
+#include "core/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace std::string_literals;
+
+TEST_CASE("text: terminal output neutralises control and bidi characters",
+          "[core]")
+{
+  CHECK(text::for_terminal("a\x1b[31mred") == "a?[31mred");
+  CHECK(text::for_terminal("line\nbreak\ttab") == "line break tab");
+  CHECK(text::for_terminal("x\xe2\x80\xaey") == "x?y"); // U+202E
+  CHECK(text::for_terminal("\xc2\x9b" "2J") == "?2J");  // C1 CSI
+  CHECK(text::for_terminal("J\xc3\xbcrgen") == "J\xc3\xbcrgen");
+  CHECK(text::for_terminal("bad\xff") == "bad?");
+  CHECK(text::for_terminal("nul\0x"s) == "nul?x");
+}
+
+TEST_CASE("text: invalid UTF-8 becomes U+FFFD", "[core]")
+{
+  CHECK(text::is_valid_utf8("J\xc3\xbcrgen"));
+  CHECK_FALSE(text::is_valid_utf8("\xc3\x28"));
+  CHECK_FALSE(text::is_valid_utf8("\xed\xa0\x80")); // surrogate
+  CHECK_FALSE(text::is_valid_utf8("\xc0\xaf"));     // overlong
+  CHECK(text::to_valid_utf8("a\xffz") == "a\xef\xbf\xbdz");
+}
+
+TEST_CASE("text: header field names", "[core]")
+{
+  CHECK(text::header_field_name_length("To: a@example.org") == 2);
+  CHECK(text::header_field_name_length("Subject : obsolete space") == 7);
+  CHECK(text::header_field_name_length("X-Broken line without colon") == 0);
+  CHECK(text::header_field_name_length(": no name") == 0);
+  CHECK(text::header_field_name_length("From sender@example.org Mon") == 0);
+}

@@ -1,0 +1,138 @@
+#include "headers/address_list.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::headers;
+using namespace std::string_literals;
+
+namespace {
+
+std::string
+joined(const std::vector<Mailbox>& mailboxes)
+{
+  std::string out;
+  for (const auto& m : mailboxes) {
+    out += (out.empty() ? "" : " ") + m.address;
+  }
+  return out;
+}
+
+bool
+has_issue(const std::vector<Issue>& issues, IssueKind kind)
+{
+  for (const auto& i : issues) {
+    if (i.kind == kind) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+// Each row: a value of a To/Cc field, and the normalised addresses counted.
+// Cases from ../shared/DEPENDENCIES.md section 4 (the 49-case table), with
+// example domains.
+TEST_CASE("address list: RFC 5322 forms and real-world damage", "[headers]")
+{
+  const auto [value, expected] = GENERATE(table<std::string, std::string>({
+    {"a@example.com, b@example.org, c@example.net",
+     "a@example.com b@example.org c@example.net"},
+    {"\"Doe, John\" <j@example.com>, b@example.org", "j@example.com b@example.org"},
+    {"j@example.com (Doe, John), b@example.org", "j@example.com b@example.org"},
+    {"j@example.com (re: budget), b@example.org", "j@example.com b@example.org"},
+    {"John <j@example.com> (work), b@example.org", "j@example.com b@example.org"},
+    {"John <j@example.com> , b@example.org", "j@example.com b@example.org"},
+    {"\"John \\\"JJ\\\" Doe\" <j@example.com>, b@example.org",
+     "j@example.com b@example.org"},
+    {"\"A <b>, c\" <c@example.com>", "c@example.com"},
+    {"\"a,b@c\"@example.com, d@example.org", "\"a,b@c\"@example.com d@example.org"},
+    {"j@[192.0.2.1], b@example.org", "j@[192.0.2.1] b@example.org"},
+    {"Undisclosed recipients:;", ""},
+    {"undisclosed-recipients:", ""},
+    {"team: a@example.com, b@example.org;, c@example.net",
+     "a@example.com b@example.org c@example.net"},
+    {"team: a@example.com, b@example.org", "a@example.com b@example.org"},
+    {"<@relay.example.net:j@example.com>, b@example.org",
+     "j@example.com b@example.org"},
+    {"John <@a.example.net,@b.example.net:j@example.com>, b@example.org",
+     "j@example.com b@example.org"},
+    {"John <j@example.com>\r\n , b@example.org", "j@example.com b@example.org"},
+    {"=?UTF-8?Q?Doe=2C_John?= <j@example.com>, b@example.org",
+     "j@example.com b@example.org"},
+    {"a@example.com; b@example.org; c@example.net",
+     "a@example.com b@example.org c@example.net"},
+    {"Jane Doe <jane@example.com>; \"Roe, Rick\" <rick@example.org>;",
+     "jane@example.com rick@example.org"},
+    {"undisclosed-recipients:; a@example.com; b@example.org",
+     "a@example.com b@example.org"},
+    {"A@EXAMPLE.COM", "a@example.com"},
+    {"\"john\"@Example.COM", "john@example.com"},
+    {"t@b\xc3\xbc" "cher.example.com, u@xn--bcher-kva.example.com",
+     "t@xn--bcher-kva.example.com u@xn--bcher-kva.example.com"},
+    {"a@example.com.", "a@example.com"},
+    {"", ""},
+    {"   ", ""},
+    {",,,;;:<>\"", ""},
+    {"\"John <j@example.com>, b@example.org", "j@example.com b@example.org"},
+  }));
+  CAPTURE(value);
+  CHECK(joined(parse_address_list(value).value) == expected);
+}
+
+TEST_CASE("address list: display names are RFC 2047 decoded", "[headers]")
+{
+  const auto parsed = parse_address_list(
+    "=?UTF-8?B?SsO8cmdlbg==?= <j@example.com>, "
+    "=?ISO-8859-1?Q?J=FCrgen_M=FCller?= <m@example.com>");
+  REQUIRE(parsed.value.size() == 2);
+  CHECK(parsed.value[0].display_name == "J\xc3\xbcrgen");
+  CHECK(parsed.value[1].display_name == "J\xc3\xbcrgen M\xc3\xbcller");
+}
+
+TEST_CASE("address list: group members carry the group name", "[headers]")
+{
+  const auto parsed = parse_address_list("Board: a@example.com;, b@example.org");
+  REQUIRE(parsed.value.size() == 2);
+  CHECK(parsed.value[0].group == "Board");
+  CHECK(parsed.value[1].group.empty());
+}
+
+TEST_CASE("address list: oddities are reported by name", "[headers]")
+{
+  CHECK(has_issue(parse_address_list("a@example.com; b@example.org").issues,
+                  IssueKind::semicolon_address_separator));
+  CHECK(has_issue(parse_address_list("root, a@example.com").issues,
+                  IssueKind::address_without_domain));
+  CHECK(has_issue(parse_address_list("John Doe").issues,
+                  IssueKind::address_unparsable));
+  CHECK(parse_address_list("team: a@example.com, b@example.org;").issues.empty());
+  CHECK(parse_address_list("<@relay.example.net:j@example.com>").issues.empty());
+}
+
+TEST_CASE("address list: NUL bytes do not end the list", "[headers]")
+{
+  CHECK(joined(parse_address_list("a@example.com,\0 b@example.org, c@example.net"s).value)
+        == "a@example.com b@example.org c@example.net");
+}
+
+TEST_CASE("address list: 50,000 addresses on one line", "[headers]")
+{
+  std::string value;
+  for (int i = 0; i < 50000; ++i) {
+    value += "u" + std::to_string(i) + "@example.com,";
+  }
+  CHECK(parse_address_list(value).value.size() == 50000);
+}
+
+TEST_CASE("normalize: the local-part policy", "[headers]")
+{
+  CHECK(normalize_address("John.Doe+Tag@Example.COM") == "john.doe+tag@example.com");
+  CHECK(normalize_address("\"john.doe\"@example.com") == "john.doe@example.com");
+  CHECK(normalize_address("\"john doe\"@example.com") == "\"john doe\"@example.com");
+  CHECK(normalize_address("root").empty());
+  CHECK(normalize_address("a@").empty());
+  CHECK(normalize_address("@example.com").empty());
+  CHECK(normalize_domain("B\xc3\x9c" "CHER.example.com") == "xn--bcher-kva.example.com");
+}

@@ -1,0 +1,107 @@
+#include "headers/message_headers.hpp"
+
+#include "core/text.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::headers;
+using ccaudit::test::TestMessage;
+
+namespace {
+
+std::vector<std::string>
+addresses(const MessageHeaders& h, AddressField field)
+{
+  std::vector<std::string> out;
+  for (const auto& r : h.recipients) {
+    if (r.field == field) {
+      out.push_back(r.mailbox.address);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("headers: repeated Cc fields are all read", "[headers]")
+{
+  const TestMessage message{
+    .cc = "c@example.org",
+    .extra_headers = "cc: d@example.org, e@example.org\n",
+  };
+  const auto parsed = parse_headers(message.str());
+  CHECK(addresses(parsed.value, AddressField::cc)
+        == std::vector<std::string>{"c@example.org", "d@example.org",
+                                    "e@example.org"});
+  CHECK(parsed.issues.empty());
+}
+
+TEST_CASE("headers: Resent-To and Resent-Cc are visible, Bcc is not",
+          "[headers]")
+{
+  const TestMessage message{
+    .extra_headers = "Resent-To: r@example.org\nRESENT-CC: s@example.net\n"
+                     "Bcc: hidden@example.com\nResent-Bcc: hidden2@example.com\n",
+  };
+  const auto parsed = parse_headers(message.str());
+  CHECK(addresses(parsed.value, AddressField::to)
+        == std::vector<std::string>{"bob@example.org"});
+  CHECK(addresses(parsed.value, AddressField::resent_to)
+        == std::vector<std::string>{"r@example.org"});
+  CHECK(addresses(parsed.value, AddressField::resent_cc)
+        == std::vector<std::string>{"s@example.net"});
+  CHECK(parsed.value.recipients.size() == 3);
+}
+
+TEST_CASE("headers: address forms", "[headers]")
+{
+  const auto [to, expected] = GENERATE(table<std::string, std::string>({
+    {"jane@example.org", "jane@example.org"},
+    {"Jane Doe <jane@example.org>", "jane@example.org"},
+    {"\"Doe, Jane\" <jane@example.org>", "jane@example.org"},
+    {"jane@example.org (Jane Doe)", "jane@example.org"},
+  }));
+  CAPTURE(to);
+  const auto parsed = parse_headers(TestMessage{.to = to}.str());
+  CHECK(addresses(parsed.value, AddressField::to)
+        == std::vector<std::string>{expected});
+}
+
+TEST_CASE("headers: subject, date, message-id and from", "[headers]")
+{
+  const TestMessage message{
+    .from = "=?UTF-8?Q?Z=C3=BCrich_Office?= <Office@Example.ORG>",
+    .subject = "=?UTF-8?Q?Quarterly_r=C3=A9sultats?=",
+  };
+  const auto parsed = parse_headers(message.str());
+  CHECK(parsed.value.subject == "Quarterly r\xc3\xa9sultats");
+  CHECK(parsed.value.from_address == "office@example.org");
+  CHECK(parsed.value.from_name == "Z\xc3\xbcrich Office");
+  CHECK(parsed.value.message_id == "<test@example.org>");
+  CHECK(parsed.value.date == "Mon, 04 Mar 2019 10:15:00 +0000");
+}
+
+TEST_CASE("headers: fields after a malformed line still count", "[headers]")
+{
+  const TestMessage message{
+    .to = "a@example.com",
+    .extra_headers = "X-Broken line without colon\nCc: b@example.com\n",
+  };
+  const auto parsed = parse_headers(message.str());
+  CHECK(parsed.value.recipients.size() == 2);
+  REQUIRE(parsed.issues.size() == 1);
+  CHECK(parsed.issues[0].kind == IssueKind::malformed_header_line);
+}
+
+TEST_CASE("headers: invalid UTF-8 is reported and made valid", "[headers]")
+{
+  const TestMessage message{.to = "\"J\xff\xfe\" <j@example.com>",
+                            .subject = "Invoice \xc3\x28"};
+  const auto parsed = parse_headers(message.str());
+  REQUIRE(parsed.value.recipients.size() == 1);
+  CHECK(ccaudit::text::is_valid_utf8(parsed.value.recipients[0].mailbox.display_name));
+  REQUIRE(parsed.issues.size() == 1);
+  CHECK(parsed.issues[0].kind == IssueKind::invalid_utf8_in_header);
+}

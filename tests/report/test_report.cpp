@@ -1,0 +1,86 @@
+#include "report/report.hpp"
+
+#include "core/fatal_error.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+using namespace ccaudit;
+
+namespace {
+
+void
+fill(store::SqliteStore& db, const std::string& subject)
+{
+  db.begin_scan({"0.1.0", "host", "[]", "[]", 2});
+  Finding f;
+  f.kind = "visible-recipients";
+  f.subject = subject;
+  f.from_address = "boss@example.org";
+  f.visible_count = 3;
+  f.external_count = 2;
+  f.domain_count = 1;
+  f.addresses = {{"a@example.com", "", "to", false},
+                 {"b@example.com", "", "cc", false},
+                 {"me@example.org", "", "to", true}};
+  db.record_finding({"/archive/box", 1, 500, true}, f);
+  db.record_issue({"/archive/gone"}, {IssueKind::unreadable_input, "open: denied"});
+  db.finish_scan({"incomplete", 2, 2, 1, 1, 1});
+}
+
+} // namespace
+
+TEST_CASE("report: jsonl has one object per finding with the agreed keys",
+          "[report]")
+{
+  test::TempDir dir;
+  store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
+  fill(db, "Bad \xff byte");
+  std::ostringstream out;
+  report::render(db, std::nullopt, report::Format::jsonl, out);
+  const auto j = nlohmann::json::parse(out.str());
+  CHECK(j["path"] == "/archive/box");
+  CHECK(j["offset"] == 500);
+  CHECK(j["mbox_index"] == 1);
+  CHECK(j["from"] == "boss@example.org");
+  CHECK(j["subject"] == "Bad \xef\xbf\xbd byte");
+  CHECK(j["visible_count"] == 3);
+  CHECK(j["external_count"] == 2);
+  CHECK(j["addresses"] == nlohmann::json{"a@example.com", "b@example.com"});
+  CHECK(j["internal_addresses"] == nlohmann::json{"me@example.org"});
+  for (const char* key : {"message_id", "date"}) {
+    CHECK(j.contains(key));
+  }
+}
+
+TEST_CASE("report: text neutralises terminal escapes and lists what was not "
+          "scanned",
+          "[report]")
+{
+  test::TempDir dir;
+  store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
+  fill(db, "\x1b]0;pwned\x07\x1b[2J");
+  std::ostringstream out;
+  report::render(db, std::nullopt, report::Format::text, out);
+  const auto s = out.str();
+  CHECK(s.find('\x1b') == std::string::npos);
+  CHECK(s.find('\x07') == std::string::npos);
+  CHECK_THAT(s, Catch::Contains("2 exposed address(es) (3 visible)"));
+  CHECK_THAT(s, Catch::Contains("/archive/box (message 1, offset 500)"));
+  CHECK_THAT(s, Catch::Contains("not scanned:\n  /archive/gone"));
+  CHECK_THAT(s, Catch::Contains("incomplete"));
+}
+
+TEST_CASE("report: an empty database or unknown scan is an error", "[report]")
+{
+  test::TempDir dir;
+  store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
+  std::ostringstream out;
+  CHECK_THROWS_AS(report::render(db, std::nullopt, report::Format::text, out),
+                  FatalError);
+  fill(db, "x");
+  CHECK_THROWS_AS(report::render(db, 42, report::Format::text, out), FatalError);
+}

@@ -1,0 +1,110 @@
+#include "support/test_message.hpp"
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ccaudit::test {
+
+std::string
+TestMessage::str() const
+{
+  std::string s = "From: " + from + "\n";
+  if (!to.empty()) {
+    s += "To: " + to + "\n";
+  }
+  if (!cc.empty()) {
+    s += "Cc: " + cc + "\n";
+  }
+  s += "Subject: " + subject + "\n";
+  s += "Date: Mon, 04 Mar 2019 10:15:00 +0000\n";
+  s += "Message-ID: <test@example.org>\n";
+  s += extra_headers;
+  return s + "\n" + body;
+}
+
+std::string
+address_list(int count, const std::string& domain, const std::string& prefix)
+{
+  std::string s;
+  for (int i = 0; i < count; ++i) {
+    s += (i ? ",\n " : "") + prefix + std::to_string(i) + "@" + domain;
+  }
+  return s;
+}
+
+TempDir::TempDir()
+{
+  std::string tmpl = (std::filesystem::temp_directory_path() / "ccaudit-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  m_path = tmpl;
+}
+
+TempDir::~TempDir()
+{
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+std::filesystem::path
+TempDir::write(const std::string& name, const std::string& bytes) const
+{
+  const auto p = m_path / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
+
+std::string
+read_file(const std::filesystem::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+RunResult
+run_ccaudit(const std::vector<std::string>& args,
+            const std::filesystem::path& cwd)
+{
+  TempDir io;
+  const auto out_path = io.path() / "out", err_path = io.path() / "err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      ::_exit(127);
+    }
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int in = ::open("/dev/null", O_RDONLY);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::dup2(in, 0);
+    std::vector<char*> argv;
+    std::string binary = CCAUDIT_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+} // namespace ccaudit::test

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ccaudit::test {
+
+// A valid message; override only what a test is about. Reserved example
+// domains only (RFC 2606).
+struct TestMessage
+{
+  std::string from = "Alice <alice@example.org>";
+  std::string to = "Bob <bob@example.org>";
+  std::string cc;
+  std::string subject = "test";
+  std::string extra_headers; // whole lines, each ending in "\n"
+  std::string body = "Hello.\n";
+
+  std::string str() const; // header block, blank line, body
+};
+
+// "n0@domain, n1@domain, ..." with `count` addresses.
+std::string address_list(int count, const std::string& domain = "example.com",
+                         const std::string& prefix = "user");
+
+// A fresh directory under the system temp dir, removed at the end.
+class TempDir
+{
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path write(const std::string& name,
+                              const std::string& bytes) const;
+
+private:
+  std::filesystem::path m_path;
+};
+
+struct RunResult
+{
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs the ccaudit binary with `args` (no shell), capturing both streams.
+RunResult run_ccaudit(const std::vector<std::string>& args,
+                      const std::filesystem::path& cwd = {});
+
+std::string read_file(const std::filesystem::path& path);
+
+} // namespace ccaudit::test
