@@ -31,6 +31,7 @@ to_string(IssueKind kind)
   case IssueKind::address_without_domain: return "address_without_domain";
   case IssueKind::invalid_idn_domain: return "invalid_idn_domain";
   case IssueKind::addresses_dropped: return "addresses_dropped";
+  case IssueKind::ambiguous_separator: return "ambiguous_separator";
   }
   return "unknown";
 }

@@ -44,6 +44,7 @@ enum class IssueKind {
   address_without_domain,       // "root" or "a@": not counted
   invalid_idn_domain,           // non-ASCII domain with no A-label form
   addresses_dropped,            // fewer mailboxes parsed than '@' seen
+  ambiguous_separator,          // mbox: a "From " line + header read as body
 };
 
 std::string_view to_string(IssueKind kind);

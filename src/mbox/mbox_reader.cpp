@@ -7,7 +7,9 @@
 //   at are the end of the input or a valid separator; writers disagree on
 //   what it counts and many files carry stale values.
 // - A "From " line followed by a header field inside a header block is taken
-//   as a separator (the previous message lost its blank line) and reported.
+//   as a separator (the previous message lost its blank line) and reported;
+//   so is one in a body without a blank line before it when it has the full
+//   "From sender date" form (mailing-list archives drop the blank line).
 #include "mbox/mbox_reader.hpp"
 
 #include "core/text.hpp"
@@ -216,10 +218,33 @@ MboxReader::scan_body(Parsed<MboxMessage>& message)
 {
   Line line;
   bool previous_blank = true; // the blank line that ended the header
+  bool ambiguous_reported = false;
   while (m_lines.peek(line)) {
-    if (previous_blank && separator_at(line)) {
-      message.value.end = line.offset;
-      return;
+    if (starts_with_from(line) && separator_at(line)) {
+      if (previous_blank) {
+        message.value.end = line.offset;
+        return;
+      }
+      // No blank line before it: mailing-list archives often drop it. A
+      // "From " line with sender and date followed by a header field is a
+      // separator; anything less stays body, but is reported.
+      if (is_standard_from_line(line.content())) {
+        message.issues.push_back(
+          {IssueKind::missing_blank_line_before_separator,
+           "no blank line before the \"From \" line at offset "
+             + std::to_string(line.offset)});
+        message.value.end = line.offset;
+        return;
+      }
+      if (!ambiguous_reported) {
+        ambiguous_reported = true;
+        message.issues.push_back(
+          {IssueKind::ambiguous_separator,
+           "\"" + excerpt(line.content()) + "\" at offset "
+             + std::to_string(line.offset)
+             + " is followed by a header field but has no blank line before "
+               "it and no date: read as body"});
+      }
     }
     m_lines.next(line);
     previous_blank = line.blank();

@@ -29,9 +29,9 @@ inline constexpr std::size_t k_max_header_bytes = std::size_t{16} << 20;
 // mboxcl/mboxcl2 Content-Length framing when it checks out.
 //
 // A "From " line starts a message at the start of the input, after a blank
-// line, or (reported) inside a header, and only when the next line looks
-// like a header field: prose such as "From the desk of..." after a blank
-// line stays body. Bad input never throws: oddities come back as Issues.
+// line, or (reported) inside a header or with the full "From sender date"
+// form, and only when the next line looks like a header field: prose such
+// as "From the desk of..." stays body. Bad input never throws: oddities come back as Issues.
 // Only a failing source throws (std::system_error).
 class MboxReader
 {

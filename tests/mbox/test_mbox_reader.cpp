@@ -210,6 +210,30 @@ TEST_CASE("mbox: a From line inside a header starts the next message", "[mbox]")
   CHECK(s.messages[1].value.header == "To: dave@example.org\n\n");
 }
 
+TEST_CASE("mbox: a dated From line without a blank line before it separates",
+          "[mbox]")
+{
+  std::string input = k_two;
+  input.erase(input.find("From carol") - 1, 1); // the blank line
+  const auto s = split(input);
+  REQUIRE(s.messages.size() == 2);
+  CHECK(s.messages[1].value.offset == input.find("From carol"));
+  CHECK(kinds(s.messages[0].issues)
+        == std::vector<IssueKind>{IssueKind::missing_blank_line_before_separator});
+}
+
+TEST_CASE("mbox: an undated From line before a header field, without a blank "
+          "line, stays body and is reported",
+          "[mbox]")
+{
+  std::string input = k_two;
+  input.insert(input.find("Hello.\n") + 7, "From - \nFrom: x@example.org\n");
+  const auto s = split(input);
+  REQUIRE(s.messages.size() == 2);
+  CHECK(kinds(s.messages[0].issues)
+        == std::vector<IssueKind>{IssueKind::ambiguous_separator});
+}
+
 TEST_CASE("mbox: a separator without a date is reported", "[mbox]")
 {
   const auto s = split("From \nTo: bob@example.org\n\nbody\n");
