@@ -44,7 +44,7 @@ struct ReportCommand
   std::optional<std::int64_t> scan;
 };
 
-constexpr const char* k_footer = R"(Exit codes:
+constexpr const char* k_scan_footer = R"(Exit codes:
   0  scan complete, nothing flagged
   1  scan complete, findings recorded
   2  usage error
@@ -55,17 +55,38 @@ Examples:
   ccaudit scan /var/mail/archive.mbox ~/Maildir --internal-domain example.com
   ccaudit report --format jsonl > findings.jsonl)";
 
-// Prints every problem as it is recorded (--verbose), then passes it on.
-class VerboseSink final : public FindingSink
+constexpr const char* k_report_footer = R"(Exit codes:
+  0  report printed
+  2  usage error
+  4  no database, no such scan, or the output cannot be written
+
+The report definitions are SQL files (reports/ in the source tree); run them
+with sqlite3 to query the database yourself.)";
+
+// Prints what was not scanned as it is recorded (every problem with
+// --verbose), then passes it on.
+class DiagnosticSink final : public FindingSink
 {
 public:
-  explicit VerboseSink(FindingSink& next) : m_next(next) {}
+  DiagnosticSink(FindingSink& next, bool verbose)
+    : m_next(next), m_verbose(verbose)
+  {
+  }
   void record_source(const SourceInfo& s) override { m_next.record_source(s); }
   void record_finding(const MessageLocator& w, const Finding& f) override
   {
     m_next.record_finding(w, f);
   }
   void record_issue(const MessageLocator& w, const Issue& issue) override
+  {
+    if (m_verbose || means_not_scanned(issue.kind)) {
+      print(w, issue);
+    }
+    m_next.record_issue(w, issue);
+  }
+
+private:
+  static void print(const MessageLocator& w, const Issue& issue)
   {
     std::string where = text::for_terminal(w.archive.string());
     if (w.in_mbox) {
@@ -74,11 +95,10 @@ public:
     std::fprintf(stderr, "ccaudit: %s: %s: %s\n", where.c_str(),
                  std::string(to_string(issue.kind)).c_str(),
                  text::for_terminal(issue.detail).c_str());
-    m_next.record_issue(w, issue);
   }
 
-private:
   FindingSink& m_next;
+  bool m_verbose;
 };
 
 // One overprinted line on stderr, only on a terminal, at most 5 times a second.
@@ -176,8 +196,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     options.excluded_files.emplace_back(db_path.string() + suffix);
   }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
-  VerboseSink verbose(store);
-  FindingSink& sink = cmd.verbose ? static_cast<FindingSink&>(verbose) : store;
+  DiagnosticSink sink(store, cmd.verbose);
   scan::Scanner scanner(sink, std::move(detectors), std::move(options),
                         [&](const scan::ScanSummary& s) { progress.update(s); });
   scanner.scan_paths(paths);
@@ -241,7 +260,7 @@ run(int argc, char** argv)
                "ccaudit"};
   app.set_version_flag("--version", std::string("ccaudit ") + CCAUDIT_VERSION);
   app.require_subcommand(1);
-  app.footer(k_footer);
+  app.footer(k_scan_footer);
 
   ScanCommand scan_cmd;
   auto* scan = app.add_subcommand(
@@ -255,16 +274,27 @@ run(int argc, char** argv)
   scan->add_option("--threshold", scan_cmd.threshold,
                    "flag a message with at least this many exposed addresses")
     ->capture_default_str()
-    ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+    ->check(CLI::Validator(
+      [](const std::string& v) -> std::string {
+        return !v.empty() && v.size() <= 12
+                   && v.find_first_not_of("0123456789") == std::string::npos
+                   && v.find_first_not_of('0') != std::string::npos
+                 ? ""
+                 : "must be a whole number of at least 1";
+      },
+      "N"));
   scan->add_option("--internal-domain", scan_cmd.internal_domains,
                    "a domain of your own (subdomains included); its addresses "
                    "are kept but not counted as exposed (repeatable)");
   scan->add_flag("-q,--quiet", scan_cmd.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_cmd.verbose,
-                 "print every problem as it is found");
+                 "print every problem as it is found (what could not be "
+                 "read is always printed)");
 
   ReportCommand report_cmd;
+  scan->footer(k_scan_footer);
   auto* report = app.add_subcommand("report", "Print the findings of a scan");
+  report->footer(k_report_footer);
   report->add_option("--db", report_cmd.db, "findings database")
     ->capture_default_str();
   report->add_option("--format", report_cmd.format, "text or jsonl")
