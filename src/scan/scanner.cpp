@@ -77,6 +77,9 @@ Scanner::scan_message(const MessageLocator& where, std::string_view header,
   for (const auto& issue : issues) {
     record(where, issue);
   }
+  if (m_progress && m_summary.messages % 1024 == 0) {
+    m_progress(m_summary); // large mbox files: progress within the file
+  }
 }
 
 void

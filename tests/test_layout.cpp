@@ -1,0 +1,98 @@
+// Project rules that would otherwise drift: module dependencies go one way,
+// each third-party library stays in its module, and the repository's own mail
+// uses reserved example domains only (this is a leak scanner).
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <regex>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path k_source = CCAUDIT_SOURCE_DIR;
+
+// Which of our modules each module may include (besides itself).
+const std::map<std::string, std::set<std::string>> k_allowed = {
+  {"core", {}},
+  {"archive", {"core"}},
+  {"mbox", {"core"}},
+  {"headers", {"core"}},
+  {"detect", {"core", "headers"}},
+  {"store", {"core"}},
+  {"report", {"core", "store"}},
+  {"scan", {"core", "archive", "mbox", "headers", "detect"}},
+  {"cli", {"core", "archive", "mbox", "headers", "detect", "store", "report", "scan"}},
+};
+
+// Third-party headers and the only module allowed to include them.
+const std::map<std::string, std::set<std::string>> k_libraries = {
+  {"gmime/", {"headers"}},
+  {"idn2.h", {"headers"}},
+  {"sqlite3.h", {"store"}},
+  {"mimetic/", {"mime"}},
+  {"CLI/", {"cli"}},
+  {"nlohmann/", {"report", "cli"}},
+};
+
+} // namespace
+
+TEST_CASE("layout: modules include only what they may", "[layout]")
+{
+  const std::regex include_re(R"re(#include\s*[<"]([^>"]+)[>"])re");
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(k_source / "src")) {
+    const auto ext = e.path().extension();
+    if (ext != ".cpp" && ext != ".hpp") {
+      continue;
+    }
+    ++files;
+    const auto module = e.path().lexically_relative(k_source / "src").begin()->string();
+    REQUIRE(k_allowed.count(module) == 1);
+    const auto text = ccaudit::test::read_file(e.path());
+    for (std::sregex_iterator it(text.begin(), text.end(), include_re), end; it != end; ++it) {
+      const std::string target = (*it)[1];
+      CAPTURE(e.path().string(), target);
+      const auto slash = target.find('/');
+      if (slash != std::string::npos && k_allowed.count(target.substr(0, slash))) {
+        const auto dep = target.substr(0, slash);
+        CHECK((dep == module || k_allowed.at(module).count(dep) == 1));
+      }
+      for (const auto& [prefix, owners] : k_libraries) {
+        if (target.starts_with(prefix)) {
+          CHECK(owners.count(module) == 1);
+        }
+      }
+    }
+  }
+  CHECK(files > 20);
+}
+
+TEST_CASE("layout: fixtures and tests use reserved example domains only",
+          "[layout]")
+{
+  const std::regex address_re(R"([A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+))");
+  const std::regex reserved_re(
+    R"((^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$)",
+    std::regex::icase);
+  std::size_t checked = 0;
+  for (const auto* dir : {"fixtures", "tests"}) {
+    for (const auto& e : fs::recursive_directory_iterator(k_source / dir)) {
+      if (!e.is_regular_file()) {
+        continue;
+      }
+      const auto text = ccaudit::test::read_file(e.path());
+      for (std::sregex_iterator it(text.begin(), text.end(), address_re), end;
+           it != end; ++it) {
+        ++checked;
+        const std::string domain = (*it)[1];
+        CAPTURE(e.path().string(), domain);
+        CHECK(std::regex_search(domain, reserved_re));
+      }
+    }
+  }
+  CHECK(checked > 1000);
+}
