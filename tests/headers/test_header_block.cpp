@@ -1,9 +1,12 @@
 #include "headers/header_block.hpp"
 
+#include "support/issues.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace ccaudit;
 using namespace ccaudit::headers;
+using ccaudit::test::has_issue;
 using namespace std::string_literals;
 
 namespace {
@@ -16,17 +19,6 @@ names(const HeaderBlock& block)
     out.push_back(f.name);
   }
   return out;
-}
-
-bool
-has_issue(const std::vector<Issue>& issues, IssueKind kind)
-{
-  for (const auto& i : issues) {
-    if (i.kind == kind) {
-      return true;
-    }
-  }
-  return false;
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "mbox/mbox_reader.hpp"
 
+#include "support/issues.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 
 using namespace ccaudit;
 using namespace ccaudit::mbox;
+using ccaudit::test::kinds;
 
 namespace {
 
@@ -27,16 +30,6 @@ split(std::string_view input)
     out.messages.push_back(std::move(*m));
   }
   out.file_issues = reader.take_file_issues();
-  return out;
-}
-
-std::vector<IssueKind>
-kinds(const std::vector<Issue>& issues)
-{
-  std::vector<IssueKind> out;
-  for (const auto& i : issues) {
-    out.push_back(i.kind);
-  }
   return out;
 }
 
