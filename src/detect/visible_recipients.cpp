@@ -58,6 +58,24 @@ distinct_visible_addresses(const headers::MessageHeaders& message,
   return out;
 }
 
+Exposure
+measure(const headers::MessageHeaders& message,
+        const std::vector<std::string>& internal_domains)
+{
+  Exposure out;
+  out.addresses = distinct_visible_addresses(message, internal_domains);
+  std::unordered_set<std::string_view> domains;
+  for (const auto& a : out.addresses) {
+    if (!a.internal) {
+      ++out.external;
+      domains.insert(domain_of(a.address));
+    }
+  }
+  out.visible = out.addresses.size();
+  out.domains = domains.size();
+  return out;
+}
+
 VisibleRecipientsDetector::VisibleRecipientsDetector(
   std::size_t threshold, std::vector<std::string> internal_domains)
   : m_threshold(threshold), m_internal_domains(std::move(internal_domains))
@@ -71,16 +89,8 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   if (message.recipients.size() < m_threshold) {
     return std::nullopt;
   }
-  auto addresses = distinct_visible_addresses(message, m_internal_domains);
-  std::size_t external = 0;
-  std::unordered_set<std::string_view> domains;
-  for (const auto& a : addresses) {
-    if (!a.internal) {
-      ++external;
-      domains.insert(domain_of(a.address));
-    }
-  }
-  if (external < m_threshold) {
+  auto exposure = measure(message, m_internal_domains);
+  if (exposure.external < m_threshold) {
     return std::nullopt;
   }
   Finding finding;
@@ -90,10 +100,10 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   finding.from_address = message.from_address;
   finding.from_name = message.from_name;
   finding.subject = message.subject;
-  finding.visible_count = addresses.size();
-  finding.external_count = external;
-  finding.domain_count = domains.size();
-  finding.addresses = std::move(addresses);
+  finding.visible_count = exposure.visible;
+  finding.external_count = exposure.external;
+  finding.domain_count = exposure.domains;
+  finding.addresses = std::move(exposure.addresses);
   return finding;
 }
 

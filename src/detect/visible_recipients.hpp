@@ -17,6 +17,16 @@ std::vector<ExposedAddress>
 distinct_visible_addresses(const headers::MessageHeaders& message,
                            const std::vector<std::string>& internal_domains);
 
+// What a message shows its recipients: the distinct visible addresses and
+// how many of them are exposed (not internal), over how many domains.
+struct Exposure
+{
+  std::vector<ExposedAddress> addresses;
+  std::size_t visible = 0, external = 0, domains = 0;
+};
+Exposure measure(const headers::MessageHeaders& message,
+                 const std::vector<std::string>& internal_domains);
+
 // True if `domain` is `parent` or a subdomain of it.
 bool in_domain(std::string_view domain, std::string_view parent);
 

@@ -66,6 +66,9 @@ parse_headers(const HeaderBlock& block)
     }
     if (const auto visible = visible_field(field.name)) {
       auto parsed = parse_address_list(field.value);
+      AddressFieldValue record{*visible, field.name, field.value, field.line,
+                               out.value.recipients.size(),
+                               parsed.value.size(), parsed.issues};
       for (auto& mailbox : parsed.value) {
         out.value.recipients.push_back({*visible, std::move(mailbox)});
       }
@@ -73,6 +76,7 @@ parse_headers(const HeaderBlock& block)
         issue.detail = field.name + ": " + issue.detail;
       }
       append(out.issues, std::move(parsed.issues));
+      out.value.address_fields.push_back(std::move(record));
     } else if (!have_from && text::iequals(field.name, "from")) {
       have_from = true;
       read_from(field, out.value); // not counted: its oddities are not issues

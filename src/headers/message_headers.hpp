@@ -24,6 +24,18 @@ struct Recipient
   Mailbox mailbox;
 };
 
+// One visible address field as written, and what was read from it.
+struct AddressFieldValue
+{
+  AddressField field;
+  std::string name;          // as written, e.g. "CC"
+  std::string value;         // unfolded
+  std::size_t line = 0;      // 1-based line in the header block
+  std::size_t first = 0;     // its mailboxes: recipients[first, first+count)
+  std::size_t count = 0;
+  std::vector<Issue> issues; // what parsing this field noticed
+};
+
 // What detectors see of one message.
 struct MessageHeaders
 {
@@ -31,6 +43,7 @@ struct MessageHeaders
   std::string from_address, from_name;   // first mailbox of From
   std::vector<Recipient> recipients;     // every visible mailbox, in order,
                                          // duplicates kept
+  std::vector<AddressFieldValue> address_fields; // for `ccaudit explain`
 };
 
 // Splits the header block at the start of `message` and parses what detectors

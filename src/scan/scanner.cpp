@@ -1,11 +1,9 @@
 #include "scan/scanner.hpp"
 
-#include "archive/classify.hpp"
-#include "archive/input_file.hpp"
 #include "archive/walker.hpp"
 #include "core/fatal_error.hpp"
 #include "headers/message_headers.hpp"
-#include "mbox/mbox_reader.hpp"
+#include "scan/message_source.hpp"
 
 #include <sys/stat.h>
 #include <system_error>
@@ -87,61 +85,36 @@ Scanner::scan_file(const fs::path& path)
 {
   ++m_summary.inputs;
   SourceInfo source{path, "unreadable"};
-  MessageLocator where{path};
+  std::uint64_t messages = 0;
+  FileCallbacks callbacks;
+  callbacks.on_message = [&](RawMessage&& message) {
+    ++messages;
+    scan_message(message.where, message.header, std::move(message.issues));
+    return true;
+  };
+  callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
+    record(where, issue);
+  };
   try {
-    archive::InputFile file(path);
-    if (m_excluded.contains({file.device(), file.inode()})) {
+    source = read_messages(path, m_excluded, callbacks);
+    if (source.kind == "excluded") {
       --m_summary.inputs; // the findings database: not part of the archive
       return;
     }
-    source.size = file.size();
-    source.mtime = file.mtime();
-    source.inode = file.inode();
-    m_summary.bytes += file.size();
-    std::string head(archive::k_classify_bytes, '\0');
-    head.resize(file.read_at(0, head.data(), head.size()));
-    const auto kind = archive::classify(head);
-    head = {};
-    switch (kind.kind) {
-    case archive::FileKind::not_mail:
-      source.kind = "not-mail";
-      ++m_summary.inputs_not_mail;
-      record(where, {IssueKind::not_mail, kind.reason});
-      break;
-    case archive::FileKind::message: {
-      source.kind = "message";
-      auto header = archive::read_header_block(file);
-      source.messages = 1;
-      scan_message(where, header.value, std::move(header.issues));
-      break;
-    }
-    case archive::FileKind::mbox: {
-      source.kind = "mbox";
-      where.in_mbox = true;
-      mbox::MboxReader reader(file);
-      while (auto message = reader.next()) {
-        where.index = message->value.index;
-        where.byte_offset = message->value.offset;
-        ++source.messages;
-        scan_message(where, message->value.header, std::move(message->issues));
-      }
-      for (const auto& issue : reader.take_file_issues()) {
-        record(MessageLocator{path, 0, 0, true}, issue);
-      }
-      break;
-    }
-    }
+    m_summary.bytes += source.size;
+    m_summary.inputs_not_mail += source.kind == "not-mail" ? 1 : 0;
   } catch (const FatalError&) {
     throw;
   } catch (const std::system_error& e) {
     auto detail = std::string(e.what());
-    if (source.messages > 0) {
-      detail += " after " + std::to_string(source.messages) + " message(s)";
+    if (messages > 0) {
+      detail += " after " + std::to_string(messages) + " message(s)";
     }
-    record(where, {IssueKind::unreadable_input, detail});
+    source.messages = messages;
+    record(MessageLocator{path}, {IssueKind::unreadable_input, detail});
   } catch (const std::exception& e) {
     ++m_summary.messages_failed;
-    record(where, {IssueKind::internal_error, e.what()});
+    record(MessageLocator{path}, {IssueKind::internal_error, e.what()});
   }
   m_sink.record_source(source);
   if (m_progress) {

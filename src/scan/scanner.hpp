@@ -2,6 +2,7 @@
 
 #include "core/finding_sink.hpp"
 #include "detect/detector.hpp"
+#include "scan/message_source.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -64,7 +65,7 @@ private:
   std::vector<std::unique_ptr<detect::Detector>> m_detectors;
   ScanOptions m_options;
   Progress m_progress;
-  std::set<std::pair<std::uint64_t, std::uint64_t>> m_excluded; // dev, inode
+  ExcludedFiles m_excluded;
   ScanSummary m_summary;
 };
 

@@ -242,3 +242,58 @@ TEST_CASE("cli: the default database in a scanned folder is not scanned itself",
   CHECK(scalar(db, "SELECT count(*) FROM source WHERE path LIKE '%ccaudit.db%'") == 0);
   CHECK(scalar(db, "SELECT count(*) FROM finding") == 2);
 }
+
+TEST_CASE("cli: explain shows each field, the folded duplicates and the count",
+          "[cli][explain]")
+{
+  const auto r = run_ccaudit({"explain", (k_fixtures / "single/groups-comments-dupes.eml").string()});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("line 2: To: Board:")
+                      && Catch::Contains("(group Board)")
+                      && Catch::Contains("erin@example.org x2 (to, cc)")
+                      && Catch::Contains("ida@xn--bcher-kva.example.com x2")
+                      && Catch::Contains("26 distinct visible, 0 internal, 26 exposed")
+                      && Catch::Contains("threshold 25: FLAGGED"));
+  const auto internal = run_ccaudit(
+    {"explain", (k_fixtures / "single/internal-external.eml").string(),
+     "--internal-domain", "example.org"});
+  CHECK_THAT(internal.out, Catch::Contains("30 distinct visible, 18 internal, 12 exposed over 2 domain(s)")
+                             && Catch::Contains("not flagged"));
+}
+
+TEST_CASE("cli: explain jsonl gives every mbox message with its offsets",
+          "[cli][explain]")
+{
+  const auto file = k_fixtures / "mbox/two-messages.mbox";
+  const auto bytes = test::read_file(file);
+  const auto r = run_ccaudit({"explain", file.string(), "--format", "jsonl"});
+  CHECK(r.exit_code == 0);
+  const auto rows = jsonl(r.out);
+  REQUIRE(rows.size() == 2);
+  const auto second = bytes.find("\nFrom ", 1) + 1;
+  CHECK(rows[0]["offset"] == 0);
+  CHECK(rows[0]["end"] == second);
+  CHECK(rows[0]["visible_count"] == 30);
+  CHECK(rows[0]["flagged"] == true);
+  CHECK(rows[1]["offset"] == second);
+  CHECK(rows[1]["mbox_index"] == 1);
+  CHECK(rows[1]["visible_count"] == 2);
+
+  const auto one = run_ccaudit({"explain", file.string(), "--format", "jsonl",
+                                "--offset", std::to_string(second)});
+  REQUIRE(jsonl(one.out).size() == 1);
+  CHECK(jsonl(one.out)[0]["offset"] == second);
+}
+
+TEST_CASE("cli: explain says where messages start when --offset misses one",
+          "[cli][explain]")
+{
+  const auto r = run_ccaudit({"explain", (k_fixtures / "mbox/two-messages.mbox").string(),
+                              "--offset", "5"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("no message starts at offset 5 (nearest: previous at 0, next at"));
+  const auto missing = run_ccaudit({"explain", "/nonexistent/file.mbox"});
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.err, Catch::Contains("No such file"));
+}

@@ -1,0 +1,234 @@
+// `ccaudit explain`: how one file's messages were read, field by field, so a
+// reviewer can answer "why was this flagged?" and "why was it not?".
+#include "cli/options.hpp"
+#include "core/text.hpp"
+#include "scan/explain.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <system_error>
+
+namespace ccaudit::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string
+t(std::string_view s)
+{
+  return text::for_terminal(s);
+}
+
+std::string
+u(std::string_view s)
+{
+  return text::to_valid_utf8(s);
+}
+
+// How often each normalised address appears, and in which fields.
+std::map<std::string, std::vector<std::string>>
+occurrences(const headers::MessageHeaders& h)
+{
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& r : h.recipients) {
+    out[r.mailbox.address].emplace_back(headers::to_string(r.field));
+  }
+  return out;
+}
+
+std::string
+location(const scan::ExplainedMessage& m)
+{
+  std::string s = t(m.where.archive.string());
+  if (m.where.in_mbox) {
+    s += ": message " + std::to_string(m.where.index) + " at offset "
+         + std::to_string(m.where.byte_offset);
+  }
+  return s + " (bytes " + std::to_string(m.where.byte_offset) + "-"
+         + std::to_string(m.end) + ")";
+}
+
+void
+print_text(const scan::ExplainedMessage& m, std::size_t threshold,
+           std::ostream& out)
+{
+  const auto& h = m.headers;
+  out << location(m) << "\n"
+      << "  message-id: " << t(h.message_id) << "\n"
+      << "  date:       " << t(h.date) << "\n"
+      << "  from:       " << t(h.from_name) << (h.from_name.empty() ? "" : " ")
+      << "<" << t(h.from_address) << ">\n"
+      << "  subject:    " << t(h.subject) << "\n";
+  if (h.address_fields.empty()) {
+    out << "  no To, Cc, Resent-To or Resent-Cc field\n";
+  }
+  for (const auto& f : h.address_fields) {
+    constexpr std::size_t k_shown = 300;
+    out << "\n  line " << f.line << ": " << t(f.name) << ": "
+        << t(std::string_view(f.value).substr(0, k_shown))
+        << (f.value.size() > k_shown
+              ? " ... (" + std::to_string(f.value.size()) + " bytes)"
+              : "")
+        << "\n    " << f.count << " mailbox(es)\n";
+    for (std::size_t i = f.first; i < f.first + f.count; ++i) {
+      const auto& mb = h.recipients[i].mailbox;
+      out << "    " << t(mb.address);
+      if (!mb.display_name.empty()) {
+        out << "  \"" << t(mb.display_name) << "\"";
+      }
+      if (!mb.group.empty()) {
+        out << "  (group " << t(mb.group) << ")";
+      }
+      out << "\n";
+    }
+    for (const auto& issue : f.issues) {
+      out << "    problem: " << to_string(issue.kind) << ": " << t(issue.detail)
+          << "\n";
+    }
+  }
+  std::size_t folded = 0;
+  for (const auto& [address, fields] : occurrences(h)) {
+    if (fields.size() > 1) {
+      out << (folded++ ? "" : "\n  duplicates folded:\n") << "    "
+          << t(address) << " x" << fields.size() << " (";
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        out << (i ? ", " : "") << fields[i];
+      }
+      out << ")\n";
+    }
+  }
+  const auto& e = m.exposure;
+  std::size_t internal = e.visible - e.external;
+  if (internal > 0) {
+    out << "\n  internal (not counted as exposed):\n";
+    for (const auto& a : e.addresses) {
+      if (a.internal) {
+        out << "    " << t(a.address) << "\n";
+      }
+    }
+  }
+  out << "\n  " << h.recipients.size() << " mailbox(es), " << e.visible
+      << " distinct visible, " << internal << " internal, " << e.external
+      << " exposed over " << e.domains << " domain(s)\n"
+      << "  threshold " << threshold << ": "
+      << (m.flagged ? "FLAGGED (visible-recipients)" : "not flagged") << "\n";
+  for (const auto& issue : m.issues) {
+    out << "  problem: " << to_string(issue.kind) << ": " << t(issue.detail) << "\n";
+  }
+  out << "\n";
+}
+
+ordered_json
+issues_json(const std::vector<Issue>& issues)
+{
+  auto out = ordered_json::array();
+  for (const auto& i : issues) {
+    out.push_back({{"kind", std::string(to_string(i.kind))}, {"detail", u(i.detail)}});
+  }
+  return out;
+}
+
+void
+print_json(const scan::ExplainedMessage& m, std::size_t threshold,
+           std::ostream& out)
+{
+  const auto& h = m.headers;
+  ordered_json j;
+  j["path"] = u(m.where.archive.string());
+  j["offset"] = m.where.byte_offset;
+  j["end"] = m.end;
+  j["mbox_index"] = m.where.in_mbox ? ordered_json(m.where.index) : ordered_json();
+  j["message_id"] = u(h.message_id);
+  j["date"] = u(h.date);
+  j["from"] = u(h.from_address);
+  j["subject"] = u(h.subject);
+  auto& fields = j["fields"] = ordered_json::array();
+  for (const auto& f : h.address_fields) {
+    auto mailboxes = ordered_json::array();
+    for (std::size_t i = f.first; i < f.first + f.count; ++i) {
+      const auto& mb = h.recipients[i].mailbox;
+      mailboxes.push_back({{"address", u(mb.address)},
+                           {"display_name", u(mb.display_name)},
+                           {"group", u(mb.group)}});
+    }
+    fields.push_back({{"name", u(f.name)},
+                      {"line", f.line},
+                      {"value", u(f.value)},
+                      {"mailboxes", mailboxes},
+                      {"problems", issues_json(f.issues)}});
+  }
+  const auto counts = occurrences(h);
+  auto& distinct = j["addresses"] = ordered_json::array();
+  for (const auto& a : m.exposure.addresses) {
+    distinct.push_back({{"address", u(a.address)},
+                        {"display_name", u(a.display_name)},
+                        {"field", a.field},
+                        {"internal", a.internal},
+                        {"occurrences", counts.at(a.address).size()}});
+  }
+  j["visible_count"] = m.exposure.visible;
+  j["external_count"] = m.exposure.external;
+  j["domain_count"] = m.exposure.domains;
+  j["threshold"] = threshold;
+  j["flagged"] = m.flagged;
+  j["problems"] = issues_json(m.issues);
+  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+} // namespace
+
+ExitCode
+run_explain(const ExplainOptions& cmd)
+{
+  if (cmd.format != "text" && cmd.format != "jsonl") {
+    throw UsageError("--format: expected text or jsonl, got '"
+                     + text::for_terminal(cmd.format) + "'");
+  }
+  scan::ExplainOptions options;
+  options.threshold = cmd.threshold;
+  options.internal_domains = normalised_domains(cmd.internal_domains);
+  options.offset = cmd.offset;
+  scan::Explanation explanation;
+  try {
+    explanation = scan::explain(cmd.path, options);
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "ccaudit: %s: %s\n", t(cmd.path).c_str(), e.what());
+    return ExitCode::incomplete;
+  }
+  if (cmd.offset && explanation.messages.empty()) {
+    std::string near;
+    if (explanation.previous_offset) {
+      near += " previous at " + std::to_string(*explanation.previous_offset);
+    }
+    if (explanation.next_offset) {
+      near += std::string(near.empty() ? "" : ",") + " next at "
+              + std::to_string(*explanation.next_offset);
+    }
+    throw UsageError("no message starts at offset " + std::to_string(*cmd.offset)
+                     + (near.empty() ? "" : " (nearest:" + near + ")"));
+  }
+  const bool text_format = cmd.format == "text";
+  if (text_format) {
+    std::cout << t(cmd.path) << ": " << explanation.source.kind << ", "
+              << explanation.source.messages << " message(s) read\n";
+    for (const auto& issue : explanation.file_issues) {
+      std::cout << "  problem: " << to_string(issue.kind) << ": "
+                << t(issue.detail) << "\n";
+    }
+    std::cout << "\n";
+  }
+  for (const auto& m : explanation.messages) {
+    if (text_format) {
+      print_text(m, cmd.threshold, std::cout);
+    } else {
+      print_json(m, cmd.threshold, std::cout);
+    }
+  }
+  return ExitCode::clean;
+}
+
+} // namespace ccaudit::cli

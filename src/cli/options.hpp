@@ -1,0 +1,59 @@
+#pragma once
+
+#include "cli/exit_code.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ccaudit::cli {
+
+// One options struct per subcommand, filled by the parser in commands.cpp
+// and then handed to the command: parsing and running never mix.
+
+struct ScanOptions
+{
+  std::vector<std::string> paths;
+  std::string db = "ccaudit.db";
+  std::size_t threshold = 25;
+  std::vector<std::string> internal_domains;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct ReportOptions
+{
+  std::string db = "ccaudit.db";
+  std::string format = "text";
+  std::optional<std::int64_t> scan;
+};
+
+struct ExplainOptions
+{
+  std::string path;
+  std::optional<std::uint64_t> offset;
+  std::size_t threshold = 25;
+  std::vector<std::string> internal_domains;
+  std::string format = "text";
+};
+
+// The commands. They throw UsageError for a bad argument found late and
+// FatalError when they cannot run; cli::run turns both into exit codes.
+ExitCode run_scan(const ScanOptions& options, const std::vector<std::string>& argv);
+ExitCode run_report(const ReportOptions& options);
+ExitCode run_explain(const ExplainOptions& options);
+
+// An argument that the parser could not check (exit code 2).
+struct UsageError : std::runtime_error
+{
+  using std::runtime_error::runtime_error;
+};
+
+// --internal-domain values, normalised (lower case, A-labels). Throws
+// UsageError for a value that is not a domain.
+std::vector<std::string> normalised_domains(const std::vector<std::string>& domains);
+
+} // namespace ccaudit::cli

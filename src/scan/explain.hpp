@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/finding_sink.hpp"
+#include "detect/visible_recipients.hpp"
+#include "headers/message_headers.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccaudit::scan {
+
+// How one message was read, step by step: what `ccaudit explain` shows.
+// Built by the same code as a scan, so it cannot tell a different story.
+struct ExplainedMessage
+{
+  MessageLocator where;
+  std::uint64_t end = 0;
+  headers::MessageHeaders headers; // address_fields: every field as written
+  detect::Exposure exposure;       // distinct addresses, internal or not
+  bool flagged = false;
+  std::vector<Issue> issues;       // reading and parsing, in that order
+};
+
+struct Explanation
+{
+  SourceInfo source;
+  std::vector<ExplainedMessage> messages;
+  std::vector<Issue> file_issues;
+  // With an offset at which no message starts: the nearest message starts.
+  std::optional<std::uint64_t> previous_offset, next_offset;
+};
+
+struct ExplainOptions
+{
+  std::size_t threshold = 25;
+  std::vector<std::string> internal_domains; // normalised
+  std::optional<std::uint64_t> offset;       // only the message starting here
+};
+
+// Reads `path` as a scan would and explains its messages (all of them, or
+// the one at `options.offset`). Throws std::system_error when the file
+// cannot be read.
+Explanation explain(const std::filesystem::path& path,
+                    const ExplainOptions& options);
+
+} // namespace ccaudit::scan

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/finding_sink.hpp"
+#include "core/issue.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ccaudit::scan {
+
+// One message as read from a file: its header block and where it is.
+struct RawMessage
+{
+  MessageLocator where;
+  std::uint64_t end = 0;     // offset just past its last byte
+  std::string_view header;   // valid during the callback only
+  std::vector<Issue> issues; // what reading it noticed
+};
+
+struct FileCallbacks
+{
+  // Return false to stop reading the file.
+  std::function<bool(RawMessage&&)> on_message;
+  // Issues about the file rather than one message (not mail, text before
+  // the first separator).
+  std::function<void(const MessageLocator&, const Issue&)> on_issue;
+};
+
+// Files identified by (device, inode): never read.
+using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
+
+// Opens one file read-only, decides what it holds from its content, and
+// hands out its messages in order. Returns what was learnt about the file
+// (kind "excluded" for a file in `excluded`, which is not read).
+// Throws std::system_error when the file cannot be opened or read; messages
+// handed out before that stay handed out.
+SourceInfo read_messages(const std::filesystem::path& path,
+                         const ExcludedFiles& excluded,
+                         const FileCallbacks& callbacks);
+
+} // namespace ccaudit::scan
