@@ -32,6 +32,7 @@ to_string(IssueKind kind)
   case IssueKind::invalid_idn_domain: return "invalid_idn_domain";
   case IssueKind::addresses_dropped: return "addresses_dropped";
   case IssueKind::ambiguous_separator: return "ambiguous_separator";
+  case IssueKind::lenient_address_recovery: return "lenient_address_recovery";
   }
   return "unknown";
 }

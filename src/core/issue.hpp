@@ -45,6 +45,7 @@ enum class IssueKind {
   invalid_idn_domain,           // non-ASCII domain with no A-label form
   addresses_dropped,            // fewer mailboxes parsed than '@' seen
   ambiguous_separator,          // mbox: a "From " line + header read as body
+  lenient_address_recovery,     // addresses read from text GMime rejected
 };
 
 std::string_view to_string(IssueKind kind);

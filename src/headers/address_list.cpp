@@ -11,7 +11,10 @@
 #include <gmime/gmime.h>
 #include <idn2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
+#include <unordered_set>
 
 namespace ccaudit::headers {
 
@@ -89,28 +92,12 @@ replace_semicolon_separators(std::string& v)
   return replaced;
 }
 
-// How many addr-specs the text seems to hold: each '@' outside angle
-// brackets, and one per <...> holding an '@' (an obsolete route has several).
-std::size_t
-count_at_signs(std::string_view v)
+bool
+is_domain_char(char c)
 {
-  std::size_t count = 0;
-  bool angle_has_at = false;
-  scan_structure(v, [&](std::size_t, char c, int angle) {
-    if (c == '<') {
-      angle_has_at = false;
-    } else if (c == '@') {
-      if (angle > 0) {
-        angle_has_at = true;
-      } else {
-        ++count;
-      }
-    } else if (c == '>' && angle == 0 && angle_has_at) {
-      ++count;
-      angle_has_at = false;
-    }
-  });
-  return count;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+         || static_cast<unsigned char>(c) >= 0x80;
 }
 
 bool
@@ -189,6 +176,141 @@ collect(InternetAddressList* list, const std::string& group,
   }
 }
 
+
+// Characters that end a bare address token in free text.
+bool
+ends_token(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ','
+         || c == ';' || c == '<' || c == '>' || c == '(' || c == ')'
+         || c == '"' || c == ':';
+}
+
+// "local@domain" with the domain cut at the first character no domain has
+// (a mailto: URL's "?subject=..." for instance); "" if nothing is left.
+std::string
+address_from_token(std::string_view token)
+{
+  // Up to the first '@': "a@example.org@" and "a@example.org@example.net"
+  // are read as a@example.org (an unquoted local part has no '@').
+  const auto at = token.find('@');
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  auto domain = token.substr(at + 1);
+  if (domain.starts_with('[')) {
+    domain = domain.substr(0, domain.find(']') + 1); // npos + 1 == 0
+  } else {
+    std::size_t n = 0;
+    while (n < domain.size() && is_domain_char(domain[n])) {
+      ++n;
+    }
+    domain = domain.substr(0, n);
+    while (domain.ends_with('.')) {
+      domain.remove_suffix(1);
+    }
+    if (domain.find('.') == std::string_view::npos) {
+      return {}; // "a@b" in broken text is more likely noise than a mailbox
+    }
+  }
+  const auto local = token.substr(0, at);
+  if (std::none_of(local.begin(), local.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+      })) {
+    return {};
+  }
+  return normalize_address(std::string(local) + "@" + std::string(domain));
+}
+
+// Lenient last resort for one list item the parser rejected: the content of
+// every <...> holding an '@' (comments, blanks and a route removed), then
+// every bare token holding an '@' outside quotes, comments and brackets.
+// It reads what a person would read as addresses in broken text.
+std::vector<std::string>
+scavenge(std::string_view item)
+{
+  std::vector<std::string> out;
+  std::string angle, bare;
+  const auto flush_bare = [&] {
+    if (bare.find('@') != std::string::npos) {
+      if (auto a = address_from_token(bare); !a.empty()) {
+        out.push_back(std::move(a));
+      }
+    }
+    bare.clear();
+  };
+  bool quoted = false;
+  int comment = 0, depth = 0;
+  for (std::size_t i = 0; i < item.size(); ++i) {
+    const char c = item[i];
+    if ((quoted || comment > 0) && c == '\\') {
+      ++i;
+      continue;
+    }
+    if (quoted) {
+      quoted = c != '"';
+      continue;
+    }
+    if (c == '(') {
+      ++comment;
+      continue;
+    }
+    if (comment > 0) {
+      comment -= c == ')';
+      continue;
+    }
+    if (c == '"' && depth == 0) {
+      flush_bare();
+      quoted = true;
+    } else if (c == '<') {
+      flush_bare();
+      depth = 1; // "<<a@b>" and "< x <a@b>": the innermost one counts
+      angle.clear();
+    } else if (c == '>' && depth > 0) {
+      if (--depth == 0 && angle.find('@') != std::string::npos) {
+        const auto colon = angle.rfind(':'); // obsolete route or "mailto:"
+        if (auto a = address_from_token(colon == std::string::npos
+                                          ? angle
+                                          : angle.substr(colon + 1));
+            !a.empty()) {
+          out.push_back(std::move(a));
+        }
+      }
+    } else if (depth > 0) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        angle += c;
+      }
+    } else if (ends_token(c)) {
+      flush_bare();
+    } else {
+      bare += c;
+    }
+  }
+  flush_bare();
+  return out;
+}
+
+// Splits a list at top-level ',' and ';', dropping group names ("team:").
+std::vector<std::string_view>
+split_items(std::string_view v)
+{
+  std::vector<std::string_view> items;
+  std::size_t start = 0;
+  scan_structure(v, [&](std::size_t i, char c, int angle) {
+    if (angle > 0) {
+      return;
+    }
+    if (c == ',' || c == ';') {
+      items.push_back(v.substr(start, i - start));
+      start = i + 1;
+    } else if (c == ':') {
+      start = i + 1; // a group name ends here
+    }
+  });
+  items.push_back(v.substr(start));
+  return items;
+}
+
 } // namespace
 
 std::string
@@ -244,6 +366,87 @@ normalize_address(std::string_view address, std::vector<Issue>* issues)
   return normalize_local_part(address.substr(0, at)) + "@" + domain;
 }
 
+namespace {
+
+// Parses with GMime; an unparsable non-empty list is recorded.
+void
+parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
+                 std::size_t& without_domain)
+{
+  InternetAddressList* list = internet_address_list_parse(nullptr, v.c_str());
+  if (list) {
+    collect(list, "", out, without_domain);
+    g_object_unref(list);
+  } else {
+    out.issues.push_back({IssueKind::address_unparsable,
+                          "no address in \"" + text::for_terminal(v.substr(0, 60))
+                            + "\""});
+  }
+}
+
+// Addresses a reader sees in the text that are not in `mailboxes`.
+std::vector<std::string>
+missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
+{
+  std::unordered_set<std::string_view> seen;
+  for (const auto& m : mailboxes) {
+    seen.insert(m.address);
+  }
+  std::vector<std::string> missing;
+  auto candidates = scavenge(text);
+  for (auto& a : candidates) {
+    if (seen.insert(a).second) {
+      missing.push_back(a);
+    }
+  }
+  return missing;
+}
+
+// GMime missed addresses a reader sees in the text: read the list again
+// item by item (one broken item must not hide the others), and add what
+// GMime still misses in an item from the item's text.
+void
+recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
+        std::size_t& without_domain)
+{
+  std::vector<Mailbox> mailboxes;
+  std::size_t items_without_domain = 0;
+  for (const auto item : split_items(v)) {
+    const std::string text(item);
+    if (text::trim(text).empty()) {
+      continue;
+    }
+    Parsed<std::vector<Mailbox>> one;
+    if (InternetAddressList* list =
+          internet_address_list_parse(nullptr, text.c_str())) {
+      collect(list, "", one, items_without_domain);
+      g_object_unref(list);
+    }
+    for (auto& a : missing_from(item, one.value)) {
+      one.value.push_back({std::move(a), "", ""});
+    }
+    mailboxes.insert(mailboxes.end(), one.value.begin(), one.value.end());
+  }
+  const auto added = mailboxes.size() > out.value.size()
+                       ? mailboxes.size() - out.value.size()
+                       : 0;
+  if (added == 0) {
+    return;
+  }
+  out.issues.push_back(
+    {IssueKind::lenient_address_recovery,
+     std::to_string(added) + " more address(es) read from text the parser "
+                             "rejected: \""
+       + text::for_terminal(std::string_view(v).substr(0, 60)) + "\""});
+  out.value = std::move(mailboxes);
+  without_domain = items_without_domain;
+  std::erase_if(out.issues, [](const Issue& i) {
+    return i.kind == IssueKind::address_unparsable;
+  });
+}
+
+} // namespace
+
 Parsed<std::vector<Mailbox>>
 parse_address_list(std::string_view value)
 {
@@ -260,23 +463,17 @@ parse_address_list(std::string_view value)
   if (text::trim(v).empty()) {
     return out;
   }
-  InternetAddressList* list = internet_address_list_parse(nullptr, v.c_str());
   std::size_t without_domain = 0;
-  if (list) {
-    collect(list, "", out, without_domain);
-    g_object_unref(list);
-  } else {
-    out.issues.push_back({IssueKind::address_unparsable,
-                          "no address in \"" + text::for_terminal(v.substr(0, 60))
-                            + "\""});
+  parse_with_gmime(v, out, without_domain);
+  if (!missing_from(v, out.value).empty()) {
+    recover(v, out, without_domain);
   }
-  const auto expected = count_at_signs(v);
-  const auto found = out.value.size() + without_domain;
-  if (found < expected) {
+  if (const auto missing = missing_from(v, out.value); !missing.empty()) {
     out.issues.push_back({IssueKind::addresses_dropped,
-                          std::to_string(expected - found) + " of "
-                            + std::to_string(expected)
-                            + " address(es) could not be read"});
+                          std::to_string(missing.size())
+                            + " address(es) seen in the text could not be "
+                              "read, first \""
+                            + text::for_terminal(missing.front()) + "\""});
   }
   return out;
 }
