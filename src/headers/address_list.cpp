@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace ccaudit::headers {
 
@@ -199,7 +199,9 @@ address_from_token(std::string_view token)
   }
   auto domain = token.substr(at + 1);
   if (domain.starts_with('[')) {
-    domain = domain.substr(0, domain.find(']') + 1); // npos + 1 == 0
+    if (const auto close = domain.find(']'); close != std::string_view::npos) {
+      domain = domain.substr(0, close + 1);
+    }
   } else {
     std::size_t n = 0;
     while (n < domain.size() && is_domain_char(domain[n])) {
@@ -220,6 +222,15 @@ address_from_token(std::string_view token)
     return {};
   }
   return normalize_address(std::string(local) + "@" + std::string(domain));
+}
+
+// True inside "...@[" before its "]".
+bool
+in_domain_literal(std::string_view token)
+{
+  const auto open = token.find("@[");
+  return open != std::string_view::npos
+         && token.find(']', open) == std::string_view::npos;
 }
 
 // Lenient last resort for one list item the parser rejected: the content of
@@ -279,6 +290,10 @@ scavenge(std::string_view item)
     } else if (depth > 0) {
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
         angle += c;
+      }
+    } else if (in_domain_literal(bare)) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        bare += c; // "[IPv6:2001:db8::1]" and "[RFC 5322 literal]" are one
       }
     } else if (ends_token(c)) {
       flush_bare();
@@ -384,19 +399,40 @@ parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
   }
 }
 
+// True if `parsed` is the address a reader sees as `seen`: equal, or the
+// parser kept more of an obsolete local part ("test . test@x" is read as
+// test.test@x, a reader's eye may stop at test@x).
+bool
+same_mailbox(std::string_view parsed, std::string_view seen)
+{
+  if (parsed.size() <= seen.size()) {
+    return parsed == seen;
+  }
+  if (!parsed.ends_with(seen)) {
+    return false;
+  }
+  const char before = parsed[parsed.size() - seen.size() - 1];
+  return seen.front() == '.' || before == '.' || before == '"';
+}
+
 // Addresses a reader sees in the text that are not in `mailboxes`.
 std::vector<std::string>
 missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
 {
-  std::unordered_set<std::string_view> seen;
+  std::unordered_map<std::string_view, std::vector<std::string_view>> by_domain;
   for (const auto& m : mailboxes) {
-    seen.insert(m.address);
+    const auto at = m.address.rfind('@');
+    by_domain[std::string_view(m.address).substr(at + 1)].push_back(m.address);
   }
+  const auto candidates = scavenge(text); // owns what by_domain points to
   std::vector<std::string> missing;
-  auto candidates = scavenge(text);
-  for (auto& a : candidates) {
-    if (seen.insert(a).second) {
+  for (const auto& a : candidates) {
+    const auto domain = std::string_view(a).substr(a.rfind('@') + 1);
+    auto& known = by_domain[domain];
+    if (std::none_of(known.begin(), known.end(),
+                     [&](std::string_view p) { return same_mailbox(p, a); })) {
       missing.push_back(a);
+      known.push_back(a);
     }
   }
   return missing;
