@@ -4,5 +4,5 @@
 SELECT p.path, p.offset, p.mbox_index, p.kind, p.detail
 FROM problem AS p
 WHERE p.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
-  AND p.kind IN ('unreadable_input', 'internal_error')
+  AND p.kind IN ('unreadable_input', 'internal_error', 'compressed_not_scanned')
 ORDER BY p.path, p.offset;

@@ -4,7 +4,7 @@
 SELECT p.kind,
        count(*) AS problems,
        count(DISTINCT p.path) AS files,
-       p.kind IN ('unreadable_input', 'internal_error') AS not_scanned
+       p.kind IN ('unreadable_input', 'internal_error', 'compressed_not_scanned') AS not_scanned
 FROM problem AS p
 WHERE p.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
 GROUP BY p.kind

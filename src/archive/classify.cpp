@@ -3,7 +3,9 @@
 #include "core/line_reader.hpp"
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 namespace ccaudit::archive {
 
@@ -50,27 +52,56 @@ is_separator(std::string_view at)
          && text::looks_like_header_field(first_line(at.substr(nl + 1)));
 }
 
-// True if the lines from `s` form a header block with a mail field in it.
-bool
-has_mail_header(std::string_view s)
+// How many distinct mail fields the header block at the start of `s` holds
+// (up to its blank line, 200 lines at most).
+std::size_t
+mail_fields(std::string_view s)
 {
+  std::vector<std::string> seen;
   std::size_t pos = 0;
-  while (pos < s.size()) {
+  for (int lines = 0; pos < s.size() && lines < 200; ++lines) {
     const auto line = first_line(s.substr(pos));
     if (line.empty()) {
-      return false;
+      break;
     }
     if (const auto n = text::header_field_name_length(line);
         n > 0 && is_mail_field(line.substr(0, n))) {
-      return true;
+      auto name = text::ascii_lower(line.substr(0, n));
+      if (std::find(seen.begin(), seen.end(), name) == seen.end()) {
+        seen.push_back(std::move(name));
+      }
     }
     const auto nl = s.find('\n', pos);
     if (nl == std::string_view::npos) {
-      return false;
+      break;
     }
     pos = nl + 1;
   }
-  return false;
+  return seen.size();
+}
+
+// The compression format `head` starts with, if any.
+std::string_view
+compression(std::string_view head)
+{
+  struct Magic
+  {
+    std::string_view bytes, name;
+  };
+  static constexpr Magic k_magic[] = {
+    {"\x1f\x8b", "gzip"},
+    {"BZh", "bzip2"},
+    {std::string_view("\xfd" "7zXZ\0", 6), "xz"},
+    {"\x28\xb5\x2f\xfd", "zstd"},
+    {"LZIP", "lzip"},
+    {"PK\x03\x04", "zip"},
+  };
+  for (const auto& m : k_magic) {
+    if (head.starts_with(m.bytes)) {
+      return m.name;
+    }
+  }
+  return {};
 }
 
 bool
@@ -100,10 +131,14 @@ classify(std::string_view head)
   if (is_separator(s)) {
     return {FileKind::mbox, ""};
   }
+  if (const auto format = compression(head); !format.empty()) {
+    return {FileKind::compressed, std::string(format)};
+  }
   if (looks_binary(head)) {
     return {FileKind::not_mail, "binary data"};
   }
-  if (text::looks_like_header_field(first_line(s)) && has_mail_header(s)) {
+  const auto fields = mail_fields(s);
+  if ((text::looks_like_header_field(first_line(s)) && fields >= 1) || fields >= 2) {
     return {FileKind::message, ""};
   }
   for (auto pos = head.find("\nFrom "); pos != std::string_view::npos;

@@ -8,12 +8,13 @@
 
 namespace ccaudit::archive {
 
-enum class FileKind { mbox, message, not_mail };
+enum class FileKind { mbox, message, not_mail, compressed };
 
 struct Classification
 {
   FileKind kind = FileKind::not_mail;
-  std::string reason; // why not mail: "empty file", "binary data", ...
+  std::string reason; // why not mail: "empty file", "binary data", ...;
+                      // for compressed: the format, e.g. "gzip"
 };
 
 // How many leading bytes classify() looks at.
@@ -23,7 +24,10 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 // - mbox: a "From " line followed by a header field (leading blank lines
 //   allowed), or prose followed, after a blank line, by such a separator;
 // - message: a header block holding at least one field mail always has
-//   (From, To, Subject, Date, Received, Message-ID, ...);
+//   (From, To, Subject, Date, Received, Message-ID, ...), or two of them
+//   after a damaged first line;
+// - compressed: gzip, bzip2, xz, zstd, lzip or zip data (not read: it may
+//   hold a mailbox);
 // - otherwise not mail (empty, binary, or text without a mail header).
 Classification classify(std::string_view head);
 

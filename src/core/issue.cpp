@@ -33,6 +33,7 @@ to_string(IssueKind kind)
   case IssueKind::addresses_dropped: return "addresses_dropped";
   case IssueKind::ambiguous_separator: return "ambiguous_separator";
   case IssueKind::lenient_address_recovery: return "lenient_address_recovery";
+  case IssueKind::compressed_not_scanned: return "compressed_not_scanned";
   }
   return "unknown";
 }
@@ -41,7 +42,8 @@ bool
 means_not_scanned(IssueKind kind)
 {
   return kind == IssueKind::unreadable_input
-         || kind == IssueKind::internal_error;
+         || kind == IssueKind::internal_error
+         || kind == IssueKind::compressed_not_scanned;
 }
 
 } // namespace ccaudit

@@ -46,6 +46,7 @@ enum class IssueKind {
   addresses_dropped,            // fewer mailboxes parsed than '@' seen
   ambiguous_separator,          // mbox: a "From " line + header read as body
   lenient_address_recovery,     // addresses read from text GMime rejected
+  compressed_not_scanned,       // gzip/xz/... file: NOT scanned
 };
 
 std::string_view to_string(IssueKind kind);

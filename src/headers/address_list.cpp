@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace ccaudit::headers {
 
@@ -399,40 +399,32 @@ parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
   }
 }
 
-// True if `parsed` is the address a reader sees as `seen`: equal, or the
-// parser kept more of an obsolete local part ("test . test@x" is read as
-// test.test@x, a reader's eye may stop at test@x).
-bool
-same_mailbox(std::string_view parsed, std::string_view seen)
-{
-  if (parsed.size() <= seen.size()) {
-    return parsed == seen;
-  }
-  if (!parsed.ends_with(seen)) {
-    return false;
-  }
-  const char before = parsed[parsed.size() - seen.size() - 1];
-  return seen.front() == '.' || before == '.' || before == '"';
-}
-
-// Addresses a reader sees in the text that are not in `mailboxes`.
+// Addresses a reader sees in the text that are not in `mailboxes`. A
+// parsed address also covers what a reader's eye may stop at inside an
+// obsolete local part: "test . test@x" is parsed as test.test@x, and the
+// text shows test@x; '"test".test@x' shows .test@x. So every suffix of a
+// parsed address that starts at, or just after, a '.' or '"' of its local
+// part counts as seen. Hash lookups only: lists hold 50,000 addresses.
 std::vector<std::string>
 missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
 {
-  std::unordered_map<std::string_view, std::vector<std::string_view>> by_domain;
+  std::unordered_set<std::string_view> covered;
   for (const auto& m : mailboxes) {
-    const auto at = m.address.rfind('@');
-    by_domain[std::string_view(m.address).substr(at + 1)].push_back(m.address);
+    const std::string_view a = m.address;
+    covered.insert(a);
+    const auto at = a.rfind('@');
+    for (std::size_t i = 0; i < at; ++i) {
+      if (a[i] == '.' || a[i] == '"') {
+        covered.insert(a.substr(i));
+        covered.insert(a.substr(i + 1));
+      }
+    }
   }
-  const auto candidates = scavenge(text); // owns what by_domain points to
+  const auto candidates = scavenge(text); // owns what `covered` points to
   std::vector<std::string> missing;
   for (const auto& a : candidates) {
-    const auto domain = std::string_view(a).substr(a.rfind('@') + 1);
-    auto& known = by_domain[domain];
-    if (std::none_of(known.begin(), known.end(),
-                     [&](std::string_view p) { return same_mailbox(p, a); })) {
+    if (covered.insert(a).second) {
       missing.push_back(a);
-      known.push_back(a);
     }
   }
   return missing;

@@ -29,6 +29,12 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     source.kind = "not-mail";
     callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
     break;
+  case archive::FileKind::compressed:
+    source.kind = "compressed";
+    callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
+                               kind.reason + " data: it may hold a mailbox; "
+                                             "decompress it and scan the result"});
+    break;
   case archive::FileKind::message: {
     source.kind = "message";
     auto header = archive::read_header_block(file);

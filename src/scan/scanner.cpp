@@ -24,7 +24,8 @@ void
 Scanner::record(const MessageLocator& where, const Issue& issue)
 {
   ++m_summary.problems;
-  if (issue.kind == IssueKind::unreadable_input) {
+  if (issue.kind == IssueKind::unreadable_input
+      || issue.kind == IssueKind::compressed_not_scanned) {
     ++m_summary.inputs_unreadable;
   }
   m_sink.record_issue(where, issue);

@@ -21,6 +21,11 @@ TEST_CASE("classify: decided by content", "[archive]")
     {"", FileKind::not_mail},
     {"Note: buy milk\nand bread\n", FileKind::not_mail},
     {"From my perspective this is prose.\nNot mail.\n", FileKind::not_mail},
+    {">>> damaged first line\nTo: a@example.org\nSubject: hi\n\n", FileKind::message},
+    {">>> damaged first line\nTo: a@example.org\n\n", FileKind::not_mail},
+    {"\x1f\x8b\x08\x00\x00\x00"s, FileKind::compressed},
+    {"\xfd" "7zXZ\0\0"s, FileKind::compressed},
+    {"\x28\xb5\x2f\xfd\x00"s, FileKind::compressed},
     {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0"s,
      FileKind::not_mail},
   }));

@@ -76,6 +76,10 @@ TEST_CASE("scanner: distinct visible counts of the fixtures", "[scan]")
       {"broken/8bit-garbage.eml", {26}},
       {"broken/many-addresses.eml", {5000}},
       {"broken/crlf-folded.eml", {26}},
+      {"broken/damaged-first-line.eml", {3}},
+      {"broken/space-before-colon.eml", {1}},
+      {"broken/missing-comma-fold.eml", {2}},
+      {"single/unlisted-recipients-comment.eml", {3}},
       // no recipient at all: no finding even at threshold 1
       {"single/undisclosed.eml", {}},
       {"single/undisclosed-semicolon.eml", {}},
@@ -151,6 +155,18 @@ TEST_CASE("scanner: an unreadable file is recorded and the scan goes on",
   CHECK(s.inputs_unreadable == 1);
   CHECK_FALSE(s.complete());
   CHECK(sink.kinds_for("b.eml") == std::vector<IssueKind>{IssueKind::unreadable_input});
+}
+
+TEST_CASE("scanner: a compressed file is not scanned, and says so", "[scan]")
+{
+  test::TempDir dir;
+  dir.write("archive.mbox.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10));
+  RecordingSink sink;
+  const auto s = run_scan(sink, dir.path());
+  CHECK_FALSE(s.complete());
+  REQUIRE(sink.issues.size() == 1);
+  CHECK(sink.issues[0].issue.kind == IssueKind::compressed_not_scanned);
+  CHECK_THAT(sink.issues[0].issue.detail, Catch::StartsWith("gzip"));
 }
 
 TEST_CASE("scanner: excluded files (the database) are not scanned", "[scan]")
