@@ -137,8 +137,13 @@ classify(std::string_view head)
   if (looks_binary(head)) {
     return {FileKind::not_mail, "binary data"};
   }
+  // One damaged first line is tolerated when a mail field follows it at
+  // once: a damaged message must not pass for "not mail" (a false clean).
   const auto fields = mail_fields(s);
-  if ((text::looks_like_header_field(first_line(s)) && fields >= 1) || fields >= 2) {
+  const auto second = s.substr(std::min(s.size(), s.find('\n') + 1));
+  if ((text::looks_like_header_field(first_line(s)) && fields >= 1)
+      || (fields >= 2 && is_mail_field(first_line(second).substr(
+                           0, text::header_field_name_length(first_line(second)))))) {
     return {FileKind::message, ""};
   }
   for (auto pos = head.find("\nFrom "); pos != std::string_view::npos;

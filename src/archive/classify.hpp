@@ -25,7 +25,7 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 //   allowed), or prose followed, after a blank line, by such a separator;
 // - message: a header block holding at least one field mail always has
 //   (From, To, Subject, Date, Received, Message-ID, ...), or two of them
-//   after a damaged first line;
+//   after a damaged first line, the first on the second line;
 // - compressed: gzip, bzip2, xz, zstd, lzip or zip data (not read: it may
 //   hold a mailbox);
 // - otherwise not mail (empty, binary, or text without a mail header).
