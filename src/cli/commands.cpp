@@ -22,12 +22,13 @@ constexpr const char* k_scan_footer = R"(Exit codes:
   0  scan complete, nothing flagged
   1  scan complete, findings recorded
   2  usage error
-  3  some input could not be read (everything else was scanned)
+  3  some input could not be read or is compressed (the rest was scanned)
   4  fatal: the database cannot be written, or an internal error
 
 Examples:
   ccaudit scan /var/mail/archive.mbox ~/Maildir --internal-domain example.com
-  ccaudit report --format jsonl > findings.jsonl)";
+  ccaudit report --format jsonl > findings.jsonl
+  ccaudit explain archive.mbox --offset 1655)";
 
 constexpr const char* k_report_footer = R"(Exit codes:
   0  report printed
