@@ -34,6 +34,9 @@ to_string(IssueKind kind)
   case IssueKind::ambiguous_separator: return "ambiguous_separator";
   case IssueKind::lenient_address_recovery: return "lenient_address_recovery";
   case IssueKind::compressed_not_scanned: return "compressed_not_scanned";
+  case IssueKind::header_line_too_long: return "header_line_too_long";
+  case IssueKind::bare_cr_in_header: return "bare_cr_in_header";
+  case IssueKind::repeated_address_field: return "repeated_address_field";
   }
   return "unknown";
 }

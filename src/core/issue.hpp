@@ -47,6 +47,9 @@ enum class IssueKind {
   ambiguous_separator,          // mbox: a "From " line + header read as body
   lenient_address_recovery,     // addresses read from text GMime rejected
   compressed_not_scanned,       // gzip/xz/... file: NOT scanned
+  header_line_too_long,         // a header line over 998 characters
+  bare_cr_in_header,            // a CR not followed by LF in a header line
+  repeated_address_field,       // more than one To or Cc field
 };
 
 std::string_view to_string(IssueKind kind);

@@ -5,6 +5,7 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace ccaudit::headers {
@@ -40,7 +41,12 @@ struct Tally
   std::size_t first_malformed_line = 0;
   std::string first_malformed;
   std::size_t nuls = 0;
+  std::size_t long_lines = 0, first_long_line = 0, longest = 0;
+  std::size_t bare_crs = 0;
 };
+
+// RFC 5322 2.1.1: a line holds at most 998 characters besides CRLF.
+constexpr std::size_t k_max_line = 998;
 
 } // namespace
 
@@ -68,6 +74,15 @@ split_header_block(std::string_view message)
     if (content.empty()) {
       out.value.has_blank_line = nl != std::string_view::npos;
       break;
+    }
+    if (content.size() > k_max_line) {
+      if (tally.long_lines++ == 0) {
+        tally.first_long_line = line_no;
+      }
+      tally.longest = std::max(tally.longest, content.size());
+    }
+    for (const char c : content) {
+      tally.bare_crs += c == '\r' ? 1 : 0;
     }
     if (content.front() == ' ' || content.front() == '\t') {
       if (!out.value.fields.empty() && !in_dropped_line) {
@@ -110,6 +125,18 @@ split_header_block(std::string_view message)
        std::to_string(tally.malformed) + " line(s) without a field name, first at line "
          + std::to_string(tally.first_malformed_line) + ": \""
          + tally.first_malformed + "\""});
+  }
+  if (tally.long_lines > 0) {
+    out.issues.push_back(
+      {IssueKind::header_line_too_long,
+       std::to_string(tally.long_lines) + " line(s) over 998 characters, first at line "
+         + std::to_string(tally.first_long_line) + ", longest "
+         + std::to_string(tally.longest)});
+  }
+  if (tally.bare_crs > 0) {
+    out.issues.push_back({IssueKind::bare_cr_in_header,
+                          std::to_string(tally.bare_crs)
+                            + " CR byte(s) not followed by LF, kept as text"});
   }
   if (tally.nuls > 0) {
     out.issues.push_back({IssueKind::nul_in_header,

@@ -91,6 +91,23 @@ parse_headers(const HeaderBlock& block)
       out.value.message_id = text::to_valid_utf8(field.value);
     }
   }
+  // RFC 5322 3.6 allows one To and one Cc; mail with more exists, and every
+  // one of them counts, but a reviewer should know.
+  std::string repeated;
+  for (const auto field : {AddressField::to, AddressField::cc}) {
+    std::size_t n = 0;
+    for (const auto& f : out.value.address_fields) {
+      n += f.field == field ? 1 : 0;
+    }
+    if (n > 1) {
+      repeated += (repeated.empty() ? "" : ", ") + std::to_string(n) + " "
+                  + std::string(to_string(field)) + " fields";
+    }
+  }
+  if (!repeated.empty()) {
+    out.issues.push_back({IssueKind::repeated_address_field,
+                          repeated + ", all counted"});
+  }
   if (!invalid_utf8_fields.empty()) {
     out.issues.push_back({IssueKind::invalid_utf8_in_header,
                           "8-bit bytes that are not UTF-8 in "

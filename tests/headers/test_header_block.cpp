@@ -7,6 +7,7 @@
 using namespace ccaudit;
 using namespace ccaudit::headers;
 using ccaudit::test::has_issue;
+using ccaudit::test::kinds;
 using namespace std::string_literals;
 
 namespace {
@@ -73,12 +74,23 @@ TEST_CASE("header block: the blank line ends it, CRLF or LF", "[headers]")
   CHECK(parsed.value.length == message.find("Cc:"));
 }
 
-TEST_CASE("header block: a long line is linear, not quadratic", "[headers]")
+TEST_CASE("header block: a long line is linear, not quadratic, and reported",
+          "[headers]")
 {
   const std::string value(8 << 20, 'x');
   const auto parsed = split_header_block("X-Long: " + value + "\nTo: a@example.org\n\n");
   REQUIRE(parsed.value.fields.size() == 2);
   CHECK(parsed.value.fields[0].value.size() == value.size());
+  CHECK(kinds(parsed.issues) == std::vector<IssueKind>{IssueKind::header_line_too_long});
+  CHECK(split_header_block("X-Ok: " + std::string(992, 'x') + "\r\n\r\n").issues.empty());
+}
+
+TEST_CASE("header block: a CR without LF is kept as text and reported",
+          "[headers]")
+{
+  const auto parsed = split_header_block("To: a@example.org,\r b@example.org\r\n\r\n");
+  CHECK(parsed.value.fields[0].value == "a@example.org,\r b@example.org");
+  CHECK(kinds(parsed.issues) == std::vector<IssueKind>{IssueKind::bare_cr_in_header});
 }
 
 TEST_CASE("header block: damaged input never throws", "[headers][corruption]")

@@ -35,7 +35,9 @@ TEST_CASE("headers: repeated Cc fields are all read", "[headers]")
   CHECK(addresses(parsed.value, AddressField::cc)
         == std::vector<std::string>{"c@example.org", "d@example.org",
                                     "e@example.org"});
-  CHECK(parsed.issues.empty());
+  REQUIRE(parsed.issues.size() == 1);
+  CHECK(parsed.issues[0].kind == IssueKind::repeated_address_field);
+  CHECK(parsed.issues[0].detail == "2 cc fields, all counted");
 }
 
 TEST_CASE("headers: Resent-To and Resent-Cc are visible, Bcc is not",
