@@ -161,7 +161,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
                text::for_terminal(cmd.db).c_str());
   if (!s.complete()) {
     std::fprintf(stderr, "ccaudit: INCOMPLETE: %llu input(s) or message(s) "
-                         "could not be read; see 'ccaudit report'\n",
+                         "were not scanned; see 'ccaudit report'\n",
                  static_cast<unsigned long long>(s.not_scanned()));
     return ExitCode::incomplete;
   }
