@@ -27,35 +27,36 @@ init_gmime()
   std::call_once(once, [] { g_mime_init(); });
 }
 
-// Scans an address list outside quoted strings, comments and angle brackets.
-// Calls on_char(i, c, angle_depth) for every other character.
-template <typename F>
+// Scans an address list, skipping comments. Calls on_char(i, c, angle_depth)
+// for every character outside quoted strings and comments, and
+// on_quoted(text) for each quoted string (quotes included; an unclosed one
+// runs to the end).
+template <typename F, typename Q>
 void
-scan_structure(std::string_view v, F&& on_char)
+scan_structure(std::string_view v, F&& on_char, Q&& on_quoted)
 {
-  bool quoted = false;
   int comment = 0;
   int angle = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
-    if ((quoted || comment > 0) && c == '\\') {
-      ++i; // quoted-pair
-      continue;
-    }
-    if (quoted) {
-      quoted = c != '"';
+    if (comment > 0) {
+      if (c == '\\') {
+        ++i; // quoted-pair
+      } else if (c == '(' || c == ')') {
+        comment += c == '(' ? 1 : -1;
+      }
       continue;
     }
     if (c == '(') {
       ++comment;
       continue;
     }
-    if (comment > 0) {
-      comment -= c == ')';
-      continue;
-    }
     if (c == '"') {
-      quoted = true;
+      const auto start = i;
+      for (++i; i < v.size() && v[i] != '"'; ++i) {
+        i += v[i] == '\\' ? 1 : 0;
+      }
+      on_quoted(v.substr(start, std::min(i + 1, v.size()) - start));
       continue;
     }
     if (c == '<') {
@@ -65,6 +66,13 @@ scan_structure(std::string_view v, F&& on_char)
     }
     on_char(i, c, angle);
   }
+}
+
+template <typename F>
+void
+scan_structure(std::string_view v, F&& on_char)
+{
+  scan_structure(v, std::forward<F>(on_char), [](std::string_view) {});
 }
 
 // Outlook writes "a@x; b@y". RFC 5322 ';' only ends a group, so a ';' outside
@@ -250,30 +258,9 @@ scavenge(std::string_view item)
     }
     bare.clear();
   };
-  bool quoted = false;
-  int comment = 0, depth = 0;
-  for (std::size_t i = 0; i < item.size(); ++i) {
-    const char c = item[i];
-    if ((quoted || comment > 0) && c == '\\') {
-      ++i;
-      continue;
-    }
-    if (quoted) {
-      quoted = c != '"';
-      continue;
-    }
-    if (c == '(') {
-      ++comment;
-      continue;
-    }
-    if (comment > 0) {
-      comment -= c == ')';
-      continue;
-    }
-    if (c == '"' && depth == 0) {
-      flush_bare();
-      quoted = true;
-    } else if (c == '<') {
+  int depth = 0;
+  const auto on_char = [&](std::size_t, char c, int) {
+    if (c == '<') {
       flush_bare();
       depth = 1; // "<<a@b>" and "< x <a@b>": the innermost one counts
       angle.clear();
@@ -300,7 +287,15 @@ scavenge(std::string_view item)
     } else {
       bare += c;
     }
-  }
+  };
+  const auto on_quoted = [&](std::string_view quoted) {
+    if (depth > 0) {
+      angle += quoted; // <"john doe"@example.com>
+    } else {
+      flush_bare(); // a display name
+    }
+  };
+  scan_structure(item, on_char, on_quoted);
   flush_bare();
   return out;
 }
