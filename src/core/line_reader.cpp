@@ -1,6 +1,8 @@
 #include "core/line_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace ccaudit {
 
@@ -68,6 +70,18 @@ LineReader::find_line(Line& out, std::size_t& length)
   return true;
 }
 
+void
+LineReader::consume(std::size_t n)
+{
+  for (std::size_t i = n > 3 ? n - 3 : 0; i < n; ++i) {
+    m_history[0] = m_history[1];
+    m_history[1] = m_history[2];
+    m_history[2] = m_buffer[m_pos + i];
+  }
+  m_pos += n;
+  m_mid_line = m_history[2] != '\n';
+}
+
 bool
 LineReader::next(Line& out)
 {
@@ -75,9 +89,41 @@ LineReader::next(Line& out)
   if (!find_line(out, length)) {
     return false;
   }
-  m_pos += length;
-  m_mid_line = !out.has_newline();
+  consume(length);
   return true;
+}
+
+bool
+LineReader::skip_to_line_starting(std::string_view prefix, bool& previous_blank)
+{
+  std::string pattern = "\n";
+  pattern += prefix;
+  for (;;) {
+    if (m_end - m_pos <= prefix.size() && !m_eof) {
+      fill();
+    }
+    const char* at = m_buffer.data() + m_pos;
+    const auto available = m_end - m_pos;
+    if (available == 0) {
+      return false;
+    }
+    if (m_history[2] == '\n' && std::string_view(at, available).starts_with(prefix)) {
+      previous_blank = m_history[1] == '\n'
+                       || (m_history[1] == '\r' && m_history[0] == '\n');
+      return true;
+    }
+    if (const void* hit = ::memmem(at, available, pattern.data(), pattern.size())) {
+      consume(static_cast<std::size_t>(static_cast<const char*>(hit) - at) + 1);
+      continue;
+    }
+    if (m_eof) {
+      consume(available);
+      return false;
+    }
+    // Keep a tail: a match may straddle the end of the buffer.
+    consume(available - std::min(available, prefix.size()));
+    fill();
+  }
 }
 
 bool
@@ -95,6 +141,7 @@ LineReader::seek(std::uint64_t offset)
   m_end = 0;
   m_eof = false;
   m_mid_line = false;
+  m_history[0] = m_history[1] = m_history[2] = '\n';
 }
 
 } // namespace ccaudit

@@ -41,9 +41,18 @@ public:
   // Offset of the next byte next() would return.
   std::uint64_t tell() const { return m_base + m_pos; }
 
+  // Skips to the start of the next line that begins with `prefix` (the
+  // current position counts if it is a line start); false, with everything
+  // consumed, if there is none. `previous_blank` says whether the line
+  // before it is empty (the start of the source counts as one). Searches
+  // whole buffers with memmem instead of going line by line: this is how an
+  // mbox body is crossed at the speed of the disk.
+  bool skip_to_line_starting(std::string_view prefix, bool& previous_blank);
+
 private:
   bool find_line(Line& out, std::size_t& length);
   void fill();
+  void consume(std::size_t n);
 
   ByteSource& m_source;
   std::vector<char> m_buffer;
@@ -52,6 +61,7 @@ private:
   std::size_t m_end = 0;    // valid bytes in m_buffer
   bool m_eof = false;
   bool m_mid_line = false;  // the last piece returned had no newline
+  char m_history[3] = {'\n', '\n', '\n'}; // last bytes consumed
 };
 
 } // namespace ccaudit

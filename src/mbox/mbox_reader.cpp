@@ -217,10 +217,11 @@ void
 MboxReader::scan_body(Parsed<MboxMessage>& message)
 {
   Line line;
-  bool previous_blank = true; // the blank line that ended the header
+  bool previous_blank = true;
   bool ambiguous_reported = false;
-  while (m_lines.peek(line)) {
-    if (starts_with_from(line) && separator_at(line)) {
+  while (m_lines.skip_to_line_starting("From ", previous_blank)) {
+    m_lines.peek(line);
+    if (separator_at(line)) {
       if (previous_blank) {
         message.value.end = line.offset;
         return;
@@ -247,7 +248,6 @@ MboxReader::scan_body(Parsed<MboxMessage>& message)
       }
     }
     m_lines.next(line);
-    previous_blank = line.blank();
   }
   message.value.end = m_lines.tell();
   m_done = true;
