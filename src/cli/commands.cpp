@@ -124,6 +124,10 @@ run(int argc, char** argv)
     ->capture_default_str();
   add_detection_options(scan, scan_options.threshold,
                         scan_options.internal_domains);
+  scan->add_option("-j,--jobs", scan_options.jobs,
+                   "threads that parse messages; results do not depend on it "
+                   "[default: one per core]")
+    ->check(positive_number());
   scan->add_flag("-q,--quiet", scan_options.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_options.verbose,
                  "print every problem as it is found (what could not be "

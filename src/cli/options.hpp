@@ -22,6 +22,7 @@ struct ScanOptions
   std::vector<std::string> internal_domains;
   bool quiet = false;
   bool verbose = false;
+  unsigned jobs = 0; // 0: one per core
 };
 
 struct ReportOptions

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <unistd.h>
 
@@ -127,6 +129,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   detectors.push_back(
     std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal));
   scan::ScanOptions options;
+  options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);
   }

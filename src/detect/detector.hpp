@@ -21,6 +21,14 @@ public:
 
   virtual std::optional<Finding>
   inspect(const headers::MessageHeaders& message) const = 0;
+
+  // False if no message whose visible fields hold `at_signs` '@' characters
+  // can be flagged, so parsing its addresses can be skipped.
+  virtual bool could_flag(std::size_t at_signs) const
+  {
+    (void)at_signs;
+    return true;
+  }
 };
 
 } // namespace ccaudit::detect

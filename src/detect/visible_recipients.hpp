@@ -44,6 +44,11 @@ public:
   std::optional<Finding>
   inspect(const headers::MessageHeaders& message) const override;
 
+  bool could_flag(std::size_t at_signs) const override
+  {
+    return at_signs >= m_threshold;
+  }
+
 private:
   std::size_t m_threshold;
   std::vector<std::string> m_internal_domains;

@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace ccaudit::headers {
 
 std::string_view
@@ -51,19 +53,61 @@ read_from(const Field& field, MessageHeaders& out)
 
 } // namespace
 
-Parsed<MessageHeaders>
-parse_headers(const HeaderBlock& block)
+std::vector<Issue>
+block_issues(const HeaderBlock& block)
 {
-  Parsed<MessageHeaders> out;
+  std::vector<Issue> out;
   std::string invalid_utf8_fields;
-  bool have_from = false, have_subject = false, have_date = false,
-       have_id = false;
+  std::size_t to_fields = 0, cc_fields = 0;
   for (const auto& field : block.fields) {
     if (!text::is_valid_utf8(field.value)
         && invalid_utf8_fields.find(field.name) == std::string::npos) {
       invalid_utf8_fields += (invalid_utf8_fields.empty() ? "" : ", ")
                              + text::for_terminal(field.name);
     }
+    const auto visible = visible_field(field.name);
+    to_fields += visible == AddressField::to ? 1 : 0;
+    cc_fields += visible == AddressField::cc ? 1 : 0;
+  }
+  // RFC 5322 3.6 allows one To and one Cc; mail with more exists, and every
+  // one of them counts, but a reviewer should know.
+  std::string repeated;
+  for (const auto& [n, name] : {std::pair{to_fields, "to"}, std::pair{cc_fields, "cc"}}) {
+    if (n > 1) {
+      repeated += (repeated.empty() ? "" : ", ") + std::to_string(n) + " "
+                  + name + " fields";
+    }
+  }
+  if (!repeated.empty()) {
+    out.push_back({IssueKind::repeated_address_field, repeated + ", all counted"});
+  }
+  if (!invalid_utf8_fields.empty()) {
+    out.push_back({IssueKind::invalid_utf8_in_header,
+                   "8-bit bytes that are not UTF-8 in " + invalid_utf8_fields});
+  }
+  return out;
+}
+
+std::size_t
+visible_at_signs(const HeaderBlock& block)
+{
+  std::size_t n = 0;
+  for (const auto& field : block.fields) {
+    if (visible_field(field.name)) {
+      n += static_cast<std::size_t>(
+        std::count(field.value.begin(), field.value.end(), '@'));
+    }
+  }
+  return n;
+}
+
+Parsed<MessageHeaders>
+parse_headers(const HeaderBlock& block)
+{
+  Parsed<MessageHeaders> out;
+  bool have_from = false, have_subject = false, have_date = false,
+       have_id = false;
+  for (const auto& field : block.fields) {
     if (const auto visible = visible_field(field.name)) {
       auto parsed = parse_address_list(field.value);
       AddressFieldValue record{*visible, field.name, field.value, field.line,
@@ -91,28 +135,7 @@ parse_headers(const HeaderBlock& block)
       out.value.message_id = text::to_valid_utf8(field.value);
     }
   }
-  // RFC 5322 3.6 allows one To and one Cc; mail with more exists, and every
-  // one of them counts, but a reviewer should know.
-  std::string repeated;
-  for (const auto field : {AddressField::to, AddressField::cc}) {
-    std::size_t n = 0;
-    for (const auto& f : out.value.address_fields) {
-      n += f.field == field ? 1 : 0;
-    }
-    if (n > 1) {
-      repeated += (repeated.empty() ? "" : ", ") + std::to_string(n) + " "
-                  + std::string(to_string(field)) + " fields";
-    }
-  }
-  if (!repeated.empty()) {
-    out.issues.push_back({IssueKind::repeated_address_field,
-                          repeated + ", all counted"});
-  }
-  if (!invalid_utf8_fields.empty()) {
-    out.issues.push_back({IssueKind::invalid_utf8_in_header,
-                          "8-bit bytes that are not UTF-8 in "
-                            + invalid_utf8_fields});
-  }
+  append(out.issues, block_issues(block));
   return out;
 }
 

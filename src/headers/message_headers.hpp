@@ -52,4 +52,13 @@ struct MessageHeaders
 Parsed<MessageHeaders> parse_headers(std::string_view message);
 Parsed<MessageHeaders> parse_headers(const HeaderBlock& block);
 
+// The issues parse_headers() finds without parsing any address (8-bit bytes
+// that are not UTF-8, repeated To or Cc fields). Cheap: no GMime.
+std::vector<Issue> block_issues(const HeaderBlock& block);
+
+// The number of '@' in the visible address fields: an upper bound on the
+// distinct addresses parse_headers() can count (every counted address has
+// one), so a scan can skip parsing a message that cannot reach a threshold.
+std::size_t visible_at_signs(const HeaderBlock& block);
+
 } // namespace ccaudit::headers

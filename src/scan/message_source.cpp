@@ -39,7 +39,8 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     source.kind = "message";
     auto header = archive::read_header_block(file);
     source.messages = 1;
-    callbacks.on_message({where, file.size(), header.value, std::move(header.issues)});
+    callbacks.on_message({where, file.size(), std::move(header.value),
+                          std::move(header.issues)});
     break;
   }
   case archive::FileKind::mbox: {
@@ -50,7 +51,8 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       where.index = message->value.index;
       where.byte_offset = message->value.offset;
       ++source.messages;
-      if (!callbacks.on_message({where, message->value.end, message->value.header,
+      if (!callbacks.on_message({where, message->value.end,
+                                 std::move(message->value.header),
                                  std::move(message->issues)})) {
         break;
       }

@@ -19,7 +19,7 @@ struct RawMessage
 {
   MessageLocator where;
   std::uint64_t end = 0;     // offset just past its last byte
-  std::string_view header;   // valid during the callback only
+  std::string header;        // the header block
   std::vector<Issue> issues; // what reading it noticed
 };
 

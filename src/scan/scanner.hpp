@@ -38,9 +38,16 @@ struct ScanOptions
   // Files never scanned (the findings database and its journal files),
   // compared by device and inode.
   std::vector<std::filesystem::path> excluded_files;
+  // Threads that parse messages; 1 parses on the calling thread. Results
+  // reach the sink in the same order whatever the number.
+  unsigned jobs = 1;
 };
 
 // The pipeline: walk -> classify -> split -> parse -> detect -> record.
+// The calling thread walks, reads and splits, and writes to the sink;
+// `jobs` threads parse and detect. Every event reaches the sink in walk
+// order, so a scan's rows do not depend on the number of threads. Memory is
+// bounded: at most a fixed number of messages wait between the stages.
 // One isolation boundary per message and per file: bad mail becomes issues
 // in the sink, and only FatalError (from the sink) stops the scan.
 class Scanner
@@ -55,10 +62,12 @@ public:
   void scan_paths(const std::vector<std::filesystem::path>& paths);
   const ScanSummary& summary() const { return m_summary; }
 
+  struct Job;
+  class Pipeline;
+
 private:
-  void scan_file(const std::filesystem::path& path);
-  void scan_message(const MessageLocator& where, std::string_view header,
-                    std::vector<Issue> issues);
+  void scan_file(const std::filesystem::path& path, Pipeline& pipeline);
+  void apply(Job& job);
   void record(const MessageLocator& where, const Issue& issue);
 
   FindingSink& m_sink;

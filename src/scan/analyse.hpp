@@ -1,0 +1,27 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "core/issue.hpp"
+#include "detect/detector.hpp"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace ccaudit::scan {
+
+struct Analysis
+{
+  std::vector<Finding> findings;
+  std::vector<Issue> issues; // the reader's, then the parser's
+  bool failed = false;       // internal_error: the message was NOT scanned
+};
+
+// Parses one message's header block and runs the detectors on it. When the
+// visible fields hold too few '@' for any detector to flag the message, the
+// addresses are not parsed (only the cheap header checks run). Pure and
+// thread-safe; never throws: a failure is an internal_error issue.
+Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
+                 const std::vector<std::unique_ptr<detect::Detector>>& detectors);
+
+} // namespace ccaudit::scan
