@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""ccaudit's benchmark: a seeded corpus generator and a timing harness.
+
+  bench.py generate DIR [--messages N] [--seed S]
+      Writes the same messages as DIR/corpus.mbox and as the Maildir
+      DIR/maildir (cur/ and new/). Deterministic for a given N and seed.
+  bench.py run DIR [--ccaudit BIN] [--repeat R] [--no-python] [--rss DIR4]
+      Times ccaudit and the baselines on DIR (page cache warm: every command
+      runs once before it is timed) and prints times, ratios and peak RSS.
+      With --rss DIR4, also ccaudit's peak RSS on a larger corpus.
+  bench.py identical (DIR | --messages N) [--ccaudit BIN] [--jobs N]
+      Scans DIR (or a generated corpus of N messages, many of them wide or
+      malformed) with --jobs 1 and --jobs N and fails unless the reports and
+      problem lists are identical, order included.
+
+Python 3 standard library only. Corpus shape (see README, Benchmark): headers
+of 1-3 KB (Received chains, DKIM, folded To/Cc, encoded words), bodies with a
+median near 8 KB and a mean near 60 KB, including multi-MB base64
+attachments, about 0.5% of messages with 50-5,000 visible recipients, and a
+few malformed ones. Reserved example domains only.
+"""
+import argparse
+import base64
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com",
+           "lists.example.org", "staff.example.net", "eu.example.com"]
+FIRST = ["alba", "bertil", "corisande", "dagny", "evander", "fenwick", "greta",
+         "halvard", "isolde", "jonas", "katrin", "leopold", "maren", "niall",
+         "odile", "piers", "quilla", "rosamund", "soren", "tova", "ulla", "viggo"]
+LAST = ["ashgrove", "bellwether", "cinderford", "dunmere", "elderby",
+        "fallowmere", "glimmerton", "hartsbrook", "ivyholt", "juniperly",
+        "kestrelwick", "larkspur", "mossbank", "nettlecombe", "oakhurst"]
+WORDS = ("the of and to in is that for it as with was on be by this are from at "
+         "or an but not have has which you were all their one there can we our "
+         "report budget meeting quarter review figures schedule project office "
+         "team please attached find below thanks regards update agenda notes "
+         "minutes draft final version changes comments approval deadline").split()
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+          "Nov", "Dec"]
+
+
+def person(r):
+    first, last = r.choice(FIRST), r.choice(LAST)
+    address = "%s.%s%d@%s" % (first, last, r.randrange(1000), r.choice(DOMAINS))
+    name = "%s %s" % (first.capitalize(), last.capitalize())
+    form = r.random()
+    if form < 0.1:  # an RFC 2047 display name
+        encoded = base64.b64encode(("%s Ü" % name).encode()).decode()
+        return "=?UTF-8?B?%s?= <%s>" % (encoded, address)
+    if form < 0.2:
+        return '"%s, %s" <%s>' % (last.capitalize(), first.capitalize(), address)
+    if form < 0.3:
+        return address
+    return "%s <%s>" % (name, address)
+
+
+def folded(items):
+    out, line = [], ""
+    for i, item in enumerate(items):
+        piece = item + ("," if i + 1 < len(items) else "")
+        if line and len(line) + len(piece) > 76:
+            out.append(line)
+            line = " " + piece
+        else:
+            line = (line + " " + piece) if line else piece
+    out.append(line)
+    return "\n".join(out)
+
+
+class Generator:
+    def __init__(self, seed, wide_rate=0.005, malformed_rate=0.002):
+        self.r = random.Random(seed)
+        self.wide_rate = wide_rate
+        self.malformed_rate = malformed_rate
+        words = [self.r.choice(WORDS) for _ in range(200000)]
+        lines, line = [], []
+        for w in words:
+            line.append(w)
+            if len(" ".join(line)) > 60 + self.r.randrange(15):
+                lines.append(" ".join(line))
+                line = []
+        self.text = "\n".join(lines) + "\n"
+
+    def body_text(self, size):
+        start = self.r.randrange(len(self.text) - size - 1) if size < len(self.text) - 2 else 0
+        chunk = self.text[start:start + size]
+        return chunk[chunk.find("\n") + 1:] if "\n" in chunk else chunk
+
+    def message(self, i):
+        r = self.r
+        t = 1546300800 + i * 1800 + r.randrange(1800)
+        tm = time.gmtime(t)
+        date = "%s, %02d %s %d %02d:%02d:%02d +0000" % (
+            DAYS[tm.tm_wday], tm.tm_mday, MONTHS[tm.tm_mon - 1], tm.tm_year,
+            tm.tm_hour, tm.tm_min, tm.tm_sec)
+        sender = person(r)
+        wide = r.random() < self.wide_rate
+        if wide:
+            n = min(5000, int(50 * (100 ** r.random())))  # 50 .. 5000
+            to = [person(r) for _ in range(n * 2 // 3)]
+            cc = [person(r) for _ in range(n - len(to))]
+        else:
+            to = [person(r) for _ in range(1 + int(r.expovariate(1.0)))]
+            cc = [person(r) for _ in range(int(r.expovariate(1.5)))]
+        h = ["Return-Path: <bounce-%d@bounces.example.com>" % i]
+        for hop in range(3 + r.randrange(6)):
+            h.append("Received: from relay%d.example.net (relay%d.example.net [192.0.2.%d])\n"
+                     "\tby mx%d.example.com (Postfix) with ESMTPS id %08X\n"
+                     "\tfor <inbox@example.com>; %s" % (hop, hop, r.randrange(255), hop,
+                                                        r.getrandbits(32), date))
+        h.append("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;\n"
+                 "\ts=selector1; h=from:to:cc:subject:date:message-id;\n"
+                 "\tbh=%s;\n\tb=%s\n\t %s" % (
+                     base64.b64encode(r.randbytes(32)).decode(),
+                     base64.b64encode(r.randbytes(96)).decode(),
+                     base64.b64encode(r.randbytes(96)).decode()))
+        h.append("From: " + sender)
+        if to:
+            h.append("To: " + folded(to))
+        if cc:
+            h.append("Cc: " + folded(cc))
+        subject = " ".join(r.choice(WORDS) for _ in range(3 + r.randrange(6)))
+        if r.random() < 0.1:
+            subject = "=?UTF-8?Q?%s_=C3=A9t=C3=A9?=" % subject.replace(" ", "_")
+        h.append("Subject: " + subject)
+        h.append("Date: " + date)
+        h.append("Message-ID: <%d.%08x@bench.example.com>" % (i, r.getrandbits(32)))
+        h.append("MIME-Version: 1.0")
+        h.append("X-Mailer: Bench Mailer 4.%d" % r.randrange(10))
+        if r.random() < 0.3:
+            h.append("List-Id: Team list <team.lists.example.org>")
+        malformed = r.random() < self.malformed_rate
+        if malformed:
+            kind = r.randrange(3)
+            if kind == 0:
+                h.insert(len(h) - 2, "X-Broken header line without a colon")
+            elif kind == 1:
+                h[h.index("To: " + folded(to)) if to else -1] += ";  extra@example.org"
+            else:
+                h.append("Cc: a@example.org,\x00 b@example.org")
+        # Body: mostly text; some messages carry base64 attachments.
+        u = r.random()
+        body_size = int(r.lognormvariate(8.7, 0.9))  # median ~6 KB
+        if u < 0.004:
+            attachment = 2_000_000 + r.randrange(2_000_000)
+        elif u < 0.034:
+            attachment = 200_000 + r.randrange(400_000)
+        elif u < 0.134:
+            attachment = 20_000 + r.randrange(130_000)
+        else:
+            attachment = 0
+        text = self.body_text(min(body_size, len(self.text) // 2))
+        if r.random() < 0.01:
+            text = "As quoted below:\n\nFrom the archives of the committee\n" + text
+        if attachment:
+            boundary = "b%08x" % r.getrandbits(32)
+            h.append('Content-Type: multipart/mixed; boundary="%s"' % boundary)
+            data = base64.encodebytes(r.randbytes(attachment)).decode()
+            body = ("--%s\nContent-Type: text/plain; charset=utf-8\n\n%s\n--%s\n"
+                    "Content-Type: application/octet-stream; name=\"data.bin\"\n"
+                    "Content-Transfer-Encoding: base64\n\n%s--%s--\n"
+                    % (boundary, text, boundary, data, boundary))
+        else:
+            h.append("Content-Type: text/plain; charset=utf-8")
+            body = text
+        return "\n".join(h) + "\n\n" + body, date, t
+
+
+def mboxrd_quote(body):
+    out = []
+    for line in body.split("\n"):
+        stripped = line.lstrip(">")
+        out.append(">" + line if stripped.startswith("From ") else line)
+    return "\n".join(out)
+
+
+def generate(args):
+    os.makedirs(args.dir, exist_ok=True)
+    maildir = os.path.join(args.dir, "maildir")
+    if os.path.exists(maildir):
+        shutil.rmtree(maildir)
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(maildir, sub))
+    g = Generator(args.seed, args.wide_rate, args.malformed_rate)
+    total = wide = 0
+    with open(os.path.join(args.dir, "corpus.mbox"), "wb") as mbox:
+        for i in range(args.messages):
+            text, date, t = g.message(i)
+            data = text.encode("utf-8", "surrogateescape")
+            tm = time.gmtime(t)
+            mbox.write(("From bench@example.com %s %s %2d %02d:%02d:%02d %d\n" % (
+                DAYS[tm.tm_wday], MONTHS[tm.tm_mon - 1], tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, tm.tm_year)).encode())
+            mbox.write(mboxrd_quote(text).encode("utf-8", "surrogateescape"))
+            mbox.write(b"\n" if text.endswith("\n") else b"\n\n")
+            sub = "new" if i % 5 == 4 else "cur"
+            name = "%d.M%dP4242.bench.example%s" % (t, i, ":2,S" if sub == "cur" else "")
+            with open(os.path.join(maildir, sub, name), "wb") as f:
+                f.write(data)
+            total += len(data)
+    size = os.path.getsize(os.path.join(args.dir, "corpus.mbox"))
+    print("generated %d messages, %.0f MB mbox, mean %.1f KB per message, in %s"
+          % (args.messages, size / 1e6, total / args.messages / 1e3, args.dir))
+
+
+def timed(command, stdout=subprocess.DEVNULL):
+    """Wall time and peak RSS (KiB) of one run of `command`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL,
+                            shell=isinstance(command, str))
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def measure(name, command, repeat, results, ok_codes=(0,)):
+    timed(command)  # warm the page cache and the binary
+    runs = [timed(command) for _ in range(repeat)]
+    codes = {r[2] for r in runs}
+    if not codes <= set(ok_codes):
+        print("  %s: failed with exit code %s" % (name, codes), file=sys.stderr)
+    t = statistics.median(r[0] for r in runs)
+    rss = max(r[1] for r in runs)
+    results[name] = (t, rss)
+    print("  %-40s %8.3f s   %8.1f MiB" % (name, t, rss / 1024), flush=True)
+    return t
+
+
+def run(args):
+    mbox = os.path.join(args.dir, "corpus.mbox")
+    maildir = os.path.join(args.dir, "maildir")
+    binary = os.path.abspath(args.ccaudit)
+    db = tempfile.mkdtemp(prefix="ccaudit-bench-")
+    n_files = sum(len(f) for _, _, f in os.walk(maildir))
+    print("corpus: %s (%.0f MB mbox, %d Maildir files); %d cores; median of %d runs, cache warm"
+          % (args.dir, os.path.getsize(mbox) / 1e6, n_files, os.cpu_count(), args.repeat))
+    res = {}
+    scan = lambda target, extra=(): [binary, "scan", target, "--db",
+                                     os.path.join(db, "b.db"), "--quiet"] + list(extra)
+    ok = (0, 1)
+    print("mbox:")
+    measure("cat (read every byte)", "cat %s > /dev/null" % mbox, args.repeat, res)
+    measure("grep -c '^From '", ["grep", "-c", "^From ", mbox], args.repeat, res, ok)
+    measure("ccaudit scan", scan(mbox), args.repeat, res, ok)
+    measure("ccaudit scan --jobs 1", scan(mbox, ["--jobs", "1"]), args.repeat, res, ok)
+    if not args.no_python:
+        res["python mbox"] = (timed([sys.executable, os.path.join(HERE, "python_baseline.py"), mbox])[0], 0)
+        print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python mbox"][0]))
+    print("Maildir:")
+    measure("cat every file", "find %s -type f -exec cat {} + > /dev/null" % maildir, args.repeat, res)
+    measure("head -c 4096 of every file",
+            "find %s -type f -exec head -q -c 4096 {} + > /dev/null" % maildir, args.repeat, res)
+    if shutil.which("mlist") and shutil.which("mhdr"):
+        measure("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc > /dev/null" % maildir,
+                args.repeat, res)
+    measure("ccaudit scan (Maildir)", scan(maildir), args.repeat, res, ok)
+    measure("ccaudit scan --jobs 1 (Maildir)", scan(maildir, ["--jobs", "1"]), args.repeat, res, ok)
+    if not args.no_python:
+        res["python maildir"] = (timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[0], 0)
+        print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python maildir"][0]))
+    if args.rss:
+        print("larger corpus (%s):" % args.rss)
+        measure("ccaudit scan, larger mbox", scan(os.path.join(args.rss, "corpus.mbox")), 1, res, ok)
+        measure("ccaudit scan, larger Maildir", scan(os.path.join(args.rss, "maildir")), 1, res, ok)
+    shutil.rmtree(db)
+
+    print("ratios and targets:")
+    def line(label, value, target, good):
+        print("  %-52s %7.2f   target %-8s %s" % (label, value, target, "met" if good else "NOT met"))
+    c_mbox, c_md = res["ccaudit scan"][0], res["ccaudit scan (Maildir)"][0]
+    r = c_mbox / res["grep -c '^From '"][0]
+    line("mbox: ccaudit / grep -c '^From '", r, "<= 2", r <= 2)
+    r = c_md / res["head -c 4096 of every file"][0]
+    line("Maildir: ccaudit / head -c 4096 floor", r, "<= 2", r <= 2)
+    if "mblaze mlist | mhdr -h to:cc" in res:
+        r = res["mblaze mlist | mhdr -h to:cc"][0] / c_md
+        line("Maildir: mblaze / ccaudit", r, "> 1", r > 1)
+    if not args.no_python:
+        r = res["python mbox"][0] / c_mbox
+        line("mbox: python / ccaudit", r, ">= 50", r >= 50)
+        r = res["python maildir"][0] / c_md
+        line("Maildir: python / ccaudit", r, ">= 50", r >= 50)
+    peak = max(v[1] for k, v in res.items() if k.startswith("ccaudit")) / 1024
+    line("ccaudit peak RSS, MiB (all runs)", peak, "<= 64", peak <= 64)
+
+
+def identical(args):
+    binary = os.path.abspath(args.ccaudit)
+    tmp = tempfile.mkdtemp(prefix="ccaudit-jobs-")
+    try:
+        if args.messages:  # a small corpus with many findings and problems
+            args.dir = os.path.join(tmp, "corpus")
+            generate(argparse.Namespace(dir=args.dir, messages=args.messages, seed=7,
+                                        wide_rate=0.05, malformed_rate=0.05))
+        outputs = []
+        for jobs in ("1", str(args.jobs)):
+            db = os.path.join(tmp, "j%s.db" % jobs)
+            for target in ("corpus.mbox", "maildir"):
+                subprocess.run([binary, "scan", os.path.join(args.dir, target), "--db", db,
+                                "--quiet", "--jobs", jobs], stderr=subprocess.DEVNULL)
+            report = []
+            for scan_id in ("1", "2"):
+                report.append(subprocess.run(
+                    [binary, "report", "--db", db, "--format", "jsonl", "--scan", scan_id],
+                    capture_output=True, check=True).stdout)
+            problems = subprocess.run(
+                ["sqlite3", db, "SELECT scan_id, path, offset, mbox_index, kind, detail "
+                                "FROM problem ORDER BY id"], capture_output=True, check=True).stdout
+            counts = subprocess.run(
+                ["sqlite3", db, "SELECT sources, messages, findings, problems, not_scanned "
+                                "FROM scan ORDER BY id"], capture_output=True, check=True).stdout
+            outputs.append((report, problems, counts))
+        same = outputs[0] == outputs[1]
+        findings = sum(len(r.splitlines()) for r in outputs[0][0])
+        print("--jobs 1 and --jobs %d: %s (%d findings, %d problem rows, scans %s)"
+              % (args.jobs, "identical" if same else "DIFFERENT", findings,
+                 len(outputs[0][1].splitlines()), outputs[0][2].decode().split()))
+        return 0 if same and findings > 0 else 1
+    finally:
+        shutil.rmtree(tmp)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate")
+    g.add_argument("dir")
+    g.add_argument("--messages", type=int, default=12000)
+    g.add_argument("--seed", type=int, default=20261126)
+    g.add_argument("--wide-rate", type=float, default=0.005,
+                   help="share of messages with 50-5,000 visible recipients")
+    g.add_argument("--malformed-rate", type=float, default=0.002)
+    r = sub.add_parser("run")
+    r.add_argument("dir")
+    r.add_argument("--ccaudit", default="build/src/ccaudit")
+    r.add_argument("--repeat", type=int, default=3)
+    r.add_argument("--no-python", action="store_true")
+    r.add_argument("--rss", help="a larger corpus, for peak RSS")
+    i = sub.add_parser("identical")
+    i.add_argument("dir", nargs="?")
+    i.add_argument("--messages", type=int,
+                   help="generate a corpus of this many messages instead of DIR")
+    i.add_argument("--ccaudit", default="build/src/ccaudit")
+    i.add_argument("--jobs", type=int, default=4)
+    args = p.parse_args()
+    if args.command == "generate":
+        generate(args)
+    elif args.command == "run":
+        run(args)
+    else:
+        sys.exit(identical(args))
+
+
+if __name__ == "__main__":
+    main()
