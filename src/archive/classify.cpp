@@ -158,6 +158,26 @@ classify(std::string_view head)
   return {FileKind::not_mail, "no mail header"};
 }
 
+std::optional<Parsed<std::string>>
+header_block_in(std::string_view head)
+{
+  std::size_t end = std::string_view::npos;
+  if (head.starts_with("\n")) {
+    end = 1;
+  } else if (head.starts_with("\r\n")) {
+    end = 2;
+  } else {
+    const auto lf = head.find("\n\n");
+    const auto crlf = head.find("\n\r\n");
+    end = std::min(lf == std::string_view::npos ? lf : lf + 2,
+                   crlf == std::string_view::npos ? crlf : crlf + 3);
+  }
+  if (end == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return Parsed<std::string>{std::string(head.substr(0, end)), {}};
+}
+
 Parsed<std::string>
 read_header_block(ByteSource& source)
 {

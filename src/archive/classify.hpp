@@ -3,6 +3,7 @@
 #include "core/byte_source.hpp"
 #include "core/issue.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,9 @@ Classification classify(std::string_view head);
 // The header block of a single-message file (up to and including the first
 // blank line), read through a bounded buffer; the body is not read.
 Parsed<std::string> read_header_block(ByteSource& source);
+
+// The same, when `head` (the first bytes of the file) holds all of it;
+// nullopt when the header may go on past `head`.
+std::optional<Parsed<std::string>> header_block_in(std::string_view head);
 
 } // namespace ccaudit::archive

@@ -4,6 +4,8 @@
 #include "archive/input_file.hpp"
 #include "mbox/mbox_reader.hpp"
 
+#include <vector>
+
 namespace ccaudit::scan {
 
 SourceInfo
@@ -19,10 +21,17 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   source.size = file.size();
   source.mtime = file.mtime();
   source.inode = file.inode();
-  std::string head(archive::k_classify_bytes, '\0');
-  head.resize(file.read_at(0, head.data(), head.size()));
-  const auto kind = archive::classify(head);
-  head = {};
+  // Most files are decided by their first few KiB (a Maildir message's
+  // header usually fits): read more only when that is not enough.
+  constexpr std::size_t k_first_read = 16 * 1024;
+  thread_local std::vector<char> buffer(archive::k_classify_bytes);
+  std::string_view head(buffer.data(), file.read_at(0, buffer.data(), k_first_read));
+  auto kind = archive::classify(head);
+  if (kind.kind == archive::FileKind::not_mail && head.size() == k_first_read) {
+    head = std::string_view(buffer.data(),
+                            file.read_at(0, buffer.data(), buffer.size()));
+    kind = archive::classify(head);
+  }
   MessageLocator where{path};
   switch (kind.kind) {
   case archive::FileKind::not_mail:
@@ -37,10 +46,13 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     break;
   case archive::FileKind::message: {
     source.kind = "message";
-    auto header = archive::read_header_block(file);
+    auto header = archive::header_block_in(head);
+    if (!header) {
+      header = archive::read_header_block(file); // longer than the first read
+    }
     source.messages = 1;
-    callbacks.on_message({where, file.size(), std::move(header.value),
-                          std::move(header.issues)});
+    callbacks.on_message({where, file.size(), std::move(header->value),
+                          std::move(header->issues)});
     break;
   }
   case archive::FileKind::mbox: {
