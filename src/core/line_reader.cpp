@@ -4,7 +4,49 @@
 #include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ccaudit {
+
+namespace {
+
+// Finds `pattern` ("\n" followed by a prefix) in [p, p + n). glibc's memmem
+// is a scalar two-way search; mbox bodies are mostly base64, so this checks
+// 16 positions at a time for a '\n' followed by the prefix's first byte and
+// compares only there. Same result as memmem.
+const char*
+find_pattern(const char* p, std::size_t n, std::string_view pattern)
+{
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i first = _mm_set1_epi8(pattern[1]);
+  for (; i + 17 <= n; i += 16) {
+    const auto a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const auto b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpeq_epi8(a, newline), _mm_cmpeq_epi8(b, first))));
+    while (mask != 0) {
+      const auto at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (at + pattern.size() > n) {
+        i = at; // too close to the end to compare: the scalar search decides
+        goto tail;
+      }
+      if (std::memcmp(p + at, pattern.data(), pattern.size()) == 0) {
+        return p + at;
+      }
+      mask &= mask - 1;
+    }
+  }
+tail:
+#endif
+  return static_cast<const char*>(
+    ::memmem(p + i, n - i, pattern.data(), pattern.size()));
+}
+
+} // namespace
 
 std::string_view
 Line::content() const
@@ -112,8 +154,8 @@ LineReader::skip_to_line_starting(std::string_view prefix, bool& previous_blank)
                        || (m_history[1] == '\r' && m_history[0] == '\n');
       return true;
     }
-    if (const void* hit = ::memmem(at, available, pattern.data(), pattern.size())) {
-      consume(static_cast<std::size_t>(static_cast<const char*>(hit) - at) + 1);
+    if (const char* hit = find_pattern(at, available, pattern)) {
+      consume(static_cast<std::size_t>(hit - at) + 1);
       continue;
     }
     if (m_eof) {

@@ -167,8 +167,11 @@ collect(InternetAddressList* list, const std::string& group,
       collect(members, display, out, without_domain);
       continue;
     }
+    // get_addr, not get_idn_addr: GMime would run IDNA on every address;
+    // normalize_address() converts only non-ASCII domains (a third of the
+    // parse time on wide lists).
     auto* mailbox = INTERNET_ADDRESS_MAILBOX(item);
-    const char* raw = internet_address_mailbox_get_idn_addr(mailbox);
+    const char* raw = internet_address_mailbox_get_addr(mailbox);
     auto address = normalize_address(raw ? raw : "", &out.issues);
     if (address.empty()) {
       ++without_domain;

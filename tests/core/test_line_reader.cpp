@@ -77,3 +77,50 @@ TEST_CASE("line reader: blank lines are LF or CRLF alone", "[core]")
   reader.next(line);
   CHECK_FALSE(line.blank());
 }
+
+TEST_CASE("line reader: skipping to 'From ' lines finds exactly the naive "
+          "answer, across buffer and vector boundaries",
+          "[core]")
+{
+  std::string input;
+  std::uint32_t seed = 12345;
+  const auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+  for (int i = 0; i < 3000; ++i) {
+    switch (next() % 7) {
+    case 0: input += "From a@example.org Mon Mar  4 10:15:00 2019\n"; break;
+    case 1: input += "\n"; break;
+    case 2: input += "\r\n"; break;
+    case 3: input += "From"; break;
+    case 4: input += ">From x\n"; break;
+    case 5: input += std::string(next() % 40, 'F'); break;
+    default: input += "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n"; break;
+    }
+  }
+  std::vector<std::uint64_t> expected;
+  std::vector<bool> expected_blank;
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if ((i == 0 || input[i - 1] == '\n') && input.compare(i, 5, "From ") == 0) {
+      expected.push_back(i);
+      const bool blank = i == 0 || (i >= 2 && input[i - 2] == '\n')
+                         || (i >= 3 && input[i - 2] == '\r' && input[i - 3] == '\n')
+                         || i == 1;
+      expected_blank.push_back(blank);
+    }
+  }
+  for (const std::size_t buffer : {16, 17, 33, 64, 4096}) {
+    CAPTURE(buffer);
+    MemorySource source(input);
+    LineReader reader(source, buffer);
+    std::vector<std::uint64_t> found;
+    std::vector<bool> found_blank;
+    bool blank = false;
+    Line line;
+    while (reader.skip_to_line_starting("From ", blank)) {
+      found.push_back(reader.tell());
+      found_blank.push_back(blank);
+      reader.next(line);
+    }
+    CHECK(found == expected);
+    CHECK(found_blank == expected_blank);
+  }
+}
