@@ -57,6 +57,9 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   }
   case archive::FileKind::mbox: {
     source.kind = "mbox";
+    if (callbacks.on_mbox && !callbacks.on_mbox()) {
+      break;
+    }
     where.in_mbox = true;
     mbox::MboxReader reader(file);
     while (auto message = reader.next()) {

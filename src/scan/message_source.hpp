@@ -30,6 +30,9 @@ struct FileCallbacks
   // Issues about the file rather than one message (not mail, text before
   // the first separator).
   std::function<void(const MessageLocator&, const Issue&)> on_issue;
+  // Called when the file turns out to be an mbox, before it is split;
+  // return false to leave it unsplit (no message, no issue handed out).
+  std::function<bool()> on_mbox;
 };
 
 // Files identified by (device, inode): never read.

@@ -1,3 +1,10 @@
+// The scan pipeline. The calling thread walks the paths and is the only one
+// that writes to the sink, in walk order. Worker threads take whole files
+// (open, classify, read the header, parse, detect): a Maildir is read on
+// all cores. An mbox is split on the calling thread when its turn comes, and
+// its messages go to the workers ahead of anything else, so one large mbox
+// also uses all cores. What waits between the stages is bounded, so memory
+// does not grow with the archive.
 #include "scan/scanner.hpp"
 
 #include "archive/walker.hpp"
@@ -17,12 +24,269 @@ namespace ccaudit::scan {
 
 namespace fs = std::filesystem;
 
+// One unit of work, applied in walk order once done.
+struct Scanner::Job
+{
+  enum class Kind { file, issue, message };
+  Kind kind = Kind::file;
+  MessageLocator where;
+  // file: what reading it gave; an mbox is only classified (split later)
+  SourceInfo source;
+  bool split_later = false;
+  std::vector<std::pair<MessageLocator, Issue>> file_issues;
+  // file holding one message, or message: its header and its analysis
+  bool has_message = false;
+  std::string header;
+  std::vector<Issue> reader_issues;
+  Analysis result;
+  bool done = false; // guarded by the pipeline's mutex
+};
+
+class Scanner::Pipeline
+{
+public:
+  Pipeline(Scanner& scanner, unsigned threads) : m_scanner(scanner)
+  {
+    for (unsigned i = 0; threads > 1 && i < threads; ++i) {
+      m_threads.emplace_back([this] { work(); });
+    }
+  }
+
+  ~Pipeline()
+  {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_ready.notify_all();
+    for (auto& t : m_threads) {
+      t.join();
+    }
+  }
+
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Queues a job in walk order and applies what is ready.
+  void submit(std::unique_ptr<Job> job)
+  {
+    hand_out(*job, false);
+    {
+      std::lock_guard lock(m_mutex);
+      m_order.push_back(std::move(job));
+    }
+    apply_ready(m_order, m_order.size() > k_max_waiting);
+  }
+
+  // Applies everything, waiting for the workers.
+  void finish()
+  {
+    while (!m_order.empty()) {
+      apply_ready(m_order, true);
+    }
+  }
+
+private:
+  static constexpr std::size_t k_max_waiting = 1024;
+
+  // Runs a job now (no threads, or nothing for a worker to do) or queues it
+  // for the workers; mbox messages go first.
+  void hand_out(Job& job, bool urgent)
+  {
+    if (job.kind == Job::Kind::issue) {
+      job.done = true;
+      return;
+    }
+    if (m_threads.empty()) {
+      run(job);
+      job.done = true;
+      return;
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      (urgent ? m_urgent : m_queue).push_back(&job);
+    }
+    m_ready.notify_one();
+  }
+
+  void run(Job& job) { m_scanner.run(job); }
+
+  // Applies the finished jobs at the head of `order`; with `wait`, waits
+  // for the head first.
+  void apply_ready(std::deque<std::unique_ptr<Job>>& order, bool wait)
+  {
+    while (!order.empty()) {
+      {
+        std::unique_lock lock(m_mutex);
+        if (!order.front()->done) {
+          if (!wait) {
+            return;
+          }
+          m_finished.wait(lock, [&] { return order.front()->done; });
+        }
+      }
+      auto job = std::move(order.front());
+      {
+        std::lock_guard lock(m_mutex);
+        order.pop_front();
+      }
+      if (job->split_later) {
+        split(*job);
+      }
+      m_scanner.apply(*job);
+      wait = false;
+    }
+  }
+
+  // Splits an mbox on this thread; its messages are analysed by the
+  // workers and applied in file order, before the file's own row.
+  void split(Job& file)
+  {
+    std::deque<std::unique_ptr<Job>> messages;
+    FileCallbacks callbacks;
+    callbacks.on_message = [&](RawMessage&& raw) {
+      auto job = std::make_unique<Job>();
+      job->kind = Job::Kind::message;
+      job->where = raw.where;
+      job->has_message = true;
+      job->header = std::move(raw.header);
+      job->reader_issues = std::move(raw.issues);
+      hand_out(*job, true);
+      {
+        std::lock_guard lock(m_mutex);
+        messages.push_back(std::move(job));
+      }
+      apply_ready(messages, messages.size() > k_max_waiting);
+      return true;
+    };
+    callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
+      file.file_issues.emplace_back(where, issue);
+    };
+    std::uint64_t count = 0;
+    callbacks.on_message = [&, hand = std::move(callbacks.on_message)](RawMessage&& raw) {
+      ++count;
+      return hand(std::move(raw));
+    };
+    try {
+      file.source = read_messages(file.where.archive, {}, callbacks);
+    } catch (const std::system_error& e) {
+      file.source.messages = count;
+      file.file_issues.emplace_back(
+        MessageLocator{file.where.archive},
+        Issue{IssueKind::unreadable_input,
+              std::string(e.what()) + " after " + std::to_string(count) + " message(s)"});
+    }
+    while (!messages.empty()) {
+      apply_ready(messages, true);
+    }
+    file.split_later = false;
+  }
+
+  void work()
+  {
+    for (;;) {
+      Job* job = nullptr;
+      {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] {
+          return m_stop || !m_urgent.empty() || !m_queue.empty();
+        });
+        auto& queue = m_urgent.empty() ? m_queue : m_urgent;
+        if (queue.empty()) {
+          return; // stopping
+        }
+        job = queue.front();
+        queue.pop_front();
+      }
+      run(*job);
+      {
+        std::lock_guard lock(m_mutex);
+        job->done = true;
+      }
+      m_finished.notify_all();
+    }
+  }
+
+  Scanner& m_scanner;
+  std::mutex m_mutex;
+  std::condition_variable m_ready, m_finished;
+  std::deque<std::unique_ptr<Job>> m_order;
+  std::deque<Job*> m_queue;  // files, in walk order
+  std::deque<Job*> m_urgent; // messages of the mbox being split
+  bool m_stop = false;
+  std::vector<std::thread> m_threads; // last: joined before the rest goes
+};
+
 Scanner::Scanner(FindingSink& sink,
                  std::vector<std::unique_ptr<detect::Detector>> detectors,
                  ScanOptions options, Progress progress)
   : m_sink(sink), m_detectors(std::move(detectors)),
     m_options(std::move(options)), m_progress(std::move(progress))
 {
+}
+
+void
+Scanner::scan_paths(const std::vector<fs::path>& paths)
+{
+  for (const auto& file : m_options.excluded_files) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0) {
+      m_excluded.emplace(st.st_dev, st.st_ino);
+    }
+  }
+  Pipeline pipeline(*this, m_options.jobs);
+  archive::WalkCallbacks callbacks;
+  callbacks.on_file = [&](const fs::path& path) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::file;
+    job->where = MessageLocator{path};
+    pipeline.submit(std::move(job));
+  };
+  callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::issue;
+    job->where = MessageLocator{path};
+    job->file_issues.emplace_back(job->where, issue);
+    pipeline.submit(std::move(job));
+  };
+  archive::walk(paths, callbacks);
+  pipeline.finish();
+}
+
+// On a worker (or the calling thread with --jobs 1): the part of a job that
+// needs no ordering. Never throws.
+void
+Scanner::run(Job& job)
+{
+  if (job.kind == Job::Kind::message) {
+    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors);
+    return;
+  }
+  const auto& path = job.where.archive;
+  FileCallbacks callbacks;
+  callbacks.on_message = [&](RawMessage&& raw) {
+    job.has_message = true;
+    job.where = raw.where;
+    job.result = analyse(raw.header, std::move(raw.issues), m_detectors);
+    return true;
+  };
+  callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
+    job.file_issues.emplace_back(where, issue);
+  };
+  callbacks.on_mbox = [&] {
+    job.split_later = true;
+    return false;
+  };
+  job.source = SourceInfo{path, "unreadable"};
+  try {
+    job.source = read_messages(path, m_excluded, callbacks);
+  } catch (const std::system_error& e) {
+    job.file_issues.emplace_back(MessageLocator{path},
+                                 Issue{IssueKind::unreadable_input, e.what()});
+  } catch (const std::exception& e) {
+    job.file_issues.emplace_back(MessageLocator{path},
+                                 Issue{IssueKind::internal_error, e.what()});
+  }
 }
 
 void
@@ -36,242 +300,43 @@ Scanner::record(const MessageLocator& where, const Issue& issue)
   m_sink.record_issue(where, issue);
 }
 
-// One event, in walk order: a message to analyse, an issue, or a source.
-struct Scanner::Job
-{
-  enum class Kind { message, issue, source };
-  Kind kind = Kind::message;
-  MessageLocator where;
-  std::string header;
-  std::vector<Issue> issues; // a message's reader issues, or the one issue
-  SourceInfo source;
-  Analysis result;
-  bool done = false; // guarded by the pipeline's mutex
-};
-
-// Hands messages to worker threads and gives events back in submit order.
-// With no workers, messages are analysed on the calling thread.
-class Scanner::Pipeline
-{
-public:
-  Pipeline(unsigned workers, const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-           std::function<void(Job&)> apply)
-    : m_detectors(detectors), m_apply(std::move(apply))
-  {
-    for (unsigned i = 0; i < workers && workers > 1; ++i) {
-      m_threads.emplace_back([this] { work(); });
-    }
-  }
-
-  ~Pipeline()
-  {
-    {
-      std::lock_guard lock(m_mutex);
-      m_stop = true;
-    }
-    m_work_ready.notify_all();
-    for (auto& t : m_threads) {
-      t.join();
-    }
-  }
-
-  Pipeline(const Pipeline&) = delete;
-  Pipeline& operator=(const Pipeline&) = delete;
-
-  void submit(std::unique_ptr<Job> job)
-  {
-    Job* raw = job.get();
-    const auto bytes = job->header.size();
-    if (job->kind != Job::Kind::message) {
-      job->done = true;
-    } else if (m_threads.empty()) {
-      job->result = analyse(job->header, std::move(job->issues), m_detectors);
-      job->done = true;
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      m_order.push_back(std::move(job));
-      m_bytes += bytes;
-      if (!raw->done) {
-        m_queue.push_back(raw);
-      }
-    }
-    m_work_ready.notify_one();
-    drain(false);
-  }
-
-  // Applies every finished event at the head of the order; with `all`, or
-  // while too much waits, blocks for the head to finish.
-  void drain(bool all)
-  {
-    for (;;) {
-      std::unique_ptr<Job> head;
-      {
-        std::unique_lock lock(m_mutex);
-        if (m_order.empty()) {
-          return;
-        }
-        const bool must_wait = all || m_order.size() > k_max_jobs || m_bytes > k_max_bytes;
-        if (!m_order.front()->done && !must_wait) {
-          return;
-        }
-        m_done.wait(lock, [&] { return m_order.front()->done; });
-        head = std::move(m_order.front());
-        m_order.pop_front();
-        m_bytes -= head->header.size();
-      }
-      m_apply(*head);
-    }
-  }
-
-private:
-  // Messages between the reader and the writer at most; with the header
-  // bytes they hold, this bounds memory whatever the archive's size.
-  static constexpr std::size_t k_max_jobs = 2048;
-  static constexpr std::size_t k_max_bytes = std::size_t{24} << 20;
-
-  void work()
-  {
-    for (;;) {
-      Job* job = nullptr;
-      {
-        std::unique_lock lock(m_mutex);
-        m_work_ready.wait(lock, [&] { return m_stop || !m_queue.empty(); });
-        if (m_queue.empty()) {
-          return; // stopping
-        }
-        job = m_queue.front();
-        m_queue.pop_front();
-      }
-      auto result = analyse(job->header, std::move(job->issues), m_detectors);
-      {
-        std::lock_guard lock(m_mutex);
-        job->result = std::move(result);
-        job->done = true;
-      }
-      m_done.notify_all();
-    }
-  }
-
-  const std::vector<std::unique_ptr<detect::Detector>>& m_detectors;
-  std::function<void(Job&)> m_apply;
-  std::mutex m_mutex;
-  std::condition_variable m_work_ready, m_done;
-  std::deque<std::unique_ptr<Job>> m_order;
-  std::deque<Job*> m_queue;
-  std::size_t m_bytes = 0;
-  bool m_stop = false;
-  std::vector<std::thread> m_threads; // last: joined before the rest goes
-};
-
-void
-Scanner::scan_paths(const std::vector<fs::path>& paths)
-{
-  for (const auto& file : m_options.excluded_files) {
-    struct stat st {};
-    if (::stat(file.c_str(), &st) == 0) {
-      m_excluded.emplace(st.st_dev, st.st_ino);
-    }
-  }
-  Pipeline pipeline(m_options.jobs, m_detectors, [this](Job& job) { apply(job); });
-  archive::WalkCallbacks callbacks;
-  callbacks.on_file = [&](const fs::path& path) { scan_file(path, pipeline); };
-  callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
-    auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::issue;
-    job->where = MessageLocator{path};
-    job->issues.push_back(issue);
-    pipeline.submit(std::move(job));
-  };
-  archive::walk(paths, callbacks);
-  pipeline.drain(true);
-}
-
-// Called in walk order, on the calling thread: the only place that writes
-// to the sink and counts.
+// On the calling thread, in walk order: the only place that writes to the
+// sink and counts.
 void
 Scanner::apply(Job& job)
 {
-  switch (job.kind) {
-  case Job::Kind::issue:
+  if (job.has_message) {
+    ++m_summary.messages;
+    m_summary.messages_failed += job.result.failed ? 1 : 0;
+    for (const auto& finding : job.result.findings) {
+      ++m_summary.findings;
+      m_sink.record_finding(job.where, finding);
+    }
+    if (!job.result.issues.empty()) {
+      ++m_summary.messages_with_issues;
+    }
+    for (const auto& issue : job.result.issues) {
+      record(job.where, issue);
+    }
+    if (m_progress && m_summary.messages % 1024 == 0) {
+      m_progress(m_summary); // large mbox files: progress within the file
+    }
+  }
+  for (const auto& [where, issue] : job.file_issues) {
     // A file-level internal error: the file was NOT scanned.
-    m_summary.messages_failed +=
-      job.issues.front().kind == IssueKind::internal_error ? 1 : 0;
-    record(job.where, job.issues.front());
-    return;
-  case Job::Kind::source:
-    if (job.source.kind == "excluded") {
-      return; // the findings database: not part of the archive
-    }
-    ++m_summary.inputs;
-    m_summary.bytes += job.source.size;
-    m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
-    m_sink.record_source(job.source);
-    if (m_progress) {
-      m_progress(m_summary);
-    }
-    return;
-  case Job::Kind::message:
-    break;
+    m_summary.messages_failed += issue.kind == IssueKind::internal_error ? 1 : 0;
+    record(where, issue);
   }
-  ++m_summary.messages;
-  m_summary.messages_failed += job.result.failed ? 1 : 0;
-  for (const auto& finding : job.result.findings) {
-    ++m_summary.findings;
-    m_sink.record_finding(job.where, finding);
+  if (job.kind != Job::Kind::file || job.source.kind == "excluded") {
+    return; // the findings database is not part of the archive
   }
-  if (!job.result.issues.empty()) {
-    ++m_summary.messages_with_issues;
+  ++m_summary.inputs;
+  m_summary.bytes += job.source.size;
+  m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
+  m_sink.record_source(job.source);
+  if (m_progress) {
+    m_progress(m_summary);
   }
-  for (const auto& issue : job.result.issues) {
-    record(job.where, issue);
-  }
-  if (m_progress && m_summary.messages % 1024 == 0) {
-    m_progress(m_summary); // large mbox files: progress within the file
-  }
-}
-
-void
-Scanner::scan_file(const fs::path& path, Pipeline& pipeline)
-{
-  std::uint64_t messages = 0;
-  const auto submit_issue = [&](const MessageLocator& where, const Issue& issue) {
-    auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::issue;
-    job->where = where;
-    job->issues.push_back(issue);
-    pipeline.submit(std::move(job));
-  };
-  FileCallbacks callbacks;
-  callbacks.on_message = [&](RawMessage&& message) {
-    ++messages;
-    auto job = std::make_unique<Job>();
-    job->where = message.where;
-    job->header = std::move(message.header);
-    job->issues = std::move(message.issues);
-    pipeline.submit(std::move(job));
-    return true;
-  };
-  callbacks.on_issue = submit_issue;
-  auto source = std::make_unique<Job>();
-  source->kind = Job::Kind::source;
-  source->source = SourceInfo{path, "unreadable"};
-  try {
-    source->source = read_messages(path, m_excluded, callbacks);
-  } catch (const FatalError&) {
-    throw;
-  } catch (const std::system_error& e) {
-    auto detail = std::string(e.what());
-    if (messages > 0) {
-      detail += " after " + std::to_string(messages) + " message(s)";
-    }
-    source->source.messages = messages;
-    submit_issue(MessageLocator{path}, {IssueKind::unreadable_input, detail});
-  } catch (const std::exception& e) {
-    source->source.messages = messages;
-    submit_issue(MessageLocator{path}, {IssueKind::internal_error, e.what()});
-  }
-  pipeline.submit(std::move(source));
 }
 
 } // namespace ccaudit::scan

@@ -66,7 +66,7 @@ public:
   class Pipeline;
 
 private:
-  void scan_file(const std::filesystem::path& path, Pipeline& pipeline);
+  void run(Job& job);
   void apply(Job& job);
   void record(const MessageLocator& where, const Issue& issue);
 
