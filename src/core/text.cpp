@@ -1,6 +1,7 @@
 #include "core/text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace ccaudit::text {
 
@@ -120,6 +121,15 @@ is_valid_utf8(std::string_view s)
 {
   std::uint32_t cp = 0;
   for (std::size_t i = 0; i < s.size();) {
+    // ASCII fast path, 8 bytes at a time: most header text is ASCII.
+    if (i + 8 <= s.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto n = utf8_sequence(s, i, cp);
     if (n == 0) {
       return false;

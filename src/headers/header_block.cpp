@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace ccaudit::headers {
@@ -20,21 +21,11 @@ excerpt(std::string_view line)
   return line.size() > k_max ? s + "..." : s;
 }
 
-void
-append_value(std::string& value, std::string_view part, std::size_t& nuls)
-{
-  for (const char c : part) {
-    if (c == '\0') {
-      ++nuls;
-      value += ' ';
-    } else {
-      value += c;
-    }
-  }
-}
+// RFC 5322 2.1.1: a line holds at most 998 characters besides CRLF.
+constexpr std::size_t k_max_line = 998;
 
-// Collects issues that can repeat many times per message as one issue each,
-// with a count and the first example, so one broken message is one row.
+// Counts what can repeat many times in one message, reported as one issue
+// each with a count and the first example, so one broken message is one row.
 struct Tally
 {
   std::size_t malformed = 0;
@@ -43,28 +34,94 @@ struct Tally
   std::size_t nuls = 0;
   std::size_t long_lines = 0, first_long_line = 0, longest = 0;
   std::size_t bare_crs = 0;
+
+  void line(std::string_view content, std::size_t line_no)
+  {
+    if (content.size() > k_max_line) {
+      if (long_lines++ == 0) {
+        first_long_line = line_no;
+      }
+      longest = std::max(longest, content.size());
+    }
+    if (std::memchr(content.data(), '\0', content.size())) {
+      nuls += static_cast<std::size_t>(std::count(content.begin(), content.end(), '\0'));
+    }
+    if (std::memchr(content.data(), '\r', content.size())) {
+      bare_crs += static_cast<std::size_t>(std::count(content.begin(), content.end(), '\r'));
+    }
+  }
+
+  void issues(std::vector<Issue>& out) const;
 };
 
-// RFC 5322 2.1.1: a line holds at most 998 characters besides CRLF.
-constexpr std::size_t k_max_line = 998;
+void
+Tally::issues(std::vector<Issue>& out) const
+{
+  if (malformed > 0) {
+    out.push_back({IssueKind::malformed_header_line,
+                   std::to_string(malformed) + " line(s) without a field name, first at line "
+                     + std::to_string(first_malformed_line) + ": \"" + first_malformed + "\""});
+  }
+  if (long_lines > 0) {
+    out.push_back({IssueKind::header_line_too_long,
+                   std::to_string(long_lines) + " line(s) over 998 characters, first at line "
+                     + std::to_string(first_long_line) + ", longest " + std::to_string(longest)});
+  }
+  if (bare_crs > 0) {
+    out.push_back({IssueKind::bare_cr_in_header,
+                   std::to_string(bare_crs) + " CR byte(s) not followed by LF, kept as text"});
+  }
+  if (nuls > 0) {
+    out.push_back({IssueKind::nul_in_header,
+                   std::to_string(nuls) + " NUL byte(s) replaced by spaces"});
+  }
+}
 
 } // namespace
+
+std::string
+Field::value() const
+{
+  std::string out;
+  out.reserve(raw.size());
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
+    const auto nl = raw.find('\n', pos);
+    auto piece = raw.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    if (!piece.empty() && piece.back() == '\r') {
+      piece.remove_suffix(1);
+    }
+    if (pos > 0 && !piece.empty() && piece.front() != ' ' && piece.front() != '\t') {
+      out += ' '; // what a dropped malformed line left between two pieces
+    }
+    out.append(piece);
+    if (nl == std::string_view::npos) {
+      break;
+    }
+    pos = nl + 1;
+  }
+  std::replace(out.begin(), out.end(), '\0', ' ');
+  const auto trimmed = text::trim(out);
+  return std::string(trimmed);
+}
 
 Parsed<HeaderBlock>
 split_header_block(std::string_view message)
 {
   Parsed<HeaderBlock> out;
+  out.value.fields.reserve(32);
   Tally tally;
+  Field* current = nullptr;     // the field continuation lines extend
   bool in_dropped_line = false; // continuations of a malformed line
   std::size_t pos = 0;
   std::size_t line_no = 0;
   while (pos < message.size()) {
     const auto nl = message.find('\n', pos);
     const auto end = nl == std::string_view::npos ? message.size() : nl + 1;
-    auto line = message.substr(pos, end - pos);
+    const auto start = pos;
+    auto content = message.substr(pos, end - pos);
     pos = end;
     ++line_no;
-    auto content = line;
     if (!content.empty() && content.back() == '\n') {
       content.remove_suffix(1);
     }
@@ -75,18 +132,12 @@ split_header_block(std::string_view message)
       out.value.has_blank_line = nl != std::string_view::npos;
       break;
     }
-    if (content.size() > k_max_line) {
-      if (tally.long_lines++ == 0) {
-        tally.first_long_line = line_no;
-      }
-      tally.longest = std::max(tally.longest, content.size());
-    }
-    for (const char c : content) {
-      tally.bare_crs += c == '\r' ? 1 : 0;
-    }
+    tally.line(content, line_no);
     if (content.front() == ' ' || content.front() == '\t') {
-      if (!out.value.fields.empty() && !in_dropped_line) {
-        append_value(out.value.fields.back().value, content, tally.nuls);
+      if (current && !in_dropped_line) {
+        // Extend the field's raw value over this line.
+        const auto* begin = current->raw.data();
+        current->raw = std::string_view(begin, message.data() + start + content.size() - begin);
         continue;
       }
       if (in_dropped_line) {
@@ -94,12 +145,9 @@ split_header_block(std::string_view message)
       }
       // A continuation with nothing to continue: fall through as malformed.
     } else if (const auto n = text::header_field_name_length(content); n > 0) {
-      Field field;
-      field.name = std::string(content.substr(0, n));
-      field.line = line_no;
       const auto colon = content.find(':', n);
-      append_value(field.value, content.substr(colon + 1), tally.nuls);
-      out.value.fields.push_back(std::move(field));
+      out.value.fields.push_back({content.substr(0, n), content.substr(colon + 1), line_no});
+      current = &out.value.fields.back();
       in_dropped_line = false;
       continue;
     }
@@ -110,39 +158,12 @@ split_header_block(std::string_view message)
     in_dropped_line = true;
   }
   out.value.length = pos;
-  for (auto& field : out.value.fields) {
-    field.value = std::string(text::trim(field.value));
-  }
   if (!out.value.has_blank_line) {
     out.issues.push_back({IssueKind::missing_header_separator,
                           "no blank line ends the header: all "
-                            + std::to_string(line_no)
-                            + " line(s) read as header"});
+                            + std::to_string(line_no) + " line(s) read as header"});
   }
-  if (tally.malformed > 0) {
-    out.issues.push_back(
-      {IssueKind::malformed_header_line,
-       std::to_string(tally.malformed) + " line(s) without a field name, first at line "
-         + std::to_string(tally.first_malformed_line) + ": \""
-         + tally.first_malformed + "\""});
-  }
-  if (tally.long_lines > 0) {
-    out.issues.push_back(
-      {IssueKind::header_line_too_long,
-       std::to_string(tally.long_lines) + " line(s) over 998 characters, first at line "
-         + std::to_string(tally.first_long_line) + ", longest "
-         + std::to_string(tally.longest)});
-  }
-  if (tally.bare_crs > 0) {
-    out.issues.push_back({IssueKind::bare_cr_in_header,
-                          std::to_string(tally.bare_crs)
-                            + " CR byte(s) not followed by LF, kept as text"});
-  }
-  if (tally.nuls > 0) {
-    out.issues.push_back({IssueKind::nul_in_header,
-                          std::to_string(tally.nuls)
-                            + " NUL byte(s) replaced by spaces"});
-  }
+  tally.issues(out.issues);
   return out;
 }
 

@@ -9,12 +9,20 @@
 
 namespace ccaudit::headers {
 
+// One header field. Views into the message given to split_header_block(),
+// which must outlive the field: splitting copies nothing, and only the
+// fields a caller reads are unfolded.
 struct Field
 {
-  std::string name;  // as written, e.g. "Cc" or "cc"
-  std::string value; // unfolded (line break + WSP becomes the WSP), trimmed;
-                     // NUL bytes replaced by spaces
-  std::size_t line = 0; // 1-based line number of the field's first line
+  std::string_view name; // as written, e.g. "Cc" or "cc"
+  std::string_view raw;  // after the colon, up to the field's last line
+                         // break: folding and line endings included
+  std::size_t line = 0;  // 1-based line number of the field's first line
+
+  // The value unfolded (line break + WSP becomes the WSP; a line break
+  // without WSP, left by a dropped malformed line, becomes a space), NUL
+  // bytes replaced by spaces, trimmed.
+  std::string value() const;
 };
 
 struct HeaderBlock

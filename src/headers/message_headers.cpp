@@ -42,12 +42,12 @@ append(std::vector<Issue>& to, std::vector<Issue>&& from)
 void
 read_from(const Field& field, MessageHeaders& out)
 {
-  auto parsed = parse_address_list(field.value);
+  auto parsed = parse_address_list(field.value());
   if (!parsed.value.empty()) {
     out.from_address = parsed.value.front().address;
     out.from_name = parsed.value.front().display_name;
   } else {
-    out.from_address = text::to_valid_utf8(field.value);
+    out.from_address = text::to_valid_utf8(field.value());
   }
 }
 
@@ -60,7 +60,7 @@ block_issues(const HeaderBlock& block)
   std::string invalid_utf8_fields;
   std::size_t to_fields = 0, cc_fields = 0;
   for (const auto& field : block.fields) {
-    if (!text::is_valid_utf8(field.value)
+    if (!text::is_valid_utf8(field.raw)
         && invalid_utf8_fields.find(field.name) == std::string::npos) {
       invalid_utf8_fields += (invalid_utf8_fields.empty() ? "" : ", ")
                              + text::for_terminal(field.name);
@@ -95,7 +95,7 @@ visible_at_signs(const HeaderBlock& block)
   for (const auto& field : block.fields) {
     if (visible_field(field.name)) {
       n += static_cast<std::size_t>(
-        std::count(field.value.begin(), field.value.end(), '@'));
+        std::count(field.raw.begin(), field.raw.end(), '@'));
     }
   }
   return n;
@@ -109,15 +109,16 @@ parse_headers(const HeaderBlock& block)
        have_id = false;
   for (const auto& field : block.fields) {
     if (const auto visible = visible_field(field.name)) {
-      auto parsed = parse_address_list(field.value);
-      AddressFieldValue record{*visible, field.name, field.value, field.line,
+      const auto value = field.value();
+      auto parsed = parse_address_list(value);
+      AddressFieldValue record{*visible, std::string(field.name), value, field.line,
                                out.value.recipients.size(),
                                parsed.value.size(), parsed.issues};
       for (auto& mailbox : parsed.value) {
         out.value.recipients.push_back({*visible, std::move(mailbox)});
       }
       for (auto& issue : parsed.issues) {
-        issue.detail = field.name + ": " + issue.detail;
+        issue.detail = std::string(field.name) + ": " + issue.detail;
       }
       append(out.issues, std::move(parsed.issues));
       out.value.address_fields.push_back(std::move(record));
@@ -126,13 +127,13 @@ parse_headers(const HeaderBlock& block)
       read_from(field, out.value); // not counted: its oddities are not issues
     } else if (!have_subject && text::iequals(field.name, "subject")) {
       have_subject = true;
-      out.value.subject = decode_text(field.value);
+      out.value.subject = decode_text(field.value());
     } else if (!have_date && text::iequals(field.name, "date")) {
       have_date = true;
-      out.value.date = text::to_valid_utf8(field.value);
+      out.value.date = text::to_valid_utf8(field.value());
     } else if (!have_id && text::iequals(field.name, "message-id")) {
       have_id = true;
-      out.value.message_id = text::to_valid_utf8(field.value);
+      out.value.message_id = text::to_valid_utf8(field.value());
     }
   }
   append(out.issues, block_issues(block));
