@@ -80,6 +80,29 @@ mail_fields(std::string_view s)
   return seen.size();
 }
 
+// True if the header block at the start of `s` holds a mail field.
+bool
+first_mail_field(std::string_view s)
+{
+  std::size_t pos = 0;
+  for (int lines = 0; pos < s.size() && lines < 200; ++lines) {
+    const auto line = first_line(s.substr(pos));
+    if (line.empty()) {
+      return false;
+    }
+    if (const auto n = text::header_field_name_length(line);
+        n > 0 && is_mail_field(line.substr(0, n))) {
+      return true;
+    }
+    const auto nl = s.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      return false;
+    }
+    pos = nl + 1;
+  }
+  return false;
+}
+
 // The compression format `head` starts with, if any.
 std::string_view
 compression(std::string_view head)
@@ -134,16 +157,20 @@ classify(std::string_view head)
   if (const auto format = compression(head); !format.empty()) {
     return {FileKind::compressed, std::string(format)};
   }
+  // The common case first: a header block that starts at once and holds a
+  // mail field.
+  if (text::looks_like_header_field(first_line(s)) && first_mail_field(s)) {
+    return {FileKind::message, ""};
+  }
   if (looks_binary(head)) {
     return {FileKind::not_mail, "binary data"};
   }
   // One damaged first line is tolerated when a mail field follows it at
   // once: a damaged message must not pass for "not mail" (a false clean).
-  const auto fields = mail_fields(s);
   const auto second = s.substr(std::min(s.size(), s.find('\n') + 1));
-  if ((text::looks_like_header_field(first_line(s)) && fields >= 1)
-      || (fields >= 2 && is_mail_field(first_line(second).substr(
-                           0, text::header_field_name_length(first_line(second)))))) {
+  const auto second_line = first_line(second);
+  if (is_mail_field(second_line.substr(0, text::header_field_name_length(second_line)))
+      && mail_fields(s) >= 2) {
     return {FileKind::message, ""};
   }
   for (auto pos = head.find("\nFrom "); pos != std::string_view::npos;

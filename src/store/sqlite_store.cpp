@@ -80,7 +80,6 @@ CREATE TABLE IF NOT EXISTS problem (
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
-CREATE INDEX IF NOT EXISTS finding_address_address ON finding_address(address);
 )sql";
 
 std::string
