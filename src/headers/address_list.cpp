@@ -491,10 +491,17 @@ parse_address_list(std::string_view value)
   }
   std::size_t without_domain = 0;
   parse_with_gmime(v, out, without_domain);
-  if (!missing_from(v, out.value).empty()) {
-    recover(v, out, without_domain);
+  // Every '@' of the text in a parsed address: nothing can be missing (the
+  // usual case, and the cheap check: recovery scans the text again).
+  if (static_cast<std::size_t>(std::count(v.begin(), v.end(), '@')) <= out.value.size()) {
+    return out;
   }
-  if (const auto missing = missing_from(v, out.value); !missing.empty()) {
+  auto missing = missing_from(v, out.value);
+  if (!missing.empty()) {
+    recover(v, out, without_domain);
+    missing = missing_from(v, out.value);
+  }
+  if (!missing.empty()) {
     out.issues.push_back({IssueKind::addresses_dropped,
                           std::to_string(missing.size())
                             + " address(es) seen in the text could not be "
