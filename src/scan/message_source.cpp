@@ -21,15 +21,23 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   source.size = file.size();
   source.mtime = file.mtime();
   source.inode = file.inode();
-  // Most files are decided by their first few KiB (a Maildir message's
-  // header usually fits): read more only when that is not enough.
-  constexpr std::size_t k_first_read = 16 * 1024;
+  // Most files are decided by their first 4 KiB, and a Maildir message's
+  // header usually fits in them (what `head -c 4096` reads): read up to
+  // 64 KiB only when that is not enough.
+  constexpr std::size_t k_first_read = 4096;
   thread_local std::vector<char> buffer(archive::k_classify_bytes);
   std::string_view head(buffer.data(), file.read_at(0, buffer.data(), k_first_read));
+  const auto read_more = [&] {
+    if (head.size() == k_first_read) {
+      head = std::string_view(buffer.data(), head.size()
+                                               + file.read_at(head.size(), buffer.data() + head.size(),
+                                                              buffer.size() - head.size()));
+      return true;
+    }
+    return false;
+  };
   auto kind = archive::classify(head);
-  if (kind.kind == archive::FileKind::not_mail && head.size() == k_first_read) {
-    head = std::string_view(buffer.data(),
-                            file.read_at(0, buffer.data(), buffer.size()));
+  if (kind.kind == archive::FileKind::not_mail && read_more()) {
     kind = archive::classify(head);
   }
   MessageLocator where{path};
@@ -47,6 +55,9 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   case archive::FileKind::message: {
     source.kind = "message";
     auto header = archive::header_block_in(head);
+    if (!header && read_more()) {
+      header = archive::header_block_in(head);
+    }
     if (!header) {
       header = archive::read_header_block(file); // longer than the first read
     }
