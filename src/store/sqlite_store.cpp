@@ -14,6 +14,7 @@ namespace {
 constexpr int k_schema_version = 1;
 constexpr std::size_t k_rows_per_batch = 5000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
+constexpr std::size_t k_addresses_per_insert = 64;
 
 // Raw facts only; groupings (incidents, campaigns) are queries in reports/.
 constexpr const char* k_schema = R"sql(
@@ -110,23 +111,28 @@ public:
 
   Statement& bind(int i, const Value& v)
   {
-    int rc = SQLITE_OK;
     if (const auto* n = std::get_if<std::int64_t>(&v)) {
-      rc = sqlite3_bind_int64(m_stmt, i, *n);
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      rc = sqlite3_bind_text(m_stmt, i, s->data(), static_cast<int>(s->size()),
-                             SQLITE_TRANSIENT);
-    } else {
-      rc = sqlite3_bind_null(m_stmt, i);
+      return bind(i, *n);
     }
-    check(rc);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+      return bind(i, std::string_view(*s));
+    }
+    check(sqlite3_bind_null(m_stmt, i));
     return *this;
   }
-  Statement& bind(int i, std::uint64_t n)
+  Statement& bind(int i, std::int64_t n)
   {
-    return bind(i, Value{static_cast<std::int64_t>(n)});
+    check(sqlite3_bind_int64(m_stmt, i, n));
+    return *this;
   }
-  Statement& bind(int i, const std::string& s) { return bind(i, Value{s}); }
+  Statement& bind(int i, std::uint64_t n) { return bind(i, static_cast<std::int64_t>(n)); }
+  // The text must live until run() or step(): SQLite does not copy it.
+  Statement& bind(int i, std::string_view s)
+  {
+    check(sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Statement& bind(int i, const std::string& s) { return bind(i, std::string_view(s)); }
 
   // Runs a statement that returns no rows.
   void run()
@@ -240,6 +246,7 @@ SqliteStore::~SqliteStore()
   m_insert_source.reset();
   m_insert_finding.reset();
   m_insert_address.reset();
+  m_insert_addresses.reset();
   m_insert_problem.reset();
   sqlite3_close(m_db);
 }
@@ -287,6 +294,12 @@ SqliteStore::create_schema()
   m_insert_address = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_address(finding_id, position, address, "
           "display_name, field, internal) VALUES (?,?,?,?,?,?)");
+  std::string rows = "INSERT INTO finding_address(finding_id, position, address, "
+                     "display_name, field, internal) VALUES (?,?,?,?,?,?)";
+  for (std::size_t i = 1; i < k_addresses_per_insert; ++i) {
+    rows += ",(?,?,?,?,?,?)";
+  }
+  m_insert_addresses = std::make_unique<Statement>(m_db, rows);
   m_insert_problem = std::make_unique<Statement>(
     m_db, "INSERT INTO problem(scan_id, path, offset, mbox_index, kind, "
           "detail) VALUES (?,?,?,?,?,?)");
@@ -388,15 +401,27 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(13, std::uint64_t{finding.domain_count})
     .run();
   const auto id = sqlite3_last_insert_rowid(m_db);
-  std::uint64_t position = 0;
-  for (const auto& a : finding.addresses) {
-    m_insert_address->bind(1, Value{id})
-      .bind(2, position++)
-      .bind(3, a.address)
-      .bind(4, a.display_name)
-      .bind(5, a.field)
-      .bind(6, Value{std::int64_t{a.internal ? 1 : 0}})
-      .run();
+  // Wide messages hold thousands of addresses: many rows per statement.
+  const auto& all = finding.addresses;
+  std::size_t done = 0;
+  const auto bind_row = [&](Statement& statement, int column, std::size_t position) {
+    const auto& a = all[position];
+    statement.bind(column, static_cast<std::int64_t>(id))
+      .bind(column + 1, std::uint64_t{position})
+      .bind(column + 2, a.address)
+      .bind(column + 3, a.display_name)
+      .bind(column + 4, a.field)
+      .bind(column + 5, std::int64_t{a.internal ? 1 : 0});
+  };
+  for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
+    for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
+      bind_row(*m_insert_addresses, static_cast<int>(r * 6 + 1), done + r);
+    }
+    m_insert_addresses->run();
+  }
+  for (; done < all.size(); ++done) {
+    bind_row(*m_insert_address, 1, done);
+    m_insert_address->run();
   }
   wrote_row();
 }

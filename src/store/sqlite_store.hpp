@@ -91,7 +91,7 @@ private:
   sqlite3* m_db = nullptr;
   std::int64_t m_scan_id = 0;
   std::unique_ptr<Statement> m_insert_source, m_insert_finding,
-    m_insert_address, m_insert_problem;
+    m_insert_address, m_insert_addresses, m_insert_problem;
   std::size_t m_rows_in_batch = 0;
   std::chrono::steady_clock::time_point m_batch_started;
   bool m_in_transaction = false;
