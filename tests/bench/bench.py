@@ -215,20 +215,38 @@ def generate(args):
           % (args.messages, size / 1e6, total / args.messages / 1e3, args.dir))
 
 
-def timed(command, stdout=subprocess.DEVNULL):
-    """Wall time and peak RSS (KiB) of one run of `command`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL,
-                            shell=isinstance(command, str))
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, proc.returncode
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-def measure(name, command, repeat, results, ok_codes=(0,)):
-    timed(command)  # warm the page cache and the binary
-    runs = [timed(command) for _ in range(repeat)]
+def timed(command, to_file=False):
+    """Wall time, peak RSS (KiB) and exit code of one run of `command`.
+
+    Output goes to /dev/null, or with `to_file` to a file: GNU grep stops at
+    the first match when its output is /dev/null. Peak RSS comes from GNU time where it is
+    installed: a child forked from this Python process would otherwise
+    report Python's own size as its peak (Linux counts the pre-exec image).
+    """
+    argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+    with open(os.devnull, "wb") as null, tempfile.NamedTemporaryFile() as file, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        out = file if to_file else null
+        if GNU_TIME:
+            argv = [GNU_TIME, "-q", "-f", "%M", "-o", rss.name] + argv
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss
+        if GNU_TIME:
+            text = rss.read().strip().splitlines()
+            peak = int(text[-1]) if text and text[-1].isdigit() else 0
+    return elapsed, peak, code
+
+
+def measure(name, command, repeat, results, ok_codes=(0,), to_file=False):
+    timed(command, to_file)  # warm the page cache and the binary
+    runs = [timed(command, to_file) for _ in range(repeat)]
     codes = {r[2] for r in runs}
     if not codes <= set(ok_codes):
         print("  %s: failed with exit code %s" % (name, codes), file=sys.stderr)
@@ -252,24 +270,24 @@ def run(args):
                                      os.path.join(db, "b.db"), "--quiet"] + list(extra)
     ok = (0, 1)
     print("mbox:")
-    measure("cat (read every byte)", "cat %s > /dev/null" % mbox, args.repeat, res)
-    measure("grep -c '^From '", ["grep", "-c", "^From ", mbox], args.repeat, res, ok)
+    measure("cat (read every byte)", "cat %s" % mbox, args.repeat, res)
+    measure("grep -c '^From '", ["grep", "-c", "^From ", mbox], args.repeat, res, ok, True)
     measure("ccaudit scan", scan(mbox), args.repeat, res, ok)
     measure("ccaudit scan --jobs 1", scan(mbox, ["--jobs", "1"]), args.repeat, res, ok)
     if not args.no_python:
-        res["python mbox"] = (timed([sys.executable, os.path.join(HERE, "python_baseline.py"), mbox])[0], 0)
+        res["python mbox"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), mbox])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python mbox"][0]))
     print("Maildir:")
-    measure("cat every file", "find %s -type f -exec cat {} + > /dev/null" % maildir, args.repeat, res)
+    measure("cat every file", "find %s -type f -exec cat {} +" % maildir, args.repeat, res)
     measure("head -c 4096 of every file",
-            "find %s -type f -exec head -q -c 4096 {} + > /dev/null" % maildir, args.repeat, res)
+            "find %s -type f -exec head -q -c 4096 {} +" % maildir, args.repeat, res)
     if shutil.which("mlist") and shutil.which("mhdr"):
-        measure("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc > /dev/null" % maildir,
+        measure("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc" % maildir,
                 args.repeat, res)
     measure("ccaudit scan (Maildir)", scan(maildir), args.repeat, res, ok)
     measure("ccaudit scan --jobs 1 (Maildir)", scan(maildir, ["--jobs", "1"]), args.repeat, res, ok)
     if not args.no_python:
-        res["python maildir"] = (timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[0], 0)
+        res["python maildir"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python maildir"][0]))
     if args.rss:
         print("larger corpus (%s):" % args.rss)
