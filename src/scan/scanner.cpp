@@ -70,52 +70,65 @@ public:
   // Queues a job in walk order and applies what is ready.
   void submit(std::unique_ptr<Job> job)
   {
-    hand_out(*job, false);
-    {
-      std::lock_guard lock(m_mutex);
-      m_order.push_back(std::move(job));
-    }
-    apply_ready(m_order, m_order.size() > k_max_waiting);
+    hand_out(*job, m_files);
+    m_order.push_back(std::move(job));
+    apply_ready(m_order, m_files, m_order.size() > k_max_waiting);
   }
 
   // Applies everything, waiting for the workers.
   void finish()
   {
     while (!m_order.empty()) {
-      apply_ready(m_order, true);
+      apply_ready(m_order, m_files, true);
     }
   }
 
 private:
+  // Jobs go to the workers in batches: one lock and one wake-up per batch,
+  // not per file (a Maildir has one file per message).
+  using Batch = std::vector<Job*>;
+  static constexpr std::size_t k_batch = 32;
+  // Jobs waiting to be applied, at most: memory stays bounded.
   static constexpr std::size_t k_max_waiting = 1024;
 
-  // Runs a job now (no threads, or nothing for a worker to do) or queues it
-  // for the workers; mbox messages go first.
-  void hand_out(Job& job, bool urgent)
+  // Runs a job now (no threads, or nothing for a worker to do), or adds it
+  // to `batch` for the workers.
+  void hand_out(Job& job, Batch& batch)
   {
     if (job.kind == Job::Kind::issue) {
       job.done = true;
-      return;
-    }
-    if (m_threads.empty()) {
-      run(job);
+    } else if (m_threads.empty()) {
+      m_scanner.run(job);
       job.done = true;
+    } else {
+      batch.push_back(&job);
+      if (batch.size() >= k_batch) {
+        flush(batch);
+      }
+    }
+  }
+
+  void flush(Batch& batch)
+  {
+    if (batch.empty()) {
       return;
     }
     {
       std::lock_guard lock(m_mutex);
-      (urgent ? m_urgent : m_queue).push_back(&job);
+      (&batch == &m_messages ? m_urgent : m_queue).push_back(std::move(batch));
     }
+    batch = Batch{};
     m_ready.notify_one();
   }
 
-  void run(Job& job) { m_scanner.run(job); }
-
   // Applies the finished jobs at the head of `order`; with `wait`, waits
-  // for the head first.
-  void apply_ready(std::deque<std::unique_ptr<Job>>& order, bool wait)
+  // for the head first (handing out `batch` so that it can finish).
+  void apply_ready(std::deque<std::unique_ptr<Job>>& order, Batch& batch, bool wait)
   {
     while (!order.empty()) {
+      if (wait) {
+        flush(batch);
+      }
       {
         std::unique_lock lock(m_mutex);
         if (!order.front()->done) {
@@ -126,10 +139,7 @@ private:
         }
       }
       auto job = std::move(order.front());
-      {
-        std::lock_guard lock(m_mutex);
-        order.pop_front();
-      }
+      order.pop_front();
       if (job->split_later) {
         split(*job);
       }
@@ -139,33 +149,28 @@ private:
   }
 
   // Splits an mbox on this thread; its messages are analysed by the
-  // workers and applied in file order, before the file's own row.
+  // workers ahead of any file and applied in file order, before the file's
+  // own row.
   void split(Job& file)
   {
     std::deque<std::unique_ptr<Job>> messages;
+    std::uint64_t count = 0;
     FileCallbacks callbacks;
     callbacks.on_message = [&](RawMessage&& raw) {
+      ++count;
       auto job = std::make_unique<Job>();
       job->kind = Job::Kind::message;
       job->where = raw.where;
       job->has_message = true;
       job->header = std::move(raw.header);
       job->reader_issues = std::move(raw.issues);
-      hand_out(*job, true);
-      {
-        std::lock_guard lock(m_mutex);
-        messages.push_back(std::move(job));
-      }
-      apply_ready(messages, messages.size() > k_max_waiting);
+      hand_out(*job, m_messages);
+      messages.push_back(std::move(job));
+      apply_ready(messages, m_messages, messages.size() > k_max_waiting);
       return true;
     };
     callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
       file.file_issues.emplace_back(where, issue);
-    };
-    std::uint64_t count = 0;
-    callbacks.on_message = [&, hand = std::move(callbacks.on_message)](RawMessage&& raw) {
-      ++count;
-      return hand(std::move(raw));
     };
     try {
       file.source = read_messages(file.where.archive, {}, callbacks);
@@ -177,7 +182,7 @@ private:
               std::string(e.what()) + " after " + std::to_string(count) + " message(s)"});
     }
     while (!messages.empty()) {
-      apply_ready(messages, true);
+      apply_ready(messages, m_messages, true);
     }
     file.split_later = false;
   }
@@ -185,7 +190,7 @@ private:
   void work()
   {
     for (;;) {
-      Job* job = nullptr;
+      Batch batch;
       {
         std::unique_lock lock(m_mutex);
         m_ready.wait(lock, [&] {
@@ -195,13 +200,17 @@ private:
         if (queue.empty()) {
           return; // stopping
         }
-        job = queue.front();
+        batch = std::move(queue.front());
         queue.pop_front();
       }
-      run(*job);
+      for (Job* job : batch) {
+        m_scanner.run(*job);
+      }
       {
         std::lock_guard lock(m_mutex);
-        job->done = true;
+        for (Job* job : batch) {
+          job->done = true;
+        }
       }
       m_finished.notify_all();
     }
@@ -210,9 +219,10 @@ private:
   Scanner& m_scanner;
   std::mutex m_mutex;
   std::condition_variable m_ready, m_finished;
-  std::deque<std::unique_ptr<Job>> m_order;
-  std::deque<Job*> m_queue;  // files, in walk order
-  std::deque<Job*> m_urgent; // messages of the mbox being split
+  std::deque<std::unique_ptr<Job>> m_order; // this thread only
+  Batch m_files, m_messages;                // being filled, this thread only
+  std::deque<Batch> m_queue;  // files, in walk order
+  std::deque<Batch> m_urgent; // messages of the mbox being split
   bool m_stop = false;
   std::vector<std::thread> m_threads; // last: joined before the rest goes
 };
