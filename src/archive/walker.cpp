@@ -19,12 +19,6 @@ namespace {
 
 enum class Type { file, directory, symlink_to_directory, dangling, other };
 
-struct Entry
-{
-  fs::path path;
-  Type type = Type::other;
-};
-
 Issue
 unreadable(const std::error_code& ec, const char* what)
 {
@@ -67,32 +61,44 @@ type_of(const fs::path& path, unsigned char d_type)
   return S_ISREG(st.st_mode) ? Type::file : Type::other;
 }
 
-// Lists a directory opened with O_NOATIME where allowed: reading a folder
-// of evidence must not change its access time.
-std::vector<Entry>
-list_directory(const fs::path& dir, std::error_code& ec)
+// Opens a directory with O_NOATIME where allowed: reading a folder of
+// evidence must not change its access time.
+DIR*
+open_directory(const fs::path& dir)
 {
-  std::vector<Entry> entries;
   constexpr int k_flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
   int fd = ::open(dir.c_str(), k_flags | O_NOATIME);
   if (fd < 0 && errno == EPERM) {
     fd = ::open(dir.c_str(), k_flags);
   }
   DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
-  if (!d) {
-    ec.assign(errno, std::generic_category());
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    return entries;
+  if (!d && fd >= 0) {
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
   }
+  return d;
+}
+
+// Calls `visit(path, type)` for each entry of `dir`, in the order the file
+// system lists them: entries are not collected, so a folder of a million
+// messages costs no memory. Returns the error that stopped the listing.
+template <typename F>
+std::error_code
+for_each_entry(const fs::path& dir, F&& visit)
+{
+  DIR* d = open_directory(dir);
+  if (!d) {
+    return {errno, std::generic_category()};
+  }
+  std::error_code ec;
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
     const std::string_view name = e->d_name;
     if (name != "." && name != "..") {
       auto path = dir / name;
-      const auto type = type_of(path, e->d_type);
-      entries.push_back({std::move(path), type});
+      const auto d_type = e->d_type;
+      visit(path, type_of(path, d_type));
     }
     errno = 0;
   }
@@ -100,72 +106,66 @@ list_directory(const fs::path& dir, std::error_code& ec)
     ec.assign(errno, std::generic_category());
   }
   ::closedir(d);
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.path < b.path; });
-  return entries;
+  return ec;
 }
 
+// A Maildir has cur/ or new/ beside its tmp/.
 bool
-is_maildir(const std::vector<Entry>& entries)
+is_maildir(const fs::path& dir)
 {
-  return std::any_of(entries.begin(), entries.end(), [](const Entry& e) {
-    return e.type == Type::directory
-           && (e.path.filename() == "cur" || e.path.filename() == "new");
-  });
+  struct stat st {};
+  return (::stat((dir / "cur").c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+         || (::stat((dir / "new").c_str(), &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 // Regular files below `dir`, without following symlinks.
 std::size_t
 count_files(const fs::path& dir)
 {
-  std::error_code ec;
   std::size_t n = 0;
-  for (const auto& e : list_directory(dir, ec)) {
-    if (e.type == Type::directory) {
-      n += count_files(e.path);
-    } else if (e.type == Type::file) {
+  for_each_entry(dir, [&](const fs::path& path, Type type) {
+    if (type == Type::directory) {
+      n += count_files(path);
+    } else if (type == Type::file) {
       ++n;
     }
-  }
+  });
   return n;
 }
 
 void
 walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
 {
-  std::error_code ec;
-  const auto entries = list_directory(dir, ec);
-  if (ec) {
-    callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
-  }
-  const bool maildir = is_maildir(entries);
-  for (const auto& entry : entries) {
-    switch (entry.type) {
+  const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type) {
+    switch (type) {
     case Type::file:
     case Type::dangling: // opening it reports what is wrong
-      callbacks.on_file(entry.path);
+      callbacks.on_file(path);
       break;
     case Type::symlink_to_directory:
-      callbacks.on_issue(entry.path, {IssueKind::symlink_not_followed,
-                                      "directory symlink not followed; pass its "
-                                      "target as a path to scan it"});
+      callbacks.on_issue(path, {IssueKind::symlink_not_followed,
+                                "directory symlink not followed; pass its "
+                                "target as a path to scan it"});
       break;
     case Type::directory:
-      if (maildir && entry.path.filename() == "tmp") {
-        if (const auto n = count_files(entry.path); n > 0) {
-          callbacks.on_issue(entry.path,
-                             {IssueKind::maildir_tmp_skipped,
-                              std::to_string(n) + " file(s) still in delivery not scanned"});
+      if (path.filename() == "tmp" && is_maildir(dir)) {
+        if (const auto n = count_files(path); n > 0) {
+          callbacks.on_issue(path, {IssueKind::maildir_tmp_skipped,
+                                    std::to_string(n)
+                                      + " file(s) still in delivery not scanned"});
         }
       } else {
-        walk_directory(entry.path, callbacks);
+        walk_directory(path, callbacks);
       }
       break;
     case Type::other:
-      callbacks.on_issue(entry.path, {IssueKind::not_regular_file,
-                                      "not a regular file (FIFO, socket or device)"});
+      callbacks.on_issue(path, {IssueKind::not_regular_file,
+                                "not a regular file (FIFO, socket or device)"});
       break;
     }
+  });
+  if (ec) {
+    callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
   }
 }
 

@@ -18,7 +18,9 @@ struct WalkCallbacks
   std::function<void(const std::filesystem::path&, const Issue&)> on_issue;
 };
 
-// Walks the given paths in a stable order (entries sorted by name). A path
+// Walks the given paths, each folder in the order the file system lists it
+// (stable while the folder is unchanged; reports sort their rows), holding
+// no list of entries: memory does not grow with a folder's size. A path
 // given by the user is followed even if it is a symlink; inside a tree,
 // directory symlinks are not followed (reported), and the tmp/ folder of a
 // Maildir (a folder beside cur/ or new/) is skipped (reported with its file

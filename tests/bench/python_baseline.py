@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """What a user would write with Python's standard library: the benchmark's
-baseline. Reads an mbox file or a Maildir with `mailbox`, parses headers with
-`email`, counts distinct To/Cc/Resent-To/Resent-Cc addresses with
-`email.utils.getaddresses`, and prints how many messages reach 25."""
-import email.parser
-import email.policy
+baseline. Iterates an mbox file or a Maildir with `mailbox` (which parses
+each message with `email`), counts distinct To/Cc/Resent-To/Resent-Cc
+addresses with `email.utils.getaddresses`, and prints how many messages
+reach 25."""
 import email.utils
 import mailbox
 import os
@@ -14,15 +13,12 @@ FIELDS = ("to", "cc", "resent-to", "resent-cc")
 
 
 def main(path):
-    parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
     if os.path.isdir(path):
         box = mailbox.Maildir(path, factory=None, create=False)
-        messages = (parser.parsebytes(box.get_bytes(key)) for key in box.iterkeys())
     else:
         box = mailbox.mbox(path, create=False)
-        messages = (parser.parsebytes(box.get_bytes(key)) for key in box.iterkeys())
     total = flagged = 0
-    for msg in messages:
+    for msg in box:
         total += 1
         values = []
         for name in FIELDS:
