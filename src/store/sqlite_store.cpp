@@ -15,6 +15,7 @@ constexpr int k_schema_version = 1;
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
+constexpr std::size_t k_sources_per_insert = 64;
 
 // Raw facts only; groupings (incidents, campaigns) are queries in reports/.
 constexpr const char* k_schema = R"sql(
@@ -240,6 +241,13 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode)
 
 SqliteStore::~SqliteStore()
 {
+  try {
+    if (!m_sources.empty() && m_in_transaction) {
+      flush_sources(); // a scan cut short keeps what it read
+    }
+  } catch (const std::exception&) {
+    // the database is failing: what was committed stays
+  }
   if (m_in_transaction) {
     sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
   }
@@ -247,6 +255,7 @@ SqliteStore::~SqliteStore()
   m_insert_finding.reset();
   m_insert_address.reset();
   m_insert_addresses.reset();
+  m_insert_sources.reset();
   m_insert_problem.reset();
   sqlite3_close(m_db);
 }
@@ -289,6 +298,12 @@ SqliteStore::create_schema()
   m_insert_source = std::make_unique<Statement>(
     m_db, "INSERT INTO source(scan_id, path, kind, size, mtime, inode, "
           "messages) VALUES (?,?,?,?,?,?,?)");
+  std::string sources = "INSERT INTO source(scan_id, path, kind, size, mtime, inode, "
+                        "messages) VALUES (?,?,?,?,?,?,?)";
+  for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
+    sources += ",(?,?,?,?,?,?,?)";
+  }
+  m_insert_sources = std::make_unique<Statement>(m_db, sources);
   m_insert_finding = std::make_unique<Statement>(
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
@@ -353,6 +368,7 @@ SqliteStore::wrote_row()
 void
 SqliteStore::finish_scan(const ScanEnd& end)
 {
+  flush_sources();
   Statement update(m_db, "UPDATE scan SET finished_at=?, status=?, sources=?, "
                          "messages=?, findings=?, problems=?, not_scanned=? "
                          "WHERE id=?");
@@ -374,15 +390,44 @@ SqliteStore::finish_scan(const ScanEnd& end)
 void
 SqliteStore::record_source(const SourceInfo& source)
 {
-  m_insert_source->bind(1, Value{m_scan_id})
-    .bind(2, source.path.string())
-    .bind(3, source.kind)
-    .bind(4, source.size)
-    .bind(5, Value{source.mtime})
-    .bind(6, source.inode)
-    .bind(7, source.messages)
-    .run();
-  wrote_row();
+  // A Maildir has one source per message: rows go in groups, in order.
+  m_sources.push_back(source);
+  if (m_sources.size() == k_sources_per_insert) {
+    flush_sources();
+  }
+}
+
+void
+SqliteStore::flush_sources()
+{
+  std::vector<std::string> paths; // alive until run(): SQLite does not copy
+  paths.reserve(m_sources.size());
+  const auto bind_row = [&](Statement& statement, int column, const SourceInfo& source) {
+    paths.push_back(source.path.string());
+    statement.bind(column, m_scan_id)
+      .bind(column + 1, paths.back())
+      .bind(column + 2, source.kind)
+      .bind(column + 3, source.size)
+      .bind(column + 4, std::int64_t{source.mtime})
+      .bind(column + 5, source.inode)
+      .bind(column + 6, source.messages);
+  };
+  if (m_sources.size() == k_sources_per_insert) {
+    for (std::size_t i = 0; i < m_sources.size(); ++i) {
+      bind_row(*m_insert_sources, static_cast<int>(i * 7 + 1), m_sources[i]);
+    }
+    m_insert_sources->run();
+  } else {
+    for (const auto& source : m_sources) {
+      bind_row(*m_insert_source, 1, source);
+      m_insert_source->run();
+    }
+  }
+  const auto rows = m_sources.size();
+  m_sources.clear();
+  for (std::size_t i = 0; i < rows; ++i) {
+    wrote_row();
+  }
 }
 
 void
