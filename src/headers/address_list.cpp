@@ -24,7 +24,16 @@ void
 init_gmime()
 {
   static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
+  std::call_once(once, [] {
+    g_mime_init();
+    // GObject creates a class on its first instance. Create them here,
+    // under call_once, so worker threads never race to do it.
+    if (auto* list = internet_address_list_parse(
+          nullptr, "A <a@example.com>, group: b@example.com;")) {
+      g_object_unref(list);
+    }
+    g_free(g_mime_utils_header_decode_text(nullptr, "=?UTF-8?Q?a?="));
+  });
 }
 
 // Scans an address list, skipping comments. Calls on_char(i, c, angle_depth)
