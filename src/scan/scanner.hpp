@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -62,10 +61,10 @@ public:
   void scan_paths(const std::vector<std::filesystem::path>& paths);
   const ScanSummary& summary() const { return m_summary; }
 
+private:
   struct Job;
   class Pipeline;
 
-private:
   void run(Job& job);
   void apply(Job& job);
   void record(const MessageLocator& where, const Issue& issue);
