@@ -8,8 +8,10 @@
 // The vectors were transcribed as data; to keep this repository free of
 // real domains, every domain whose top-level label is a real one was moved
 // under the reserved .example TLD (its last label replaced: iana.org became
-// iana.example), which changes no parsing decision. Inputs are kept byte for
-// byte otherwise, folding and bad bytes included.
+// iana.example), and odd ones got ".example" appended (iana.123 became
+// iana.123.example); ccaudit validates no top-level label, so no decision
+// changes. Inputs are kept byte for byte otherwise, folding and bad bytes
+// included.
 #include "headers/message_headers.hpp"
 
 #include <catch2/catch.hpp>
