@@ -1,5 +1,6 @@
 #include "archive/classify.hpp"
 
+#include "core/limits.hpp"
 #include "core/line_reader.hpp"
 #include "core/text.hpp"
 
@@ -10,8 +11,6 @@
 namespace ccaudit::archive {
 
 namespace {
-
-constexpr std::size_t k_max_header_bytes = std::size_t{16} << 20;
 
 // Fields that mail has and other "Name: value" text files do not.
 bool

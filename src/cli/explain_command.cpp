@@ -2,6 +2,7 @@
 // reviewer can answer "why was this flagged?" and "why was it not?".
 #include "cli/options.hpp"
 #include "core/text.hpp"
+#include "report/report.hpp"
 #include "scan/explain.hpp"
 
 #include <nlohmann/json.hpp>
@@ -184,7 +185,7 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
 ExitCode
 run_explain(const ExplainOptions& cmd)
 {
-  if (cmd.format != "text" && cmd.format != "jsonl") {
+  if (!report::parse_format(cmd.format)) {
     throw UsageError("--format: expected text or jsonl, got '"
                      + text::for_terminal(cmd.format) + "'");
   }

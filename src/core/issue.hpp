@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,5 +74,13 @@ template <typename T> struct Parsed
   T value;
   std::vector<Issue> issues;
 };
+
+// Moves the issues of `from` to the end of `to`.
+inline void
+append_issues(std::vector<Issue>& to, std::vector<Issue>&& from)
+{
+  to.insert(to.end(), std::make_move_iterator(from.begin()),
+            std::make_move_iterator(from.end()));
+}
 
 } // namespace ccaudit

@@ -188,4 +188,12 @@ for_terminal(std::string_view s)
   return out;
 }
 
+std::string
+excerpt(std::string_view s)
+{
+  constexpr std::size_t k_max = 60;
+  auto out = for_terminal(s.substr(0, k_max));
+  return s.size() > k_max ? out + "..." : out;
+}
+
 } // namespace ccaudit::text

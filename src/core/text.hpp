@@ -29,4 +29,8 @@ std::string to_valid_utf8(std::string_view s);
 // is hostile: it must not move the cursor or recolour a reviewer's terminal.
 std::string for_terminal(std::string_view s);
 
+// The first 60 bytes of `s` for a problem's detail, terminal-safe, with
+// "..." when cut.
+std::string excerpt(std::string_view s);
+
 } // namespace ccaudit::text

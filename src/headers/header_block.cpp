@@ -13,14 +13,6 @@ namespace ccaudit::headers {
 
 namespace {
 
-std::string
-excerpt(std::string_view line)
-{
-  constexpr std::size_t k_max = 60;
-  auto s = text::for_terminal(line.substr(0, k_max));
-  return line.size() > k_max ? s + "..." : s;
-}
-
 // RFC 5322 2.1.1: a line holds at most 998 characters besides CRLF.
 constexpr std::size_t k_max_line = 998;
 
@@ -153,7 +145,7 @@ split_header_block(std::string_view message)
     }
     if (tally.malformed++ == 0) {
       tally.first_malformed_line = line_no;
-      tally.first_malformed = excerpt(content);
+      tally.first_malformed = text::excerpt(content);
     }
     in_dropped_line = true;
   }

@@ -33,13 +33,6 @@ visible_field(std::string_view name)
 namespace {
 
 void
-append(std::vector<Issue>& to, std::vector<Issue>&& from)
-{
-  to.insert(to.end(), std::make_move_iterator(from.begin()),
-            std::make_move_iterator(from.end()));
-}
-
-void
 read_from(const Field& field, MessageHeaders& out)
 {
   auto parsed = parse_address_list(field.value());
@@ -120,7 +113,7 @@ parse_headers(const HeaderBlock& block)
       for (auto& issue : parsed.issues) {
         issue.detail = std::string(field.name) + ": " + issue.detail;
       }
-      append(out.issues, std::move(parsed.issues));
+      append_issues(out.issues, std::move(parsed.issues));
       out.value.address_fields.push_back(std::move(record));
     } else if (!have_from && text::iequals(field.name, "from")) {
       have_from = true;
@@ -136,7 +129,7 @@ parse_headers(const HeaderBlock& block)
       out.value.message_id = text::to_valid_utf8(field.value());
     }
   }
-  append(out.issues, block_issues(block));
+  append_issues(out.issues, block_issues(block));
   return out;
 }
 
@@ -145,9 +138,7 @@ parse_headers(std::string_view message)
 {
   auto block = split_header_block(message);
   auto out = parse_headers(block.value);
-  block.issues.insert(block.issues.end(),
-                      std::make_move_iterator(out.issues.begin()),
-                      std::make_move_iterator(out.issues.end()));
+  append_issues(block.issues, std::move(out.issues));
   out.issues = std::move(block.issues);
   return out;
 }

@@ -27,14 +27,6 @@ starts_with_from(const Line& line)
   return line.at_line_start && line.text.starts_with("From ");
 }
 
-std::string
-excerpt(std::string_view s)
-{
-  constexpr std::size_t k_max = 60;
-  auto out = text::for_terminal(s.substr(0, k_max));
-  return s.size() > k_max ? out + "..." : out;
-}
-
 // The value of a Content-Length field in `header`, if there is exactly one
 // well-formed one.
 std::optional<std::uint64_t>
@@ -241,7 +233,7 @@ MboxReader::scan_body(Parsed<MboxMessage>& message)
         ambiguous_reported = true;
         message.issues.push_back(
           {IssueKind::ambiguous_separator,
-           "\"" + excerpt(line.content()) + "\" at offset "
+           "\"" + text::excerpt(line.content()) + "\" at offset "
              + std::to_string(line.offset)
              + " is followed by a header field but has no blank line before "
                "it and no date: read as body"});
@@ -271,7 +263,7 @@ MboxReader::next()
   } else if (m_lines.next(line)) {
     if (!is_standard_from_line(line.content())) {
       message.issues.push_back({IssueKind::nonstandard_mbox_separator,
-                                "\"" + excerpt(line.content()) + "\""});
+                                "\"" + text::excerpt(line.content()) + "\""});
     }
   }
   if (!read_header(message)) {

@@ -2,6 +2,7 @@
 
 #include "core/byte_source.hpp"
 #include "core/issue.hpp"
+#include "core/limits.hpp"
 #include "core/line_reader.hpp"
 
 #include <cstdint>
@@ -20,9 +21,6 @@ struct MboxMessage
   std::uint64_t end = 0;    // offset just past its last byte
   std::string header;       // header block after the "From " line
 };
-
-// The largest header block kept; the rest is skipped and reported.
-inline constexpr std::size_t k_max_header_bytes = std::size_t{16} << 20;
 
 // Cuts an mbox into messages, one per call (pull style, so a test can step
 // through a damaged file). Accepts mboxo and mboxrd, LF and CRLF, and

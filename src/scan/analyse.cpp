@@ -4,17 +4,6 @@
 
 namespace ccaudit::scan {
 
-namespace {
-
-void
-append(std::vector<Issue>& to, std::vector<Issue>&& from)
-{
-  to.insert(to.end(), std::make_move_iterator(from.begin()),
-            std::make_move_iterator(from.end()));
-}
-
-} // namespace
-
 Analysis
 analyse(std::string_view header, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors)
@@ -23,18 +12,18 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
   out.issues = std::move(reader_issues);
   try {
     auto block = headers::split_header_block(header);
-    append(out.issues, std::move(block.issues));
+    append_issues(out.issues, std::move(block.issues));
     const auto at_signs = headers::visible_at_signs(block.value);
     bool worth_parsing = false;
     for (const auto& detector : detectors) {
       worth_parsing = worth_parsing || detector->could_flag(at_signs);
     }
     if (!worth_parsing) {
-      append(out.issues, headers::block_issues(block.value));
+      append_issues(out.issues, headers::block_issues(block.value));
       return out;
     }
     auto parsed = headers::parse_headers(block.value);
-    append(out.issues, std::move(parsed.issues));
+    append_issues(out.issues, std::move(parsed.issues));
     for (const auto& detector : detectors) {
       if (auto finding = detector->inspect(parsed.value)) {
         out.findings.push_back(std::move(*finding));
