@@ -33,6 +33,7 @@ const std::map<std::string, std::set<std::string>> k_libraries = {
   {"gmime/", {"headers"}},
   {"idn2.h", {"headers"}},
   {"sqlite3.h", {"store"}},
+  {"openssl/", {"core"}},
   {"mimetic/", {"mime"}},
   {"CLI/", {"cli"}},
   {"nlohmann/", {"report", "cli"}},

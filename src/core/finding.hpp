@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,13 +16,20 @@ struct ExposedAddress
   std::string display_name; // decoded UTF-8; may be empty
   std::string field;        // first field it was seen in: "to", "cc", ...
   bool internal = false;    // in one of the --internal-domain domains
+  bool personal_name = false; // names a person (see detect/incident.hpp)
 };
 
 // What a detector flagged on one message copy.
 struct Finding
 {
   std::string kind; // stable detector id, e.g. "visible-recipients"
+  bool context_only = false; // under the threshold, kept to link to others
+                             // (a reply-all): not counted as a finding
   std::string message_id, date, from_address, from_name, subject;
+  std::optional<std::int64_t> sent_at;  // Date as UTC seconds, if readable
+  std::vector<std::string> references;  // message ids it replies to
+  std::string subject_key;              // see detect/incident.hpp
+  std::string recipient_hash, incident_key, incident_id;
   std::size_t visible_count = 0;  // distinct visible addresses
   std::size_t external_count = 0; // of those, not internal (= exposed)
   std::size_t domain_count = 0;   // distinct domains of the exposed ones

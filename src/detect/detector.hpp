@@ -23,10 +23,12 @@ public:
   inspect(const headers::MessageHeaders& message) const = 0;
 
   // False if no message whose visible fields hold `at_signs` '@' characters
-  // can be flagged, so parsing its addresses can be skipped.
-  virtual bool could_flag(std::size_t at_signs) const
+  // (and that is a reply, or not) can be flagged, so parsing its addresses
+  // can be skipped.
+  virtual bool could_flag(std::size_t at_signs, bool is_reply) const
   {
     (void)at_signs;
+    (void)is_reply;
     return true;
   }
 };

@@ -1,5 +1,7 @@
 #include "detect/visible_recipients.hpp"
 
+#include "detect/incident.hpp"
+
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,8 +42,10 @@ distinct_visible_addresses(const headers::MessageHeaders& message,
     const auto& mailbox = recipient.mailbox;
     const auto [it, inserted] = seen.try_emplace(mailbox.address, out.size());
     if (!inserted) {
-      if (out[it->second].display_name.empty()) {
-        out[it->second].display_name = mailbox.display_name;
+      auto& first = out[it->second];
+      if (first.display_name.empty() && !mailbox.display_name.empty()) {
+        first.display_name = mailbox.display_name;
+        first.personal_name = personal_name(first.display_name, first.address);
       }
       continue;
     }
@@ -49,6 +53,7 @@ distinct_visible_addresses(const headers::MessageHeaders& message,
     address.address = mailbox.address;
     address.display_name = mailbox.display_name;
     address.field = std::string(headers::to_string(recipient.field));
+    address.personal_name = personal_name(mailbox.display_name, mailbox.address);
     const auto domain = domain_of(mailbox.address);
     for (const auto& internal : internal_domains) {
       address.internal = address.internal || in_domain(domain, internal);
@@ -85,16 +90,20 @@ VisibleRecipientsDetector::VisibleRecipientsDetector(
 std::optional<Finding>
 VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
 {
+  const bool reply = !message.references.empty();
+  const auto needed = reply ? reply_threshold() : m_threshold;
   // Cheap bound first: most mail has a handful of recipients.
-  if (message.recipients.size() < m_threshold) {
+  if (message.recipients.size() < needed) {
     return std::nullopt;
   }
   auto exposure = measure(message, m_internal_domains);
-  if (exposure.external < m_threshold) {
+  if (exposure.external < needed) {
     return std::nullopt;
   }
   Finding finding;
-  finding.kind = std::string(id());
+  finding.kind = exposure.external >= m_threshold ? std::string(id())
+                                                  : "reply-recipients";
+  finding.context_only = exposure.external < m_threshold;
   finding.message_id = message.message_id;
   finding.date = message.date;
   finding.from_address = message.from_address;
@@ -104,6 +113,14 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   finding.external_count = exposure.external;
   finding.domain_count = exposure.domains;
   finding.addresses = std::move(exposure.addresses);
+  finding.sent_at = message.sent_at;
+  finding.references = message.references;
+  finding.subject_key = subject_key(message.subject);
+  finding.recipient_hash = recipient_hash(finding.addresses);
+  finding.incident_key =
+    incident_key(message.message_id, message.sent_at, message.date,
+                 message.from_address, message.subject, finding.recipient_hash);
+  finding.incident_id = incident_id(finding.incident_key);
   return finding;
 }
 

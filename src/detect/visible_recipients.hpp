@@ -33,6 +33,12 @@ bool in_domain(std::string_view domain, std::string_view parent);
 // Flags a message whose exposed addresses number at least `threshold`. With
 // no internal domains every visible address is exposed; with them, only
 // external ones count, though all are kept in the finding.
+//
+// A reply (In-Reply-To or References) showing at least half the threshold is
+// also recorded, as kind "reply-recipients": not a leak on its own, but a
+// reply-all that shows again at least half of an incident's exposed
+// addresses (every incident has at least `threshold`) is a re-exposure, and
+// the incident review links the two.
 class VisibleRecipientsDetector final : public Detector
 {
 public:
@@ -44,10 +50,11 @@ public:
   std::optional<Finding>
   inspect(const headers::MessageHeaders& message) const override;
 
-  bool could_flag(std::size_t at_signs) const override
+  bool could_flag(std::size_t at_signs, bool is_reply) const override
   {
-    return at_signs >= m_threshold;
+    return at_signs >= (is_reply ? reply_threshold() : m_threshold);
   }
+  std::size_t reply_threshold() const { return (m_threshold + 1) / 2; }
 
 private:
   std::size_t m_threshold;

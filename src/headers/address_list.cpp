@@ -1,4 +1,4 @@
-// The only user of GMime. GMime parses address lists right where mimetic does
+// GMime parses address lists right where mimetic does
 // not (comments, routes, groups without ';', RFC 2047 names; see
 // ../shared/DEPENDENCIES.md), but two of its behaviours are handled first:
 // it stops at a NUL byte (the header splitter has already replaced them), and
@@ -7,6 +7,7 @@
 #include "headers/address_list.hpp"
 
 #include "core/text.hpp"
+#include "headers/gmime_init.hpp"
 
 #include <gmime/gmime.h>
 #include <idn2.h>
@@ -18,10 +19,8 @@
 
 namespace ccaudit::headers {
 
-namespace {
-
 void
-init_gmime()
+detail::init_gmime()
 {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -33,8 +32,16 @@ init_gmime()
       g_object_unref(list);
     }
     g_free(g_mime_utils_header_decode_text(nullptr, "=?UTF-8?Q?a?="));
+    if (GDateTime* date = g_mime_utils_header_decode_date("1 Jan 2024 00:00 +0000")) {
+      g_date_time_unref(date);
+    }
+    if (GMimeReferences* refs = g_mime_references_parse(nullptr, "<a@example.com>")) {
+      g_mime_references_free(refs);
+    }
   });
 }
+
+namespace {
 
 // Scans an address list, skipping comments. Calls on_char(i, c, angle_depth)
 // for every character outside quoted strings and comments, and
@@ -485,7 +492,7 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
 Parsed<std::vector<Mailbox>>
 parse_address_list(std::string_view value)
 {
-  init_gmime();
+  detail::init_gmime();
   Parsed<std::vector<Mailbox>> out;
   std::string v(value);
   for (auto& c : v) {
@@ -523,7 +530,7 @@ parse_address_list(std::string_view value)
 std::string
 decode_text(std::string_view value)
 {
-  init_gmime();
+  detail::init_gmime();
   std::string v(value);
   char* decoded = g_mime_utils_header_decode_text(nullptr, v.c_str());
   std::string out = decoded ? text::to_valid_utf8(decoded) : text::to_valid_utf8(v);

@@ -18,8 +18,8 @@ struct Mailbox
 // Parses one address-list field value (To, Cc, Resent-To, ...). An empty
 // group ("undisclosed-recipients:;", also without the ';') yields no mailbox.
 // Outlook-style ';' separators are read as ','. Items without a domain are
-// reported and left out. Never throws for bad input. This file is the only
-// one that includes GMime: no GMime type crosses this interface.
+// reported and left out. Never throws for bad input. headers/ is the only
+// module that includes GMime: no GMime type crosses this interface.
 Parsed<std::vector<Mailbox>> parse_address_list(std::string_view value);
 
 // The comparison key of an address: domain lower-cased with IDNs as A-labels

@@ -1,6 +1,7 @@
 #include "headers/message_headers.hpp"
 
 #include "core/text.hpp"
+#include "headers/field_values.hpp"
 
 #include <algorithm>
 
@@ -94,12 +95,21 @@ visible_at_signs(const HeaderBlock& block)
   return n;
 }
 
+bool
+is_reply(const HeaderBlock& block)
+{
+  return std::any_of(block.fields.begin(), block.fields.end(), [](const Field& f) {
+    return text::iequals(f.name, "in-reply-to") || text::iequals(f.name, "references");
+  });
+}
+
 Parsed<MessageHeaders>
 parse_headers(const HeaderBlock& block)
 {
   Parsed<MessageHeaders> out;
   bool have_from = false, have_subject = false, have_date = false,
-       have_id = false;
+       have_id = false, have_in_reply_to = false, have_references = false;
+  std::vector<std::string> in_reply_to, references;
   for (const auto& field : block.fields) {
     if (const auto visible = visible_field(field.name)) {
       const auto value = field.value();
@@ -123,10 +133,25 @@ parse_headers(const HeaderBlock& block)
       out.value.subject = decode_text(field.value());
     } else if (!have_date && text::iequals(field.name, "date")) {
       have_date = true;
-      out.value.date = text::to_valid_utf8(field.value());
+      out.value.date = text::to_valid_utf8(text::trim(field.value()));
+      out.value.sent_at = parse_date(field.value());
     } else if (!have_id && text::iequals(field.name, "message-id")) {
       have_id = true;
-      out.value.message_id = text::to_valid_utf8(field.value());
+      out.value.message_id = parse_message_id(field.value());
+    } else if (!have_in_reply_to && text::iequals(field.name, "in-reply-to")) {
+      have_in_reply_to = true;
+      in_reply_to = parse_references(field.value());
+    } else if (!have_references && text::iequals(field.name, "references")) {
+      have_references = true;
+      references = parse_references(field.value());
+    }
+  }
+  for (auto* ids : {&in_reply_to, &references}) {
+    for (auto& id : *ids) {
+      if (std::find(out.value.references.begin(), out.value.references.end(), id)
+          == out.value.references.end()) {
+        out.value.references.push_back(std::move(id));
+      }
     }
   }
   append_issues(out.issues, block_issues(block));

@@ -4,6 +4,7 @@
 #include "headers/address_list.hpp"
 #include "headers/header_block.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,10 @@ struct AddressFieldValue
 // What detectors see of one message.
 struct MessageHeaders
 {
-  std::string message_id, date, subject; // subject RFC 2047 decoded
+  std::string message_id;                // without <>; see parse_message_id()
+  std::string date, subject;             // subject RFC 2047 decoded
+  std::optional<std::int64_t> sent_at;   // Date, UTC seconds; nullopt if unreadable
+  std::vector<std::string> references;   // In-Reply-To, then References ids
   std::string from_address, from_name;   // first mailbox of From
   std::vector<Recipient> recipients;     // every visible mailbox, in order,
                                          // duplicates kept
@@ -48,7 +52,8 @@ struct MessageHeaders
 
 // Splits the header block at the start of `message` and parses what detectors
 // need: every To/Cc/Resent-To/Resent-Cc field (repeats included), From,
-// Subject, Date, Message-ID. Never throws for bad input.
+// Subject, Date, Message-ID, In-Reply-To, References. Never throws for bad
+// input.
 Parsed<MessageHeaders> parse_headers(std::string_view message);
 Parsed<MessageHeaders> parse_headers(const HeaderBlock& block);
 
@@ -60,5 +65,8 @@ std::vector<Issue> block_issues(const HeaderBlock& block);
 // distinct addresses parse_headers() can count (every counted address has
 // one), so a scan can skip parsing a message that cannot reach a threshold.
 std::size_t visible_at_signs(const HeaderBlock& block);
+
+// True if the block has an In-Reply-To or a References field.
+bool is_reply(const HeaderBlock& block);
 
 } // namespace ccaudit::headers

@@ -16,7 +16,13 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     const auto at_signs = headers::visible_at_signs(block.value);
     bool worth_parsing = false;
     for (const auto& detector : detectors) {
-      worth_parsing = worth_parsing || detector->could_flag(at_signs);
+      worth_parsing = worth_parsing || detector->could_flag(at_signs, false);
+    }
+    if (!worth_parsing) {
+      const bool reply = headers::is_reply(block.value);
+      for (const auto& detector : detectors) {
+        worth_parsing = worth_parsing || (reply && detector->could_flag(at_signs, true));
+      }
     }
     if (!worth_parsing) {
       append_issues(out.issues, headers::block_issues(block.value));

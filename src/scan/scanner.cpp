@@ -319,7 +319,7 @@ Scanner::apply(Job& job)
     ++m_summary.messages;
     m_summary.messages_failed += job.result.failed ? 1 : 0;
     for (const auto& finding : job.result.findings) {
-      ++m_summary.findings;
+      m_summary.findings += finding.context_only ? 0 : 1;
       m_sink.record_finding(job.where, finding);
     }
     if (!job.result.issues.empty()) {

@@ -11,7 +11,7 @@ namespace ccaudit::store {
 
 namespace {
 
-constexpr int k_schema_version = 1;
+constexpr int k_schema_version = 2;
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
@@ -59,7 +59,12 @@ CREATE TABLE IF NOT EXISTS finding (
   subject        TEXT NOT NULL,     -- RFC 2047 decoded
   visible_count  INTEGER NOT NULL,  -- distinct visible addresses
   external_count INTEGER NOT NULL,  -- of those, exposed (not internal)
-  domain_count   INTEGER NOT NULL   -- distinct domains of the exposed ones
+  domain_count   INTEGER NOT NULL,  -- distinct domains of the exposed ones
+  sent_at        TEXT,              -- Date in UTC, ISO 8601; NULL if unreadable
+  subject_key    TEXT NOT NULL DEFAULT '', -- subject without Re:/Fwd:, folded
+  recipient_hash TEXT NOT NULL DEFAULT '', -- SHA-256 of the sorted addresses
+  incident_key   TEXT NOT NULL DEFAULT '', -- mid:<Message-ID> or sha256:...
+  incident_id    TEXT NOT NULL DEFAULT ''  -- I-<12 hex of the key's SHA-256>
 );
 CREATE TABLE IF NOT EXISTS finding_address (
   finding_id   INTEGER NOT NULL REFERENCES finding(id),
@@ -68,6 +73,14 @@ CREATE TABLE IF NOT EXISTS finding_address (
   display_name TEXT NOT NULL,       -- decoded
   field        TEXT NOT NULL,       -- to | cc | resent-to | resent-cc
   internal     INTEGER NOT NULL,    -- 1: in an --internal-domain
+  domain       TEXT NOT NULL DEFAULT '', -- of the address, A-labels
+  personal_name INTEGER NOT NULL DEFAULT 0, -- 1: names a person
+  PRIMARY KEY (finding_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS finding_reference (
+  finding_id INTEGER NOT NULL REFERENCES finding(id),
+  position   INTEGER NOT NULL,      -- In-Reply-To ids first, then References
+  message_id TEXT NOT NULL,
   PRIMARY KEY (finding_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS problem (
@@ -82,17 +95,46 @@ CREATE TABLE IF NOT EXISTS problem (
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
+CREATE INDEX IF NOT EXISTS finding_reference_id ON finding_reference(message_id);
 )sql";
+
+// From schema 1 (ccaudit before incident review): the columns it lacks.
+// Old findings get no incident identity; the reports treat each as its own
+// incident and say that a new scan gives them one.
+constexpr const char* k_upgrade_from_1 = R"sql(
+ALTER TABLE finding ADD COLUMN sent_at TEXT;
+ALTER TABLE finding ADD COLUMN subject_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN recipient_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN incident_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN incident_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding_address ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding_address ADD COLUMN personal_name INTEGER NOT NULL DEFAULT 0;
+UPDATE finding_address SET domain = substr(address, instr(address, '@') + 1);
+)sql";
+
+std::string
+iso_utc(std::time_t t)
+{
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) {
+    return {};
+  }
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 std::string
 utc_now()
 {
-  const auto now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return iso_utc(std::time(nullptr));
+}
+
+std::string_view
+domain_of(std::string_view address)
+{
+  const auto at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
 }
 
 } // namespace
@@ -225,6 +267,11 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode)
       query("PRAGMA user_version", {}, [&](const Row& row) {
         version = static_cast<int>(row.integer(0));
       });
+      if (version == 1) {
+        throw FatalError(file.string() + " was written by an older ccaudit "
+                         "(schema 1): run 'ccaudit scan' with it once to "
+                         "upgrade it");
+      }
       if (version != k_schema_version) {
         throw FatalError(file.string() + " is not a ccaudit database (schema "
                          + std::to_string(version) + ", expected "
@@ -253,6 +300,7 @@ SqliteStore::~SqliteStore()
   }
   m_insert_source.reset();
   m_insert_finding.reset();
+  m_insert_reference.reset();
   m_insert_address.reset();
   m_insert_addresses.reset();
   m_insert_sources.reset();
@@ -281,7 +329,7 @@ SqliteStore::create_schema()
   bool has_tables = false;
   query("SELECT 1 FROM sqlite_schema LIMIT 1", {},
         [&](const Row&) { has_tables = true; });
-  if (has_tables && version != k_schema_version) {
+  if (has_tables && version != k_schema_version && version != 1) {
     throw FatalError("the database file is not a ccaudit database (schema "
                      + std::to_string(version) + "); pass another --db");
   }
@@ -292,6 +340,9 @@ SqliteStore::create_schema()
   exec("PRAGMA wal_autocheckpoint=16384");
   exec("PRAGMA foreign_keys=ON");
   exec("BEGIN IMMEDIATE");
+  if (has_tables && version == 1) {
+    exec(k_upgrade_from_1);
+  }
   exec(k_schema);
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
   exec("COMMIT");
@@ -307,15 +358,21 @@ SqliteStore::create_schema()
   m_insert_finding = std::make_unique<Statement>(
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
-          "visible_count, external_count, domain_count) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "visible_count, external_count, domain_count, sent_at, subject_key, "
+          "recipient_hash, incident_key, incident_id) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  m_insert_reference = std::make_unique<Statement>(
+    m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
+          "VALUES (?,?,?)");
   m_insert_address = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_address(finding_id, position, address, "
-          "display_name, field, internal) VALUES (?,?,?,?,?,?)");
+          "display_name, field, internal, domain, personal_name) "
+          "VALUES (?,?,?,?,?,?,?,?)");
   std::string rows = "INSERT INTO finding_address(finding_id, position, address, "
-                     "display_name, field, internal) VALUES (?,?,?,?,?,?)";
+                     "display_name, field, internal, domain, personal_name) "
+                     "VALUES (?,?,?,?,?,?,?,?)";
   for (std::size_t i = 1; i < k_addresses_per_insert; ++i) {
-    rows += ",(?,?,?,?,?,?)";
+    rows += ",(?,?,?,?,?,?,?,?)";
   }
   m_insert_addresses = std::make_unique<Statement>(m_db, rows);
   m_insert_problem = std::make_unique<Statement>(
@@ -447,8 +504,20 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(11, std::uint64_t{finding.visible_count})
     .bind(12, std::uint64_t{finding.external_count})
     .bind(13, std::uint64_t{finding.domain_count})
+    .bind(14, finding.sent_at ? Value{iso_utc(static_cast<std::time_t>(*finding.sent_at))}
+                              : Value{})
+    .bind(15, finding.subject_key)
+    .bind(16, finding.recipient_hash)
+    .bind(17, finding.incident_key)
+    .bind(18, finding.incident_id)
     .run();
   const auto id = sqlite3_last_insert_rowid(m_db);
+  for (std::size_t i = 0; i < finding.references.size(); ++i) {
+    m_insert_reference->bind(1, static_cast<std::int64_t>(id))
+      .bind(2, std::uint64_t{i})
+      .bind(3, finding.references[i])
+      .run();
+  }
   // Wide messages hold thousands of addresses: many rows per statement.
   const auto& all = finding.addresses;
   std::size_t done = 0;
@@ -459,11 +528,13 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
       .bind(column + 2, a.address)
       .bind(column + 3, a.display_name)
       .bind(column + 4, a.field)
-      .bind(column + 5, std::int64_t{a.internal ? 1 : 0});
+      .bind(column + 5, std::int64_t{a.internal ? 1 : 0})
+      .bind(column + 6, domain_of(a.address))
+      .bind(column + 7, std::int64_t{a.personal_name ? 1 : 0});
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
     for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
-      bind_row(*m_insert_addresses, static_cast<int>(r * 6 + 1), done + r);
+      bind_row(*m_insert_addresses, static_cast<int>(r * 8 + 1), done + r);
     }
     m_insert_addresses->run();
   }

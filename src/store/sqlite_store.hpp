@@ -91,7 +91,7 @@ private:
 
   sqlite3* m_db = nullptr;
   std::int64_t m_scan_id = 0;
-  std::unique_ptr<Statement> m_insert_source, m_insert_finding,
+  std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
     m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources;
   std::vector<SourceInfo> m_sources; // waiting for a multi-row insert
   std::size_t m_rows_in_batch = 0;

@@ -85,3 +85,44 @@ TEST_CASE("visible recipients: Bcc never counts", "[detect]")
                             .extra_headers = "Bcc: " + address_list(40) + "\n"};
   CHECK(inspect(message, 1) == std::nullopt);
 }
+
+TEST_CASE("visible recipients: a reply showing half the threshold is kept as "
+          "context for re-exposure, not counted as a finding", "[detect]")
+{
+  const std::string reply = "In-Reply-To: <leak@example.org>\n";
+  const auto half = inspect(TestMessage{.to = address_list(13), .extra_headers = reply}, 25);
+  REQUIRE(half);
+  CHECK(half->kind == "reply-recipients");
+  CHECK(half->context_only);
+  CHECK(half->references == std::vector<std::string>{"leak@example.org"});
+  CHECK(inspect(TestMessage{.to = address_list(12), .extra_headers = reply}, 25)
+        == std::nullopt);
+  // Not a reply: nothing under the threshold is kept.
+  CHECK(inspect(TestMessage{.to = address_list(13)}, 25) == std::nullopt);
+  const auto full = inspect(TestMessage{.to = address_list(25), .extra_headers = reply}, 25);
+  REQUIRE(full);
+  CHECK(full->kind == "visible-recipients");
+  CHECK_FALSE(full->context_only);
+  // The '@' bound that skips parsing knows replies need fewer.
+  const VisibleRecipientsDetector detector(25, {});
+  CHECK(detector.could_flag(13, true));
+  CHECK_FALSE(detector.could_flag(12, true));
+  CHECK_FALSE(detector.could_flag(24, false));
+}
+
+TEST_CASE("visible recipients: a finding carries its incident identity",
+          "[detect]")
+{
+  const auto a = inspect(TestMessage{.to = address_list(25), .message_id = "<x@example.org>"}, 25);
+  // Same send seen elsewhere: other order, other display names.
+  const auto b = inspect(TestMessage{.to = "Someone <user24@example.com>, " + address_list(24),
+                                     .message_id = "<x@example.org>"}, 25);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->incident_key == "mid:x@example.org");
+  CHECK(a->incident_id == b->incident_id);
+  CHECK(a->incident_id.size() == 14);
+  CHECK(a->recipient_hash == b->recipient_hash);
+  CHECK(a->sent_at == 1551694500);
+  CHECK(a->subject_key == "test");
+}

@@ -81,8 +81,35 @@ TEST_CASE("headers: subject, date, message-id and from", "[headers]")
   CHECK(parsed.value.subject == "Quarterly r\xc3\xa9sultats");
   CHECK(parsed.value.from_address == "office@example.org");
   CHECK(parsed.value.from_name == "Z\xc3\xbcrich Office");
-  CHECK(parsed.value.message_id == "<test@example.org>");
+  CHECK(parsed.value.message_id == "test@example.org");
   CHECK(parsed.value.date == "Mon, 04 Mar 2019 10:15:00 +0000");
+  CHECK(parsed.value.sent_at == 1551694500); // 2019-03-04T10:15:00Z
+  CHECK(parsed.value.references.empty());
+}
+
+TEST_CASE("headers: dates in other zones and obsolete forms are read as UTC; "
+          "bad ones are not guessed", "[headers]")
+{
+  const auto sent_at = [](std::string date) {
+    return parse_headers(TestMessage{.date = std::move(date)}.str()).value.sent_at;
+  };
+  CHECK(sent_at("Tue, 4 Jun 2024 09:30:00 +0200") == 1717486200);
+  CHECK(sent_at("4 Jun 2024 09:30 EST") == 1717511400); // -0500, no weekday
+  CHECK(sent_at("Tue, 4 Jun 2024 09:30:00 +0200 (CEST)") == 1717486200);
+  CHECK_FALSE(sent_at("next Tuesday").has_value());
+  CHECK_FALSE(sent_at("Thu, 31 Feb 2024 10:00:00 +0000").has_value());
+}
+
+TEST_CASE("headers: In-Reply-To and References give the ids replied to, "
+          "in order, once each", "[headers]")
+{
+  const TestMessage message{
+    .extra_headers = "In-Reply-To: <b@example.org> (from Bob)\n"
+                     "References: <a@example.org>\n <b@example.org> <c@example.org>\n",
+  };
+  const auto parsed = parse_headers(message.str());
+  CHECK(parsed.value.references
+        == std::vector<std::string>{"b@example.org", "a@example.org", "c@example.org"});
 }
 
 TEST_CASE("headers: fields after a malformed line still count", "[headers]")

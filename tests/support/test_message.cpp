@@ -21,8 +21,10 @@ TestMessage::str() const
     s += "Cc: " + cc + "\n";
   }
   s += "Subject: " + subject + "\n";
-  s += "Date: Mon, 04 Mar 2019 10:15:00 +0000\n";
-  s += "Message-ID: <test@example.org>\n";
+  s += "Date: " + date + "\n";
+  if (!message_id.empty()) {
+    s += "Message-ID: " + message_id + "\n";
+  }
   s += extra_headers;
   return s + "\n" + body;
 }

@@ -14,6 +14,8 @@ struct TestMessage
   std::string to = "Bob <bob@example.org>";
   std::string cc;
   std::string subject = "test";
+  std::string date = "Mon, 04 Mar 2019 10:15:00 +0000";
+  std::string message_id = "<test@example.org>"; // "" leaves the field out
   std::string extra_headers; // whole lines, each ending in "\n"
   std::string body = "Hello.\n";
 

@@ -1,0 +1,146 @@
+#include "detect/incident.hpp"
+
+#include "core/digest.hpp"
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ccaudit::detect {
+
+namespace {
+
+bool
+is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Length of a reply or forward prefix at the start of `s` ("re:", "fwd:",
+// "re[2]:", "aw :"), 0 if there is none. `s` is lower-case.
+std::size_t
+reply_prefix(std::string_view s)
+{
+  static constexpr std::string_view k_prefixes[] = {
+    "re", "fw", "fwd", "aw", "wg", "sv", "vs", "antw", "tr", "rif", "enc"};
+  for (const auto p : k_prefixes) {
+    if (!s.starts_with(p)) {
+      continue;
+    }
+    auto i = p.size();
+    if (i < s.size() && s[i] == '[') { // Re[2]:
+      const auto close = s.find(']', i);
+      if (close == std::string_view::npos) {
+        continue;
+      }
+      i = close + 1;
+    }
+    while (i < s.size() && is_space(s[i])) {
+      ++i;
+    }
+    if (i < s.size() && s[i] == ':') {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+bool
+letters_only(std::string_view s)
+{
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalpha(c) != 0 || c >= 0x80; // UTF-8 letters of a name
+  });
+}
+
+} // namespace
+
+std::string
+subject_key(std::string_view subject)
+{
+  std::string s;
+  s.reserve(subject.size());
+  for (const char c : subject) {
+    if (is_space(c)) {
+      if (!s.empty() && s.back() != ' ') {
+        s += ' ';
+      }
+    } else {
+      s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  std::string_view v = s;
+  for (;;) {
+    v = text::trim(v);
+    const auto n = reply_prefix(v);
+    if (n == 0) {
+      break;
+    }
+    v.remove_prefix(n);
+  }
+  return std::string(text::trim(v));
+}
+
+std::string
+recipient_hash(const std::vector<ExposedAddress>& addresses)
+{
+  std::vector<std::string_view> sorted;
+  sorted.reserve(addresses.size());
+  for (const auto& a : addresses) {
+    sorted.push_back(a.address);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string joined;
+  for (const auto a : sorted) {
+    joined.append(a).push_back('\n');
+  }
+  return digest::sha256_hex(joined);
+}
+
+std::string
+incident_key(std::string_view message_id, std::optional<std::int64_t> sent_at,
+             std::string_view date, std::string_view from,
+             std::string_view subject, std::string_view recipient_hash)
+{
+  if (!message_id.empty()) {
+    return "mid:" + std::string(message_id);
+  }
+  std::string fields = sent_at ? std::to_string(*sent_at) : std::string(date);
+  for (const auto part : {from, subject, recipient_hash}) {
+    fields.push_back('\n');
+    fields.append(part);
+  }
+  return "sha256:" + digest::sha256_hex(fields);
+}
+
+std::string
+incident_id(std::string_view incident_key)
+{
+  return "I-" + digest::sha256_hex(incident_key).substr(0, 12);
+}
+
+bool
+personal_name(std::string_view display_name, std::string_view address)
+{
+  const auto name = text::trim(display_name);
+  const auto space = name.find_first_of(" \t");
+  if (space != std::string_view::npos) {
+    return true; // trimmed, so a word on each side
+  }
+  const auto at = address.rfind('@');
+  const auto local = address.substr(0, at == std::string_view::npos ? 0 : at);
+  std::size_t parts = 0, start = 0;
+  for (std::size_t i = 0; i <= local.size(); ++i) {
+    if (i == local.size() || local[i] == '.' || local[i] == '_' || local[i] == '-') {
+      if (!letters_only(local.substr(start, i - start))) {
+        return false;
+      }
+      ++parts;
+      start = i + 1;
+    }
+  }
+  return parts >= 2;
+}
+
+} // namespace ccaudit::detect

@@ -1,0 +1,67 @@
+// GMime reads dates and message ids; headers/ is the only module using it.
+#include "headers/field_values.hpp"
+
+#include "core/text.hpp"
+#include "headers/gmime_init.hpp"
+
+#include <gmime/gmime.h>
+
+namespace ccaudit::headers {
+
+namespace {
+
+std::string
+without_nul(std::string_view value)
+{
+  std::string v(value);
+  for (auto& c : v) {
+    c = c == '\0' ? ' ' : c;
+  }
+  return v;
+}
+
+} // namespace
+
+std::optional<std::int64_t>
+parse_date(std::string_view value)
+{
+  detail::init_gmime();
+  const auto v = without_nul(value);
+  GDateTime* date = g_mime_utils_header_decode_date(v.c_str());
+  if (date == nullptr) {
+    return std::nullopt;
+  }
+  const std::int64_t seconds = g_date_time_to_unix(date);
+  g_date_time_unref(date);
+  return seconds;
+}
+
+std::string
+parse_message_id(std::string_view value)
+{
+  detail::init_gmime();
+  const auto v = without_nul(value);
+  char* id = g_mime_utils_decode_message_id(v.c_str());
+  std::string out = id ? text::to_valid_utf8(text::trim(id)) : std::string();
+  g_free(id);
+  return out;
+}
+
+std::vector<std::string>
+parse_references(std::string_view value)
+{
+  detail::init_gmime();
+  const auto v = without_nul(value);
+  std::vector<std::string> out;
+  if (GMimeReferences* refs = g_mime_references_parse(nullptr, v.c_str())) {
+    for (int i = 0; i < g_mime_references_length(refs); ++i) {
+      if (const char* id = g_mime_references_get_message_id(refs, i)) {
+        out.push_back(text::to_valid_utf8(id));
+      }
+    }
+    g_mime_references_free(refs);
+  }
+  return out;
+}
+
+} // namespace ccaudit::headers

@@ -1,0 +1,63 @@
+#include "detect/incident.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::detect;
+
+TEST_CASE("incident: subject keys drop reply and forward prefixes and fold "
+          "case and space", "[detect]")
+{
+  CHECK(subject_key("Quarterly  update") == "quarterly update");
+  CHECK(subject_key("RE: Re:FW:  Quarterly update ") == "quarterly update");
+  CHECK(subject_key("Re[2]: AW: Quarterly update") == "quarterly update");
+  CHECK(subject_key("Fwd : Quarterly update") == "quarterly update");
+  CHECK(subject_key("Results: Q3") == "results: q3"); // not a prefix
+  CHECK(subject_key("Reply needed") == "reply needed");
+  CHECK(subject_key("") == "");
+}
+
+TEST_CASE("incident: the recipient hash depends on the set, not the order or "
+          "names", "[detect]")
+{
+  const std::vector<ExposedAddress> a = {{"a@example.com", "A", "to"},
+                                         {"b@example.com", "", "cc"}};
+  const std::vector<ExposedAddress> b = {{"b@example.com", "Bee", "to"},
+                                         {"a@example.com", "", "to"}};
+  const std::vector<ExposedAddress> c = {{"a@example.com", "", "to"}};
+  CHECK(recipient_hash(a) == recipient_hash(b));
+  CHECK(recipient_hash(a) != recipient_hash(c));
+  CHECK(recipient_hash(a).size() == 64);
+}
+
+TEST_CASE("incident: keyed by Message-ID, else by date, sender, subject and "
+          "recipients", "[detect]")
+{
+  CHECK(incident_key("x@example.org", 100, "d", "f", "s", "h") == "mid:x@example.org");
+  const auto fallback = incident_key("", 100, "d", "f@example.org", "s", "h");
+  CHECK(fallback.starts_with("sha256:"));
+  // The same instant written in another zone is the same send.
+  CHECK(incident_key("", 100, "other text", "f@example.org", "s", "h") == fallback);
+  CHECK(incident_key("", 101, "d", "f@example.org", "s", "h") != fallback);
+  CHECK(incident_key("", 100, "d", "f@example.org", "s", "h2") != fallback);
+  CHECK(incident_key("", std::nullopt, "d", "f@example.org", "s", "h") != fallback);
+  CHECK(incident_id("mid:x@example.org") == incident_id("mid:x@example.org"));
+  CHECK(incident_id("mid:x@example.org").starts_with("I-"));
+  CHECK(incident_id("mid:x@example.org") != incident_id("mid:y@example.org"));
+}
+
+TEST_CASE("incident: an address names a person with a two-word display name "
+          "or a first.last local part", "[detect]")
+{
+  CHECK(personal_name("Jane Doe", "x1@example.com"));
+  CHECK(personal_name("  Doe, Jane ", "x1@example.com"));
+  CHECK(personal_name("", "jane.doe@example.com"));
+  CHECK(personal_name("", "jane_doe@example.com"));
+  CHECK(personal_name("", "j.doe@example.com"));
+  CHECK_FALSE(personal_name("Jane", "jane@example.com"));
+  CHECK_FALSE(personal_name("", "info@example.com"));
+  CHECK_FALSE(personal_name("", "user.42@example.com"));
+  CHECK_FALSE(personal_name("", "jane..doe@example.com"));
+  CHECK_FALSE(personal_name("", ".doe@example.com"));
+  CHECK_FALSE(personal_name(" ", "sales@example.com"));
+}
