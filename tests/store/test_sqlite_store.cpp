@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 using namespace ccaudit;
@@ -35,6 +36,73 @@ count(SqliteStore& db, const std::string& table)
            [&](const Row& r) { n = r.integer(0); });
   return n;
 }
+
+// The tables of ccaudit 0.1 (schema 1), verbatim.
+constexpr const char* k_schema_1 = R"sql(
+CREATE TABLE IF NOT EXISTS scan (
+  id               INTEGER PRIMARY KEY,
+  started_at       TEXT NOT NULL,   -- UTC, ISO 8601
+  finished_at      TEXT,            -- NULL while running or if it died
+  status           TEXT NOT NULL,   -- running | complete | incomplete
+  tool_version     TEXT NOT NULL,
+  host             TEXT NOT NULL,
+  arguments        TEXT NOT NULL,   -- JSON array: the command line
+  threshold        INTEGER NOT NULL,
+  internal_domains TEXT NOT NULL,   -- JSON array of A-label domains
+  sources          INTEGER,         -- files looked at
+  messages         INTEGER,
+  findings         INTEGER,
+  problems         INTEGER,
+  not_scanned      INTEGER          -- inputs or messages NOT scanned
+);
+CREATE TABLE IF NOT EXISTS source (
+  id       INTEGER PRIMARY KEY,
+  scan_id  INTEGER NOT NULL REFERENCES scan(id),
+  path     TEXT NOT NULL,
+  kind     TEXT NOT NULL,           -- mbox | message | not-mail | unreadable
+  size     INTEGER,
+  mtime    INTEGER,
+  inode    INTEGER,
+  messages INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS finding (
+  id             INTEGER PRIMARY KEY,
+  scan_id        INTEGER NOT NULL REFERENCES scan(id),
+  kind           TEXT NOT NULL,     -- visible-recipients
+  path           TEXT NOT NULL,
+  offset         INTEGER NOT NULL,  -- of the mbox "From " line; 0 for a file
+  mbox_index     INTEGER,           -- 0-based; NULL for a one-message file
+  message_id     TEXT NOT NULL,
+  date           TEXT NOT NULL,
+  from_address   TEXT NOT NULL,
+  from_name      TEXT NOT NULL,
+  subject        TEXT NOT NULL,     -- RFC 2047 decoded
+  visible_count  INTEGER NOT NULL,  -- distinct visible addresses
+  external_count INTEGER NOT NULL,  -- of those, exposed (not internal)
+  domain_count   INTEGER NOT NULL   -- distinct domains of the exposed ones
+);
+CREATE TABLE IF NOT EXISTS finding_address (
+  finding_id   INTEGER NOT NULL REFERENCES finding(id),
+  position     INTEGER NOT NULL,    -- order of first appearance
+  address      TEXT NOT NULL,       -- normalised
+  display_name TEXT NOT NULL,       -- decoded
+  field        TEXT NOT NULL,       -- to | cc | resent-to | resent-cc
+  internal     INTEGER NOT NULL,    -- 1: in an --internal-domain
+  PRIMARY KEY (finding_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS problem (
+  id         INTEGER PRIMARY KEY,
+  scan_id    INTEGER NOT NULL REFERENCES scan(id),
+  path       TEXT NOT NULL,
+  offset     INTEGER NOT NULL,      -- of the message; 0 for a file
+  mbox_index INTEGER,
+  kind       TEXT NOT NULL,         -- see README, "Problem kinds"
+  detail     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
+CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
+CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
+)sql";
 
 } // namespace
 
@@ -120,4 +188,76 @@ TEST_CASE("store: a database in a missing folder is a fatal error", "[store]")
   test::TempDir dir;
   CHECK_THROWS_AS(SqliteStore(dir.path() / "no" / "such" / "f.db", OpenMode::read_write),
                   FatalError);
+}
+
+TEST_CASE("store: incident identity, send time, references and per-address "
+          "facts are stored", "[store]")
+{
+  test::TempDir dir;
+  SqliteStore db(dir.path() / "f.db", OpenMode::read_write);
+  db.begin_scan({});
+  auto f = sample_finding();
+  f.sent_at = 1717486200;
+  f.references = {"b@example.org", "a@example.org"};
+  f.subject_key = "k";
+  f.recipient_hash = "h";
+  f.incident_key = "mid:m@example.org";
+  f.incident_id = "I-0123456789ab";
+  f.addresses[0].personal_name = true;
+  db.record_finding({"/archive/mbox", 0, 0, false}, f);
+  db.finish_scan({"complete"});
+  std::vector<std::string> row;
+  db.query("SELECT sent_at, subject_key, recipient_hash, incident_key, incident_id "
+           "FROM finding", {}, [&](const Row& r) {
+    for (std::size_t i = 0; i < 5; ++i) {
+      row.push_back(r.text(i));
+    }
+  });
+  CHECK(row == std::vector<std::string>{"2024-06-04T07:30:00Z", "k", "h",
+                                        "mid:m@example.org", "I-0123456789ab"});
+  std::vector<std::string> refs;
+  db.query("SELECT message_id FROM finding_reference ORDER BY position", {},
+           [&](const Row& r) { refs.push_back(r.text(0)); });
+  CHECK(refs == std::vector<std::string>{"b@example.org", "a@example.org"});
+  std::vector<std::string> addresses;
+  db.query("SELECT domain || ' ' || personal_name FROM finding_address ORDER BY position",
+           {}, [&](const Row& r) { addresses.push_back(r.text(0)); });
+  CHECK(addresses == std::vector<std::string>{"example.org 1", "example.com 0"});
+}
+
+TEST_CASE("store: a schema 1 database is upgraded by a scan, and a report "
+          "asks for that scan", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "old.db";
+  {
+    // Schema 1 as ccaudit 0.1 created it, with one finding.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    const std::string sql = std::string(k_schema_1)
+      + "INSERT INTO scan(id, started_at, status, tool_version, host, arguments, "
+        "threshold, internal_domains) VALUES (1, 'x', 'complete', '0.1.0', 'h', "
+        "'[]', 25, '[]');"
+        "INSERT INTO finding VALUES (1, 1, 'visible-recipients', '/a', 0, NULL, "
+        "'m@example.org', 'd', 'f@example.org', '', 's', 1, 1, 1);"
+        "INSERT INTO finding_address VALUES (1, 0, 'a@example.org', '', 'to', 0);"
+        "PRAGMA user_version=1;";
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  CHECK_THROWS_WITH(SqliteStore(file, OpenMode::read_only),
+                    Catch::Contains("older ccaudit") && Catch::Contains("scan"));
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    db.record_finding({"/archive/mbox", 0, 0, false}, sample_finding());
+    db.finish_scan({"complete"});
+    CHECK(count(db, "finding") == 2);
+    std::string domain;
+    db.query("SELECT domain FROM finding_address WHERE finding_id = 1 AND position = 0",
+             {}, [&](const Row& r) { domain = r.text(0); });
+    CHECK(domain == "example.org");
+  }
+  SqliteStore reopened(file, OpenMode::read_only);
+  CHECK(count(reopened, "finding_reference") == 0);
 }
