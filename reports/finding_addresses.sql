@@ -10,4 +10,5 @@ SELECT a.finding_id,
 FROM finding_address AS a
 JOIN finding AS f ON f.id = a.finding_id
 WHERE f.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+  AND f.kind <> 'reply-recipients'
 ORDER BY a.finding_id, a.position;

@@ -16,4 +16,5 @@ SELECT f.id,
        f.domain_count
 FROM finding AS f
 WHERE f.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+  AND f.kind <> 'reply-recipients' -- kept only to link reply-alls
 ORDER BY f.path, f.offset;

@@ -30,13 +30,41 @@ Examples:
   ccaudit report --format jsonl > findings.jsonl
   ccaudit explain archive.mbox --offset 1655)";
 
-constexpr const char* k_report_footer = R"(Exit codes:
-  0  report printed
+constexpr const char* k_report_footer = R"(Formats:
+  text   the incident review, for a terminal (default)
+  csv    one row per incident
+  json   incidents (with copies and reply-alls), campaigns and senders
+  html   one self-contained page: sortable tables, timeline, top senders
+  jsonl  one line per finding (the raw findings, not grouped)
+
+Copies of one send (same Message-ID, or same date, sender, subject and
+recipients) are one incident; incidents from one sender with one subject
+sent within --campaign-window days of each other are one campaign.
+
+Exit codes:
+  0  report written
   2  usage error
-  4  no database, no such scan, or the output cannot be written
+  4  no database, no such scan or incident, or the output cannot be written
+
+Examples:
+  ccaudit report --format html --out review.html
+  ccaudit report --incident I-3fa9c2d1e0b4 --art33
+  ccaudit report --format csv --redact-key team.key > incidents.csv
 
 The report definitions are SQL files (reports/ in the source tree); run them
-with sqlite3 to query the database yourself.)";
+with sqlite3 to query the database yourself (see README).)";
+
+constexpr const char* k_export_footer = R"(Every exposed address of the incident (or of every batch of the
+campaign) with its display name and the messages that showed it: the
+incident's copies and the reply-alls that re-exposed it (GDPR Art. 34).
+
+Exit codes:
+  0  written
+  2  usage error
+  4  no database, no such incident, or the output cannot be written
+
+Example:
+  ccaudit export --incident C-3fa9c2d1e0b4 --format json --out notify.json)";
 
 constexpr const char* k_explain_footer = R"(Exit codes:
   0  explained
@@ -100,6 +128,25 @@ add_detection_options(CLI::App* command, std::size_t& threshold,
                       "(repeatable)");
 }
 
+// The options of report and export that choose the data and the output.
+void
+add_review_options(CLI::App* command, ReviewOptions& options)
+{
+  command->add_option("--db", options.db, "findings database")->capture_default_str();
+  command->add_option("--scan", options.scan, "scan id [default: newest]");
+  command
+    ->add_option("--campaign-window", options.campaign_window_days,
+                 "days between batches of one campaign")
+    ->capture_default_str()
+    ->check(CLI::Range(0.0, 3650.0));
+  command->add_option("-o,--out", options.out,
+                      "write to this file (created readable by you only) "
+                      "[default: standard output]");
+  command->add_option("--redact-key", options.redact_key,
+                      "show addresses as HMAC-SHA256 hashes under the key in "
+                      "this file (16+ bytes; the domain stays visible)");
+}
+
 } // namespace
 
 int
@@ -134,13 +181,27 @@ run(int argc, char** argv)
                  "read is always printed)");
 
   ReportOptions report_options;
-  auto* report = app.add_subcommand("report", "Print the findings of a scan");
+  auto* report = app.add_subcommand(
+    "report", "Incident review of a scan: incidents, campaigns, reply-alls, senders");
   report->footer(k_report_footer);
-  report->add_option("--db", report_options.db, "findings database")
+  add_review_options(report, report_options);
+  report->add_option("--format", report_options.format, "text, csv, json, html or jsonl")
     ->capture_default_str();
-  report->add_option("--format", report_options.format, "text or jsonl")
+  report->add_option("--incident", report_options.incident,
+                     "an incident (I-...) or campaign (C-...) id, with --art33");
+  report->add_flag("--art33", report_options.art33,
+                   "print the GDPR Art. 33 worksheet of --incident");
+
+  ExportOptions export_options;
+  auto* export_command = app.add_subcommand(
+    "export", "The people to notify for one incident or campaign (Art. 34)");
+  export_command->footer(k_export_footer);
+  add_review_options(export_command, export_options);
+  export_command
+    ->add_option("--incident", export_options.incident, "incident (I-...) or campaign (C-...) id")
+    ->required();
+  export_command->add_option("--format", export_options.format, "csv or json")
     ->capture_default_str();
-  report->add_option("--scan", report_options.scan, "scan id [default: newest]");
 
   ExplainOptions explain_options;
   auto* explain = app.add_subcommand(
@@ -166,6 +227,9 @@ run(int argc, char** argv)
     }
     if (explain->parsed()) {
       return static_cast<int>(run_explain(explain_options));
+    }
+    if (export_command->parsed()) {
+      return static_cast<int>(run_export(export_options));
     }
     return static_cast<int>(run_report(report_options));
   } catch (const CLI::Success& e) { // --help, --version

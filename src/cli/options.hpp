@@ -25,11 +25,28 @@ struct ScanOptions
   unsigned jobs = 0; // 0: one per core
 };
 
-struct ReportOptions
+// What report and export share: which database, scan and grouping, where
+// the output goes, and whether addresses are redacted.
+struct ReviewOptions
 {
   std::string db = "ccaudit.db";
-  std::string format = "text";
   std::optional<std::int64_t> scan;
+  double campaign_window_days = 7;
+  std::string out;        // "" or "-": standard output
+  std::string redact_key; // "": no redaction
+};
+
+struct ReportOptions : ReviewOptions
+{
+  std::string format = "text";
+  std::string incident; // with art33
+  bool art33 = false;
+};
+
+struct ExportOptions : ReviewOptions
+{
+  std::string incident;
+  std::string format = "csv";
 };
 
 struct ExplainOptions
@@ -45,6 +62,7 @@ struct ExplainOptions
 // FatalError when they cannot run; cli::run turns both into exit codes.
 ExitCode run_scan(const ScanOptions& options, const std::vector<std::string>& argv);
 ExitCode run_report(const ReportOptions& options);
+ExitCode run_export(const ExportOptions& options);
 ExitCode run_explain(const ExplainOptions& options);
 
 // An argument that the parser could not check (exit code 2).

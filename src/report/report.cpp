@@ -3,6 +3,7 @@
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
 #include "report/report_sql.hpp"
+#include "report/review_render.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -66,83 +67,21 @@ load_findings(store::SqliteStore& db, const Value& scan)
   return rows;
 }
 
-std::string
-t(std::string_view s)
-{
-  return text::for_terminal(s);
-}
-
 void
-render_text(store::SqliteStore& db, const Value& scan, std::ostream& out)
+render_jsonl(store::SqliteStore& db, const Value& scan,
+             const std::optional<Redactor>& redactor, std::ostream& out)
 {
-  db.query(sql::scan, {scan}, [&](const Row& r) {
-    out << "scan " << r.text(0) << ": " << r.text(3) << ", started "
-        << r.text(1) << " on " << t(r.text(5)) << "\n"
-        << "  " << r.text(9) << " file(s), " << r.text(10) << " message(s), "
-        << r.text(11) << " finding(s), " << r.text(12) << " problem(s), "
-        << r.text(13) << " not scanned; threshold " << r.text(7) << "\n";
-    if (r.text(3) == "running") {
-      out << "  this scan did not finish: its results are partial\n";
-    }
-  });
-  const auto findings = load_findings(db, scan);
-  constexpr std::size_t k_shown = 10;
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    const auto& f = findings[i];
-    out << "\n[" << i + 1 << "] " << f.external << " exposed address(es)";
-    if (f.external != f.visible) {
-      out << " (" << f.visible << " visible)";
-    }
-    out << ", " << f.domains << " domain(s)\n";
-    out << "    where:      " << t(f.path);
-    if (f.mbox_index) {
-      out << " (message " << *f.mbox_index << ", offset " << f.offset << ")";
-    }
-    out << "\n    date:       " << t(f.date) << "\n    from:       ";
-    if (!f.from_name.empty()) {
-      out << t(f.from_name) << " ";
-    }
-    out << "<" << t(f.from_address) << ">\n"
-        << "    subject:    " << t(f.subject) << "\n"
-        << "    message-id: " << t(f.message_id) << "\n    exposed:    ";
-    std::size_t shown = 0, exposed = 0;
-    for (const auto& a : f.addresses) {
-      if (a.internal) {
-        continue;
-      }
-      ++exposed;
-      if (shown < k_shown) {
-        out << (shown++ ? ", " : "") << t(a.address);
+  auto findings = load_findings(db, scan);
+  if (redactor) {
+    for (auto& f : findings) {
+      f.from_address = redactor->address(f.from_address);
+      f.from_name = redactor->name(f.from_name);
+      for (auto& a : f.addresses) {
+        a.address = redactor->address(a.address);
+        a.display_name = redactor->name(a.display_name);
       }
     }
-    if (exposed > shown) {
-      out << " ... and " << exposed - shown << " more";
-    }
-    out << "\n";
   }
-  out << "\n" << findings.size() << " finding(s)\n";
-  bool first = true;
-  db.query(sql::problems, {scan}, [&](const Row& r) {
-    out << (first ? "problems by kind:\n" : "") << "  " << r.text(0) << ": "
-        << r.text(1) << " in " << r.text(2) << " file(s)"
-        << (r.integer(3) ? " (NOT scanned)" : "") << "\n";
-    first = false;
-  });
-  first = true;
-  db.query(sql::not_scanned, {scan}, [&](const Row& r) {
-    out << (first ? "not scanned:\n" : "") << "  " << t(r.text(0));
-    if (!r.is_null(2)) {
-      out << " (message " << r.text(2) << ", offset " << r.text(1) << ")";
-    }
-    out << ": " << r.text(3) << ": " << t(r.text(4)) << "\n";
-    first = false;
-  });
-}
-
-void
-render_jsonl(store::SqliteStore& db, const Value& scan, std::ostream& out)
-{
-  const auto findings = load_findings(db, scan);
   const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
   for (const auto& f : findings) {
     nlohmann::ordered_json j;
@@ -173,35 +112,71 @@ render_jsonl(store::SqliteStore& db, const Value& scan, std::ostream& out)
 std::optional<Format>
 parse_format(std::string_view name)
 {
-  if (name == "text") {
-    return Format::text;
-  }
-  if (name == "jsonl") {
-    return Format::jsonl;
+  for (const auto& [text, format] : {std::pair{"text", Format::text}, std::pair{"csv", Format::csv},
+                                     std::pair{"json", Format::json}, std::pair{"html", Format::html},
+                                     std::pair{"jsonl", Format::jsonl}}) {
+    if (name == text) {
+      return format;
+    }
   }
   return std::nullopt;
 }
 
-void
-render(store::SqliteStore& db, std::optional<std::int64_t> scan_id,
-       Format format, std::ostream& out)
+namespace {
+
+Review
+reviewed(store::SqliteStore& db, const Request& request)
 {
-  if (!scan_id) {
-    scan_id = db.latest_scan();
+  prepare_review(db, request.scan, request.campaign_window_days);
+  auto review = load_review(db);
+  if (request.redactor) {
+    request.redactor->apply(review);
   }
-  if (!scan_id) {
-    throw FatalError("the database holds no scan yet");
+  return review;
+}
+
+} // namespace
+
+void
+render(store::SqliteStore& db, const Request& request, Format format, std::ostream& out)
+{
+  auto review = reviewed(db, request); // checks the scan exists
+  switch (format) {
+  case Format::text: render_review_text(review, out); break;
+  case Format::csv: render_review_csv(review, out); break;
+  case Format::json: render_review_json(review, out); break;
+  case Format::html: render_review_html(review, out); break;
+  case Format::jsonl:
+    render_jsonl(db, Value{review.scan.id}, request.redactor, out);
+    break;
   }
-  bool exists = false;
-  db.query(sql::scan, {Value{*scan_id}}, [&](const Row&) { exists = true; });
-  if (!exists) {
-    throw FatalError("no scan " + std::to_string(*scan_id) + " in the database");
+}
+
+void
+render_art33(store::SqliteStore& db, const Request& request, const std::string& id,
+             std::time_t now, std::ostream& out)
+{
+  report::render_art33(reviewed(db, request), id, now, out);
+}
+
+void
+render_people(store::SqliteStore& db, const Request& request, const std::string& id,
+              PeopleFormat format, std::ostream& out)
+{
+  const auto review = reviewed(db, request);
+  if (!review.incident(id) && !review.campaign(id)) {
+    throw FatalError("no incident or campaign " + text::for_terminal(id) + " in scan "
+                     + std::to_string(review.scan.id)
+                     + " (ids are listed by 'ccaudit report')");
   }
-  const Value scan{*scan_id};
-  if (format == Format::jsonl) {
-    render_jsonl(db, scan, out);
+  auto people = load_people(db, id);
+  if (request.redactor) {
+    request.redactor->apply(people);
+  }
+  if (format == PeopleFormat::csv) {
+    render_people_csv(people, out);
   } else {
-    render_text(db, scan, out);
+    render_people_json(people, out);
   }
 }
 

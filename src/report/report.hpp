@@ -1,24 +1,45 @@
 #pragma once
 
+#include "report/redact.hpp"
 #include "store/sqlite_store.hpp"
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
 
 namespace ccaudit::report {
 
-enum class Format { text, jsonl };
+// text: the incident review for a terminal. csv: one row per incident.
+// json: incidents, campaigns and senders. html: one self-contained page.
+// jsonl: one object per finding (the raw findings, not grouped).
+enum class Format { text, csv, json, html, jsonl };
 
-// Parses "text" or "jsonl".
 std::optional<Format> parse_format(std::string_view name);
+constexpr const char* k_format_names = "text, csv, json, html or jsonl";
 
-// Renders the findings of scan `scan_id` (or the newest scan) from the
-// definitions in reports/. Text is for a terminal: every value from a
-// message has its control characters neutralised. jsonl is one JSON object
-// per finding, valid UTF-8. Throws FatalError when the database has no scan.
-void render(store::SqliteStore& store, std::optional<std::int64_t> scan_id,
-            Format format, std::ostream& out);
+struct Request
+{
+  std::optional<std::int64_t> scan; // nullopt: the newest
+  double campaign_window_days = 7;
+  std::optional<Redactor> redactor;
+};
+
+// Renders a report from the definitions in reports/. Throws FatalError when
+// the database has no such scan.
+void render(store::SqliteStore& db, const Request& request, Format format,
+            std::ostream& out);
+
+// The Art. 33 worksheet for one incident or campaign id ("I-..." or "C-...").
+void render_art33(store::SqliteStore& db, const Request& request,
+                  const std::string& id, std::time_t now, std::ostream& out);
+
+// The people to notify for an incident or campaign id. Throws FatalError for
+// an unknown id.
+enum class PeopleFormat { csv, json };
+void render_people(store::SqliteStore& db, const Request& request,
+                   const std::string& id, PeopleFormat format, std::ostream& out);
 
 } // namespace ccaudit::report

@@ -96,6 +96,7 @@ CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
 CREATE INDEX IF NOT EXISTS finding_reference_id ON finding_reference(message_id);
+CREATE INDEX IF NOT EXISTS finding_incident ON finding(incident_id);
 )sql";
 
 // From schema 1 (ccaudit before incident review): the columns it lacks.
@@ -590,6 +591,12 @@ SqliteStore::query(const std::string& sql, const std::vector<Value>& bindings,
     }
     on_row(row);
   }
+}
+
+void
+SqliteStore::execute(const std::string& sql)
+{
+  exec(sql.c_str());
 }
 
 std::optional<std::int64_t>

@@ -78,6 +78,11 @@ public:
   void query(const std::string& sql, const std::vector<Value>& bindings,
              const std::function<void(const Row&)>& on_row);
 
+  // Runs SQL statements that return no rows (a script such as
+  // reports/review.sql); on a read-only database only TEMP objects can be
+  // created.
+  void execute(const std::string& sql);
+
   // The id of the newest scan, if any.
   std::optional<std::int64_t> latest_scan();
 

@@ -87,7 +87,7 @@ TEST_CASE("headers: subject, date, message-id and from", "[headers]")
   CHECK(parsed.value.references.empty());
 }
 
-TEST_CASE("headers: dates in other zones and obsolete forms are read as UTC; "
+TEST_CASE("headers: dates in other zones and obsolete forms are read as UTC, "
           "bad ones are not guessed", "[headers]")
 {
   const auto sent_at = [](std::string date) {

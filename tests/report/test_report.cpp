@@ -40,7 +40,7 @@ TEST_CASE("report: jsonl has one object per finding with the agreed keys",
   store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
   fill(db, "Bad \xff byte");
   std::ostringstream out;
-  report::render(db, std::nullopt, report::Format::jsonl, out);
+  report::render(db, {}, report::Format::jsonl, out);
   const auto j = nlohmann::json::parse(out.str());
   CHECK(j["path"] == "/archive/box");
   CHECK(j["offset"] == 500);
@@ -64,11 +64,11 @@ TEST_CASE("report: text neutralises terminal escapes and lists what was not "
   store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
   fill(db, "\x1b]0;pwned\x07\x1b[2J");
   std::ostringstream out;
-  report::render(db, std::nullopt, report::Format::text, out);
+  report::render(db, {}, report::Format::text, out);
   const auto s = out.str();
   CHECK(s.find('\x1b') == std::string::npos);
   CHECK(s.find('\x07') == std::string::npos);
-  CHECK_THAT(s, Catch::Contains("2 exposed address(es) (3 visible)"));
+  CHECK_THAT(s, Catch::Contains("2 distinct addresses were shown to 3 distinct recipients"));
   CHECK_THAT(s, Catch::Contains("/archive/box (message 1, offset 500)"));
   CHECK_THAT(s, Catch::Contains("not scanned:\n  /archive/gone"));
   CHECK_THAT(s, Catch::Contains("incomplete"));
@@ -79,8 +79,9 @@ TEST_CASE("report: an empty database or unknown scan is an error", "[report]")
   test::TempDir dir;
   store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
   std::ostringstream out;
-  CHECK_THROWS_AS(report::render(db, std::nullopt, report::Format::text, out),
+  CHECK_THROWS_AS(report::render(db, {}, report::Format::text, out),
                   FatalError);
   fill(db, "x");
-  CHECK_THROWS_AS(report::render(db, 42, report::Format::text, out), FatalError);
+  CHECK_THROWS_AS(report::render(db, report::Request{42}, report::Format::text, out),
+                  FatalError);
 }

@@ -76,6 +76,13 @@ RunResult
 run_ccaudit(const std::vector<std::string>& args,
             const std::filesystem::path& cwd)
 {
+  return run_program(CCAUDIT_BINARY, args, cwd);
+}
+
+RunResult
+run_program(const std::string& program, const std::vector<std::string>& args,
+            const std::filesystem::path& cwd)
+{
   TempDir io;
   const auto out_path = io.path() / "out", err_path = io.path() / "err";
   const pid_t pid = ::fork();
@@ -90,7 +97,7 @@ run_ccaudit(const std::vector<std::string>& args,
     ::dup2(err, 2);
     ::dup2(in, 0);
     std::vector<char*> argv;
-    std::string binary = CCAUDIT_BINARY;
+    std::string binary = program;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) {

@@ -52,6 +52,10 @@ struct RunResult
 RunResult run_ccaudit(const std::vector<std::string>& args,
                       const std::filesystem::path& cwd = {});
 
+// Runs `program` (a path, no shell) the same way.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& cwd = {});
+
 std::string read_file(const std::filesystem::path& path);
 
 } // namespace ccaudit::test

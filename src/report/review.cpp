@@ -1,0 +1,193 @@
+#include "report/review.hpp"
+
+#include "core/fatal_error.hpp"
+#include "report/report_sql.hpp"
+
+#include <map>
+
+namespace ccaudit::report {
+
+namespace {
+
+using store::Row;
+using store::Value;
+
+std::optional<std::int64_t>
+optional_integer(const Row& r, std::size_t i)
+{
+  return r.is_null(i) ? std::nullopt : std::optional<std::int64_t>(r.integer(i));
+}
+
+} // namespace
+
+const Incident*
+Review::incident(const std::string& id) const
+{
+  for (const auto& i : incidents) {
+    if (i.id == id) {
+      return &i;
+    }
+  }
+  return nullptr;
+}
+
+const Campaign*
+Review::campaign(const std::string& id) const
+{
+  for (const auto& c : campaigns) {
+    if (c.id == id) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+void
+prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
+               double campaign_window_days)
+{
+  if (!scan) {
+    scan = db.latest_scan();
+    if (!scan) {
+      throw FatalError("the database holds no scan yet");
+    }
+  }
+  bool exists = false;
+  db.query(sql::scan, {Value{*scan}}, [&](const Row&) { exists = true; });
+  if (!exists) {
+    throw FatalError("no scan " + std::to_string(*scan) + " in the database");
+  }
+  db.execute(sql::review);
+  // SQLite binds doubles as text here; the view compares with julianday()
+  // differences, so pass the window as a number literal instead.
+  db.execute("UPDATE review_setting SET scan_id = " + std::to_string(*scan)
+             + ", campaign_window_days = " + std::to_string(campaign_window_days));
+}
+
+Review
+load_review(store::SqliteStore& db)
+{
+  Review review;
+  db.query("SELECT campaign_window_days FROM review_setting", {}, [&](const Row& r) {
+    review.campaign_window_days = std::stod(r.text(0));
+  });
+  db.query("SELECT id, started_at, coalesce(finished_at, ''), status, host, "
+           "internal_domains, threshold, coalesce(sources, 0), "
+           "coalesce(messages, 0), coalesce(findings, 0), coalesce(problems, 0), "
+           "coalesce(not_scanned, 0) FROM review_scan",
+           {}, [&](const Row& r) {
+             auto& s = review.scan;
+             s.id = r.integer(0);
+             s.started_at = r.text(1);
+             s.finished_at = r.text(2);
+             s.status = r.text(3);
+             s.host = r.text(4);
+             s.internal_domains_json = r.text(5);
+             s.threshold = r.integer(6);
+             s.sources = r.integer(7);
+             s.messages = r.integer(8);
+             s.findings = r.integer(9);
+             s.problems = r.integer(10);
+             s.not_scanned = r.integer(11);
+           });
+  std::map<std::string, std::size_t> by_id;
+  db.query(sql::incidents, {}, [&](const Row& r) {
+    Incident i;
+    i.id = r.text(0);
+    i.message_id = r.text(1);
+    i.sender = r.text(2);
+    i.sender_name = r.text(3);
+    i.subject = r.text(4);
+    i.date = r.text(5);
+    i.first_sent = r.text(6);
+    i.exposed = r.integer(7);
+    i.recipients = r.integer(8);
+    i.identifiable = r.integer(9);
+    i.domains = r.integer(10);
+    i.recipient_sets = r.integer(12);
+    i.divergent = r.integer(13) != 0;
+    i.campaign_id = r.text(14);
+    i.reexposure_of = r.text(15);
+    i.found_at = r.text(16);
+    by_id[i.id] = review.incidents.size();
+    review.incidents.push_back(std::move(i));
+  });
+  const auto find = [&](const std::string& id) -> Incident* {
+    const auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : &review.incidents[it->second];
+  };
+  db.query(sql::incident_copies, {}, [&](const Row& r) {
+    if (auto* i = find(r.text(0))) {
+      i->copies.push_back({r.text(2), r.integer(3), optional_integer(r, 4),
+                           r.text(5), r.integer(6), r.integer(7)});
+    }
+  });
+  db.query(sql::reexposures, {}, [&](const Row& r) {
+    if (auto* i = find(r.text(0))) {
+      i->reexposures.push_back({r.text(2), r.integer(3), r.text(5), r.text(6),
+                                r.text(7), r.text(8), r.integer(9)});
+    }
+  });
+  db.query(sql::incident_addresses, {}, [&](const Row& r) {
+    if (auto* i = find(r.text(0))) {
+      i->addresses.push_back({r.text(1), r.text(2), r.integer(3) != 0, r.integer(4) != 0});
+    }
+  });
+  db.query(sql::incident_domains, {}, [&](const Row& r) {
+    if (auto* i = find(r.text(0))) {
+      i->by_domain.push_back({r.text(1), r.integer(2)});
+    }
+  });
+  db.query(sql::campaigns, {}, [&](const Row& r) {
+    Campaign c;
+    c.id = r.text(0);
+    c.sender = r.text(1);
+    c.subject = r.text(2);
+    c.exposed_unique = r.integer(5);
+    c.recipients_unique = r.integer(6);
+    c.identifiable_unique = r.integer(7);
+    c.exposed_total = r.integer(8);
+    c.first_sent = r.text(9);
+    c.last_sent = r.text(10);
+    review.campaigns.push_back(std::move(c));
+  });
+  // Batch order, from the membership view (group_concat has no order).
+  db.query("SELECT campaign_id, incident_id FROM campaign_member "
+           "ORDER BY campaign_id, batch", {}, [&](const Row& r) {
+    for (auto& c : review.campaigns) {
+      if (c.id == r.text(0)) {
+        c.incident_ids.push_back(r.text(1));
+      }
+    }
+  });
+  db.query(sql::senders, {}, [&](const Row& r) {
+    review.senders.push_back({r.text(0), r.text(3), r.text(4), r.integer(1), r.integer(2)});
+  });
+  db.query(sql::problems, {Value{review.scan.id}}, [&](const Row& r) {
+    review.problems.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3) != 0});
+  });
+  db.query(sql::not_scanned, {Value{review.scan.id}}, [&](const Row& r) {
+    review.not_scanned.push_back({r.text(0), r.text(3), r.text(4), r.integer(1),
+                                  optional_integer(r, 2)});
+  });
+  return review;
+}
+
+std::vector<Person>
+load_people(store::SqliteStore& db, const std::string& id)
+{
+  std::vector<Person> people;
+  db.query(sql::notify, {Value{id}}, [&](const Row& r) {
+    if (people.empty() || people.back().address != r.text(0)) {
+      people.push_back({r.text(0), r.text(1), {}});
+    }
+    auto& p = people.back();
+    if (p.display_name.empty()) {
+      p.display_name = r.text(1);
+    }
+    p.messages.push_back({r.text(2), r.text(3), r.text(5), r.text(6), r.integer(4)});
+  });
+  return people;
+}
+
+} // namespace ccaudit::report

@@ -1,0 +1,345 @@
+// The HTML incident review: reports/review.html filled with escaped tables
+// and two inline SVG charts. Everything from a message goes through
+// html_escape(); numbers and ids are ours.
+#include "report/escape.hpp"
+#include "report/report_sql.hpp"
+#include "report/review_render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+namespace ccaudit::report {
+
+namespace {
+
+std::string
+h(std::string_view s)
+{
+  return html_escape(s);
+}
+
+std::string
+num(std::int64_t n)
+{
+  return "<td class=\"n\">" + std::to_string(n) + "</td>";
+}
+
+std::string
+cell(std::string_view text)
+{
+  return "<td>" + h(text) + "</td>";
+}
+
+struct Column
+{
+  const char* key;
+  const char* title;
+  bool numeric;
+};
+
+std::string
+table_head(const char* id, std::initializer_list<Column> columns)
+{
+  std::string s = "<table class=\"sortable\" id=\"" + std::string(id) + "\"><thead><tr>";
+  for (const auto& c : columns) {
+    s += std::string("<th data-key=\"") + c.key + "\"" + (c.numeric ? " class=\"n\"" : "")
+         + ">" + c.title + "</th>";
+  }
+  return s + "</tr></thead><tbody>\n";
+}
+
+// Seconds since the epoch of an ISO 8601 UTC time; nullopt if unreadable.
+std::optional<std::time_t>
+parse_iso(const std::string& iso)
+{
+  std::tm tm{};
+  if (iso.empty() || strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
+    return std::nullopt;
+  }
+  return timegm(&tm);
+}
+
+// Numbers for SVG coordinates: one decimal.
+std::string
+fixed(double value)
+{
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f", value);
+  return buf;
+}
+
+// Incidents over time: one circle per dated incident, its area by the number
+// of exposed addresses, on a time axis.
+std::string
+timeline(const Review& review)
+{
+  std::vector<std::pair<std::time_t, const Incident*>> dated;
+  for (const auto& i : review.incidents) {
+    if (const auto t = parse_iso(i.first_sent)) {
+      dated.emplace_back(*t, &i);
+    }
+  }
+  const auto undated = review.incidents.size() - dated.size();
+  if (dated.empty()) {
+    return "<p class=\"meta\" id=\"timeline-empty\">No dated incidents to plot"
+           + std::string(undated ? " (" + std::to_string(undated) + " without a readable Date)" : "")
+           + ".</p>";
+  }
+  std::sort(dated.begin(), dated.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const double width = 900, left = 50, right = 50, top = 20, axis = 180;
+  const auto t0 = static_cast<double>(dated.front().first);
+  const auto t1 = static_cast<double>(dated.back().first);
+  const double span = std::max(t1 - t0, 3600.0);
+  std::int64_t largest = 1;
+  for (const auto& d : dated) {
+    largest = std::max(largest, d.second->exposed);
+  }
+  std::string s = "<svg id=\"timeline\" role=\"img\" viewBox=\"0 0 900 220\" "
+                  "xmlns=\"http://www.w3.org/2000/svg\"><title>Incidents over time, "
+                  "circle area by exposed addresses</title>\n";
+  s += "<line x1=\"" + fixed(left) + "\" y1=\"" + fixed(axis) + "\" x2=\""
+       + fixed(width - right) + "\" y2=\"" + fixed(axis)
+       + "\" stroke=\"#888\"/>\n";
+  for (const auto& [t, incident] : dated) {
+    const double x = left + (static_cast<double>(t) - t0) / span * (width - left - right);
+    const double r = 4 + 26 * std::sqrt(static_cast<double>(incident->exposed) / static_cast<double>(largest));
+    const double y = axis - 10 - r;
+    s += "<circle class=\"incident\" data-id=\"" + h(incident->id) + "\" cx=\"" + fixed(x)
+         + "\" cy=\"" + fixed(std::max(top, y)) + "\" r=\"" + fixed(r)
+         + "\" fill=\"" + (incident->divergent ? "#c0392b" : "#2e86c1")
+         + "\" fill-opacity=\"0.6\"><title>" + h(incident->id) + " " + h(incident->first_sent)
+         + ": " + std::to_string(incident->exposed) + " exposed, from " + h(incident->sender)
+         + "</title></circle>\n";
+  }
+  s += "<text x=\"" + fixed(left) + "\" y=\"205\">" + h(dated.front().second->first_sent)
+       + "</text><text x=\"" + fixed(width - right) + "\" y=\"205\" text-anchor=\"end\">"
+       + h(dated.back().second->first_sent) + "</text>\n</svg>";
+  if (undated) {
+    s += "<p class=\"meta\">" + std::to_string(undated)
+         + " incident(s) without a readable Date are not plotted.</p>";
+  }
+  return s;
+}
+
+// The ten senders with most incidents, as horizontal bars.
+std::string
+senders_chart(const Review& review)
+{
+  if (review.senders.empty()) {
+    return "<p class=\"meta\">No senders.</p>";
+  }
+  const auto n = std::min<std::size_t>(review.senders.size(), 10);
+  std::int64_t most = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    most = std::max(most, review.senders[k].incidents);
+  }
+  const int row = 24;
+  const auto height = static_cast<int>(n) * row + 10;
+  std::string s = "<svg id=\"senders-chart\" role=\"img\" viewBox=\"0 0 900 "
+                  + std::to_string(height)
+                  + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>Incidents per sender, "
+                    "top ten</title>\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& snd = review.senders[k];
+    const double w = 500.0 * static_cast<double>(snd.incidents) / static_cast<double>(most);
+    const auto y = static_cast<int>(k) * row + 5;
+    s += "<text x=\"290\" y=\"" + std::to_string(y + 15) + "\" text-anchor=\"end\">"
+         + h(snd.sender) + "</text><rect class=\"sender-bar\" x=\"300\" y=\""
+         + std::to_string(y) + "\" width=\"" + fixed(w) + "\" height=\"18\" "
+         "fill=\"#2e86c1\"><title>" + h(snd.sender) + ": " + std::to_string(snd.incidents)
+         + " incident(s)</title></rect><text x=\"" + fixed(305 + w) + "\" y=\""
+         + std::to_string(y + 15) + "\">" + std::to_string(snd.incidents) + "</text>\n";
+  }
+  return s + "</svg>";
+}
+
+std::string
+incidents_table(const Review& review)
+{
+  std::string s = table_head(
+    "incidents", {{"id", "Incident", false}, {"first_sent", "First sent (UTC)", false},
+                  {"sender", "Sender", false}, {"subject", "Subject", false},
+                  {"exposed", "Exposed", true}, {"recipients", "Recipients", true},
+                  {"identifiable", "Identifiable", true}, {"copies", "Copies", true},
+                  {"reexposures", "Reply-alls", true}, {"campaign", "Campaign", false},
+                  {"statement", "Exposure", false}});
+  for (const auto& i : review.incidents) {
+    s += std::string("<tr") + (i.divergent ? " class=\"divergent\"" : "") + ">"
+         + "<td class=\"mono\">" + h(i.id) + (i.divergent ? " <span class=\"warn\">divergent</span>" : "")
+         + "</td>" + cell(i.first_sent)
+         + "<td>" + (i.sender_name.empty() ? "" : h(i.sender_name) + "<br>") + "<span class=\"mono\">"
+         + h(i.sender) + "</span></td>" + cell(i.subject) + num(i.exposed) + num(i.recipients)
+         + num(i.identifiable) + num(static_cast<std::int64_t>(i.copies.size()))
+         + num(static_cast<std::int64_t>(i.reexposures.size())) + "<td class=\"mono\">"
+         + h(i.campaign_id) + "</td>" + cell(exposure_statement(i.exposed, i.recipients))
+         + "</tr>\n";
+  }
+  return s + "</tbody></table>";
+}
+
+// Per incident, what it showed: a closed <details> block each.
+std::string
+incident_details(const Review& review)
+{
+  constexpr std::size_t k_listed = 2000;
+  std::string s;
+  for (const auto& i : review.incidents) {
+    s += "<details id=\"detail-" + h(i.id) + "\"><summary><span class=\"mono\">" + h(i.id)
+         + "</span>: " + h(exposure_statement(i.exposed, i.recipients)) + "</summary>\n";
+    s += "<p>Found in: ";
+    for (std::size_t k = 0; k < i.copies.size(); ++k) {
+      s += (k ? ", " : "") + std::string("<span class=\"mono\">") + h(i.copies[k].path)
+           + (i.copies[k].mbox_index ? " @" + std::to_string(i.copies[k].offset) : "") + "</span>";
+    }
+    s += "</p><table class=\"sortable addresses\"><thead><tr><th data-key=\"address\">Address</th>"
+         "<th data-key=\"name\">Display name</th><th data-key=\"kind\">Kind</th></tr></thead><tbody>\n";
+    for (std::size_t k = 0; k < i.addresses.size() && k < k_listed; ++k) {
+      const auto& a = i.addresses[k];
+      s += "<tr><td class=\"mono\">" + h(a.address) + "</td>" + cell(a.display_name)
+           + cell(a.internal ? "internal" : a.personal_name ? "exposed, names a person" : "exposed")
+           + "</tr>\n";
+    }
+    s += "</tbody></table>";
+    if (i.addresses.size() > k_listed) {
+      s += "<p class=\"meta\">... and " + std::to_string(i.addresses.size() - k_listed)
+           + " more: <code>ccaudit export --incident " + h(i.id) + "</code> lists all.</p>";
+    }
+    s += "</details>\n";
+  }
+  return s;
+}
+
+std::string
+campaigns_table(const Review& review)
+{
+  if (review.campaigns.empty()) {
+    return "<p class=\"meta\" id=\"campaigns-empty\">No campaigns.</p>";
+  }
+  std::string s = table_head(
+    "campaigns", {{"id", "Campaign", false}, {"sender", "Sender", false},
+                  {"subject", "Subject", false}, {"batches", "Batches", true},
+                  {"exposed", "Exposed (unique)", true}, {"recipients", "Recipients (unique)", true},
+                  {"first_sent", "First sent", false}, {"last_sent", "Last sent", false},
+                  {"incidents", "Incidents", false}});
+  for (const auto& c : review.campaigns) {
+    std::string ids;
+    for (const auto& id : c.incident_ids) {
+      ids += (ids.empty() ? "" : " ") + id;
+    }
+    s += "<tr><td class=\"mono\">" + h(c.id) + "</td><td class=\"mono\">" + h(c.sender) + "</td>"
+         + cell(c.subject) + num(static_cast<std::int64_t>(c.incident_ids.size()))
+         + num(c.exposed_unique) + num(c.recipients_unique) + cell(c.first_sent)
+         + cell(c.last_sent) + "<td class=\"mono\">" + h(ids) + "</td></tr>\n";
+  }
+  return s + "</tbody></table>";
+}
+
+std::string
+reexposures_table(const Review& review)
+{
+  std::string rows;
+  for (const auto& i : review.incidents) {
+    for (const auto& r : i.reexposures) {
+      rows += "<tr><td class=\"mono\">" + h(i.id) + "</td>" + cell(r.sent_at)
+              + "<td class=\"mono\">" + h(r.sender) + "</td>" + num(r.shared)
+              + num(i.exposed) + "<td class=\"mono\">" + h(r.path) + "</td></tr>\n";
+    }
+  }
+  if (rows.empty()) {
+    return "<p class=\"meta\">No reply-all re-exposed an incident.</p>";
+  }
+  return table_head("reexposures", {{"incident", "Incident", false}, {"date", "Date (UTC)", false},
+                                    {"sender", "Sender", false}, {"shared", "Shown again", true},
+                                    {"exposed", "Of exposed", true}, {"path", "Where", false}})
+         + rows + "</tbody></table>";
+}
+
+std::string
+senders_table(const Review& review)
+{
+  std::string s = table_head("senders", {{"sender", "Sender", false},
+                                         {"incidents", "Incidents", true},
+                                         {"exposed", "Exposed (sum)", true},
+                                         {"first", "First", false}, {"last", "Last", false}});
+  for (const auto& snd : review.senders) {
+    s += "<tr><td class=\"mono\">" + h(snd.sender) + "</td>" + num(snd.incidents)
+         + num(snd.exposed_total) + cell(snd.first_sent) + cell(snd.last_sent) + "</tr>\n";
+  }
+  return s + "</tbody></table>";
+}
+
+std::string
+problems_table(const Review& review)
+{
+  if (review.problems.empty()) {
+    return "<p class=\"meta\">None.</p>";
+  }
+  std::string s = table_head("problems", {{"kind", "Kind", false}, {"count", "Problems", true},
+                                          {"files", "Files", true}, {"scanned", "Scanned", false}});
+  for (const auto& p : review.problems) {
+    s += "<tr>" + cell(p.kind) + num(p.problems) + num(p.files)
+         + cell(p.not_scanned ? "NOT scanned" : "yes") + "</tr>\n";
+  }
+  return s + "</tbody></table>";
+}
+
+} // namespace
+
+void
+render_review_html(const Review& review, std::ostream& out)
+{
+  const std::string page = html::review;
+  const auto& s = review.scan;
+  const std::vector<std::pair<std::string, std::string>> slots = {
+    {"title", "ccaudit incident review, scan " + std::to_string(s.id)},
+    {"window", fixed(review.campaign_window_days)},
+    {"summary",
+     h("Scan " + std::to_string(s.id) + " (" + s.status + ") started " + s.started_at + " on "
+       + s.host + ": " + std::to_string(s.messages) + " messages, "
+       + std::to_string(review.incidents.size()) + " incidents, "
+       + std::to_string(review.campaigns.size()) + " campaigns, threshold "
+       + std::to_string(s.threshold) + ".")},
+    {"warning",
+     s.not_scanned > 0 || s.status != "complete"
+       ? "<p class=\"warn\">This scan is incomplete: " + std::to_string(s.not_scanned)
+           + " input(s) could not be scanned. No incident here is not proof of none.</p>"
+       : ""},
+    {"timeline", timeline(review)},
+    {"senders_chart", senders_chart(review)},
+    {"incidents_table", incidents_table(review)},
+    {"incident_details", incident_details(review)},
+    {"campaigns_table", campaigns_table(review)},
+    {"reexposures_table", reexposures_table(review)},
+    {"senders_table", senders_table(review)},
+    {"problems_table", problems_table(review)}};
+  // One pass over the template, so text from a message that looks like a
+  // {{slot}} is never filled in.
+  std::string result;
+  std::size_t pos = 0;
+  while (true) {
+    const auto open = page.find("{{", pos);
+    if (open == std::string::npos) {
+      result.append(page, pos, std::string::npos);
+      break;
+    }
+    const auto close = page.find("}}", open);
+    const auto name = page.substr(open + 2, close == std::string::npos ? 0 : close - open - 2);
+    const auto it = std::find_if(slots.begin(), slots.end(),
+                                 [&](const auto& slot) { return slot.first == name; });
+    result.append(page, pos, open - pos);
+    if (it != slots.end()) {
+      result += it->second;
+      pos = close + 2;
+    } else {
+      result += "{{";
+      pos = open + 2;
+    }
+  }
+  out << result;
+}
+
+} // namespace ccaudit::report

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "report/review.hpp"
+
+#include <ctime>
+#include <ostream>
+#include <string>
+
+namespace ccaudit::report {
+
+// "N distinct addresses were shown to M distinct recipients".
+std::string exposure_statement(std::int64_t exposed, std::int64_t recipients);
+
+// Renderers of a loaded (and, if asked, redacted) review.
+void render_review_text(const Review& review, std::ostream& out);
+void render_review_csv(const Review& review, std::ostream& out);
+void render_review_json(const Review& review, std::ostream& out);
+void render_review_html(const Review& review, std::ostream& out);
+
+// The GDPR Art. 33 worksheet for one incident or campaign id, as text.
+// `now` dates the hours elapsed since the scan found it. Throws FatalError
+// for an unknown id.
+void render_art33(const Review& review, const std::string& id, std::time_t now,
+                  std::ostream& out);
+
+// The people to notify (Art. 34), as CSV or JSON.
+void render_people_csv(const std::vector<Person>& people, std::ostream& out);
+void render_people_json(const std::vector<Person>& people, std::ostream& out);
+
+} // namespace ccaudit::report
