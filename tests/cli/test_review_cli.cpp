@@ -340,3 +340,30 @@ TEST_CASE("review: the HTML page in a real browser: sorted tables, charts, "
   }
   CHECK(scripts == 1); // ours
 }
+
+// README's promise: reports/ runs as it is in the sqlite3 shell, read-only.
+TEST_CASE("review: the SQL in reports/ runs in the sqlite3 shell and agrees "
+          "with ccaudit", "[review]")
+{
+  const Scanned scan;
+  const auto reports = fs::path(CCAUDIT_SOURCE_DIR) / "reports";
+  const auto review = ".read " + (reports / "review.sql").string();
+  const auto incidents = run_program("/usr/bin/sqlite3",
+                                     {"-readonly", "-csv", scan.db, review,
+                                      ".read " + (reports / "incidents.sql").string()});
+  REQUIRE(incidents.exit_code == 0);
+  CHECK(std::count(incidents.out.begin(), incidents.out.end(), '\n') == 6);
+  CHECK_THAT(incidents.out, Catch::StartsWith(k_batch1 + ",batch1.2024@example.org,"));
+  const auto wide = run_program("/usr/bin/sqlite3",
+                                {"-readonly", "-csv", scan.db, review,
+                                 "UPDATE review_setting SET campaign_window_days = 30",
+                                 "SELECT campaign_id, batches, exposed_unique FROM campaign"});
+  REQUIRE(wide.exit_code == 0);
+  CHECK(wide.out == k_campaign + ",3,84\n");
+  const auto people = run_program("/usr/bin/sqlite3",
+                                  {"-readonly", "-csv", scan.db, review,
+                                   ".parameter set :incident " + k_batch1,
+                                   ".read " + (reports / "notify.sql").string()});
+  REQUIRE(people.exit_code == 0);
+  CHECK_THAT(people.out, Catch::Contains("patient01@example.net,\"Jane Doe\""));
+}
