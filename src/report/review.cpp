@@ -3,6 +3,7 @@
 #include "core/fatal_error.hpp"
 #include "report/report_sql.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace ccaudit::report {
@@ -20,26 +21,29 @@ optional_integer(const Row& r, std::size_t i)
 
 } // namespace
 
+namespace {
+
+template <typename T>
+const T*
+with_id(const std::vector<T>& items, const std::string& id)
+{
+  const auto it = std::find_if(items.begin(), items.end(),
+                               [&](const T& item) { return item.id == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+} // namespace
+
 const Incident*
 Review::incident(const std::string& id) const
 {
-  for (const auto& i : incidents) {
-    if (i.id == id) {
-      return &i;
-    }
-  }
-  return nullptr;
+  return with_id(incidents, id);
 }
 
 const Campaign*
 Review::campaign(const std::string& id) const
 {
-  for (const auto& c : campaigns) {
-    if (c.id == id) {
-      return &c;
-    }
-  }
-  return nullptr;
+  return with_id(campaigns, id);
 }
 
 void

@@ -85,3 +85,35 @@ TEST_CASE("report: an empty database or unknown scan is an error", "[report]")
   CHECK_THROWS_AS(report::render(db, report::Request{42}, report::Format::text, out),
                   FatalError);
 }
+
+TEST_CASE("report: json, csv and html stay valid UTF-8 whatever the bytes of "
+          "subjects and paths", "[report]")
+{
+  test::TempDir dir;
+  store::SqliteStore db(dir.path() / "f.db", store::OpenMode::read_write);
+  db.begin_scan({"0.1.0", "host", "[]", "[]", 2});
+  Finding f;
+  f.kind = "visible-recipients";
+  f.subject = "Bad \xff byte";
+  f.from_name = "\xc3(";
+  f.from_address = "boss@example.org";
+  f.visible_count = f.external_count = 2;
+  f.domain_count = 1;
+  f.incident_key = "mid:x";
+  f.incident_id = "I-000000000001";
+  f.addresses = {{"a@example.com", "N\xe9", "to", false}, {"b@example.com", "", "cc", false}};
+  db.record_finding({"/archive/\xfe.mbox", 0, 0, true}, f);
+  db.finish_scan({"complete", 1, 1, 1, 0, 0});
+  std::ostringstream json_out, csv_out, html_out;
+  report::render(db, {}, report::Format::json, json_out);
+  const auto j = nlohmann::json::parse(json_out.str()); // throws on invalid UTF-8
+  CHECK(j["incidents"][0]["subject"] == "Bad \xef\xbf\xbd byte");
+  CHECK(j["incidents"][0]["copies"][0]["path"] == "/archive/\xef\xbf\xbd.mbox");
+  report::render(db, {}, report::Format::csv, csv_out);
+  report::render(db, {}, report::Format::html, html_out);
+  for (const auto& s : {csv_out.str(), html_out.str()}) {
+    CHECK(s.find('\xff') == std::string::npos);
+    CHECK(s.find('\xfe') == std::string::npos);
+    CHECK(s.find("Bad \xef\xbf\xbd byte") != std::string::npos);
+  }
+}
