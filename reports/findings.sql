@@ -15,6 +15,7 @@ SELECT f.id,
        f.external_count,
        f.domain_count
 FROM finding AS f
-WHERE f.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+WHERE f.scan_id <= coalesce(:scan, (SELECT max(id) FROM scan))
+  AND (f.retired_scan IS NULL OR f.retired_scan > coalesce(:scan, (SELECT max(id) FROM scan)))
   AND f.kind <> 'reply-recipients' -- kept only to link reply-alls
 ORDER BY f.path, f.offset;

@@ -12,7 +12,8 @@ SELECT i.incident_id, i.message_id, i.sender, i.sender_name, i.subject,
        -- When ccaudit first found it, in any scan of this database: the
        -- start of the Art. 33 clock, at the latest.
        (SELECT min(s.started_at) FROM finding AS f JOIN scan AS s ON s.id = f.scan_id
-        WHERE f.incident_id = i.incident_id) AS found_at
+        WHERE f.incident_id = i.incident_id) AS found_at,
+       i.status, i.all_gone
 FROM incident AS i
 LEFT JOIN campaign_member AS m USING (incident_id)
 ORDER BY i.first_sent IS NULL, i.first_sent, i.incident_id;

@@ -35,17 +35,32 @@ FROM scan AS s
 WHERE s.id = coalesce((SELECT scan_id FROM review_setting),
                       (SELECT max(id) FROM scan));
 
--- Every flagged copy of the reviewed scan. A finding written by ccaudit 0.1
--- has no incident identity and stands alone ('F-' and its id).
+-- The findings current as of the reviewed scan: recorded by it or an earlier
+-- scan, and not retired (a source read again from its start retires what
+-- its old content gave). A source that is gone keeps its findings: the mail
+-- was sent. Status: new or seen when recorded, accepted if a reviewer
+-- accepted its fingerprint since.
+CREATE TEMP VIEW IF NOT EXISTS current_finding AS
+SELECT f.*,
+       CASE WHEN EXISTS (SELECT 1 FROM acceptance AS a WHERE a.fingerprint = f.fingerprint)
+            THEN 'accepted' ELSE f.status END AS review_status,
+       (SELECT s.gone_scan IS NOT NULL AND s.gone_scan <= (SELECT id FROM review_scan)
+        FROM source AS s WHERE s.id = f.source_id) AS source_gone
+FROM finding AS f
+WHERE f.scan_id <= (SELECT id FROM review_scan)
+  AND (f.retired_scan IS NULL OR f.retired_scan > (SELECT id FROM review_scan));
+
+-- Every flagged copy. A finding written by ccaudit 0.1 has no incident
+-- identity and stands alone ('F-' and its id).
 CREATE TEMP VIEW IF NOT EXISTS incident_copy AS
 SELECT f.id AS finding_id,
        coalesce(nullif(f.incident_id, ''), 'F-' || f.id) AS incident_id,
        f.path, f.offset, f.mbox_index, f.message_id, f.sent_at, f.date,
        f.from_address, f.from_name, f.subject, f.subject_key,
-       f.recipient_hash, f.visible_count, f.external_count
-FROM finding AS f
-WHERE f.scan_id = (SELECT id FROM review_scan)
-  AND f.kind = 'visible-recipients';
+       f.recipient_hash, f.visible_count, f.external_count,
+       f.scan_id, f.review_status AS status, coalesce(f.source_gone, 0) AS source_gone
+FROM current_finding AS f
+WHERE f.kind = 'visible-recipients';
 
 -- The distinct addresses an incident showed, over all its copies.
 CREATE TEMP VIEW IF NOT EXISTS incident_address AS
@@ -71,7 +86,13 @@ WITH first_copy AS (
 ), copies AS (
   SELECT incident_id, count(*) AS copies,
          count(DISTINCT recipient_hash) AS recipient_sets,
-         min(sent_at) AS first_sent
+         min(sent_at) AS first_sent,
+         -- accepted: every copy; new: a copy this scan found for the first
+         -- time; seen: known from an earlier scan or another copy
+         CASE WHEN min(status = 'accepted') THEN 'accepted'
+              WHEN max(status = 'new' AND scan_id = (SELECT id FROM review_scan)) THEN 'new'
+              ELSE 'seen' END AS status,
+         min(source_gone) AS all_gone
   FROM incident_copy
   GROUP BY incident_id
 ), addresses AS (
@@ -86,7 +107,7 @@ WITH first_copy AS (
 SELECT f.incident_id, f.message_id, f.sender, f.sender_name, f.subject,
        f.subject_key, f.date, c.first_sent, a.exposed_count,
        a.recipient_count, a.identifiable_count, a.domain_count, c.copies,
-       c.recipient_sets, c.recipient_sets > 1 AS divergent
+       c.recipient_sets, c.recipient_sets > 1 AS divergent, c.status, c.all_gone
 FROM first_copy AS f
 JOIN copies AS c USING (incident_id)
 JOIN addresses AS a USING (incident_id);
@@ -106,9 +127,8 @@ SELECT * FROM (
          i.exposed_count
   FROM incident AS i
   JOIN finding_reference AS ref ON ref.message_id = i.message_id
-  JOIN finding AS r ON r.id = ref.finding_id
-  WHERE r.scan_id = (SELECT id FROM review_scan)
-    AND i.message_id <> ''
+  JOIN current_finding AS r ON r.id = ref.finding_id
+  WHERE i.message_id <> ''
     AND coalesce(nullif(r.incident_id, ''), 'F-' || r.id) <> i.incident_id
     AND (r.sent_at IS NULL OR i.first_sent IS NULL OR r.sent_at >= i.first_sent)
   GROUP BY i.incident_id, r.id

@@ -43,6 +43,7 @@ InputFile::InputFile(const std::filesystem::path& path)
   }
   m_size = static_cast<std::uint64_t>(st.st_size);
   m_mtime = st.st_mtim.tv_sec;
+  m_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   m_device = st.st_dev;
   m_inode = st.st_ino;
 }

@@ -24,6 +24,7 @@ public:
 
   std::uint64_t size() const { return m_size; }
   std::int64_t mtime() const { return m_mtime; }
+  std::int64_t mtime_ns() const { return m_mtime_ns; }
   std::uint64_t device() const { return m_device; }
   std::uint64_t inode() const { return m_inode; }
 
@@ -31,6 +32,7 @@ private:
   int m_fd = -1;
   std::uint64_t m_size = 0;
   std::int64_t m_mtime = 0;
+  std::int64_t m_mtime_ns = 0;
   std::uint64_t m_device = 0;
   std::uint64_t m_inode = 0;
 };

@@ -136,11 +136,16 @@ count_files(const fs::path& dir)
 void
 walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
 {
+  const auto listing =
+    callbacks.on_directory ? callbacks.on_directory(dir) : Listing::everything;
+  const bool files = listing == Listing::everything;
   const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type) {
     switch (type) {
     case Type::file:
     case Type::dangling: // opening it reports what is wrong
-      callbacks.on_file(path);
+      if (files) {
+        callbacks.on_file(path);
+      }
       break;
     case Type::symlink_to_directory:
       callbacks.on_issue(path, {IssueKind::symlink_not_followed,
@@ -159,13 +164,17 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
       }
       break;
     case Type::other:
-      callbacks.on_issue(path, {IssueKind::not_regular_file,
-                                "not a regular file (FIFO, socket or device)"});
+      if (files) {
+        callbacks.on_issue(path, {IssueKind::not_regular_file,
+                                  "not a regular file (FIFO, socket or device)"});
+      }
       break;
     }
   });
   if (ec) {
     callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
+  } else if (callbacks.on_directory_end) {
+    callbacks.on_directory_end(dir);
   }
 }
 

@@ -8,6 +8,9 @@
 
 namespace ccaudit::archive {
 
+// What to do with a directory's entries.
+enum class Listing { everything, subdirectories_only };
+
 struct WalkCallbacks
 {
   // A file to read (regular, or a symlink to one, or a path that could not
@@ -16,6 +19,10 @@ struct WalkCallbacks
   // Something not read, with why: a directory that cannot be listed, a
   // directory symlink, a Maildir tmp/ folder, a FIFO or device.
   std::function<void(const std::filesystem::path&, const Issue&)> on_issue;
+  // Optional: asked before a directory is listed (its files can be left
+  // out: an incremental scan knows them), and told when it was.
+  std::function<Listing(const std::filesystem::path&)> on_directory;
+  std::function<void(const std::filesystem::path&)> on_directory_end;
 };
 
 // Walks the given paths, each folder in the order the file system lists it

@@ -175,6 +175,20 @@ run(int argc, char** argv)
                    "threads that parse messages; results do not depend on it "
                    "[default: one per core]")
     ->check(positive_number());
+  scan->add_option("--fail-on", scan_options.fail_on,
+                   "exit 1 on: new (findings never seen before), any (open "
+                   "findings, new or not, not accepted) or none")
+    ->capture_default_str();
+  scan->add_option("--baseline", scan_options.baseline,
+                   "fingerprints already known (from 'ccaudit baseline export'): "
+                   "their findings are not new");
+  scan->add_flag("--jsonl", scan_options.jsonl,
+                 "print each new finding on stdout as one JSON line, as it is found");
+  scan->add_flag("--full", scan_options.full,
+                 "read every file again, even those an earlier scan found unchanged");
+  scan->add_option("--lock-wait", scan_options.lock_wait,
+                   "seconds to wait while another scan writes to the database")
+    ->capture_default_str();
   scan->add_flag("-q,--quiet", scan_options.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_options.verbose,
                  "print every problem as it is found (what could not be "
@@ -219,6 +233,25 @@ run(int argc, char** argv)
   explain->add_option("--format", explain_options.format, "text or jsonl")
     ->capture_default_str();
 
+  BaselineOptions baseline_options;
+  auto* baseline = app.add_subcommand(
+    "baseline", "Known findings: export their fingerprints, or accept some");
+  baseline->require_subcommand(1);
+  auto* baseline_export = baseline->add_subcommand(
+    "export", "Write the fingerprints of current findings and their status");
+  baseline_export->add_option("--db", baseline_options.db, "findings database")
+    ->capture_default_str();
+  baseline_export->add_option("-o,--out", baseline_options.out,
+                              "write to this file [default: standard output]");
+  auto* baseline_accept = baseline->add_subcommand(
+    "accept", "Accept findings: later scans do not count them as new or open");
+  baseline_accept->add_option("ID", baseline_options.accept,
+                              "incident id (I-...) or fingerprint")
+    ->required();
+  baseline_accept->add_option("--db", baseline_options.db, "findings database")
+    ->capture_default_str();
+  baseline_accept->add_option("--note", baseline_options.note, "why (kept with it)");
+
   std::vector<std::string> args(argv, argv + argc);
   try {
     app.parse(argc, argv);
@@ -230,6 +263,12 @@ run(int argc, char** argv)
     }
     if (export_command->parsed()) {
       return static_cast<int>(run_export(export_options));
+    }
+    if (baseline_export->parsed()) {
+      return static_cast<int>(run_baseline_export(baseline_options));
+    }
+    if (baseline_accept->parsed()) {
+      return static_cast<int>(run_baseline_accept(baseline_options));
     }
     return static_cast<int>(run_report(report_options));
   } catch (const CLI::Success& e) { // --help, --version

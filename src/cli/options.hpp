@@ -23,6 +23,19 @@ struct ScanOptions
   bool quiet = false;
   bool verbose = false;
   unsigned jobs = 0; // 0: one per core
+  std::string fail_on = "new"; // new | any | none
+  std::string baseline;        // file of known fingerprints; "" for none
+  bool jsonl = false;          // new findings on stdout as they are found
+  bool full = false;           // read everything, whatever earlier scans saw
+  unsigned lock_wait = 60;     // seconds to wait for another scan's lock
+};
+
+struct BaselineOptions
+{
+  std::string db = "ccaudit.db";
+  std::string out;                 // export: "" or "-" for stdout
+  std::vector<std::string> accept; // accept: incident ids or fingerprints
+  std::string note;
 };
 
 // What report and export share: which database, scan and grouping, where
@@ -63,6 +76,8 @@ struct ExplainOptions
 ExitCode run_scan(const ScanOptions& options, const std::vector<std::string>& argv);
 ExitCode run_report(const ReportOptions& options);
 ExitCode run_export(const ExportOptions& options);
+ExitCode run_baseline_export(const BaselineOptions& options);
+ExitCode run_baseline_accept(const BaselineOptions& options);
 ExitCode run_explain(const ExplainOptions& options);
 
 // An argument that the parser could not check (exit code 2).

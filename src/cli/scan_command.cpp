@@ -1,3 +1,4 @@
+#include "cli/baseline.hpp"
 #include "cli/options.hpp"
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
@@ -24,18 +25,23 @@ namespace fs = std::filesystem;
 namespace {
 
 // Prints what was not scanned as it is recorded (every problem with
-// --verbose), then passes it on.
+// --verbose), and with --jsonl each new finding on stdout, then passes
+// everything on.
 class DiagnosticSink final : public FindingSink
 {
 public:
-  DiagnosticSink(FindingSink& next, bool verbose)
-    : m_next(next), m_verbose(verbose)
+  DiagnosticSink(store::SqliteStore& next, bool verbose, bool jsonl)
+    : m_next(next), m_verbose(verbose), m_jsonl(jsonl)
   {
   }
   void record_source(const SourceInfo& s) override { m_next.record_source(s); }
-  void record_finding(const MessageLocator& w, const Finding& f) override
+  FindingStatus record_finding(const MessageLocator& w, const Finding& f) override
   {
-    m_next.record_finding(w, f);
+    const auto status = m_next.record_finding(w, f);
+    if (m_jsonl && status == FindingStatus::new_finding && !f.context_only) {
+      print_json(w, f);
+    }
+    return status;
   }
   void record_issue(const MessageLocator& w, const Issue& issue) override
   {
@@ -43,6 +49,19 @@ public:
       print(w, issue);
     }
     m_next.record_issue(w, issue);
+  }
+  void source_unchanged(const KnownSource& known, const fs::path& path) override
+  {
+    m_next.source_unchanged(known, path);
+  }
+  void retire_findings(const fs::path& path) override { m_next.retire_findings(path); }
+  void record_directory(const fs::path& dir, const DirectoryState& state, bool unchanged) override
+  {
+    m_next.record_directory(dir, state, unchanged);
+  }
+  void walk_finished(const std::vector<fs::path>& roots) override
+  {
+    m_next.walk_finished(roots);
   }
 
 private:
@@ -57,9 +76,57 @@ private:
                  text::for_terminal(issue.detail).c_str());
   }
 
-  FindingSink& m_next;
-  bool m_verbose;
+  // One line per new finding, for a SIEM: the keys of 'report --format
+  // jsonl' and its identity.
+  static void print_json(const MessageLocator& w, const Finding& f)
+  {
+    const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
+    nlohmann::ordered_json j;
+    j["status"] = "new";
+    j["incident_id"] = f.incident_id;
+    j["fingerprint"] = f.fingerprint;
+    j["path"] = u(w.archive.string());
+    j["offset"] = w.byte_offset;
+    j["mbox_index"] = w.in_mbox ? nlohmann::ordered_json(w.index) : nlohmann::ordered_json(nullptr);
+    j["message_id"] = u(f.message_id);
+    j["date"] = u(f.date);
+    j["from"] = u(f.from_address);
+    j["from_name"] = u(f.from_name);
+    j["subject"] = u(f.subject);
+    j["visible_count"] = f.visible_count;
+    j["external_count"] = f.external_count;
+    j["domain_count"] = f.domain_count;
+    auto& exposed = j["addresses"] = nlohmann::ordered_json::array();
+    for (const auto& a : f.addresses) {
+      if (!a.internal) {
+        exposed.push_back(u(a.address));
+      }
+    }
+    const auto line =
+      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+  }
+
+  store::SqliteStore& m_next;
+  bool m_verbose, m_jsonl;
 };
+
+// The paths as the database keeps them: absolute, so that a nightly scan
+// started from another folder finds what the last one recorded.
+std::vector<fs::path>
+absolute_paths(const std::vector<std::string>& given)
+{
+  std::vector<fs::path> out;
+  for (const auto& p : given) {
+    auto path = fs::absolute(p).lexically_normal();
+    if (!path.has_filename() && path != path.root_path()) {
+      path = path.parent_path(); // "dir/" is "dir"
+    }
+    out.push_back(std::move(path));
+  }
+  return out;
+}
 
 // One overprinted line on stderr, only on a terminal, at most 5 times a second.
 class ProgressLine
@@ -110,12 +177,17 @@ ExitCode
 run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
 {
   const auto internal = normalised_domains(cmd.internal_domains);
-  std::vector<fs::path> paths;
-  for (const auto& p : cmd.paths) {
-    paths.emplace_back(p);
+  if (cmd.fail_on != "new" && cmd.fail_on != "any" && cmd.fail_on != "none") {
+    throw UsageError("--fail-on: expected new, any or none, got '"
+                     + text::for_terminal(cmd.fail_on) + "'");
   }
+  auto baseline = cmd.baseline.empty() ? std::map<std::string, FindingStatus>{}
+                                       : read_baseline(cmd.baseline);
+  const auto paths = absolute_paths(cmd.paths);
   const fs::path db_path(cmd.db);
-  store::SqliteStore store(db_path, store::OpenMode::read_write);
+  store::SqliteStore store(db_path, store::OpenMode::read_write,
+                           std::chrono::seconds(cmd.lock_wait));
+  store.set_baseline(std::move(baseline));
   store::ScanStart start;
   start.tool_version = CCAUDIT_VERSION;
   start.host = host_name();
@@ -130,11 +202,14 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
     std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal));
   scan::ScanOptions options;
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);
   }
+  if (!cmd.full) {
+    options.history = &store;
+  }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
-  DiagnosticSink sink(store, cmd.verbose);
+  DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
   scan::Scanner scanner(sink, std::move(detectors), std::move(options),
                         [&](const scan::ScanSummary& s) { progress.update(s); });
   scanner.scan_paths(paths);
@@ -151,13 +226,15 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   store.finish_scan(end);
 
   std::fprintf(stderr,
-               "ccaudit: %llu file(s) (%llu not mail), %llu message(s), "
-               "%llu finding(s), %llu problem(s), %llu not scanned; scan %lld "
+               "ccaudit: %llu file(s) read (%llu not mail), %llu unchanged, %llu message(s), "
+               "%llu finding(s) (%llu new), %llu problem(s), %llu not scanned; scan %lld "
                "in %s\n",
                static_cast<unsigned long long>(s.inputs),
                static_cast<unsigned long long>(s.inputs_not_mail),
+               static_cast<unsigned long long>(s.unchanged),
                static_cast<unsigned long long>(s.messages),
                static_cast<unsigned long long>(s.findings),
+               static_cast<unsigned long long>(s.new_findings),
                static_cast<unsigned long long>(s.problems),
                static_cast<unsigned long long>(s.not_scanned()),
                static_cast<long long>(scan_id),
@@ -168,7 +245,13 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
                  static_cast<unsigned long long>(s.not_scanned()));
     return ExitCode::incomplete;
   }
-  return s.findings > 0 ? ExitCode::findings : ExitCode::clean;
+  if (cmd.fail_on == "none") {
+    return ExitCode::clean;
+  }
+  if (cmd.fail_on == "any") {
+    return store.open_findings() > 0 ? ExitCode::findings : ExitCode::clean;
+  }
+  return s.new_findings > 0 ? ExitCode::findings : ExitCode::clean;
 }
 
 } // namespace ccaudit::cli

@@ -30,4 +30,20 @@ private:
   std::string_view m_bytes;
 };
 
+// The bytes of another source from `start` on, at offsets counted from 0:
+// a reader resumes in the middle of a file as if it began there.
+class TailSource final : public ByteSource
+{
+public:
+  TailSource(ByteSource& base, std::uint64_t start) : m_base(base), m_start(start) {}
+  std::size_t read_at(std::uint64_t offset, char* out, std::size_t size) override
+  {
+    return m_base.read_at(m_start + offset, out, size);
+  }
+
+private:
+  ByteSource& m_base;
+  std::uint64_t m_start;
+};
+
 } // namespace ccaudit

@@ -30,6 +30,9 @@ struct Finding
   std::vector<std::string> references;  // message ids it replies to
   std::string subject_key;              // see detect/incident.hpp
   std::string recipient_hash, incident_key, incident_id;
+  // Where the copy lives does not change it: SHA-256 of the kind, the
+  // incident key and the recipient hash. Baselines hold fingerprints only.
+  std::string fingerprint;
   std::size_t visible_count = 0;  // distinct visible addresses
   std::size_t external_count = 0; // of those, not internal (= exposed)
   std::size_t domain_count = 0;   // distinct domains of the exposed ones

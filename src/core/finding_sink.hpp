@@ -4,7 +4,10 @@
 #include "core/issue.hpp"
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ccaudit {
 
@@ -17,7 +20,52 @@ struct SourceInfo
   std::int64_t mtime = 0; // seconds since the epoch
   std::uint64_t inode = 0;
   std::uint64_t messages = 0;
+  std::int64_t mtime_ns = 0; // nanoseconds since the epoch
+  // Read to the end without a problem that left something unscanned: a
+  // later scan may skip it while it is unchanged.
+  bool complete = false;
+  // An mbox: where a later scan resumes when the file has grown (the start
+  // of its last message, which is read again), that message's index, and a
+  // fingerprint of the bytes before it (see scan/fingerprint.hpp).
+  std::uint64_t resume_offset = 0, resume_index = 0;
+  std::string prefix_hash;
 };
+
+// A file as an earlier scan left it.
+struct KnownSource
+{
+  std::int64_t id = 0;
+  std::filesystem::path path;
+  SourceInfo info;
+};
+
+// A directory's listing as an earlier scan saw it: while its mtime and inode
+// are the same, no entry was added, removed or renamed.
+struct DirectoryState
+{
+  std::int64_t mtime_ns = 0;
+  std::uint64_t inode = 0;
+  bool operator==(const DirectoryState&) const = default;
+};
+
+// What earlier scans recorded, so that a scan reads only what changed.
+class SourceHistory
+{
+public:
+  virtual ~SourceHistory() = default;
+  virtual std::optional<KnownSource> source(const std::filesystem::path& path) = 0;
+  // A Maildir message by its folder (the Maildir) and the unique part of its
+  // file name: the same message after a flag change or a move to cur/.
+  virtual std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
+                                                     const std::string& unique) = 0;
+  virtual std::optional<DirectoryState> directory(const std::filesystem::path& dir) = 0;
+};
+
+// What recording a finding found: a fingerprint never seen before, one seen
+// in an earlier scan or copy, one accepted (baseline), or the same copy
+// recorded already (an interrupted scan done again): not recorded twice.
+enum class FindingStatus { new_finding, seen, accepted, duplicate };
+const char* to_string(FindingStatus status); // "new", "seen", "accepted", "duplicate"
 
 // Where the scanner puts its results. The SQLite store implements it; tests
 // use vectors. So scan/ knows nothing of SQLite. Implementations throw
@@ -27,10 +75,34 @@ class FindingSink
 public:
   virtual ~FindingSink() = default;
   virtual void record_source(const SourceInfo& source) = 0;
-  virtual void record_finding(const MessageLocator& where,
-                              const Finding& finding) = 0;
+  virtual FindingStatus record_finding(const MessageLocator& where,
+                                       const Finding& finding) = 0;
   virtual void record_issue(const MessageLocator& where,
                             const Issue& issue) = 0;
+
+  // Incremental scans; a sink without history ignores them.
+  // A known source found unchanged (at `path`, which differs from the known
+  // path when a Maildir message was renamed): nothing was read.
+  virtual void source_unchanged(const KnownSource& known, const std::filesystem::path& path)
+  {
+    (void)known;
+    (void)path;
+  }
+  // A source about to be read again from its start: what was recorded from
+  // its old content is retired (kept, but no longer current).
+  virtual void retire_findings(const std::filesystem::path& path) { (void)path; }
+  // A Maildir cur/ or new/ directory: its state before it was listed, and
+  // whether it was skipped as unchanged.
+  virtual void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
+                                bool unchanged)
+  {
+    (void)dir;
+    (void)state;
+    (void)unchanged;
+  }
+  // The walk of `roots` ended: known sources below them that were not seen
+  // are gone (marked, never deleted).
+  virtual void walk_finished(const std::vector<std::filesystem::path>& roots) { (void)roots; }
 };
 
 } // namespace ccaudit

@@ -120,6 +120,18 @@ incident_id(std::string_view incident_key)
   return "I-" + digest::sha256_hex(incident_key).substr(0, 12);
 }
 
+std::string
+finding_fingerprint(std::string_view kind, std::string_view incident_key,
+                    std::string_view recipient_hash)
+{
+  std::string fields(kind);
+  for (const auto part : {incident_key, recipient_hash}) {
+    fields.push_back('\n');
+    fields.append(part);
+  }
+  return digest::sha256_hex(fields);
+}
+
 bool
 personal_name(std::string_view display_name, std::string_view address)
 {

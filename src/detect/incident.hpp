@@ -35,6 +35,11 @@ std::string incident_key(std::string_view message_id,
 // SHA-256.
 std::string incident_id(std::string_view incident_key);
 
+// A finding's fingerprint: SHA-256 (hex) of its kind, incident key and
+// recipient hash. The same for every copy of a send; it holds no address.
+std::string finding_fingerprint(std::string_view kind, std::string_view incident_key,
+                                std::string_view recipient_hash);
+
 // True if an address identifies a person by name: a display name of two or
 // more words, or a local part shaped like first.last (two or more runs of
 // letters joined by '.', '_' or '-').

@@ -121,6 +121,8 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
     incident_key(message.message_id, message.sent_at, message.date,
                  message.from_address, message.subject, finding.recipient_hash);
   finding.incident_id = incident_id(finding.incident_key);
+  finding.fingerprint =
+    finding_fingerprint(finding.kind, finding.incident_key, finding.recipient_hash);
   return finding;
 }
 

@@ -20,6 +20,7 @@ extern const char* const reexposures;
 extern const char* const campaigns;
 extern const char* const senders;
 extern const char* const notify;
+extern const char* const baseline;
 } // namespace ccaudit::report::sql
 
 // Templates, with {{slot}} markers the renderers fill with escaped text.

@@ -113,6 +113,8 @@ load_review(store::SqliteStore& db)
     i.campaign_id = r.text(14);
     i.reexposure_of = r.text(15);
     i.found_at = r.text(16);
+    i.status = r.text(17);
+    i.all_gone = r.integer(18) != 0;
     by_id[i.id] = review.incidents.size();
     review.incidents.push_back(std::move(i));
   });
@@ -122,8 +124,8 @@ load_review(store::SqliteStore& db)
   };
   db.query(sql::incident_copies, {}, [&](const Row& r) {
     if (auto* i = find(r.text(0))) {
-      i->copies.push_back({r.text(2), r.integer(3), optional_integer(r, 4),
-                           r.text(5), r.integer(6), r.integer(7)});
+      i->copies.push_back({r.text(2), r.integer(3), optional_integer(r, 4), r.text(5),
+                           r.integer(6), r.integer(7), r.text(8), r.integer(9) != 0});
     }
   });
   db.query(sql::reexposures, {}, [&](const Row& r) {

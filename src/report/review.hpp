@@ -19,6 +19,8 @@ struct Copy
   std::optional<std::int64_t> mbox_index;
   std::string recipient_hash;
   std::int64_t visible = 0, exposed = 0;
+  std::string status; // new | seen | accepted
+  bool gone = false;  // its file is no longer there (the finding stays)
 };
 
 struct Reexposure
@@ -51,6 +53,8 @@ struct Incident
   std::string campaign_id;   // "" when not part of a campaign
   std::string reexposure_of; // incident ids this reply-all re-exposed
   std::string found_at;      // first scan (any) that found it, ISO UTC
+  std::string status;        // new (first found by this scan) | seen | accepted
+  bool all_gone = false;     // every copy's file is gone
   std::vector<Copy> copies;
   std::vector<Reexposure> reexposures;
   std::vector<DomainCount> by_domain;

@@ -166,7 +166,7 @@ incidents_table(const Review& review)
                   {"exposed", "Exposed", true}, {"recipients", "Recipients", true},
                   {"identifiable", "Identifiable", true}, {"copies", "Copies", true},
                   {"reexposures", "Reply-alls", true}, {"campaign", "Campaign", false},
-                  {"statement", "Exposure", false}});
+                  {"status", "Status", false}, {"statement", "Exposure", false}});
   for (const auto& i : review.incidents) {
     s += std::string("<tr") + (i.divergent ? " class=\"divergent\"" : "") + ">"
          + "<td class=\"mono\">" + h(i.id) + (i.divergent ? " <span class=\"warn\">divergent</span>" : "")
@@ -175,7 +175,8 @@ incidents_table(const Review& review)
          + h(i.sender) + "</span></td>" + cell(i.subject) + num(i.exposed) + num(i.recipients)
          + num(i.identifiable) + num(static_cast<std::int64_t>(i.copies.size()))
          + num(static_cast<std::int64_t>(i.reexposures.size())) + "<td class=\"mono\">"
-         + h(i.campaign_id) + "</td>" + cell(exposure_statement(i.exposed, i.recipients))
+         + h(i.campaign_id) + "</td>" + cell(i.status)
+         + cell(exposure_statement(i.exposed, i.recipients))
          + "</tr>\n";
   }
   return s + "</tbody></table>";

@@ -84,6 +84,8 @@ render_review_text(const Review& review, std::ostream& out)
       << plural(static_cast<std::int64_t>(review.senders.size()), "sender", "senders") << "\n";
   for (const auto& i : review.incidents) {
     out << "\n[" << i.id << "] " << exposure_statement(i.exposed, i.recipients) << "\n";
+    out << "    status:       " << i.status << (i.all_gone ? " (every copy's file is gone)" : "")
+        << "\n";
     out << "    first sent:   " << (i.first_sent.empty() ? "unknown" : i.first_sent);
     if (!i.date.empty()) {
       out << " (Date: " << t(i.date) << ")";
@@ -106,6 +108,9 @@ render_review_text(const Review& review, std::ostream& out)
     out << "    copies (" << i.copies.size() << "):\n";
     for (const auto& c : i.copies) {
       out << "      " << where(c.path, c.offset, c.mbox_index);
+      if (c.gone) {
+        out << "  [file gone]";
+      }
       if (i.divergent) {
         out << "  [set " << c.recipient_hash.substr(0, 8) << ", " << c.exposed
             << " exposed]";
@@ -179,7 +184,7 @@ render_review_csv(const Review& review, std::ostream& out)
 {
   out << "incident_id,first_sent,sender,sender_name,subject,message_id,"
          "exposed_count,recipient_count,identifiable_count,divergent,"
-         "campaign_id,copies,reexposures,reexposure_of,first_copy\r\n";
+         "campaign_id,copies,reexposures,reexposure_of,first_copy,status\r\n";
   for (const auto& i : review.incidents) {
     out << csv_cell(i.id) << "," << csv_cell(i.first_sent) << ","
         << csv_cell(i.sender) << "," << csv_cell(i.sender_name) << ","
@@ -188,7 +193,8 @@ render_review_csv(const Review& review, std::ostream& out)
         << (i.divergent ? 1 : 0) << "," << csv_cell(i.campaign_id) << ","
         << i.copies.size() << "," << i.reexposures.size() << ","
         << csv_cell(i.reexposure_of) << ","
-        << csv_cell(i.copies.empty() ? "" : i.copies.front().path) << "\r\n";
+        << csv_cell(i.copies.empty() ? "" : i.copies.front().path) << ","
+        << csv_cell(i.status) << "\r\n";
   }
 }
 
@@ -218,13 +224,15 @@ render_review_json(const Review& review, std::ostream& out)
     ji["divergent"] = i.divergent;
     ji["recipient_sets"] = i.recipient_sets;
     ji["campaign_id"] = i.campaign_id.empty() ? json(nullptr) : json(i.campaign_id);
+    ji["status"] = i.status;
     ji["statement"] = exposure_statement(i.exposed, i.recipients);
     auto& copies = ji["copies"] = json::array();
     for (const auto& c : i.copies) {
       copies.push_back({{"path", u(c.path)}, {"offset", c.offset},
                         {"mbox_index", c.mbox_index ? json(*c.mbox_index) : json(nullptr)},
                         {"recipient_hash", c.recipient_hash},
-                        {"exposed_count", c.exposed}});
+                        {"exposed_count", c.exposed}, {"status", c.status},
+                        {"gone", c.gone}});
     }
     auto& re = ji["reexposures"] = json::array();
     for (const auto& r : i.reexposures) {

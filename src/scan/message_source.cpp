@@ -3,6 +3,9 @@
 #include "archive/classify.hpp"
 #include "archive/input_file.hpp"
 #include "mbox/mbox_reader.hpp"
+#include "scan/fingerprint.hpp"
+
+#include <optional>
 
 #include <vector>
 
@@ -10,7 +13,7 @@ namespace ccaudit::scan {
 
 SourceInfo
 read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
-              const FileCallbacks& callbacks)
+              const FileCallbacks& callbacks, const ResumePoint* resume)
 {
   SourceInfo source{path, "unreadable"};
   archive::InputFile file(path);
@@ -20,6 +23,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   }
   source.size = file.size();
   source.mtime = file.mtime();
+  source.mtime_ns = file.mtime_ns();
   source.inode = file.inode();
   // Most files are decided by their first 4 KiB, and a Maildir message's
   // header usually fits in them (what `head -c 4096` reads): read up to
@@ -72,16 +76,27 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       break;
     }
     where.in_mbox = true;
-    mbox::MboxReader reader(file);
+    const std::uint64_t start = resume ? resume->offset : 0;
+    const std::uint64_t first_index = resume ? resume->index : 0;
+    TailSource tail(file, start);
+    mbox::MboxReader reader(tail);
+    source.messages = first_index;
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> last; // offset, index
     while (auto message = reader.next()) {
-      where.index = message->value.index;
-      where.byte_offset = message->value.offset;
+      where.index = first_index + message->value.index;
+      where.byte_offset = start + message->value.offset;
+      last = {where.byte_offset, where.index};
       ++source.messages;
-      if (!callbacks.on_message({where, message->value.end,
+      if (!callbacks.on_message({where, start + message->value.end,
                                  std::move(message->value.header),
                                  std::move(message->issues)})) {
         break;
       }
+    }
+    if (last) {
+      source.resume_offset = last->first;
+      source.resume_index = last->second;
+      source.prefix_hash = prefix_fingerprint(file, last->first);
     }
     for (const auto& issue : reader.take_file_issues()) {
       callbacks.on_issue(MessageLocator{path, 0, 0, true}, issue);

@@ -35,6 +35,14 @@ struct FileCallbacks
   std::function<bool()> on_mbox;
 };
 
+// Where an earlier scan left an mbox that has grown since: the start of its
+// last message (read again: it may have been incomplete) and its index.
+struct ResumePoint
+{
+  std::uint64_t offset = 0;
+  std::uint64_t index = 0;
+};
+
 // Files identified by (device, inode): never read.
 using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
 
@@ -43,8 +51,12 @@ using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
 // (kind "excluded" for a file in `excluded`, which is not read).
 // Throws std::system_error when the file cannot be opened or read; messages
 // handed out before that stay handed out.
+// With `resume`, an mbox is read from there on (its message offsets and
+// indexes stay those of the whole file). An mbox's SourceInfo says where a
+// later scan can resume.
 SourceInfo read_messages(const std::filesystem::path& path,
                          const ExcludedFiles& excluded,
-                         const FileCallbacks& callbacks);
+                         const FileCallbacks& callbacks,
+                         const ResumePoint* resume = nullptr);
 
 } // namespace ccaudit::scan

@@ -9,7 +9,10 @@
 
 #include "archive/walker.hpp"
 #include "core/fatal_error.hpp"
+#include "archive/input_file.hpp"
+#include "core/source_identity.hpp"
 #include "scan/analyse.hpp"
+#include "scan/fingerprint.hpp"
 #include "scan/message_source.hpp"
 
 #include <condition_variable>
@@ -27,9 +30,16 @@ namespace fs = std::filesystem;
 // One unit of work, applied in walk order once done.
 struct Scanner::Job
 {
-  enum class Kind { file, issue, message };
+  // file: read a file; unchanged: a known file, not read; directory_start,
+  // directory_end: a Maildir cur/ or new/ listing begins or ends.
+  enum class Kind { file, issue, message, unchanged, directory_start, directory_end };
   Kind kind = Kind::file;
   MessageLocator where;
+  std::optional<KnownSource> known;  // unchanged
+  bool retire_first = false;         // file: read again from its start
+  std::optional<ResumePoint> resume; // file: an mbox that grew
+  std::string resume_prefix_hash;    // what its prefix must still hash to
+  std::uint64_t not_scanned_before = 0;
   // file: what reading it gave; an mbox is only classified (split later)
   SourceInfo source;
   bool split_later = false;
@@ -95,7 +105,7 @@ private:
   // to `batch` for the workers.
   void hand_out(Job& job, Batch& batch)
   {
-    if (job.kind == Job::Kind::issue) {
+    if (job.kind != Job::Kind::file && job.kind != Job::Kind::message) {
       job.done = true;
     } else if (m_threads.empty()) {
       m_scanner.run(job);
@@ -140,8 +150,13 @@ private:
       }
       auto job = std::move(order.front());
       order.pop_front();
+      job->not_scanned_before = m_scanner.m_summary.not_scanned();
       if (job->split_later) {
         split(*job);
+      } else if (job->retire_first || job->resume) {
+        // Read again from its start (an mbox that is one no longer is
+        // not resumed).
+        m_scanner.m_sink.retire_findings(job->where.archive);
       }
       m_scanner.apply(*job);
       wait = false;
@@ -173,7 +188,21 @@ private:
       file.file_issues.emplace_back(where, issue);
     };
     try {
-      file.source = read_messages(file.where.archive, {}, callbacks);
+      const ResumePoint* resume = nullptr;
+      if (file.resume) {
+        // Resume only if the bytes read before are still there.
+        archive::InputFile input(file.where.archive);
+        if (input.size() >= file.resume->offset
+            && prefix_fingerprint(input, file.resume->offset) == file.resume_prefix_hash) {
+          resume = &*file.resume;
+        } else {
+          file.retire_first = true;
+        }
+      }
+      if (file.retire_first) {
+        m_scanner.m_sink.retire_findings(file.where.archive);
+      }
+      file.source = read_messages(file.where.archive, {}, callbacks, resume);
     } catch (const std::system_error& e) {
       file.source.messages = count;
       file.file_issues.emplace_back(
@@ -245,13 +274,14 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     }
   }
   Pipeline pipeline(*this, m_options.jobs);
-  archive::WalkCallbacks callbacks;
-  callbacks.on_file = [&](const fs::path& path) {
+  const auto submit = [&](Job::Kind kind, const fs::path& path) {
     auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::file;
+    job->kind = kind;
     job->where = MessageLocator{path};
     pipeline.submit(std::move(job));
   };
+  archive::WalkCallbacks callbacks;
+  callbacks.on_file = [&](const fs::path& path) { submit_file(path, pipeline); };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
     auto job = std::make_unique<Job>();
     job->kind = Job::Kind::issue;
@@ -259,8 +289,89 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     job->file_issues.emplace_back(job->where, issue);
     pipeline.submit(std::move(job));
   };
+  if (m_options.history) {
+    callbacks.on_directory = [&](const fs::path& dir) {
+      const auto name = dir.filename();
+      if (name != "cur" && name != "new") {
+        return archive::Listing::everything;
+      }
+      struct stat st {};
+      if (::stat(dir.c_str(), &st) != 0) {
+        return archive::Listing::everything; // listing it will say what is wrong
+      }
+      const DirectoryState state{
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+        static_cast<std::uint64_t>(st.st_ino)};
+      if (m_options.history->directory(dir) == state) {
+        // Maildir messages never change, and no name in this folder did:
+        // every message in it is known and unchanged.
+        m_sink.record_directory(dir, state, true);
+        return archive::Listing::subdirectories_only;
+      }
+      m_listing[dir] = {state, 0};
+      submit(Job::Kind::directory_start, dir);
+      return archive::Listing::everything;
+    };
+    callbacks.on_directory_end = [&](const fs::path& dir) {
+      if (m_listing.contains(dir)) {
+        submit(Job::Kind::directory_end, dir);
+      }
+    };
+  }
   archive::walk(paths, callbacks);
   pipeline.finish();
+  if (m_options.history) {
+    std::vector<fs::path> walked;
+    for (const auto& p : paths) {
+      std::error_code ec;
+      if (fs::exists(p, ec)) {
+        walked.push_back(p); // a missing root says nothing of what it held
+      }
+    }
+    m_sink.walk_finished(walked);
+  }
+}
+
+// On the calling thread: decides from the history whether a file is read,
+// read from where an earlier scan left it, or not read at all.
+void
+Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
+{
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::file;
+  job->where = MessageLocator{path};
+  if (auto* history = m_options.history) {
+    std::optional<KnownSource> known;
+    bool same = false;
+    if (const auto identity = maildir_identity(path)) {
+      known = history->maildir_message(identity->folder, identity->unique);
+      same = known.has_value(); // a Maildir message's content never changes
+    } else if (known = history->source(path); known) {
+      struct stat st {};
+      same = ::stat(path.c_str(), &st) == 0
+             && static_cast<std::uint64_t>(st.st_size) == known->info.size
+             && static_cast<std::uint64_t>(st.st_ino) == known->info.inode
+             && static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec
+                  == known->info.mtime_ns;
+      if (!same && known->info.complete && known->info.kind == "mbox"
+          && known->info.resume_offset > 0
+          && static_cast<std::uint64_t>(st.st_size) > known->info.size
+          && static_cast<std::uint64_t>(st.st_ino) == known->info.inode) {
+        job->resume = ResumePoint{known->info.resume_offset, known->info.resume_index};
+        job->resume_prefix_hash = known->info.prefix_hash;
+      }
+    }
+    if (known && same && known->info.complete) {
+      job->kind = Job::Kind::unchanged;
+      job->known = std::move(known);
+    } else if (known && !job->resume) {
+      job->retire_first = true;
+      if (known->path != path) {
+        job->known = std::move(known); // a renamed Maildir message: retire there
+      }
+    }
+  }
+  pipeline.submit(std::move(job));
 }
 
 // On a worker (or the calling thread with --jobs 1): the part of a job that
@@ -315,12 +426,40 @@ Scanner::record(const MessageLocator& where, const Issue& issue)
 void
 Scanner::apply(Job& job)
 {
+  switch (job.kind) {
+  case Job::Kind::unchanged:
+    ++m_summary.unchanged;
+    m_sink.source_unchanged(*job.known, job.where.archive);
+    return;
+  case Job::Kind::directory_start:
+    m_listing[job.where.archive].second = m_summary.not_scanned();
+    return;
+  case Job::Kind::directory_end: {
+    const auto it = m_listing.find(job.where.archive);
+    // A folder where something could not be read is listed again next time.
+    if (it != m_listing.end() && it->second.second == m_summary.not_scanned()) {
+      m_sink.record_directory(it->first, it->second.first, false);
+    }
+    if (it != m_listing.end()) {
+      m_listing.erase(it);
+    }
+    return;
+  }
+  default:
+    break;
+  }
+  if (job.retire_first && job.known && job.known->path != job.where.archive) {
+    m_sink.retire_findings(job.known->path);
+  }
   if (job.has_message) {
     ++m_summary.messages;
     m_summary.messages_failed += job.result.failed ? 1 : 0;
     for (const auto& finding : job.result.findings) {
-      m_summary.findings += finding.context_only ? 0 : 1;
-      m_sink.record_finding(job.where, finding);
+      const auto status = m_sink.record_finding(job.where, finding);
+      if (status != FindingStatus::duplicate && !finding.context_only) {
+        ++m_summary.findings;
+        m_summary.new_findings += status == FindingStatus::new_finding ? 1 : 0;
+      }
     }
     if (!job.result.issues.empty()) {
       ++m_summary.messages_with_issues;
@@ -343,6 +482,8 @@ Scanner::apply(Job& job)
   ++m_summary.inputs;
   m_summary.bytes += job.source.size;
   m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
+  job.source.complete = m_summary.not_scanned() == job.not_scanned_before
+                        && job.source.kind != "unreadable" && job.source.kind != "compressed";
   m_sink.record_source(job.source);
   if (m_progress) {
     m_progress(m_summary);

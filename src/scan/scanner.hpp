@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,7 +23,9 @@ struct ScanSummary
   std::uint64_t messages = 0;
   std::uint64_t messages_with_issues = 0;
   std::uint64_t messages_failed = 0;   // internal_error: NOT scanned
-  std::uint64_t findings = 0;
+  std::uint64_t findings = 0;          // recorded in this scan
+  std::uint64_t new_findings = 0;      // of those, with a fingerprint never seen
+  std::uint64_t unchanged = 0;         // files known from an earlier scan, not read
   std::uint64_t problems = 0;          // problem rows recorded
   std::uint64_t bytes = 0;             // size of the files read
 
@@ -40,6 +44,9 @@ struct ScanOptions
   // Threads that parse messages; 1 parses on the calling thread. Results
   // reach the sink in the same order whatever the number.
   unsigned jobs = 1;
+  // What earlier scans recorded: files found unchanged are not read again,
+  // a grown mbox is read from where it was left. Null: read everything.
+  SourceHistory* history = nullptr;
 };
 
 // The pipeline: walk -> classify -> split -> parse -> detect -> record.
@@ -67,6 +74,8 @@ private:
 
   void run(Job& job);
   void apply(Job& job);
+  void submit_file(const std::filesystem::path& path, Pipeline& pipeline);
+  std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
   void record(const MessageLocator& where, const Issue& issue);
 
   FindingSink& m_sink;
@@ -75,6 +84,9 @@ private:
   Progress m_progress;
   ExcludedFiles m_excluded;
   ScanSummary m_summary;
+  // Maildir cur/ and new/ being listed: their state before listing, and the
+  // not-scanned count when their first job was applied.
+  std::map<std::filesystem::path, std::pair<DirectoryState, std::uint64_t>> m_listing;
 };
 
 } // namespace ccaudit::scan

@@ -1,17 +1,26 @@
 #include "store/sqlite_store.hpp"
 
+#include "core/digest.hpp"
 #include "core/fatal_error.hpp"
+#include "core/source_identity.hpp"
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 namespace ccaudit::store {
 
 namespace {
 
-constexpr int k_schema_version = 2;
+constexpr int k_schema_version = 3;
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
@@ -35,15 +44,40 @@ CREATE TABLE IF NOT EXISTS scan (
   problems         INTEGER,
   not_scanned      INTEGER          -- inputs or messages NOT scanned
 );
-CREATE TABLE IF NOT EXISTS source (
-  id       INTEGER PRIMARY KEY,
-  scan_id  INTEGER NOT NULL REFERENCES scan(id),
-  path     TEXT NOT NULL,
-  kind     TEXT NOT NULL,           -- mbox | message | not-mail | unreadable
-  size     INTEGER,
-  mtime    INTEGER,
-  inode    INTEGER,
-  messages INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
+  id             INTEGER PRIMARY KEY, -- state an incremental scan starts from
+  path           TEXT NOT NULL UNIQUE,
+  dir            TEXT NOT NULL,     -- its folder
+  maildir_folder TEXT,              -- a Maildir message: the Maildir and
+  maildir_unique TEXT,              -- the unique part of its file name
+  kind           TEXT NOT NULL,     -- mbox | message | not-mail | unreadable | ...
+  size           INTEGER,
+  mtime          INTEGER,           -- seconds
+  mtime_ns       INTEGER,
+  inode          INTEGER,
+  messages       INTEGER NOT NULL,
+  complete       INTEGER NOT NULL,  -- 1: read with nothing left unscanned
+  resume_offset  INTEGER NOT NULL DEFAULT 0, -- mbox: where a grown file resumes
+  resume_index   INTEGER NOT NULL DEFAULT 0,
+  prefix_hash    TEXT NOT NULL DEFAULT '',   -- fingerprint of [0, resume_offset)
+  settings       TEXT NOT NULL DEFAULT '',   -- threshold and internal domains it
+                                    -- was read with: other settings read it again
+  first_scan     INTEGER NOT NULL,  -- first scan that read it
+  last_scan      INTEGER NOT NULL,  -- last scan that read it or found it unchanged
+  gone_scan      INTEGER            -- scan that found it missing; NULL: present
+);
+CREATE TABLE IF NOT EXISTS directory ( -- Maildir cur/ and new/ listings
+  path           TEXT PRIMARY KEY,
+  mtime_ns       INTEGER NOT NULL,
+  inode          INTEGER NOT NULL,
+  scan_id        INTEGER NOT NULL,  -- last scan that listed or skipped it
+  unchanged_scan INTEGER,           -- last scan that skipped it as unchanged
+  settings       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS acceptance ( -- findings a reviewer accepted
+  fingerprint TEXT PRIMARY KEY,
+  accepted_at TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS finding (
   id             INTEGER PRIMARY KEY,
@@ -64,7 +98,12 @@ CREATE TABLE IF NOT EXISTS finding (
   subject_key    TEXT NOT NULL DEFAULT '', -- subject without Re:/Fwd:, folded
   recipient_hash TEXT NOT NULL DEFAULT '', -- SHA-256 of the sorted addresses
   incident_key   TEXT NOT NULL DEFAULT '', -- mid:<Message-ID> or sha256:...
-  incident_id    TEXT NOT NULL DEFAULT ''  -- I-<12 hex of the key's SHA-256>
+  incident_id    TEXT NOT NULL DEFAULT '', -- I-<12 hex of the key's SHA-256>
+  source_id      INTEGER REFERENCES source(id),
+  fingerprint    TEXT NOT NULL DEFAULT '', -- SHA-256 of kind, incident key, recipients
+  status         TEXT NOT NULL DEFAULT 'new', -- when recorded: new | seen | accepted
+  retired_scan   INTEGER            -- scan that read its source again from the
+                                    -- start: no longer current; NULL: current
 );
 CREATE TABLE IF NOT EXISTS finding_address (
   finding_id   INTEGER NOT NULL REFERENCES finding(id),
@@ -94,9 +133,47 @@ CREATE TABLE IF NOT EXISTS problem (
 );
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
-CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
+CREATE INDEX IF NOT EXISTS source_dir ON source(dir);
+CREATE INDEX IF NOT EXISTS source_maildir ON source(maildir_folder, maildir_unique)
+  WHERE maildir_unique IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind)
+  WHERE retired_scan IS NULL;
+CREATE INDEX IF NOT EXISTS finding_fingerprint ON finding(fingerprint);
 CREATE INDEX IF NOT EXISTS finding_reference_id ON finding_reference(message_id);
 CREATE INDEX IF NOT EXISTS finding_incident ON finding(incident_id);
+)sql";
+
+// From schema 2 (before incremental scans): one source row per path (the
+// newest), marked incomplete so the next scan reads everything once;
+// findings linked to it, and of each copy recorded by several scans only
+// the newest stays current.
+constexpr const char* k_upgrade_from_2 = R"sql(
+ALTER TABLE source RENAME TO source_v2;
+CREATE TABLE source (
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, dir TEXT NOT NULL,
+  maildir_folder TEXT, maildir_unique TEXT, kind TEXT NOT NULL, size INTEGER,
+  mtime INTEGER, mtime_ns INTEGER, inode INTEGER, messages INTEGER NOT NULL,
+  complete INTEGER NOT NULL, resume_offset INTEGER NOT NULL DEFAULT 0,
+  resume_index INTEGER NOT NULL DEFAULT 0, prefix_hash TEXT NOT NULL DEFAULT '',
+  settings TEXT NOT NULL DEFAULT '',
+  first_scan INTEGER NOT NULL, last_scan INTEGER NOT NULL, gone_scan INTEGER);
+INSERT INTO source (path, dir, kind, size, mtime, mtime_ns, inode, messages,
+                    complete, first_scan, last_scan)
+SELECT s.path, rtrim(rtrim(s.path, replace(s.path, '/', '')), '/'), s.kind,
+       s.size, s.mtime, s.mtime * 1000000000, s.inode, s.messages, 0,
+       (SELECT min(scan_id) FROM source_v2 WHERE path = s.path), s.scan_id
+FROM source_v2 AS s
+WHERE s.id = (SELECT max(id) FROM source_v2 WHERE path = s.path);
+DROP TABLE source_v2;
+ALTER TABLE finding ADD COLUMN source_id INTEGER REFERENCES source(id);
+ALTER TABLE finding ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE finding ADD COLUMN retired_scan INTEGER;
+UPDATE finding SET source_id = (SELECT id FROM source WHERE source.path = finding.path);
+UPDATE finding SET retired_scan = (
+  SELECT min(f2.scan_id) FROM finding AS f2
+  WHERE f2.path = finding.path AND f2.offset = finding.offset
+    AND f2.kind = finding.kind AND f2.id > finding.id);
 )sql";
 
 // From schema 1 (ccaudit before incident review): the columns it lacks.
@@ -159,7 +236,10 @@ public:
       return bind(i, *n);
     }
     if (const auto* s = std::get_if<std::string>(&v)) {
-      return bind(i, std::string_view(*s));
+      // A Value is often a temporary: SQLite copies its text.
+      check(sqlite3_bind_text(m_stmt, i, s->data(), static_cast<int>(s->size()),
+                              SQLITE_TRANSIENT));
+      return *this;
     }
     check(sqlite3_bind_null(m_stmt, i));
     return *this;
@@ -187,6 +267,13 @@ public:
     if (rc != SQLITE_DONE) {
       check(rc);
     }
+  }
+
+  // Ends a query early (or after its last row) so the statement can run again.
+  void reset()
+  {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
   }
 
   // Steps once; false when there are no more rows.
@@ -237,9 +324,13 @@ Row::integer(std::size_t i) const
   return 0;
 }
 
-SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode)
+SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
+                         std::chrono::seconds lock_wait)
 {
   const bool read_only = mode == OpenMode::read_only;
+  if (!read_only) {
+    lock(file, lock_wait);
+  }
   int flags = read_only ? SQLITE_OPEN_READONLY
                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;
@@ -268,10 +359,10 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode)
       query("PRAGMA user_version", {}, [&](const Row& row) {
         version = static_cast<int>(row.integer(0));
       });
-      if (version == 1) {
+      if (version == 1 || version == 2) {
         throw FatalError(file.string() + " was written by an older ccaudit "
-                         "(schema 1): run 'ccaudit scan' with it once to "
-                         "upgrade it");
+                         "(schema " + std::to_string(version)
+                         + "): run 'ccaudit scan' with it once to upgrade it");
       }
       if (version != k_schema_version) {
         throw FatalError(file.string() + " is not a ccaudit database (schema "
@@ -306,7 +397,44 @@ SqliteStore::~SqliteStore()
   m_insert_addresses.reset();
   m_insert_sources.reset();
   m_insert_problem.reset();
-  sqlite3_close(m_db);
+  sqlite3_close_v2(m_db); // closes once the statements below are finalized
+  if (m_lock_fd >= 0) {
+    ::close(m_lock_fd); // releases the lock
+  }
+}
+
+void
+SqliteStore::lock(const std::filesystem::path& file, std::chrono::seconds wait)
+{
+  const auto lock_file = file.string() + ".lock";
+  const auto old_mask = ::umask(077);
+  m_lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ::umask(old_mask);
+  if (m_lock_fd < 0) {
+    throw FatalError("cannot open database " + file.string() + ": cannot create its lock file "
+                     + lock_file + ": " + std::strerror(errno));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      throw FatalError("cannot lock " + lock_file + ": " + std::strerror(errno));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      char holder[64] = {};
+      const auto n = ::pread(m_lock_fd, holder, sizeof holder - 1, 0);
+      ::close(m_lock_fd);
+      m_lock_fd = -1;
+      throw FatalError("another ccaudit run (" + std::string(holder, n > 0 ? n : 0)
+                       + ") is writing to " + file.string() + "; waited "
+                       + std::to_string(wait.count())
+                       + " s (--lock-wait). Nothing was scanned.");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto holder = "pid " + std::to_string(::getpid());
+  if (::ftruncate(m_lock_fd, 0) == 0) {
+    [[maybe_unused]] const auto n = ::pwrite(m_lock_fd, holder.data(), holder.size(), 0);
+  }
 }
 
 void
@@ -330,7 +458,7 @@ SqliteStore::create_schema()
   bool has_tables = false;
   query("SELECT 1 FROM sqlite_schema LIMIT 1", {},
         [&](const Row&) { has_tables = true; });
-  if (has_tables && version != k_schema_version && version != 1) {
+  if (has_tables && version != k_schema_version && version != 1 && version != 2) {
     throw FatalError("the database file is not a ccaudit database (schema "
                      + std::to_string(version) + "); pass another --db");
   }
@@ -344,24 +472,72 @@ SqliteStore::create_schema()
   if (has_tables && version == 1) {
     exec(k_upgrade_from_1);
   }
+  if (has_tables && version <= 2) {
+    exec(k_upgrade_from_2);
+  }
   exec(k_schema);
+  if (has_tables && version <= 2) {
+    fingerprint_old_findings();
+  }
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
   exec("COMMIT");
+  // One row per path: a later scan updates it (upsert).
+  constexpr const char* k_source_columns =
+    "INSERT INTO source(path, dir, maildir_folder, maildir_unique, kind, size, "
+    "mtime, mtime_ns, inode, messages, complete, resume_offset, resume_index, "
+    "prefix_hash, settings, first_scan, last_scan, gone_scan) VALUES ";
+  constexpr const char* k_source_row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)";
+  constexpr const char* k_source_upsert =
+    " ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, "
+    "maildir_folder=excluded.maildir_folder, maildir_unique=excluded.maildir_unique, "
+    "kind=excluded.kind, size=excluded.size, mtime=excluded.mtime, "
+    "mtime_ns=excluded.mtime_ns, inode=excluded.inode, messages=excluded.messages, "
+    "complete=excluded.complete, resume_offset=excluded.resume_offset, "
+    "resume_index=excluded.resume_index, prefix_hash=excluded.prefix_hash, "
+    "settings=excluded.settings, last_scan=excluded.last_scan, gone_scan=NULL";
   m_insert_source = std::make_unique<Statement>(
-    m_db, "INSERT INTO source(scan_id, path, kind, size, mtime, inode, "
-          "messages) VALUES (?,?,?,?,?,?,?)");
-  std::string sources = "INSERT INTO source(scan_id, path, kind, size, mtime, inode, "
-                        "messages) VALUES (?,?,?,?,?,?,?)";
+    m_db, std::string(k_source_columns) + k_source_row + k_source_upsert);
+  std::string sources = std::string(k_source_columns) + k_source_row;
   for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
-    sources += ",(?,?,?,?,?,?,?)";
+    sources += std::string(",") + k_source_row;
   }
-  m_insert_sources = std::make_unique<Statement>(m_db, sources);
+  m_insert_sources = std::make_unique<Statement>(m_db, sources + k_source_upsert);
+  m_placeholder_source = std::make_unique<Statement>(
+    m_db, "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
+          "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
+  m_source_id = std::make_unique<Statement>(m_db, "SELECT id FROM source WHERE path = ?");
+  constexpr const char* k_known =
+    "SELECT id, path, kind, size, mtime, mtime_ns, inode, messages, complete, "
+    "resume_offset, resume_index, prefix_hash, settings FROM source ";
+  m_known_by_path = std::make_unique<Statement>(
+    m_db, std::string(k_known) + "WHERE path = ? AND gone_scan IS NULL");
+  m_known_by_maildir = std::make_unique<Statement>(
+    m_db, std::string(k_known) + "WHERE maildir_folder = ? AND maildir_unique = ? "
+                                 "ORDER BY last_scan DESC LIMIT 1");
+  m_known_directory = std::make_unique<Statement>(
+    m_db, "SELECT mtime_ns, inode FROM directory WHERE path = ? AND settings = ?");
+  m_source_seen = std::make_unique<Statement>(
+    m_db, "UPDATE OR IGNORE source SET last_scan = ?, gone_scan = NULL, path = ?, dir = ? "
+          "WHERE id = ?");
+  m_move_findings = std::make_unique<Statement>(
+    m_db, "UPDATE finding SET path = ? WHERE source_id = ? AND path <> ?");
+  m_retire = std::make_unique<Statement>(
+    m_db, "UPDATE finding SET retired_scan = ? WHERE retired_scan IS NULL AND source_id = "
+          "(SELECT id FROM source WHERE path = ?)");
+  m_record_directory = std::make_unique<Statement>(
+    m_db, "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings) "
+          "VALUES (?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET mtime_ns=excluded.mtime_ns, "
+          "inode=excluded.inode, scan_id=excluded.scan_id, settings=excluded.settings, "
+          "unchanged_scan=coalesce(excluded.unchanged_scan, directory.unchanged_scan)");
+  m_fingerprint_known = std::make_unique<Statement>(
+    m_db, "SELECT (SELECT 1 FROM acceptance WHERE fingerprint = ?1), "
+          "(SELECT 1 FROM finding WHERE fingerprint = ?1 LIMIT 1)");
   m_insert_finding = std::make_unique<Statement>(
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
           "visible_count, external_count, domain_count, sent_at, subject_key, "
-          "recipient_hash, incident_key, incident_id) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "recipient_hash, incident_key, incident_id, source_id, fingerprint, status) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   m_insert_reference = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
@@ -395,6 +571,7 @@ SqliteStore::begin_scan(const ScanStart& start)
     .bind(6, start.internal_domains_json)
     .run();
   m_scan_id = sqlite3_last_insert_rowid(m_db);
+  m_settings = std::to_string(start.threshold) + " " + start.internal_domains_json;
   exec("BEGIN");
   m_in_transaction = true;
   m_batch_started = std::chrono::steady_clock::now();
@@ -458,21 +635,36 @@ SqliteStore::record_source(const SourceInfo& source)
 void
 SqliteStore::flush_sources()
 {
-  std::vector<std::string> paths; // alive until run(): SQLite does not copy
-  paths.reserve(m_sources.size());
-  const auto bind_row = [&](Statement& statement, int column, const SourceInfo& source) {
-    paths.push_back(source.path.string());
-    statement.bind(column, m_scan_id)
-      .bind(column + 1, paths.back())
-      .bind(column + 2, source.kind)
-      .bind(column + 3, source.size)
-      .bind(column + 4, std::int64_t{source.mtime})
-      .bind(column + 5, source.inode)
-      .bind(column + 6, source.messages);
+  std::vector<std::string> text; // alive until run(): SQLite does not copy
+  text.reserve(4 * m_sources.size());
+  const auto keep = [&](std::string s) -> const std::string& {
+    text.push_back(std::move(s));
+    return text.back();
   };
+  const auto bind_row = [&](Statement& statement, int column, const SourceInfo& source) {
+    const auto identity = maildir_identity(source.path);
+    statement.bind(column, keep(source.path.string()))
+      .bind(column + 1, keep(source.path.parent_path().string()))
+      .bind(column + 2, identity ? Value{identity->folder.string()} : Value{})
+      .bind(column + 3, identity ? Value{identity->unique} : Value{})
+      .bind(column + 4, source.kind)
+      .bind(column + 5, source.size)
+      .bind(column + 6, std::int64_t{source.mtime})
+      .bind(column + 7, std::int64_t{source.mtime_ns})
+      .bind(column + 8, source.inode)
+      .bind(column + 9, source.messages)
+      .bind(column + 10, std::int64_t{source.complete ? 1 : 0})
+      .bind(column + 11, source.resume_offset)
+      .bind(column + 12, source.resume_index)
+      .bind(column + 13, source.prefix_hash)
+      .bind(column + 14, m_settings)
+      .bind(column + 15, m_scan_id)
+      .bind(column + 16, m_scan_id);
+  };
+  constexpr int k_columns = 17;
   if (m_sources.size() == k_sources_per_insert) {
     for (std::size_t i = 0; i < m_sources.size(); ++i) {
-      bind_row(*m_insert_sources, static_cast<int>(i * 7 + 1), m_sources[i]);
+      bind_row(*m_insert_sources, static_cast<int>(i * k_columns + 1), m_sources[i]);
     }
     m_insert_sources->run();
   } else {
@@ -488,9 +680,220 @@ SqliteStore::flush_sources()
   }
 }
 
+std::int64_t
+SqliteStore::source_id(const std::filesystem::path& path)
+{
+  const auto text = path.string();
+  if (text == m_last_source_path) {
+    return m_last_source_id;
+  }
+  // The file's own row comes after its messages: hold its place.
+  const auto dir = path.parent_path().string();
+  m_placeholder_source->bind(1, text).bind(2, dir).bind(3, m_scan_id).bind(4, m_scan_id).run();
+  m_source_id->bind(1, text);
+  std::int64_t id = 0;
+  if (m_source_id->step()) {
+    id = sqlite3_column_int64(m_source_id->get(), 0);
+  }
+  m_source_id->reset();
+  m_last_source_path = text;
+  m_last_source_id = id;
+  return id;
+}
+
+std::optional<KnownSource>
+SqliteStore::known(Statement& query)
+{
+  std::optional<KnownSource> out;
+  if (query.step()) {
+    auto* st = query.get();
+    const auto text = [&](int i) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+    };
+    const auto number = [&](int i) { return sqlite3_column_int64(st, i); };
+    KnownSource k;
+    k.id = number(0);
+    k.path = text(1);
+    k.info.path = k.path;
+    k.info.kind = text(2);
+    k.info.size = static_cast<std::uint64_t>(number(3));
+    k.info.mtime = number(4);
+    k.info.mtime_ns = number(5);
+    k.info.inode = static_cast<std::uint64_t>(number(6));
+    k.info.messages = static_cast<std::uint64_t>(number(7));
+    k.info.complete = number(8) != 0;
+    k.info.resume_offset = static_cast<std::uint64_t>(number(9));
+    k.info.resume_index = static_cast<std::uint64_t>(number(10));
+    k.info.prefix_hash = text(11);
+    // Read with another threshold or other internal domains: what it gave
+    // then says nothing now, so it is read again (as if incomplete).
+    k.info.complete = k.info.complete && text(12) == m_settings;
+    out = std::move(k);
+  }
+  query.reset();
+  return out;
+}
+
+std::optional<KnownSource>
+SqliteStore::source(const std::filesystem::path& path)
+{
+  const auto text = path.string();
+  m_known_by_path->bind(1, text);
+  return known(*m_known_by_path);
+}
+
+std::optional<KnownSource>
+SqliteStore::maildir_message(const std::filesystem::path& folder, const std::string& unique)
+{
+  const auto text = folder.string();
+  m_known_by_maildir->bind(1, text).bind(2, unique);
+  return known(*m_known_by_maildir);
+}
+
+std::optional<DirectoryState>
+SqliteStore::directory(const std::filesystem::path& dir)
+{
+  const auto text = dir.string();
+  m_known_directory->bind(1, text).bind(2, m_settings);
+  std::optional<DirectoryState> out;
+  if (m_known_directory->step()) {
+    out = DirectoryState{sqlite3_column_int64(m_known_directory->get(), 0),
+                         static_cast<std::uint64_t>(
+                           sqlite3_column_int64(m_known_directory->get(), 1))};
+  }
+  m_known_directory->reset();
+  return out;
+}
+
 void
+SqliteStore::source_unchanged(const KnownSource& known, const std::filesystem::path& path)
+{
+  const auto text = path.string();
+  const auto dir = path.parent_path().string();
+  m_source_seen->bind(1, m_scan_id).bind(2, text).bind(3, dir).bind(4, known.id).run();
+  if (path != known.path) {
+    m_move_findings->bind(1, text).bind(2, known.id).bind(3, text).run();
+  }
+  wrote_row();
+}
+
+void
+SqliteStore::retire_findings(const std::filesystem::path& path)
+{
+  const auto text = path.string();
+  m_retire->bind(1, m_scan_id).bind(2, text).run();
+  wrote_row();
+}
+
+void
+SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryState& state,
+                              bool unchanged)
+{
+  const auto text = dir.string();
+  m_record_directory->bind(1, text)
+    .bind(2, std::int64_t{state.mtime_ns})
+    .bind(3, state.inode)
+    .bind(4, m_scan_id)
+    .bind(5, unchanged ? Value{m_scan_id} : Value{})
+    .bind(6, m_settings)
+    .run();
+  wrote_row();
+}
+
+void
+SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots)
+{
+  flush_sources();
+  Statement gone(m_db,
+                 "UPDATE source SET gone_scan = ?1 WHERE gone_scan IS NULL AND last_scan < ?1 "
+                 "AND (path = ?2 OR substr(path, 1, length(?2) + 1) = ?2 || '/') "
+                 "AND dir NOT IN (SELECT path FROM directory WHERE unchanged_scan = ?1)");
+  for (const auto& root : roots) {
+    auto text = root.string();
+    while (text.size() > 1 && text.back() == '/') {
+      text.pop_back();
+    }
+    gone.bind(1, m_scan_id).bind(2, text).run();
+  }
+}
+
+std::uint64_t
+SqliteStore::open_findings()
+{
+  flush_sources();
+  std::uint64_t n = 0;
+  query("SELECT count(*) FROM finding AS f WHERE f.retired_scan IS NULL "
+        "AND f.kind = 'visible-recipients' AND f.status <> 'accepted' "
+        "AND NOT EXISTS (SELECT 1 FROM acceptance AS a WHERE a.fingerprint = f.fingerprint)",
+        {}, [&](const Row& r) { n = static_cast<std::uint64_t>(r.integer(0)); });
+  return n;
+}
+
+std::size_t
+SqliteStore::accept(const std::string& id, const std::string& note)
+{
+  Statement insert(m_db, "INSERT OR IGNORE INTO acceptance(fingerprint, accepted_at, note) "
+                         "SELECT DISTINCT fingerprint, ?1, ?2 FROM finding "
+                         "WHERE fingerprint <> '' AND (incident_id = ?3 OR fingerprint = ?3)");
+  std::size_t matched = 0;
+  query("SELECT count(DISTINCT fingerprint) FROM finding WHERE fingerprint <> '' "
+        "AND (incident_id = ?1 OR fingerprint = ?1)",
+        {Value{id}}, [&](const Row& r) { matched = static_cast<std::size_t>(r.integer(0)); });
+  insert.bind(1, utc_now()).bind(2, note).bind(3, id).run();
+  return matched;
+}
+
+void
+SqliteStore::set_baseline(std::map<std::string, FindingStatus> baseline)
+{
+  m_baseline = std::move(baseline);
+}
+
+FindingStatus
+SqliteStore::status_of(const std::string& fingerprint)
+{
+  if (fingerprint.empty()) {
+    return FindingStatus::new_finding;
+  }
+  if (const auto it = m_baseline.find(fingerprint); it != m_baseline.end()) {
+    return it->second;
+  }
+  bool accepted = false, seen = false;
+  m_fingerprint_known->bind(1, fingerprint);
+  if (m_fingerprint_known->step()) {
+    accepted = sqlite3_column_type(m_fingerprint_known->get(), 0) != SQLITE_NULL;
+    seen = sqlite3_column_type(m_fingerprint_known->get(), 1) != SQLITE_NULL;
+  }
+  m_fingerprint_known->reset();
+  return accepted ? FindingStatus::accepted
+                  : seen ? FindingStatus::seen : FindingStatus::new_finding;
+}
+
+void
+SqliteStore::fingerprint_old_findings()
+{
+  struct Old
+  {
+    std::int64_t id;
+    std::string kind, key, hash;
+  };
+  std::vector<Old> old;
+  query("SELECT id, kind, incident_key, recipient_hash FROM finding "
+        "WHERE fingerprint = '' AND incident_key <> ''",
+        {}, [&](const Row& r) { old.push_back({r.integer(0), r.text(1), r.text(2), r.text(3)}); });
+  Statement update(m_db, "UPDATE finding SET fingerprint = ? WHERE id = ?");
+  for (const auto& f : old) { // inside the upgrade's transaction
+    std::string fields = f.kind + "\n" + f.key + "\n" + f.hash;
+    update.bind(1, digest::sha256_hex(fields)).bind(2, f.id).run();
+  }
+}
+
+FindingStatus
 SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
 {
+  const auto source = source_id(where.archive);
+  const auto status = status_of(finding.fingerprint);
   m_insert_finding->bind(1, Value{m_scan_id})
     .bind(2, finding.kind)
     .bind(3, where.archive.string())
@@ -511,7 +914,13 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(16, finding.recipient_hash)
     .bind(17, finding.incident_key)
     .bind(18, finding.incident_id)
+    .bind(19, source)
+    .bind(20, finding.fingerprint)
+    .bind(21, std::string(to_string(status)))
     .run();
+  if (sqlite3_changes(m_db) == 0) {
+    return FindingStatus::duplicate; // this copy is recorded already
+  }
   const auto id = sqlite3_last_insert_rowid(m_db);
   for (std::size_t i = 0; i < finding.references.size(); ++i) {
     m_insert_reference->bind(1, static_cast<std::int64_t>(id))
@@ -544,6 +953,7 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     m_insert_address->run();
   }
   wrote_row();
+  return status;
 }
 
 void

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,10 +57,14 @@ enum class OpenMode { read_write, read_only };
 // The findings database: the only user of <sqlite3.h>. Writes go through
 // prepared statements in batched transactions. A new database file is
 // created readable by its owner only. Every failure throws FatalError.
-class SqliteStore final : public FindingSink
+class SqliteStore final : public FindingSink, public SourceHistory
 {
 public:
-  SqliteStore(const std::filesystem::path& file, OpenMode mode);
+  // A read-write store first takes the database's writer lock (a file
+  // beside it, FILE.lock), waiting at most `lock_wait`: two scans never
+  // write to one database at once. Readers take no lock.
+  SqliteStore(const std::filesystem::path& file, OpenMode mode,
+              std::chrono::seconds lock_wait = std::chrono::seconds(60));
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -70,9 +75,31 @@ public:
   void finish_scan(const ScanEnd& end);
 
   void record_source(const SourceInfo& source) override;
-  void record_finding(const MessageLocator& where,
-                      const Finding& finding) override;
+  FindingStatus record_finding(const MessageLocator& where,
+                               const Finding& finding) override;
   void record_issue(const MessageLocator& where, const Issue& issue) override;
+  void source_unchanged(const KnownSource& known, const std::filesystem::path& path) override;
+  void retire_findings(const std::filesystem::path& path) override;
+  void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
+                        bool unchanged) override;
+  void walk_finished(const std::vector<std::filesystem::path>& roots) override;
+
+  // SourceHistory: what earlier scans recorded (gone sources are not known).
+  std::optional<KnownSource> source(const std::filesystem::path& path) override;
+  std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
+                                             const std::string& unique) override;
+  std::optional<DirectoryState> directory(const std::filesystem::path& dir) override;
+
+  // Fingerprints a baseline file lists, with the status they get.
+  void set_baseline(std::map<std::string, FindingStatus> baseline);
+
+  // Current findings (not retired, not replies kept as context) that no
+  // reviewer accepted.
+  std::uint64_t open_findings();
+
+  // Marks the findings of an incident id (I-...) or with a fingerprint as
+  // accepted; returns how many fingerprints that was (0: no such finding).
+  std::size_t accept(const std::string& id, const std::string& note);
 
   // Runs a read-only query (a report definition), calling `on_row` per row.
   void query(const std::string& sql, const std::vector<Value>& bindings,
@@ -93,11 +120,25 @@ private:
   void wrote_row();
   void commit_batch();
   void flush_sources();
+  std::int64_t source_id(const std::filesystem::path& path);
+  std::optional<KnownSource> known(Statement& query);
+  FindingStatus status_of(const std::string& fingerprint);
+  void fingerprint_old_findings();
+
+  void lock(const std::filesystem::path& file, std::chrono::seconds wait);
 
   sqlite3* m_db = nullptr;
+  int m_lock_fd = -1;
   std::int64_t m_scan_id = 0;
+  std::string m_settings; // what the scan flags with: see source.settings
   std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
-    m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources;
+    m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources,
+    m_placeholder_source, m_source_id, m_known_by_path, m_known_by_maildir,
+    m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory,
+    m_fingerprint_known;
+  std::string m_last_source_path;
+  std::int64_t m_last_source_id = 0;
+  std::map<std::string, FindingStatus> m_baseline;
   std::vector<SourceInfo> m_sources; // waiting for a multi-row insert
   std::size_t m_rows_in_batch = 0;
   std::chrono::steady_clock::time_point m_batch_started;

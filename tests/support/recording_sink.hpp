@@ -26,9 +26,10 @@ struct RecordingSink final : FindingSink
   std::vector<Problem> issues;
 
   void record_source(const SourceInfo& s) override { sources.push_back(s); }
-  void record_finding(const MessageLocator& w, const Finding& f) override
+  FindingStatus record_finding(const MessageLocator& w, const Finding& f) override
   {
     findings.push_back({w, f});
+    return FindingStatus::new_finding;
   }
   void record_issue(const MessageLocator& w, const Issue& i) override
   {

@@ -1,0 +1,105 @@
+#include "cli/baseline.hpp"
+
+#include "cli/options.hpp"
+#include "core/fatal_error.hpp"
+#include "core/text.hpp"
+#include "report/report_sql.hpp"
+#include "store/sqlite_store.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+namespace ccaudit::cli {
+
+namespace {
+
+bool
+is_fingerprint(const std::string& s)
+{
+  return s.size() == 64
+         && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+} // namespace
+
+std::map<std::string, FindingStatus>
+read_baseline(const std::string& file)
+{
+  std::ifstream in(file);
+  if (!in) {
+    throw UsageError("--baseline: cannot read " + text::for_terminal(file));
+  }
+  std::map<std::string, FindingStatus> out;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const auto content = text::trim(line);
+    if (content.empty() || content.front() == '#') {
+      continue;
+    }
+    std::istringstream fields{std::string(content)};
+    std::string fingerprint, status;
+    fields >> fingerprint >> status;
+    const auto where = text::for_terminal(file) + " line " + std::to_string(number);
+    if (!is_fingerprint(fingerprint)) {
+      throw UsageError("--baseline: " + where + ": not a fingerprint (64 hex digits): '"
+                       + text::for_terminal(fingerprint) + "'");
+    }
+    if (status != "accepted" && status != "seen") {
+      throw UsageError("--baseline: " + where + ": status must be accepted or seen, got '"
+                       + text::for_terminal(status) + "'");
+    }
+    out[fingerprint] = status == "accepted" ? FindingStatus::accepted : FindingStatus::seen;
+  }
+  return out;
+}
+
+ExitCode
+run_baseline_export(const BaselineOptions& cmd)
+{
+  store::SqliteStore store(cmd.db, store::OpenMode::read_only);
+  std::ostringstream out;
+  out << "# ccaudit baseline: fingerprints of known findings (no addresses).\n"
+         "# Use: ccaudit scan --baseline FILE ...; status is accepted or seen.\n";
+  store.query(report::sql::baseline, {}, [&](const store::Row& r) {
+    out << r.text(0) << " " << r.text(1) << " " << r.text(2) << "\n";
+  });
+  if (cmd.out.empty() || cmd.out == "-") {
+    std::cout << out.str();
+    std::cout.flush();
+    if (!std::cout) {
+      throw FatalError("cannot write to standard output");
+    }
+    return ExitCode::clean;
+  }
+  const auto old_mask = ::umask(077);
+  std::ofstream file(cmd.out, std::ios::trunc);
+  ::umask(old_mask);
+  file << out.str();
+  file.close();
+  if (!file) {
+    throw FatalError("cannot write " + text::for_terminal(cmd.out));
+  }
+  return ExitCode::clean;
+}
+
+ExitCode
+run_baseline_accept(const BaselineOptions& cmd)
+{
+  store::SqliteStore store(cmd.db, store::OpenMode::read_write);
+  for (const auto& id : cmd.accept) {
+    const auto n = store.accept(id, cmd.note);
+    if (n == 0) {
+      throw FatalError("no finding with incident id or fingerprint '" + text::for_terminal(id)
+                       + "' (ids are listed by 'ccaudit report')");
+    }
+    std::fprintf(stderr, "ccaudit: %s: %zu fingerprint(s) accepted\n",
+                 text::for_terminal(id).c_str(), n);
+  }
+  return ExitCode::clean;
+}
+
+} // namespace ccaudit::cli
