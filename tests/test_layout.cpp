@@ -99,3 +99,23 @@ TEST_CASE("layout: fixtures and tests use reserved example domains only",
   }
   CHECK(checked > 1000);
 }
+
+// ctest splits a test name at ';', and the part it keeps matches no test
+// case: Catch2 then runs nothing and passes. No test name may hold one.
+TEST_CASE("layout: test names hold no semicolon", "[layout]")
+{
+  const std::regex name_re(R"re(TEST_CASE\(\s*"((?:[^"\\]|\\.|"\s*")*)")re");
+  std::size_t names = 0;
+  for (const auto& e : fs::recursive_directory_iterator(k_source / "tests")) {
+    if (e.path().extension() != ".cpp") {
+      continue;
+    }
+    const auto text = ccaudit::test::read_file(e.path());
+    for (std::sregex_iterator it(text.begin(), text.end(), name_re), end; it != end; ++it) {
+      ++names;
+      CAPTURE(e.path().string(), (*it)[1].str());
+      CHECK((*it)[1].str().find(';') == std::string::npos);
+    }
+  }
+  CHECK(names > 100);
+}

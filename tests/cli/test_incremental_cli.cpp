@@ -1,0 +1,351 @@
+// Scheduled scans over a store that changes between runs: what is read
+// again, what is new, what is the same message, and what is gone.
+#include "store/sqlite_store.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fcntl.h>
+#include <regex>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace ccaudit;
+using test::address_list;
+using test::run_ccaudit;
+using test::TempDir;
+using test::TestMessage;
+
+namespace {
+
+std::int64_t
+scalar(const fs::path& db, const std::string& sql)
+{
+  store::SqliteStore store(db, store::OpenMode::read_only);
+  std::int64_t n = -1;
+  store.query(sql, {}, [&](const store::Row& r) { n = r.integer(0); });
+  return n;
+}
+
+// A wide message whose recipients and Message-ID depend on `n`.
+std::string
+wide(int n, int recipients = 30)
+{
+  return TestMessage{.to = address_list(recipients, "example.com", "m" + std::to_string(n) + "u"),
+                     .message_id = "<wide" + std::to_string(n) + "@example.org>"}
+    .str();
+}
+
+std::string
+mbox_entry(const std::string& message)
+{
+  return "From sender@example.org Mon Mar  4 10:15:00 2019\n" + message + "\n";
+}
+
+// The numbers of the scan's summary line.
+struct Summary
+{
+  long read = 0, unchanged = 0, messages = 0, findings = 0, fresh = 0;
+};
+
+Summary
+summary_of(const std::string& err)
+{
+  std::smatch m;
+  REQUIRE(std::regex_search(err, m, std::regex(R"((\d+) file\(s\) read .*?, (\d+) unchanged, (\d+) message\(s\), (\d+) finding\(s\) \((\d+) new\))")));
+  return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3]), std::stol(m[4]), std::stol(m[5])};
+}
+
+struct Store
+{
+  TempDir dir;
+  fs::path root = dir.path() / "mail";
+  std::string db = (dir.path() / "f.db").string();
+  test::RunResult scan(std::vector<std::string> extra = {}) const
+  {
+    std::vector<std::string> args = {"scan", root.string(), "--db", db};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_ccaudit(args);
+  }
+  std::int64_t current(const std::string& where = "1") const
+  {
+    return scalar(db, "SELECT count(*) FROM finding WHERE retired_scan IS NULL "
+                      "AND kind = 'visible-recipients' AND " + where);
+  }
+};
+
+} // namespace
+
+TEST_CASE("incremental: an unchanged store is not read again", "[incremental]")
+{
+  Store s;
+  for (int i = 0; i < 5; ++i) {
+    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
+  }
+  s.dir.write("mail/archive.mbox", mbox_entry(wide(10)) + mbox_entry(wide(11)));
+  s.dir.write("mail/single.eml", wide(20));
+  const auto first = s.scan();
+  REQUIRE(first.exit_code == 1);
+  CHECK(summary_of(first.err).findings == 8);
+  CHECK(summary_of(first.err).fresh == 8);
+  const auto again = s.scan();
+  CHECK(again.exit_code == 0); // nothing new
+  const auto n = summary_of(again.err);
+  CHECK(n.messages == 0);      // nothing parsed
+  CHECK(n.read == 0);
+  CHECK(n.unchanged == 2);     // the mbox and the .eml; the Maildir folder was skipped whole
+  CHECK(s.current() == 8);
+  CHECK(s.scan({"--fail-on", "any"}).exit_code == 1); // still open
+  CHECK(s.scan({"--fail-on", "none"}).exit_code == 0);
+  // --full reads everything: same findings, not duplicated.
+  const auto full = s.scan({"--full"});
+  CHECK(summary_of(full.err).messages == 8);
+  CHECK(summary_of(full.err).fresh == 0);
+  CHECK(s.current() == 8);
+}
+
+TEST_CASE("incremental: a new message is the only one read, and reported once",
+          "[incremental]")
+{
+  Store s;
+  s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(1));
+  REQUIRE(s.scan().exit_code == 1);
+  s.dir.write("mail/box/new/1002.M2P1.host.example", wide(2));
+  s.dir.write("mail/box/new/1003.M3P1.host.example", TestMessage{}.str()); // narrow
+  const auto r = s.scan({"--jsonl"});
+  CHECK(r.exit_code == 1);
+  CHECK(summary_of(r.err).messages == 2);
+  CHECK(summary_of(r.err).fresh == 1);
+  // --jsonl: one line, the new finding.
+  REQUIRE(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["status"] == "new");
+  CHECK(j["message_id"] == "wide2@example.org");
+  CHECK(j["addresses"].size() == 30);
+  CHECK(j["fingerprint"].get<std::string>().size() == 64);
+}
+
+TEST_CASE("incremental: a Maildir flag change or a move to cur/ is the same "
+          "message", "[incremental]")
+{
+  Store s;
+  const auto old_cur = s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(1));
+  const auto old_new = s.dir.write("mail/box/new/1002.M2P1.host.example", wide(2));
+  REQUIRE(s.scan().exit_code == 1);
+  const auto renamed = s.root / "box/cur/1001.M1P1.host.example:2,RS";
+  const auto moved = s.root / "box/cur/1002.M2P1.host.example:2,S";
+  fs::rename(old_cur, renamed);
+  fs::rename(old_new, moved);
+  const auto r = s.scan();
+  CHECK(r.exit_code == 0);
+  CHECK(summary_of(r.err).messages == 0); // known by name: not even opened
+  CHECK(summary_of(r.err).unchanged == 2);
+  CHECK(s.current() == 2);
+  CHECK(s.current("path = '" + renamed.string() + "'") == 1);
+  CHECK(s.current("path = '" + moved.string() + "'") == 1);
+  CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 0);
+}
+
+TEST_CASE("incremental: an mbox that grew is read from where it was left",
+          "[incremental]")
+{
+  Store s;
+  std::string box;
+  for (int i = 0; i < 20; ++i) {
+    box += mbox_entry(i % 4 == 0 ? wide(i) : TestMessage{}.str());
+  }
+  const auto path = s.dir.write("mail/archive.mbox", box);
+  REQUIRE(s.scan().exit_code == 1);
+  CHECK(s.current() == 5);
+  // A delivery appends two messages, one wide.
+  box += mbox_entry(TestMessage{}.str()) + mbox_entry(wide(100));
+  s.dir.write("mail/archive.mbox", box);
+  const auto r = s.scan();
+  CHECK(r.exit_code == 1);
+  CHECK(summary_of(r.err).messages == 3); // the last known one again, and the two new
+  CHECK(summary_of(r.err).fresh == 1);
+  CHECK(s.current() == 6);
+  CHECK(scalar(s.db, "SELECT messages FROM source WHERE path LIKE '%archive.mbox'") == 22);
+  CHECK(scalar(s.db, "SELECT mbox_index FROM finding WHERE message_id = 'wide100@example.org'")
+        == 21);
+  CHECK(scalar(s.db, "SELECT count(*) FROM finding WHERE retired_scan IS NOT NULL") == 0);
+}
+
+TEST_CASE("incremental: an mbox rewritten (a message expunged) is read whole "
+          "again, its old findings retired", "[incremental]")
+{
+  Store s;
+  std::string box;
+  for (int i = 0; i < 6; ++i) {
+    box += mbox_entry(wide(i));
+  }
+  s.dir.write("mail/archive.mbox", box);
+  REQUIRE(s.scan().exit_code == 1);
+  // A mail client expunges the first message and a new one arrives: the
+  // file is longer than before, but its beginning changed.
+  std::string rewritten;
+  for (int i = 1; i < 6; ++i) {
+    rewritten += mbox_entry(wide(i));
+  }
+  rewritten += mbox_entry(wide(6)) + mbox_entry(wide(7));
+  REQUIRE(rewritten.size() > box.size());
+  s.dir.write("mail/archive.mbox", rewritten);
+  const auto r = s.scan();
+  CHECK(r.exit_code == 1);
+  CHECK(summary_of(r.err).messages == 7);
+  CHECK(summary_of(r.err).fresh == 2);
+  CHECK(s.current() == 7); // wide1..wide7, each once
+  CHECK(scalar(s.db, "SELECT count(DISTINCT message_id) FROM finding WHERE retired_scan IS NULL")
+        == 7);
+  CHECK(scalar(s.db, "SELECT count(*) FROM finding WHERE retired_scan IS NOT NULL") == 6);
+}
+
+TEST_CASE("incremental: a deleted file is marked gone, and its finding stays",
+          "[incremental]")
+{
+  Store s;
+  const auto a = s.dir.write("mail/a.eml", wide(1));
+  s.dir.write("mail/b.eml", wide(2));
+  const auto m = s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(3));
+  REQUIRE(s.scan().exit_code == 1);
+  fs::remove(a);
+  fs::remove(m);
+  const auto r = s.scan();
+  CHECK(r.exit_code == 0);
+  CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan = 2") == 2);
+  CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan IS NULL AND kind = 'message'")
+        == 1);
+  CHECK(s.current() == 3); // evidence is never deleted
+  const auto report = run_ccaudit({"report", "--db", s.db, "--format", "json"});
+  REQUIRE(report.exit_code == 0);
+  const auto j = nlohmann::json::parse(report.out);
+  std::size_t gone = 0;
+  for (const auto& i : j["incidents"]) {
+    for (const auto& c : i["copies"]) {
+      gone += c["gone"].get<bool>() ? 1 : 0;
+    }
+  }
+  CHECK(gone == 2);
+  // It comes back: present again, the same finding.
+  s.dir.write("mail/a.eml", wide(1));
+  CHECK(s.scan().exit_code == 0);
+  CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 1);
+  CHECK(s.current() == 3);
+}
+
+TEST_CASE("incremental: a baseline makes known findings not new, accepted ones "
+          "are not open", "[incremental]")
+{
+  Store s;
+  s.dir.write("mail/a.eml", wide(1));
+  s.dir.write("mail/b.eml", wide(2));
+  REQUIRE(s.scan().exit_code == 1);
+  const auto exported = run_ccaudit({"baseline", "export", "--db", s.db});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.out.find("@") == std::string::npos); // fingerprints, never addresses
+  const auto file = s.dir.write("baseline.txt", exported.out);
+  // Another machine, another database: with the baseline nothing is new.
+  const auto other = (s.dir.path() / "other.db").string();
+  CHECK(run_ccaudit({"scan", s.root.string(), "--db", other, "--baseline", file.string()})
+          .exit_code == 0);
+  CHECK(run_ccaudit({"scan", s.root.string(), "--db", other, "--full", "--fail-on", "any"})
+          .exit_code == 1);
+  // Accept one incident: --fail-on any still fails for the other.
+  const auto id = run_ccaudit({"report", "--db", s.db, "--format", "json"});
+  const auto incidents = nlohmann::json::parse(id.out)["incidents"];
+  REQUIRE(incidents.size() == 2);
+  CHECK(run_ccaudit({"baseline", "accept", incidents[0]["id"], "--db", s.db,
+                     "--note", "reviewed"}).exit_code == 0);
+  CHECK(s.scan({"--fail-on", "any"}).exit_code == 1);
+  CHECK(run_ccaudit({"baseline", "accept", incidents[1]["id"], "--db", s.db}).exit_code == 0);
+  CHECK(s.scan({"--fail-on", "any"}).exit_code == 0);
+  const auto after = run_ccaudit({"baseline", "export", "--db", s.db});
+  CHECK(std::count(after.out.begin(), after.out.end(), '\n') == 4); // 2 comments, 2 entries
+  CHECK(after.out.find(" seen ") == std::string::npos);
+  CHECK(run_ccaudit({"baseline", "accept", "I-000000000000", "--db", s.db}).exit_code == 4);
+  // A bad baseline file names its line.
+  const auto bad = s.dir.write("bad.txt", "# ok\nnot-a-fingerprint seen\n");
+  const auto r = s.scan({"--baseline", bad.string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.txt line 2"));
+}
+
+TEST_CASE("incremental: a second scan of one database waits, then stops with "
+          "a clear message", "[incremental]")
+{
+  Store s;
+  s.dir.write("mail/a.eml", wide(1));
+  REQUIRE(s.scan().exit_code == 1);
+  const int fd = ::open((s.db + ".lock").c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0); // as a running scan holds it
+  const auto blocked = s.scan({"--lock-wait", "1"});
+  CHECK(blocked.exit_code == 4);
+  CHECK_THAT(blocked.err, Catch::Contains("another ccaudit run")
+                            && Catch::Contains("Nothing was scanned"));
+  ::close(fd);
+  CHECK(s.scan({"--lock-wait", "1"}).exit_code == 0);
+  CHECK(scalar(s.db, "SELECT count(*) FROM scan") == 2); // the blocked one left no row
+}
+
+TEST_CASE("incremental: a scan killed halfway leaves a consistent database, "
+          "the next one completes it without duplicates", "[incremental]")
+{
+  Store s;
+  std::string box;
+  for (int i = 0; i < 4000; ++i) {
+    box += mbox_entry(i % 10 == 0 ? wide(i, 200) : TestMessage{}.str());
+  }
+  s.dir.write("mail/big.mbox", box);
+  for (int i = 0; i < 300; ++i) {
+    s.dir.write("mail/box/cur/" + std::to_string(2000 + i) + ".M1P1.host.example:2,S",
+                i % 10 == 0 ? wide(10000 + i) : TestMessage{}.str());
+  }
+  Store clean;
+  fs::create_directories(clean.root);
+  fs::copy(s.root, clean.root, fs::copy_options::recursive);
+  REQUIRE(clean.scan().exit_code == 1);
+  const auto expected = clean.current();
+  REQUIRE(expected == 430);
+
+  for (const int delay_ms : {30, 80, 150}) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const std::string binary = CCAUDIT_BINARY;
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execl(binary.c_str(), binary.c_str(), "scan", s.root.c_str(), "--db", s.db.c_str(),
+              "--full", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+  const auto r = s.scan();
+  CHECK((r.exit_code == 0 || r.exit_code == 1));
+  CHECK(s.current() == expected);
+  CHECK(scalar(s.db, "SELECT count(*) FROM (SELECT source_id, offset FROM finding "
+                     "WHERE retired_scan IS NULL GROUP BY source_id, offset, kind "
+                     "HAVING count(*) > 1)") == 0);
+  CHECK(scalar(s.db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
+        == 1);
+}
+
+TEST_CASE("incremental: other detection settings read everything again",
+          "[incremental]")
+{
+  Store s;
+  s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(1, 20));
+  CHECK(s.scan().exit_code == 0);
+  const auto r = s.scan({"--threshold", "20"});
+  CHECK(r.exit_code == 1);
+  CHECK(summary_of(r.err).messages == 1);
+}
