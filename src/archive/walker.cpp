@@ -82,10 +82,12 @@ open_directory(const fs::path& dir)
 
 // Calls `visit(path, type)` for each entry of `dir`, in the order the file
 // system lists them: entries are not collected, so a folder of a million
-// messages costs no memory. Returns the error that stopped the listing.
+// messages costs no memory. With `files` false, regular files are passed
+// over unseen (no path is even built). Returns the error that stopped the
+// listing.
 template <typename F>
 std::error_code
-for_each_entry(const fs::path& dir, F&& visit)
+for_each_entry(const fs::path& dir, F&& visit, bool files = true)
 {
   DIR* d = open_directory(dir);
   if (!d) {
@@ -95,9 +97,9 @@ for_each_entry(const fs::path& dir, F&& visit)
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
     const std::string_view name = e->d_name;
-    if (name != "." && name != "..") {
+    const auto d_type = e->d_type;
+    if (name != "." && name != ".." && (files || d_type != DT_REG)) {
       auto path = dir / name;
-      const auto d_type = e->d_type;
       visit(path, type_of(path, d_type));
     }
     errno = 0;
@@ -138,7 +140,11 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
 {
   const auto listing =
     callbacks.on_directory ? callbacks.on_directory(dir) : Listing::everything;
+  if (listing == Listing::nothing) {
+    return;
+  }
   const bool files = listing == Listing::everything;
+  bool subdirectories = false;
   const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type) {
     switch (type) {
     case Type::file:
@@ -153,6 +159,7 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
                                 "target as a path to scan it"});
       break;
     case Type::directory:
+      subdirectories = true;
       if (path.filename() == "tmp" && is_maildir(dir)) {
         if (const auto n = count_files(path); n > 0) {
           callbacks.on_issue(path, {IssueKind::maildir_tmp_skipped,
@@ -170,11 +177,11 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
       }
       break;
     }
-  });
+  }, files);
   if (ec) {
     callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
   } else if (callbacks.on_directory_end) {
-    callbacks.on_directory_end(dir);
+    callbacks.on_directory_end(dir, subdirectories);
   }
 }
 

@@ -9,7 +9,7 @@
 namespace ccaudit::archive {
 
 // What to do with a directory's entries.
-enum class Listing { everything, subdirectories_only };
+enum class Listing { everything, subdirectories_only, nothing };
 
 struct WalkCallbacks
 {
@@ -22,7 +22,8 @@ struct WalkCallbacks
   // Optional: asked before a directory is listed (its files can be left
   // out: an incremental scan knows them), and told when it was.
   std::function<Listing(const std::filesystem::path&)> on_directory;
-  std::function<void(const std::filesystem::path&)> on_directory_end;
+  std::function<void(const std::filesystem::path&, bool had_subdirectories)>
+    on_directory_end;
 };
 
 // Walks the given paths, each folder in the order the file system lists it

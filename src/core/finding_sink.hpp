@@ -31,11 +31,11 @@ struct SourceInfo
   std::string prefix_hash;
 };
 
-// A file as an earlier scan left it.
+// A file as an earlier scan left it (info.path is left empty: `path` says it).
 struct KnownSource
 {
   std::int64_t id = 0;
-  std::filesystem::path path;
+  std::string path;
   SourceInfo info;
 };
 
@@ -45,7 +45,11 @@ struct DirectoryState
 {
   std::int64_t mtime_ns = 0;
   std::uint64_t inode = 0;
-  bool operator==(const DirectoryState&) const = default;
+  bool subdirectories = true; // it held folders when listed: list it again
+  bool same_listing(const DirectoryState& other) const
+  {
+    return mtime_ns == other.mtime_ns && inode == other.inode && mtime_ns != 0;
+  }
 };
 
 // What earlier scans recorded, so that a scan reads only what changed.
@@ -56,9 +60,16 @@ public:
   virtual std::optional<KnownSource> source(const std::filesystem::path& path) = 0;
   // A Maildir message by its folder (the Maildir) and the unique part of its
   // file name: the same message after a flag change or a move to cur/.
+  // Both lookups ignore what the running scan recorded itself.
   virtual std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
                                                      const std::string& unique) = 0;
   virtual std::optional<DirectoryState> directory(const std::filesystem::path& dir) = 0;
+  // Every source an earlier scan knew in `dir`, or, for a Maildir (`dir` is
+  // its cur/ or new/), every message of that Maildir: one query per folder
+  // instead of one per file. nullopt if there are more than `limit` (the
+  // caller then asks file by file: memory stays bounded).
+  virtual std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
+                                                             std::size_t limit) = 0;
 };
 
 // What recording a finding found: a fingerprint never seen before, one seen
@@ -91,8 +102,9 @@ public:
   // A source about to be read again from its start: what was recorded from
   // its old content is retired (kept, but no longer current).
   virtual void retire_findings(const std::filesystem::path& path) { (void)path; }
-  // A Maildir cur/ or new/ directory: its state before it was listed, and
-  // whether it was skipped as unchanged.
+  // A directory the walk reached; for a Maildir cur/ or new/ listed without
+  // a problem, its state before it was listed; whether it was skipped as
+  // unchanged.
   virtual void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
                                 bool unchanged)
   {

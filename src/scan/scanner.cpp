@@ -292,28 +292,47 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.history) {
     callbacks.on_directory = [&](const fs::path& dir) {
       const auto name = dir.filename();
-      if (name != "cur" && name != "new") {
-        return archive::Listing::everything;
+      if (name == "cur" || name == "new") {
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) == 0) {
+          const DirectoryState state{
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+            static_cast<std::uint64_t>(st.st_ino)};
+          if (const auto known = m_options.history->directory(dir);
+              known && known->same_listing(state)) {
+            // Maildir messages never change, and no name in this folder
+            // did: every message in it is known and unchanged. Only
+            // folders inside it (not Maildir, but possible) are walked.
+            m_sink.record_directory(dir, *known, true);
+            return known->subdirectories ? archive::Listing::subdirectories_only
+                                         : archive::Listing::nothing;
+          }
+          m_listing[dir] = {state, 0};
+          submit(Job::Kind::directory_start, dir);
+        }
       }
-      struct stat st {};
-      if (::stat(dir.c_str(), &st) != 0) {
-        return archive::Listing::everything; // listing it will say what is wrong
+      // Visited; a Maildir folder's state is written once it is listed
+      // without a problem.
+      m_sink.record_directory(dir, DirectoryState{}, false);
+      // Up to this many known files of a folder are held in memory; a
+      // larger folder is looked up file by file (slower, still bounded).
+      constexpr std::size_t k_cached = 50000;
+      if (auto known = m_options.history->sources_in(dir, k_cached)) {
+        auto& cache = m_folders[dir];
+        for (auto& source : *known) {
+          if (const auto identity = maildir_identity(source.path)) {
+            cache.by_unique.emplace(identity->unique, source);
+          }
+          auto path = source.path;
+          cache.by_path.emplace(std::move(path), std::move(source));
+        }
       }
-      const DirectoryState state{
-        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-        static_cast<std::uint64_t>(st.st_ino)};
-      if (m_options.history->directory(dir) == state) {
-        // Maildir messages never change, and no name in this folder did:
-        // every message in it is known and unchanged.
-        m_sink.record_directory(dir, state, true);
-        return archive::Listing::subdirectories_only;
-      }
-      m_listing[dir] = {state, 0};
-      submit(Job::Kind::directory_start, dir);
       return archive::Listing::everything;
     };
-    callbacks.on_directory_end = [&](const fs::path& dir) {
-      if (m_listing.contains(dir)) {
+    callbacks.on_directory_end = [&](const fs::path& dir, bool subdirectories) {
+      m_folders.erase(dir);
+      if (const auto it = m_listing.find(dir); it != m_listing.end()) {
+        it->second.first.subdirectories = subdirectories;
         submit(Job::Kind::directory_end, dir);
       }
     };
@@ -332,6 +351,26 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   }
 }
 
+// What the history knows of a file: from its folder's cache when the walk
+// listed the folder, else (a file given on the command line) by one query.
+std::optional<KnownSource>
+Scanner::known_file(const fs::path& path)
+{
+  const auto identity = maildir_identity(path);
+  const auto folder = m_folders.find(path.parent_path());
+  if (folder == m_folders.end()) {
+    return identity ? m_options.history->maildir_message(identity->folder, identity->unique)
+                    : m_options.history->source(path);
+  }
+  const auto& cache = folder->second;
+  if (identity) {
+    const auto it = cache.by_unique.find(identity->unique);
+    return it == cache.by_unique.end() ? std::nullopt : std::optional(it->second);
+  }
+  const auto it = cache.by_path.find(path.string());
+  return it == cache.by_path.end() ? std::nullopt : std::optional(it->second);
+}
+
 // On the calling thread: decides from the history whether a file is read,
 // read from where an earlier scan left it, or not read at all.
 void
@@ -340,13 +379,12 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::file;
   job->where = MessageLocator{path};
-  if (auto* history = m_options.history) {
-    std::optional<KnownSource> known;
+  if (m_options.history) {
+    auto known = known_file(path);
     bool same = false;
-    if (const auto identity = maildir_identity(path)) {
-      known = history->maildir_message(identity->folder, identity->unique);
+    if (maildir_identity(path)) {
       same = known.has_value(); // a Maildir message's content never changes
-    } else if (known = history->source(path); known) {
+    } else if (known) {
       struct stat st {};
       same = ::stat(path.c_str(), &st) == 0
              && static_cast<std::uint64_t>(st.st_size) == known->info.size

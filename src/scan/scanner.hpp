@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -87,6 +88,15 @@ private:
   // Maildir cur/ and new/ being listed: their state before listing, and the
   // not-scanned count when their first job was applied.
   std::map<std::filesystem::path, std::pair<DirectoryState, std::uint64_t>> m_listing;
+  // What the history knows of the folders being listed, loaded once per
+  // folder: by path, and a Maildir's messages by the unique part of their
+  // name. Only folders being walked are held: memory stays bounded.
+  struct FolderCache
+  {
+    std::unordered_map<std::string, KnownSource> by_path, by_unique;
+  };
+  std::map<std::filesystem::path, FolderCache> m_folders;
+  std::optional<KnownSource> known_file(const std::filesystem::path& path);
 };
 
 } // namespace ccaudit::scan

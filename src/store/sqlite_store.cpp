@@ -46,10 +46,8 @@ CREATE TABLE IF NOT EXISTS scan (
 );
 CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   id             INTEGER PRIMARY KEY, -- state an incremental scan starts from
-  path           TEXT NOT NULL UNIQUE,
-  dir            TEXT NOT NULL,     -- its folder
-  maildir_folder TEXT,              -- a Maildir message: the Maildir and
-  maildir_unique TEXT,              -- the unique part of its file name
+  path           TEXT NOT NULL UNIQUE, -- also finds a folder's files (a range)
+  dir            TEXT NOT NULL DEFAULT '', -- its folder
   kind           TEXT NOT NULL,     -- mbox | message | not-mail | unreadable | ...
   size           INTEGER,
   mtime          INTEGER,           -- seconds
@@ -66,13 +64,15 @@ CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   last_scan      INTEGER NOT NULL,  -- last scan that read it or found it unchanged
   gone_scan      INTEGER            -- scan that found it missing; NULL: present
 );
-CREATE TABLE IF NOT EXISTS directory ( -- Maildir cur/ and new/ listings
+CREATE TABLE IF NOT EXISTS directory ( -- every folder walked; for Maildir
+                                       -- cur/ and new/ also their listing state
   path           TEXT PRIMARY KEY,
   mtime_ns       INTEGER NOT NULL,
   inode          INTEGER NOT NULL,
   scan_id        INTEGER NOT NULL,  -- last scan that listed or skipped it
   unchanged_scan INTEGER,           -- last scan that skipped it as unchanged
-  settings       TEXT NOT NULL DEFAULT ''
+  settings       TEXT NOT NULL DEFAULT '',
+  subdirectories INTEGER NOT NULL DEFAULT 1 -- it held folders when listed
 );
 CREATE TABLE IF NOT EXISTS acceptance ( -- findings a reviewer accepted
   fingerprint TEXT PRIMARY KEY,
@@ -134,8 +134,6 @@ CREATE TABLE IF NOT EXISTS problem (
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_dir ON source(dir);
-CREATE INDEX IF NOT EXISTS source_maildir ON source(maildir_folder, maildir_unique)
-  WHERE maildir_unique IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind)
   WHERE retired_scan IS NULL;
 CREATE INDEX IF NOT EXISTS finding_fingerprint ON finding(fingerprint);
@@ -150,8 +148,8 @@ CREATE INDEX IF NOT EXISTS finding_incident ON finding(incident_id);
 constexpr const char* k_upgrade_from_2 = R"sql(
 ALTER TABLE source RENAME TO source_v2;
 CREATE TABLE source (
-  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, dir TEXT NOT NULL,
-  maildir_folder TEXT, maildir_unique TEXT, kind TEXT NOT NULL, size INTEGER,
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, dir TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL, size INTEGER,
   mtime INTEGER, mtime_ns INTEGER, inode INTEGER, messages INTEGER NOT NULL,
   complete INTEGER NOT NULL, resume_offset INTEGER NOT NULL DEFAULT 0,
   resume_index INTEGER NOT NULL DEFAULT 0, prefix_hash TEXT NOT NULL DEFAULT '',
@@ -159,8 +157,7 @@ CREATE TABLE source (
   first_scan INTEGER NOT NULL, last_scan INTEGER NOT NULL, gone_scan INTEGER);
 INSERT INTO source (path, dir, kind, size, mtime, mtime_ns, inode, messages,
                     complete, first_scan, last_scan)
-SELECT s.path, rtrim(rtrim(s.path, replace(s.path, '/', '')), '/'), s.kind,
-       s.size, s.mtime, s.mtime * 1000000000, s.inode, s.messages, 0,
+SELECT s.path, rtrim(rtrim(s.path, replace(s.path, '/', '')), '/'), s.kind, s.size, s.mtime, s.mtime * 1000000000, s.inode, s.messages, 0,
        (SELECT min(scan_id) FROM source_v2 WHERE path = s.path), s.scan_id
 FROM source_v2 AS s
 WHERE s.id = (SELECT max(id) FROM source_v2 WHERE path = s.path);
@@ -206,6 +203,14 @@ std::string
 utc_now()
 {
   return iso_utc(std::time(nullptr));
+}
+
+// The folder part of a path ("" for a bare name).
+std::string_view
+folder_of(std::string_view path)
+{
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
 }
 
 std::string_view
@@ -467,7 +472,14 @@ SqliteStore::create_schema()
   // Checkpoints sync the disk (tens of ms on a VM): few, large ones. The
   // WAL keeps every commit safe from a crash of the scan itself.
   exec("PRAGMA wal_autocheckpoint=16384");
+  // Statement journals (a multi-row upsert keeps one) and temporary
+  // b-trees stay in memory instead of temporary files written page by page.
+  exec("PRAGMA temp_store=MEMORY");
   exec("PRAGMA foreign_keys=ON");
+  if (has_tables && version == k_schema_version) {
+    prepare_statements();
+    return; // nothing to create or upgrade
+  }
   exec("BEGIN IMMEDIATE");
   if (has_tables && version == 1) {
     exec(k_upgrade_from_1);
@@ -481,16 +493,20 @@ SqliteStore::create_schema()
   }
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
   exec("COMMIT");
+  prepare_statements();
+}
+
+void
+SqliteStore::prepare_statements()
+{
   // One row per path: a later scan updates it (upsert).
   constexpr const char* k_source_columns =
-    "INSERT INTO source(path, dir, maildir_folder, maildir_unique, kind, size, "
+    "INSERT INTO source(path, dir, kind, size, "
     "mtime, mtime_ns, inode, messages, complete, resume_offset, resume_index, "
     "prefix_hash, settings, first_scan, last_scan, gone_scan) VALUES ";
-  constexpr const char* k_source_row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)";
+  constexpr const char* k_source_row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)";
   constexpr const char* k_source_upsert =
-    " ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, "
-    "maildir_folder=excluded.maildir_folder, maildir_unique=excluded.maildir_unique, "
-    "kind=excluded.kind, size=excluded.size, mtime=excluded.mtime, "
+    " ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, kind=excluded.kind, size=excluded.size, mtime=excluded.mtime, "
     "mtime_ns=excluded.mtime_ns, inode=excluded.inode, messages=excluded.messages, "
     "complete=excluded.complete, resume_offset=excluded.resume_offset, "
     "resume_index=excluded.resume_index, prefix_hash=excluded.prefix_hash, "
@@ -509,13 +525,23 @@ SqliteStore::create_schema()
   constexpr const char* k_known =
     "SELECT id, path, kind, size, mtime, mtime_ns, inode, messages, complete, "
     "resume_offset, resume_index, prefix_hash, settings FROM source ";
+  // Only what earlier scans recorded (last_scan < this scan).
   m_known_by_path = std::make_unique<Statement>(
-    m_db, std::string(k_known) + "WHERE path = ? AND gone_scan IS NULL");
-  m_known_by_maildir = std::make_unique<Statement>(
-    m_db, std::string(k_known) + "WHERE maildir_folder = ? AND maildir_unique = ? "
-                                 "ORDER BY last_scan DESC LIMIT 1");
+    m_db, std::string(k_known) + "WHERE path = ?1 AND gone_scan IS NULL AND last_scan < ?2");
+  // A Maildir message by the unique part of its name, whatever its flags:
+  // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
+  m_known_by_name = std::make_unique<Statement>(
+    m_db, std::string(k_known) + "WHERE (path = ?1 OR (path > ?1 || ':' AND path < ?1 || ';')) "
+                                 "AND gone_scan IS NULL AND last_scan < ?2 LIMIT 1");
+
+  // The files directly in a folder: a range of the path index ('0' follows
+  // '/'), without those in its subfolders.
+  m_known_in_dir = std::make_unique<Statement>(
+    m_db, std::string(k_known) + "WHERE path > ?1 || '/' AND path < ?1 || '0' "
+                                 "AND instr(substr(path, length(?1) + 2), '/') = 0 "
+                                 "AND gone_scan IS NULL AND last_scan < ?2 LIMIT ?3");
   m_known_directory = std::make_unique<Statement>(
-    m_db, "SELECT mtime_ns, inode FROM directory WHERE path = ? AND settings = ?");
+    m_db, "SELECT mtime_ns, inode, subdirectories FROM directory WHERE path = ? AND settings = ?");
   m_source_seen = std::make_unique<Statement>(
     m_db, "UPDATE OR IGNORE source SET last_scan = ?, gone_scan = NULL, path = ?, dir = ? "
           "WHERE id = ?");
@@ -525,9 +551,10 @@ SqliteStore::create_schema()
     m_db, "UPDATE finding SET retired_scan = ? WHERE retired_scan IS NULL AND source_id = "
           "(SELECT id FROM source WHERE path = ?)");
   m_record_directory = std::make_unique<Statement>(
-    m_db, "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings) "
-          "VALUES (?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET mtime_ns=excluded.mtime_ns, "
-          "inode=excluded.inode, scan_id=excluded.scan_id, settings=excluded.settings, "
+    m_db, "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings, "
+          "subdirectories) VALUES (?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+          "mtime_ns=excluded.mtime_ns, inode=excluded.inode, scan_id=excluded.scan_id, "
+          "settings=excluded.settings, subdirectories=excluded.subdirectories, "
           "unchanged_scan=coalesce(excluded.unchanged_scan, directory.unchanged_scan)");
   m_fingerprint_known = std::make_unique<Statement>(
     m_db, "SELECT (SELECT 1 FROM acceptance WHERE fingerprint = ?1), "
@@ -635,33 +662,24 @@ SqliteStore::record_source(const SourceInfo& source)
 void
 SqliteStore::flush_sources()
 {
-  std::vector<std::string> text; // alive until run(): SQLite does not copy
-  text.reserve(4 * m_sources.size());
-  const auto keep = [&](std::string s) -> const std::string& {
-    text.push_back(std::move(s));
-    return text.back();
-  };
   const auto bind_row = [&](Statement& statement, int column, const SourceInfo& source) {
-    const auto identity = maildir_identity(source.path);
-    statement.bind(column, keep(source.path.string()))
-      .bind(column + 1, keep(source.path.parent_path().string()))
-      .bind(column + 2, identity ? Value{identity->folder.string()} : Value{})
-      .bind(column + 3, identity ? Value{identity->unique} : Value{})
-      .bind(column + 4, source.kind)
-      .bind(column + 5, source.size)
-      .bind(column + 6, std::int64_t{source.mtime})
-      .bind(column + 7, std::int64_t{source.mtime_ns})
-      .bind(column + 8, source.inode)
-      .bind(column + 9, source.messages)
-      .bind(column + 10, std::int64_t{source.complete ? 1 : 0})
-      .bind(column + 11, source.resume_offset)
-      .bind(column + 12, source.resume_index)
-      .bind(column + 13, source.prefix_hash)
-      .bind(column + 14, m_settings)
-      .bind(column + 15, m_scan_id)
-      .bind(column + 16, m_scan_id);
+    statement.bind(column, std::string_view(source.path.native()))
+      .bind(column + 1, folder_of(source.path.native()))
+      .bind(column + 2, source.kind)
+      .bind(column + 3, source.size)
+      .bind(column + 4, std::int64_t{source.mtime})
+      .bind(column + 5, std::int64_t{source.mtime_ns})
+      .bind(column + 6, source.inode)
+      .bind(column + 7, source.messages)
+      .bind(column + 8, std::int64_t{source.complete ? 1 : 0})
+      .bind(column + 9, source.resume_offset)
+      .bind(column + 10, source.resume_index)
+      .bind(column + 11, source.prefix_hash)
+      .bind(column + 12, m_settings)
+      .bind(column + 13, m_scan_id)
+      .bind(column + 14, m_scan_id);
   };
-  constexpr int k_columns = 17;
+  constexpr int k_columns = 15;
   if (m_sources.size() == k_sources_per_insert) {
     for (std::size_t i = 0; i < m_sources.size(); ++i) {
       bind_row(*m_insert_sources, static_cast<int>(i * k_columns + 1), m_sources[i]);
@@ -688,8 +706,11 @@ SqliteStore::source_id(const std::filesystem::path& path)
     return m_last_source_id;
   }
   // The file's own row comes after its messages: hold its place.
-  const auto dir = path.parent_path().string();
-  m_placeholder_source->bind(1, text).bind(2, dir).bind(3, m_scan_id).bind(4, m_scan_id).run();
+  m_placeholder_source->bind(1, text)
+    .bind(2, folder_of(text))
+    .bind(3, m_scan_id)
+    .bind(4, m_scan_id)
+    .run();
   m_source_id->bind(1, text);
   std::int64_t id = 0;
   if (m_source_id->step()) {
@@ -705,6 +726,46 @@ std::optional<KnownSource>
 SqliteStore::known(Statement& query)
 {
   std::optional<KnownSource> out;
+  if (auto row = known_row(query)) {
+    out = std::move(row);
+  }
+  query.reset();
+  return out;
+}
+
+std::optional<std::vector<KnownSource>>
+SqliteStore::sources_in(const std::filesystem::path& dir, std::size_t limit)
+{
+  std::vector<KnownSource> out;
+  const auto add = [&](const std::string& folder) {
+    m_known_in_dir->bind(1, folder)
+      .bind(2, m_scan_id)
+      .bind(3, static_cast<std::int64_t>(limit - out.size() + 1));
+    while (auto row = known_row(*m_known_in_dir)) {
+      out.push_back(std::move(*row));
+    }
+    m_known_in_dir->reset();
+  };
+  const auto name = dir.filename();
+  if (name == "cur" || name == "new") {
+    // A Maildir message may have moved between new/ and cur/.
+    add((dir.parent_path() / "cur").string());
+    if (out.size() <= limit) {
+      add((dir.parent_path() / "new").string());
+    }
+  } else {
+    add(dir.string());
+  }
+  if (out.size() > limit) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<KnownSource>
+SqliteStore::known_row(Statement& query)
+{
+  std::optional<KnownSource> out;
   if (query.step()) {
     auto* st = query.get();
     const auto text = [&](int i) {
@@ -715,7 +776,6 @@ SqliteStore::known(Statement& query)
     KnownSource k;
     k.id = number(0);
     k.path = text(1);
-    k.info.path = k.path;
     k.info.kind = text(2);
     k.info.size = static_cast<std::uint64_t>(number(3));
     k.info.mtime = number(4);
@@ -731,7 +791,6 @@ SqliteStore::known(Statement& query)
     k.info.complete = k.info.complete && text(12) == m_settings;
     out = std::move(k);
   }
-  query.reset();
   return out;
 }
 
@@ -739,16 +798,21 @@ std::optional<KnownSource>
 SqliteStore::source(const std::filesystem::path& path)
 {
   const auto text = path.string();
-  m_known_by_path->bind(1, text);
+  m_known_by_path->bind(1, text).bind(2, m_scan_id);
   return known(*m_known_by_path);
 }
 
 std::optional<KnownSource>
 SqliteStore::maildir_message(const std::filesystem::path& folder, const std::string& unique)
 {
-  const auto text = folder.string();
-  m_known_by_maildir->bind(1, text).bind(2, unique);
-  return known(*m_known_by_maildir);
+  for (const char* sub : {"cur", "new"}) {
+    const auto prefix = (folder / sub / unique).string();
+    m_known_by_name->bind(1, prefix).bind(2, m_scan_id);
+    if (auto found = known(*m_known_by_name)) {
+      return found;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<DirectoryState>
@@ -760,7 +824,8 @@ SqliteStore::directory(const std::filesystem::path& dir)
   if (m_known_directory->step()) {
     out = DirectoryState{sqlite3_column_int64(m_known_directory->get(), 0),
                          static_cast<std::uint64_t>(
-                           sqlite3_column_int64(m_known_directory->get(), 1))};
+                           sqlite3_column_int64(m_known_directory->get(), 1)),
+                         sqlite3_column_int64(m_known_directory->get(), 2) != 0};
   }
   m_known_directory->reset();
   return out;
@@ -770,9 +835,8 @@ void
 SqliteStore::source_unchanged(const KnownSource& known, const std::filesystem::path& path)
 {
   const auto text = path.string();
-  const auto dir = path.parent_path().string();
-  m_source_seen->bind(1, m_scan_id).bind(2, text).bind(3, dir).bind(4, known.id).run();
-  if (path != known.path) {
+  m_source_seen->bind(1, m_scan_id).bind(2, text).bind(3, folder_of(text)).bind(4, known.id).run();
+  if (text != known.path) {
     m_move_findings->bind(1, text).bind(2, known.id).bind(3, text).run();
   }
   wrote_row();
@@ -797,6 +861,7 @@ SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryS
     .bind(4, m_scan_id)
     .bind(5, unchanged ? Value{m_scan_id} : Value{})
     .bind(6, m_settings)
+    .bind(7, std::int64_t{state.subdirectories ? 1 : 0})
     .run();
   wrote_row();
 }
@@ -805,10 +870,13 @@ void
 SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots)
 {
   flush_sources();
+  // Files can only have gone from folders listed by this scan (not those
+  // skipped as unchanged) or from folders it did not reach at all.
   Statement gone(m_db,
                  "UPDATE source SET gone_scan = ?1 WHERE gone_scan IS NULL AND last_scan < ?1 "
-                 "AND (path = ?2 OR substr(path, 1, length(?2) + 1) = ?2 || '/') "
-                 "AND dir NOT IN (SELECT path FROM directory WHERE unchanged_scan = ?1)");
+                 "AND dir IN (SELECT path FROM directory "
+                 "            WHERE (path = ?2 OR substr(path, 1, length(?2) + 1) = ?2 || '/') "
+                 "              AND unchanged_scan IS NOT ?1)");
   for (const auto& root : roots) {
     auto text = root.string();
     while (text.size() > 1 && text.back() == '/') {

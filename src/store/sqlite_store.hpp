@@ -89,6 +89,8 @@ public:
   std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
                                              const std::string& unique) override;
   std::optional<DirectoryState> directory(const std::filesystem::path& dir) override;
+  std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
+                                                     std::size_t limit) override;
 
   // Fingerprints a baseline file lists, with the status they get.
   void set_baseline(std::map<std::string, FindingStatus> baseline);
@@ -117,11 +119,13 @@ private:
   class Statement;
   void exec(const char* sql);
   void create_schema();
+  void prepare_statements();
   void wrote_row();
   void commit_batch();
   void flush_sources();
   std::int64_t source_id(const std::filesystem::path& path);
   std::optional<KnownSource> known(Statement& query);
+  std::optional<KnownSource> known_row(Statement& query); // one step, no reset
   FindingStatus status_of(const std::string& fingerprint);
   void fingerprint_old_findings();
 
@@ -133,7 +137,8 @@ private:
   std::string m_settings; // what the scan flags with: see source.settings
   std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
     m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources,
-    m_placeholder_source, m_source_id, m_known_by_path, m_known_by_maildir,
+    m_placeholder_source, m_source_id, m_known_by_path, m_known_in_dir,
+    m_known_by_name,
     m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory,
     m_fingerprint_known;
   std::string m_last_source_path;
