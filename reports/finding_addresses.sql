@@ -11,5 +11,6 @@ FROM finding_address AS a
 JOIN finding AS f ON f.id = a.finding_id
 WHERE f.scan_id <= coalesce(:scan, (SELECT max(id) FROM scan))
   AND (f.retired_scan IS NULL OR f.retired_scan > coalesce(:scan, (SELECT max(id) FROM scan)))
+  AND (f.suppressed = '' OR :include_suppressed) -- list and bulk mail
   AND f.kind <> 'reply-recipients'
 ORDER BY a.finding_id, a.position;

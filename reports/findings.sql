@@ -13,9 +13,13 @@ SELECT f.id,
        f.subject,
        f.visible_count,
        f.external_count,
-       f.domain_count
+       f.domain_count,
+       f.suppressed,
+       f.incident_id,
+       f.status
 FROM finding AS f
 WHERE f.scan_id <= coalesce(:scan, (SELECT max(id) FROM scan))
   AND (f.retired_scan IS NULL OR f.retired_scan > coalesce(:scan, (SELECT max(id) FROM scan)))
+  AND (f.suppressed = '' OR :include_suppressed) -- list and bulk mail
   AND f.kind <> 'reply-recipients' -- kept only to link reply-alls
 ORDER BY f.path, f.offset;

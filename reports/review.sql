@@ -24,10 +24,11 @@
 
 CREATE TEMP TABLE IF NOT EXISTS review_setting (
   scan_id              INTEGER,            -- NULL: the newest scan
-  campaign_window_days REAL NOT NULL       -- gap allowed between batches
+  campaign_window_days REAL NOT NULL,      -- gap allowed between batches
+  include_suppressed   INTEGER NOT NULL    -- 1: list and bulk mail too
 );
-INSERT INTO review_setting (scan_id, campaign_window_days)
-  SELECT NULL, 7 WHERE NOT EXISTS (SELECT 1 FROM review_setting);
+INSERT INTO review_setting (scan_id, campaign_window_days, include_suppressed)
+  SELECT NULL, 7, 0 WHERE NOT EXISTS (SELECT 1 FROM review_setting);
 
 CREATE TEMP VIEW IF NOT EXISTS review_scan AS
 SELECT s.*
@@ -39,7 +40,9 @@ WHERE s.id = coalesce((SELECT scan_id FROM review_setting),
 -- scan, and not retired (a source read again from its start retires what
 -- its old content gave). A source that is gone keeps its findings: the mail
 -- was sent. Status: new or seen when recorded, accepted if a reviewer
--- accepted its fingerprint since.
+-- accepted its fingerprint since. List and bulk mail (suppressed) is left
+-- out unless review_setting.include_suppressed is 1; suppressed_finding
+-- counts what was left out.
 CREATE TEMP VIEW IF NOT EXISTS current_finding AS
 SELECT f.*,
        CASE WHEN EXISTS (SELECT 1 FROM acceptance AS a WHERE a.fingerprint = f.fingerprint)
@@ -48,7 +51,16 @@ SELECT f.*,
         FROM source AS s WHERE s.id = f.source_id) AS source_gone
 FROM finding AS f
 WHERE f.scan_id <= (SELECT id FROM review_scan)
-  AND (f.retired_scan IS NULL OR f.retired_scan > (SELECT id FROM review_scan));
+  AND (f.retired_scan IS NULL OR f.retired_scan > (SELECT id FROM review_scan))
+  AND (f.suppressed = '' OR (SELECT include_suppressed FROM review_setting));
+
+CREATE TEMP VIEW IF NOT EXISTS suppressed_finding AS
+SELECT f.id, f.path, f.offset, f.suppressed
+FROM finding AS f
+WHERE f.scan_id <= (SELECT id FROM review_scan)
+  AND (f.retired_scan IS NULL OR f.retired_scan > (SELECT id FROM review_scan))
+  AND f.suppressed <> '' AND f.kind = 'visible-recipients'
+  AND NOT (SELECT include_suppressed FROM review_setting);
 
 -- Every flagged copy. A finding written by ccaudit 0.1 has no incident
 -- identity and stands alone ('F-' and its id).

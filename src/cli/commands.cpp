@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/config.hpp"
+
 #include "cli/exit_code.hpp"
 #include "cli/options.hpp"
 #include "core/fatal_error.hpp"
@@ -9,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <ctime>
 
 #ifndef CCAUDIT_VERSION
 #define CCAUDIT_VERSION "unknown"
@@ -96,6 +99,42 @@ normalised_domains(const std::vector<std::string>& domains)
   return out;
 }
 
+std::int64_t
+parse_since(const std::string& value)
+{
+  std::tm tm{};
+  const char* end = strptime(value.c_str(), "%Y-%m-%d", &tm);
+  if (end && *end == 'T') {
+    end = strptime(end, "T%H:%M:%SZ", &tm);
+  }
+  if (!end || *end != '\0' || tm.tm_year < 70) {
+    throw UsageError("--since: expected a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), got '"
+                     + text::for_terminal(value) + "'");
+  }
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::vector<std::string>
+normalised_senders(const std::vector<std::string>& senders)
+{
+  std::vector<std::string> out;
+  for (const auto& s : senders) {
+    const auto trimmed = std::string(text::trim(s));
+    std::string n;
+    if (trimmed.starts_with("@")) {
+      const auto domain = headers::normalize_domain(trimmed.substr(1));
+      n = domain.empty() || domain.find('@') != std::string::npos ? "" : "@" + domain;
+    } else {
+      n = headers::normalize_address(trimmed);
+    }
+    if (n.empty()) {
+      throw UsageError("--bulk-sender: not an address or @domain: '" + text::for_terminal(s) + "'");
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
 namespace {
 
 CLI::Validator
@@ -128,10 +167,70 @@ add_detection_options(CLI::App* command, std::size_t& threshold,
                       "(repeatable)");
 }
 
+void
+add_config_option(CLI::App* command, std::string& config)
+{
+  command->add_option("--config", config,
+                      "configuration file (TOML) [default: $CCAUDIT_CONFIG, ./ccaudit.toml, "
+                      "~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml: the first "
+                      "found]");
+}
+
+// The configuration file's values for what the command line left unset.
+std::optional<Config>
+load_config(const std::string& given)
+{
+  const auto file = find_config(given);
+  if (!file) {
+    return std::nullopt;
+  }
+  return read_config(*file);
+}
+
+bool
+given(CLI::App* command, const char* option)
+{
+  return command->count(option) > 0;
+}
+
+void
+apply_config(CLI::App* command, ScanOptions& o)
+{
+  const auto c = load_config(o.config);
+  if (!c) {
+    return;
+  }
+  if (c->db && !given(command, "--db")) o.db = *c->db;
+  if (c->threshold && !given(command, "--threshold")) o.threshold = static_cast<std::size_t>(*c->threshold);
+  if (c->internal_domains && !given(command, "--internal-domain")) o.internal_domains = *c->internal_domains;
+  if (c->bulk_senders && !given(command, "--bulk-sender")) o.bulk_senders = *c->bulk_senders;
+  if (c->exclude && !given(command, "--exclude")) o.exclude = *c->exclude;
+  if (c->since && !given(command, "--since")) o.since = *c->since;
+  if (c->fail_on && !given(command, "--fail-on")) o.fail_on = *c->fail_on;
+  if (c->jobs && !given(command, "--jobs")) o.jobs = static_cast<unsigned>(*c->jobs);
+}
+
+void
+apply_config(CLI::App* command, ReviewOptions& o, std::string* format)
+{
+  const auto c = load_config(o.config);
+  if (!c) {
+    return;
+  }
+  if (c->db && !given(command, "--db")) o.db = *c->db;
+  if (c->campaign_window_days && !given(command, "--campaign-window"))
+    o.campaign_window_days = *c->campaign_window_days;
+  if (c->include_suppressed && !given(command, "--include-suppressed"))
+    o.include_suppressed = *c->include_suppressed;
+  if (c->redact_key && !given(command, "--redact-key")) o.redact_key = *c->redact_key;
+  if (format && c->format && !given(command, "--format")) *format = *c->format;
+}
+
 // The options of report and export that choose the data and the output.
 void
 add_review_options(CLI::App* command, ReviewOptions& options)
 {
+  add_config_option(command, options.config);
   command->add_option("--db", options.db, "findings database")->capture_default_str();
   command->add_option("--scan", options.scan, "scan id [default: newest]");
   command
@@ -142,6 +241,9 @@ add_review_options(CLI::App* command, ReviewOptions& options)
   command->add_option("-o,--out", options.out,
                       "write to this file (created readable by you only) "
                       "[default: standard output]");
+  command->add_flag("--include-suppressed", options.include_suppressed,
+                    "also findings of list and bulk mail (List-Id, Precedence: "
+                    "bulk, allowed bulk senders...)");
   command->add_option("--redact-key", options.redact_key,
                       "show addresses as HMAC-SHA256 hashes under the key in "
                       "this file (16+ bytes; the domain stays visible)");
@@ -189,6 +291,16 @@ run(int argc, char** argv)
   scan->add_option("--lock-wait", scan_options.lock_wait,
                    "seconds to wait while another scan writes to the database")
     ->capture_default_str();
+  scan->add_option("--bulk-sender", scan_options.bulk_senders,
+                   "an address (or @domain) that sends bulk mail by design: its findings "
+                   "are recorded but suppressed (repeatable)");
+  scan->add_option("--exclude", scan_options.exclude,
+                   "do not walk paths matching this pattern (fnmatch, e.g. '*/Junk/*'); "
+                   "each exclusion is recorded (repeatable)");
+  scan->add_option("--since", scan_options.since,
+                   "only messages dated from then (YYYY-MM-DD, UTC); the file's mtime "
+                   "dates a message without a readable Date");
+  add_config_option(scan, scan_options.config);
   scan->add_flag("-q,--quiet", scan_options.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_options.verbose,
                  "print every problem as it is found (what could not be "
@@ -241,6 +353,7 @@ run(int argc, char** argv)
     "export", "Write the fingerprints of current findings and their status");
   baseline_export->add_option("--db", baseline_options.db, "findings database")
     ->capture_default_str();
+  add_config_option(baseline_export, baseline_options.config);
   baseline_export->add_option("-o,--out", baseline_options.out,
                               "write to this file [default: standard output]");
   auto* baseline_accept = baseline->add_subcommand(
@@ -250,19 +363,29 @@ run(int argc, char** argv)
     ->required();
   baseline_accept->add_option("--db", baseline_options.db, "findings database")
     ->capture_default_str();
+  add_config_option(baseline_accept, baseline_options.config);
   baseline_accept->add_option("--note", baseline_options.note, "why (kept with it)");
 
   std::vector<std::string> args(argv, argv + argc);
   try {
     app.parse(argc, argv);
     if (scan->parsed()) {
+      apply_config(scan, scan_options);
       return static_cast<int>(run_scan(scan_options, args));
     }
     if (explain->parsed()) {
       return static_cast<int>(run_explain(explain_options));
     }
     if (export_command->parsed()) {
+      apply_config(export_command, export_options, nullptr);
       return static_cast<int>(run_export(export_options));
+    }
+    for (auto* sub : {baseline_export, baseline_accept}) {
+      if (sub->parsed()) {
+        if (const auto c = load_config(baseline_options.config); c && c->db && !given(sub, "--db")) {
+          baseline_options.db = *c->db;
+        }
+      }
     }
     if (baseline_export->parsed()) {
       return static_cast<int>(run_baseline_export(baseline_options));
@@ -270,6 +393,7 @@ run(int argc, char** argv)
     if (baseline_accept->parsed()) {
       return static_cast<int>(run_baseline_accept(baseline_options));
     }
+    apply_config(report, report_options, &report_options.format);
     return static_cast<int>(run_report(report_options));
   } catch (const CLI::Success& e) { // --help, --version
     return app.exit(e);

@@ -28,6 +28,10 @@ struct ScanOptions
   bool jsonl = false;          // new findings on stdout as they are found
   bool full = false;           // read everything, whatever earlier scans saw
   unsigned lock_wait = 60;     // seconds to wait for another scan's lock
+  std::vector<std::string> bulk_senders; // addresses or @domains
+  std::vector<std::string> exclude;      // path patterns (fnmatch)
+  std::string since;                     // "" or a date
+  std::string config;                    // --config
 };
 
 struct BaselineOptions
@@ -36,6 +40,7 @@ struct BaselineOptions
   std::string out;                 // export: "" or "-" for stdout
   std::vector<std::string> accept; // accept: incident ids or fingerprints
   std::string note;
+  std::string config;
 };
 
 // What report and export share: which database, scan and grouping, where
@@ -47,6 +52,8 @@ struct ReviewOptions
   double campaign_window_days = 7;
   std::string out;        // "" or "-": standard output
   std::string redact_key; // "": no redaction
+  bool include_suppressed = false;
+  std::string config;     // --config
 };
 
 struct ReportOptions : ReviewOptions
@@ -85,6 +92,14 @@ struct UsageError : std::runtime_error
 {
   using std::runtime_error::runtime_error;
 };
+
+// A --since value: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), as seconds
+// since the epoch. Throws UsageError for anything else.
+std::int64_t parse_since(const std::string& value);
+
+// --bulk-sender values: addresses, or "@domain" for a whole domain,
+// normalised. Throws UsageError for a value that is neither.
+std::vector<std::string> normalised_senders(const std::vector<std::string>& senders);
 
 // --internal-domain values, normalised (lower case, A-labels). Throws
 // UsageError for a value that is not a domain.

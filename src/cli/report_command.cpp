@@ -20,6 +20,7 @@ request_for(const ReviewOptions& options)
   report::Request request;
   request.scan = options.scan;
   request.campaign_window_days = options.campaign_window_days;
+  request.include_suppressed = options.include_suppressed;
   if (!options.redact_key.empty()) {
     request.redactor = report::Redactor::from_file(options.redact_key);
   }

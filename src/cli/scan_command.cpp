@@ -38,7 +38,8 @@ public:
   FindingStatus record_finding(const MessageLocator& w, const Finding& f) override
   {
     const auto status = m_next.record_finding(w, f);
-    if (m_jsonl && status == FindingStatus::new_finding && !f.context_only) {
+    if (m_jsonl && status == FindingStatus::new_finding && !f.context_only
+        && f.suppressed.empty()) {
       print_json(w, f);
     }
     return status;
@@ -183,6 +184,9 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   }
   auto baseline = cmd.baseline.empty() ? std::map<std::string, FindingStatus>{}
                                        : read_baseline(cmd.baseline);
+  const auto bulk_senders = normalised_senders(cmd.bulk_senders);
+  const std::optional<std::int64_t> since =
+    cmd.since.empty() ? std::nullopt : std::optional(parse_since(cmd.since));
   const auto paths = absolute_paths(cmd.paths);
   const fs::path db_path(cmd.db);
   store::SqliteStore store(db_path, store::OpenMode::read_write,
@@ -195,11 +199,18 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
     -1, ' ', false, nlohmann::json::error_handler_t::replace);
   start.internal_domains_json = nlohmann::json(internal).dump();
   start.threshold = cmd.threshold;
+  nlohmann::ordered_json settings;
+  settings["threshold"] = cmd.threshold;
+  settings["internal_domains"] = internal;
+  settings["bulk_senders"] = bulk_senders;
+  settings["since"] = since ? nlohmann::ordered_json(*since) : nlohmann::ordered_json(nullptr);
+  start.settings_json = settings.dump();
   const auto scan_id = store.begin_scan(start);
 
   std::vector<std::unique_ptr<detect::Detector>> detectors;
   detectors.push_back(
-    std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal));
+    std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal, bulk_senders,
+                                                        since));
   scan::ScanOptions options;
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
@@ -208,6 +219,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   if (!cmd.full) {
     options.history = &store;
   }
+  options.exclude = cmd.exclude;
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
   scan::Scanner scanner(sink, std::move(detectors), std::move(options),
@@ -227,7 +239,8 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
 
   std::fprintf(stderr,
                "ccaudit: %llu file(s) read (%llu not mail), %llu unchanged, %llu message(s), "
-               "%llu finding(s) (%llu new), %llu problem(s), %llu not scanned; scan %lld "
+               "%llu finding(s) (%llu new, %llu suppressed), %llu problem(s), %llu not scanned; "
+               "scan %lld "
                "in %s\n",
                static_cast<unsigned long long>(s.inputs),
                static_cast<unsigned long long>(s.inputs_not_mail),
@@ -235,6 +248,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
                static_cast<unsigned long long>(s.messages),
                static_cast<unsigned long long>(s.findings),
                static_cast<unsigned long long>(s.new_findings),
+               static_cast<unsigned long long>(s.suppressed),
                static_cast<unsigned long long>(s.problems),
                static_cast<unsigned long long>(s.not_scanned()),
                static_cast<long long>(scan_id),

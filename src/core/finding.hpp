@@ -25,6 +25,9 @@ struct Finding
   std::string kind; // stable detector id, e.g. "visible-recipients"
   bool context_only = false; // under the threshold, kept to link to others
                              // (a reply-all): not counted as a finding
+  // Why it is recorded but not reported by default: list or bulk mail
+  // ("List-Id: <x.example.org>", "bulk sender news@example.org"); "" if not.
+  std::string suppressed;
   std::string message_id, date, from_address, from_name, subject;
   std::optional<std::int64_t> sent_at;  // Date as UTC seconds, if readable
   std::vector<std::string> references;  // message ids it replies to

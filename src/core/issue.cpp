@@ -37,6 +37,7 @@ to_string(IssueKind kind)
   case IssueKind::header_line_too_long: return "header_line_too_long";
   case IssueKind::bare_cr_in_header: return "bare_cr_in_header";
   case IssueKind::repeated_address_field: return "repeated_address_field";
+  case IssueKind::excluded_by_configuration: return "excluded_by_configuration";
   }
   return "unknown";
 }

@@ -51,6 +51,7 @@ enum class IssueKind {
   header_line_too_long,         // a header line over 998 characters
   bare_cr_in_header,            // a CR not followed by LF in a header line
   repeated_address_field,       // more than one To or Cc field
+  excluded_by_configuration,    // a path matched an exclusion: not walked
 };
 
 std::string_view to_string(IssueKind kind);

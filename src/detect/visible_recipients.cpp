@@ -82,14 +82,19 @@ measure(const headers::MessageHeaders& message,
 }
 
 VisibleRecipientsDetector::VisibleRecipientsDetector(
-  std::size_t threshold, std::vector<std::string> internal_domains)
-  : m_threshold(threshold), m_internal_domains(std::move(internal_domains))
+  std::size_t threshold, std::vector<std::string> internal_domains,
+  std::vector<std::string> bulk_senders, std::optional<std::int64_t> since)
+  : m_threshold(threshold), m_internal_domains(std::move(internal_domains)),
+    m_bulk_senders(std::move(bulk_senders)), m_since(since)
 {
 }
 
 std::optional<Finding>
 VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
 {
+  if (m_since && message.sent_at.value_or(message.file_mtime) < *m_since) {
+    return std::nullopt;
+  }
   const bool reply = !message.references.empty();
   const auto needed = reply ? reply_threshold() : m_threshold;
   // Cheap bound first: most mail has a handful of recipients.
@@ -123,6 +128,15 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   finding.incident_id = incident_id(finding.incident_key);
   finding.fingerprint =
     finding_fingerprint(finding.kind, finding.incident_key, finding.recipient_hash);
+  finding.suppressed = message.bulk_marker;
+  for (const auto& sender : m_bulk_senders) {
+    const bool match = sender.starts_with("@")
+                         ? in_domain(domain_of(message.from_address), sender.substr(1))
+                         : message.from_address == sender;
+    if (finding.suppressed.empty() && match) {
+      finding.suppressed = "bulk sender " + sender;
+    }
+  }
   return finding;
 }
 

@@ -42,8 +42,15 @@ bool in_domain(std::string_view domain, std::string_view parent);
 class VisibleRecipientsDetector final : public Detector
 {
 public:
+  // `bulk_senders`: addresses, or "@domain" (subdomains included), whose
+  // mail is bulk by design: their findings are recorded but suppressed, as
+  // are those of mail marked as list or bulk mail.
+  // `since`: only messages dated from then (UTC seconds; the Date field,
+  // or the file's mtime when it has none that can be read).
   VisibleRecipientsDetector(std::size_t threshold,
-                            std::vector<std::string> internal_domains);
+                            std::vector<std::string> internal_domains,
+                            std::vector<std::string> bulk_senders = {},
+                            std::optional<std::int64_t> since = std::nullopt);
 
   std::string_view id() const override { return "visible-recipients"; }
 
@@ -59,6 +66,8 @@ public:
 private:
   std::size_t m_threshold;
   std::vector<std::string> m_internal_domains;
+  std::vector<std::string> m_bulk_senders;
+  std::optional<std::int64_t> m_since;
 };
 
 } // namespace ccaudit::detect

@@ -33,6 +33,34 @@ visible_field(std::string_view name)
 
 namespace {
 
+// "Name: value" if the field marks list or bulk mail, else "".
+std::string
+bulk_marker(const Field& field)
+{
+  static constexpr std::string_view k_list_fields[] = {
+    "list-id", "list-post", "list-unsubscribe", "mailing-list", "feedback-id"};
+  const auto value = [&] {
+    return text::excerpt(text::trim(field.value()));
+  };
+  for (const auto name : k_list_fields) {
+    if (text::iequals(field.name, name)) {
+      return std::string(field.name) + ": " + value();
+    }
+  }
+  if (text::iequals(field.name, "precedence")) {
+    const auto v = text::ascii_lower(text::trim(field.value()));
+    if (v == "bulk" || v == "list" || v == "junk") {
+      return std::string(field.name) + ": " + value();
+    }
+  } else if (text::iequals(field.name, "auto-submitted")) {
+    const auto v = text::ascii_lower(text::trim(field.value()));
+    if (!v.empty() && !v.starts_with("no")) {
+      return std::string(field.name) + ": " + value();
+    }
+  }
+  return {};
+}
+
 void
 read_from(const Field& field, MessageHeaders& out)
 {
@@ -111,6 +139,9 @@ parse_headers(const HeaderBlock& block)
        have_id = false, have_in_reply_to = false, have_references = false;
   std::vector<std::string> in_reply_to, references;
   for (const auto& field : block.fields) {
+    if (out.value.bulk_marker.empty()) {
+      out.value.bulk_marker = bulk_marker(field);
+    }
     if (const auto visible = visible_field(field.name)) {
       const auto value = field.value();
       auto parsed = parse_address_list(value);

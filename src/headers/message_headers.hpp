@@ -44,6 +44,11 @@ struct MessageHeaders
   std::string date, subject;             // subject RFC 2047 decoded
   std::optional<std::int64_t> sent_at;   // Date, UTC seconds; nullopt if unreadable
   std::vector<std::string> references;   // In-Reply-To, then References ids
+  // The first field that marks list or bulk mail (List-Id, List-Post,
+  // List-Unsubscribe, Mailing-List, Feedback-ID, Precedence: bulk, list or
+  // junk, Auto-Submitted other than "no"), as "Name: value"; "" if none.
+  std::string bulk_marker;
+  std::int64_t file_mtime = 0; // of the file holding it (set by the scanner)
   std::string from_address, from_name;   // first mailbox of From
   std::vector<Recipient> recipients;     // every visible mailbox, in order,
                                          // duplicates kept

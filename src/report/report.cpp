@@ -30,15 +30,17 @@ struct FindingRow
   std::int64_t offset = 0;
   std::optional<std::int64_t> mbox_index;
   std::int64_t visible = 0, external = 0, domains = 0;
+  std::string suppressed, incident_id, status;
   std::vector<Address> addresses;
 };
 
 std::vector<FindingRow>
-load_findings(store::SqliteStore& db, const Value& scan)
+load_findings(store::SqliteStore& db, const Value& scan, bool include_suppressed)
 {
   std::vector<FindingRow> rows;
   std::map<std::int64_t, std::size_t> by_id;
-  db.query(sql::findings, {scan}, [&](const Row& r) {
+  const Value include{std::int64_t{include_suppressed ? 1 : 0}};
+  db.query(sql::findings, {scan, include}, [&](const Row& r) {
     FindingRow f;
     f.id = r.integer(0);
     f.path = r.text(1);
@@ -54,10 +56,13 @@ load_findings(store::SqliteStore& db, const Value& scan)
     f.visible = r.integer(9);
     f.external = r.integer(10);
     f.domains = r.integer(11);
+    f.suppressed = r.text(12);
+    f.incident_id = r.text(13);
+    f.status = r.text(14);
     by_id[f.id] = rows.size();
     rows.push_back(std::move(f));
   });
-  db.query(sql::finding_addresses, {scan}, [&](const Row& r) {
+  db.query(sql::finding_addresses, {scan, include}, [&](const Row& r) {
     const auto it = by_id.find(r.integer(0));
     if (it != by_id.end()) {
       rows[it->second].addresses.push_back(
@@ -68,10 +73,10 @@ load_findings(store::SqliteStore& db, const Value& scan)
 }
 
 void
-render_jsonl(store::SqliteStore& db, const Value& scan,
+render_jsonl(store::SqliteStore& db, const Value& scan, bool include_suppressed,
              const std::optional<Redactor>& redactor, std::ostream& out)
 {
-  auto findings = load_findings(db, scan);
+  auto findings = load_findings(db, scan, include_suppressed);
   if (redactor) {
     for (auto& f : findings) {
       f.from_address = redactor->address(f.from_address);
@@ -97,6 +102,10 @@ render_jsonl(store::SqliteStore& db, const Value& scan,
     j["visible_count"] = f.visible;
     j["external_count"] = f.external;
     j["domain_count"] = f.domains;
+    j["incident_id"] = f.incident_id;
+    j["status"] = f.status;
+    j["suppressed"] = f.suppressed.empty() ? nlohmann::ordered_json(nullptr)
+                                           : nlohmann::ordered_json(u(f.suppressed));
     auto& exposed = j["addresses"] = nlohmann::ordered_json::array();
     auto& internal = j["internal_addresses"] = nlohmann::ordered_json::array();
     for (const auto& a : f.addresses) {
@@ -127,7 +136,7 @@ namespace {
 Review
 reviewed(store::SqliteStore& db, const Request& request)
 {
-  prepare_review(db, request.scan, request.campaign_window_days);
+  prepare_review(db, request.scan, request.campaign_window_days, request.include_suppressed);
   auto review = load_review(db);
   if (request.redactor) {
     request.redactor->apply(review);
@@ -147,7 +156,7 @@ render(store::SqliteStore& db, const Request& request, Format format, std::ostre
   case Format::json: render_review_json(review, out); break;
   case Format::html: render_review_html(review, out); break;
   case Format::jsonl:
-    render_jsonl(db, Value{review.scan.id}, request.redactor, out);
+    render_jsonl(db, Value{review.scan.id}, request.include_suppressed, request.redactor, out);
     break;
   }
 }

@@ -25,6 +25,7 @@ struct Request
   std::optional<std::int64_t> scan; // nullopt: the newest
   double campaign_window_days = 7;
   std::optional<Redactor> redactor;
+  bool include_suppressed = false; // list and bulk mail too
 };
 
 // Renders a report from the definitions in reports/. Throws FatalError when

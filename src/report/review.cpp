@@ -48,7 +48,7 @@ Review::campaign(const std::string& id) const
 
 void
 prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
-               double campaign_window_days)
+               double campaign_window_days, bool include_suppressed)
 {
   if (!scan) {
     scan = db.latest_scan();
@@ -65,7 +65,8 @@ prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
   // SQLite binds doubles as text here; the view compares with julianday()
   // differences, so pass the window as a number literal instead.
   db.execute("UPDATE review_setting SET scan_id = " + std::to_string(*scan)
-             + ", campaign_window_days = " + std::to_string(campaign_window_days));
+             + ", campaign_window_days = " + std::to_string(campaign_window_days)
+             + ", include_suppressed = " + (include_suppressed ? "1" : "0"));
 }
 
 Review
@@ -171,6 +172,9 @@ load_review(store::SqliteStore& db)
   });
   db.query(sql::problems, {Value{review.scan.id}}, [&](const Row& r) {
     review.problems.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3) != 0});
+  });
+  db.query("SELECT count(*) FROM suppressed_finding", {}, [&](const Row& r) {
+    review.suppressed_hidden = r.integer(0);
   });
   db.query(sql::not_scanned, {Value{review.scan.id}}, [&](const Row& r) {
     review.not_scanned.push_back({r.text(0), r.text(3), r.text(4), r.integer(1),

@@ -106,6 +106,7 @@ struct Review
   std::vector<SenderRecurrence> senders;
   std::vector<ProblemCount> problems;
   std::vector<NotScanned> not_scanned; // inputs the scan could not read
+  std::int64_t suppressed_hidden = 0;  // list or bulk mail findings left out
   bool has_internal_domains() const { return scan.internal_domains_json != "[]"; }
   const Incident* incident(const std::string& id) const;
   const Campaign* campaign(const std::string& id) const;
@@ -115,7 +116,7 @@ struct Review
 // points them at a scan (nullopt: the newest) and a campaign window.
 // Throws FatalError if the scan does not exist.
 void prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
-                    double campaign_window_days);
+                    double campaign_window_days, bool include_suppressed = false);
 
 // Reads the whole review. prepare_review() first.
 Review load_review(store::SqliteStore& db);

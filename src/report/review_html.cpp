@@ -305,10 +305,15 @@ render_review_html(const Review& review, std::ostream& out)
        + std::to_string(review.campaigns.size()) + " campaigns, threshold "
        + std::to_string(s.threshold) + ".")},
     {"warning",
-     s.not_scanned > 0 || s.status != "complete"
+     (review.suppressed_hidden > 0
+        ? "<p class=\"meta\" id=\"suppressed\">" + std::to_string(review.suppressed_hidden)
+            + " finding(s) of list or bulk mail are not shown (ccaudit report "
+              "--include-suppressed shows them).</p>"
+        : std::string())
+       + (s.not_scanned > 0 || s.status != "complete"
        ? "<p class=\"warn\">This scan is incomplete: " + std::to_string(s.not_scanned)
            + " input(s) could not be scanned. No incident here is not proof of none.</p>"
-       : ""},
+       : std::string())},
     {"timeline", timeline(review)},
     {"senders_chart", senders_chart(review)},
     {"incidents_table", incidents_table(review)},

@@ -136,6 +136,10 @@ render_review_text(const Review& review, std::ostream& out)
       out << "\n";
     }
   }
+  if (review.suppressed_hidden > 0) {
+    out << "\n" << review.suppressed_hidden
+        << " finding(s) of list or bulk mail not shown (--include-suppressed shows them)\n";
+  }
   if (!review.campaigns.empty()) {
     out << "\ncampaigns:\n";
   }
@@ -209,6 +213,7 @@ render_review_json(const Review& review, std::ostream& out)
                {"findings", s.findings}, {"problems", s.problems},
                {"not_scanned", s.not_scanned}};
   j["campaign_window_days"] = review.campaign_window_days;
+  j["suppressed_hidden"] = review.suppressed_hidden;
   auto& incidents = j["incidents"] = json::array();
   for (const auto& i : review.incidents) {
     json ji;

@@ -6,7 +6,8 @@ namespace ccaudit::scan {
 
 Analysis
 analyse(std::string_view header, std::vector<Issue> reader_issues,
-        const std::vector<std::unique_ptr<detect::Detector>>& detectors)
+        const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+        std::int64_t file_mtime)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
@@ -29,6 +30,7 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
       return out;
     }
     auto parsed = headers::parse_headers(block.value);
+    parsed.value.file_mtime = file_mtime;
     append_issues(out.issues, std::move(parsed.issues));
     for (const auto& detector : detectors) {
       if (auto finding = detector->inspect(parsed.value)) {

@@ -21,7 +21,9 @@ struct Analysis
 // visible fields hold too few '@' for any detector to flag the message, the
 // addresses are not parsed (only the cheap header checks run). Pure and
 // thread-safe; never throws: a failure is an internal_error issue.
+// `file_mtime` dates a message whose Date cannot be read (for --since).
 Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
-                 const std::vector<std::unique_ptr<detect::Detector>>& detectors);
+                 const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+                 std::int64_t file_mtime = 0);
 
 } // namespace ccaudit::scan

@@ -67,7 +67,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     }
     source.messages = 1;
     callbacks.on_message({where, file.size(), std::move(header->value),
-                          std::move(header->issues)});
+                          std::move(header->issues), file.mtime()});
     break;
   }
   case archive::FileKind::mbox: {
@@ -89,7 +89,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       ++source.messages;
       if (!callbacks.on_message({where, start + message->value.end,
                                  std::move(message->value.header),
-                                 std::move(message->issues)})) {
+                                 std::move(message->issues), file.mtime()})) {
         break;
       }
     }

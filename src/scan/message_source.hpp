@@ -21,6 +21,7 @@ struct RawMessage
   std::uint64_t end = 0;     // offset just past its last byte
   std::string header;        // the header block
   std::vector<Issue> issues; // what reading it noticed
+  std::int64_t file_mtime = 0; // of the file holding it, seconds
 };
 
 struct FileCallbacks

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <system_error>
 
@@ -40,6 +41,7 @@ struct Scanner::Job
   std::optional<ResumePoint> resume; // file: an mbox that grew
   std::string resume_prefix_hash;    // what its prefix must still hash to
   std::uint64_t not_scanned_before = 0;
+  std::int64_t file_mtime = 0;       // message: of its file
   // file: what reading it gave; an mbox is only classified (split later)
   SourceInfo source;
   bool split_later = false;
@@ -179,6 +181,7 @@ private:
       job->has_message = true;
       job->header = std::move(raw.header);
       job->reader_issues = std::move(raw.issues);
+      job->file_mtime = raw.file_mtime;
       hand_out(*job, m_messages);
       messages.push_back(std::move(job));
       apply_ready(messages, m_messages, messages.size() > k_max_waiting);
@@ -280,8 +283,31 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     job->where = MessageLocator{path};
     pipeline.submit(std::move(job));
   };
+  const auto excluded = [&](const fs::path& path, bool folder) -> const std::string* {
+    for (const auto& pattern : m_options.exclude) {
+      if (::fnmatch(pattern.c_str(), path.c_str(), 0) == 0
+          || (folder && ::fnmatch(pattern.c_str(), (path.native() + "/").c_str(), 0) == 0)) {
+        return &pattern;
+      }
+    }
+    return nullptr;
+  };
+  const auto record_exclusion = [&](const fs::path& path, const std::string& pattern) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::issue;
+    job->where = MessageLocator{path};
+    job->file_issues.emplace_back(
+      job->where, Issue{IssueKind::excluded_by_configuration, "matches '" + pattern + "'"});
+    pipeline.submit(std::move(job));
+  };
   archive::WalkCallbacks callbacks;
-  callbacks.on_file = [&](const fs::path& path) { submit_file(path, pipeline); };
+  callbacks.on_file = [&](const fs::path& path) {
+    if (const auto* pattern = excluded(path, false)) {
+      record_exclusion(path, *pattern);
+      return;
+    }
+    submit_file(path, pipeline);
+  };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
     auto job = std::make_unique<Job>();
     job->kind = Job::Kind::issue;
@@ -289,8 +315,15 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     job->file_issues.emplace_back(job->where, issue);
     pipeline.submit(std::move(job));
   };
-  if (m_options.history) {
+  if (m_options.history || !m_options.exclude.empty()) {
     callbacks.on_directory = [&](const fs::path& dir) {
+      if (const auto* pattern = excluded(dir, true)) {
+        record_exclusion(dir, *pattern);
+        return archive::Listing::nothing;
+      }
+      if (!m_options.history) {
+        return archive::Listing::everything;
+      }
       const auto name = dir.filename();
       if (name == "cur" || name == "new") {
         struct stat st {};
@@ -329,6 +362,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       }
       return archive::Listing::everything;
     };
+  }
+  if (m_options.history) {
     callbacks.on_directory_end = [&](const fs::path& dir, bool subdirectories) {
       m_folders.erase(dir);
       if (const auto it = m_listing.find(dir); it != m_listing.end()) {
@@ -418,7 +453,7 @@ void
 Scanner::run(Job& job)
 {
   if (job.kind == Job::Kind::message) {
-    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors);
+    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors, job.file_mtime);
     return;
   }
   const auto& path = job.where.archive;
@@ -426,7 +461,7 @@ Scanner::run(Job& job)
   callbacks.on_message = [&](RawMessage&& raw) {
     job.has_message = true;
     job.where = raw.where;
-    job.result = analyse(raw.header, std::move(raw.issues), m_detectors);
+    job.result = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime);
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -496,7 +531,9 @@ Scanner::apply(Job& job)
       const auto status = m_sink.record_finding(job.where, finding);
       if (status != FindingStatus::duplicate && !finding.context_only) {
         ++m_summary.findings;
-        m_summary.new_findings += status == FindingStatus::new_finding ? 1 : 0;
+        m_summary.suppressed += finding.suppressed.empty() ? 0 : 1;
+        m_summary.new_findings +=
+          status == FindingStatus::new_finding && finding.suppressed.empty() ? 1 : 0;
       }
     }
     if (!job.result.issues.empty()) {

@@ -26,6 +26,8 @@ struct ScanSummary
   std::uint64_t messages_failed = 0;   // internal_error: NOT scanned
   std::uint64_t findings = 0;          // recorded in this scan
   std::uint64_t new_findings = 0;      // of those, with a fingerprint never seen
+                                       // (and not suppressed)
+  std::uint64_t suppressed = 0;        // of those, list or bulk mail
   std::uint64_t unchanged = 0;         // files known from an earlier scan, not read
   std::uint64_t problems = 0;          // problem rows recorded
   std::uint64_t bytes = 0;             // size of the files read
@@ -48,6 +50,9 @@ struct ScanOptions
   // What earlier scans recorded: files found unchanged are not read again,
   // a grown mbox is read from where it was left. Null: read everything.
   SourceHistory* history = nullptr;
+  // Paths not walked (fnmatch patterns on the absolute path; a folder also
+  // matches with a trailing '/'). Each exclusion is recorded.
+  std::vector<std::string> exclude;
 };
 
 // The pipeline: walk -> classify -> split -> parse -> detect -> record.

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS scan (
   arguments        TEXT NOT NULL,   -- JSON array: the command line
   threshold        INTEGER NOT NULL,
   internal_domains TEXT NOT NULL,   -- JSON array of A-label domains
+  settings         TEXT NOT NULL DEFAULT '{}', -- JSON: all that decides what is flagged
   sources          INTEGER,         -- files looked at
   messages         INTEGER,
   findings         INTEGER,
@@ -58,8 +59,8 @@ CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   resume_offset  INTEGER NOT NULL DEFAULT 0, -- mbox: where a grown file resumes
   resume_index   INTEGER NOT NULL DEFAULT 0,
   prefix_hash    TEXT NOT NULL DEFAULT '',   -- fingerprint of [0, resume_offset)
-  settings       TEXT NOT NULL DEFAULT '',   -- threshold and internal domains it
-                                    -- was read with: other settings read it again
+  settings       TEXT NOT NULL DEFAULT '',   -- scan.settings it was read with:
+                                    -- other settings read it again
   first_scan     INTEGER NOT NULL,  -- first scan that read it
   last_scan      INTEGER NOT NULL,  -- last scan that read it or found it unchanged
   gone_scan      INTEGER            -- scan that found it missing; NULL: present
@@ -102,8 +103,9 @@ CREATE TABLE IF NOT EXISTS finding (
   source_id      INTEGER REFERENCES source(id),
   fingerprint    TEXT NOT NULL DEFAULT '', -- SHA-256 of kind, incident key, recipients
   status         TEXT NOT NULL DEFAULT 'new', -- when recorded: new | seen | accepted
-  retired_scan   INTEGER            -- scan that read its source again from the
+  retired_scan   INTEGER,           -- scan that read its source again from the
                                     -- start: no longer current; NULL: current
+  suppressed     TEXT NOT NULL DEFAULT '' -- list or bulk mail: why ("List-Id: ...")
 );
 CREATE TABLE IF NOT EXISTS finding_address (
   finding_id   INTEGER NOT NULL REFERENCES finding(id),
@@ -146,6 +148,7 @@ CREATE INDEX IF NOT EXISTS finding_incident ON finding(incident_id);
 // findings linked to it, and of each copy recorded by several scans only
 // the newest stays current.
 constexpr const char* k_upgrade_from_2 = R"sql(
+ALTER TABLE scan ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE source RENAME TO source_v2;
 CREATE TABLE source (
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, dir TEXT NOT NULL DEFAULT '',
@@ -166,6 +169,7 @@ ALTER TABLE finding ADD COLUMN source_id INTEGER REFERENCES source(id);
 ALTER TABLE finding ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
 ALTER TABLE finding ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
 ALTER TABLE finding ADD COLUMN retired_scan INTEGER;
+ALTER TABLE finding ADD COLUMN suppressed TEXT NOT NULL DEFAULT '';
 UPDATE finding SET source_id = (SELECT id FROM source WHERE source.path = finding.path);
 UPDATE finding SET retired_scan = (
   SELECT min(f2.scan_id) FROM finding AS f2
@@ -563,8 +567,9 @@ SqliteStore::prepare_statements()
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
           "visible_count, external_count, domain_count, sent_at, subject_key, "
-          "recipient_hash, incident_key, incident_id, source_id, fingerprint, status) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+          "recipient_hash, incident_key, incident_id, source_id, fingerprint, status, "
+          "suppressed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT DO NOTHING");
   m_insert_reference = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
@@ -588,17 +593,20 @@ std::int64_t
 SqliteStore::begin_scan(const ScanStart& start)
 {
   Statement insert(m_db, "INSERT INTO scan(started_at, status, tool_version, "
-                         "host, arguments, threshold, internal_domains) "
-                         "VALUES (?, 'running', ?, ?, ?, ?, ?)");
+                         "host, arguments, threshold, internal_domains, settings) "
+                         "VALUES (?, 'running', ?, ?, ?, ?, ?, ?)");
   insert.bind(1, utc_now())
     .bind(2, start.tool_version)
     .bind(3, start.host)
     .bind(4, start.arguments_json)
     .bind(5, start.threshold)
     .bind(6, start.internal_domains_json)
+    .bind(7, start.settings_json.empty() ? std::string("{}") : start.settings_json)
     .run();
   m_scan_id = sqlite3_last_insert_rowid(m_db);
-  m_settings = std::to_string(start.threshold) + " " + start.internal_domains_json;
+  m_settings = start.settings_json.empty()
+                 ? std::to_string(start.threshold) + " " + start.internal_domains_json
+                 : start.settings_json;
   exec("BEGIN");
   m_in_transaction = true;
   m_batch_started = std::chrono::steady_clock::now();
@@ -892,7 +900,7 @@ SqliteStore::open_findings()
   flush_sources();
   std::uint64_t n = 0;
   query("SELECT count(*) FROM finding AS f WHERE f.retired_scan IS NULL "
-        "AND f.kind = 'visible-recipients' AND f.status <> 'accepted' "
+        "AND f.kind = 'visible-recipients' AND f.status <> 'accepted' AND f.suppressed = '' "
         "AND NOT EXISTS (SELECT 1 FROM acceptance AS a WHERE a.fingerprint = f.fingerprint)",
         {}, [&](const Row& r) { n = static_cast<std::uint64_t>(r.integer(0)); });
   return n;
@@ -985,6 +993,7 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(19, source)
     .bind(20, finding.fingerprint)
     .bind(21, std::string(to_string(status)))
+    .bind(22, finding.suppressed)
     .run();
   if (sqlite3_changes(m_db) == 0) {
     return FindingStatus::duplicate; // this copy is recorded already

@@ -26,6 +26,10 @@ struct ScanStart
   std::string arguments_json;        // the command line, as a JSON array
   std::string internal_domains_json; // JSON array
   std::uint64_t threshold = 0;
+  // Everything that decides what is flagged, as a JSON object (threshold,
+  // internal domains, bulk senders, --since): files read under other
+  // settings are read again.
+  std::string settings_json;
 };
 
 // What a scan row holds at its end.

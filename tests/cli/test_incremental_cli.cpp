@@ -50,15 +50,16 @@ mbox_entry(const std::string& message)
 // The numbers of the scan's summary line.
 struct Summary
 {
-  long read = 0, unchanged = 0, messages = 0, findings = 0, fresh = 0;
+  long read = 0, unchanged = 0, messages = 0, findings = 0, fresh = 0, suppressed = 0;
 };
 
 Summary
 summary_of(const std::string& err)
 {
   std::smatch m;
-  REQUIRE(std::regex_search(err, m, std::regex(R"((\d+) file\(s\) read .*?, (\d+) unchanged, (\d+) message\(s\), (\d+) finding\(s\) \((\d+) new\))")));
-  return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3]), std::stol(m[4]), std::stol(m[5])};
+  REQUIRE(std::regex_search(err, m, std::regex(R"((\d+) file\(s\) read .*?, (\d+) unchanged, (\d+) message\(s\), (\d+) finding\(s\) \((\d+) new, (\d+) suppressed\))")));
+  return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3]), std::stol(m[4]), std::stol(m[5]),
+          std::stol(m[6])};
 }
 
 struct Store
