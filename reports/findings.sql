@@ -1,7 +1,9 @@
--- Findings of one scan, one row per flagged message, in archive order.
+-- The findings current as of one scan (recorded by it or an earlier scan,
+-- not retired since), one row per flagged copy, in archive order; list and
+-- bulk mail only with :include_suppressed = 1.
 -- ccaudit report renders this. To run it yourself (newest scan):
 --   sqlite3 -header -column ccaudit.db < reports/findings.sql
--- For another scan: sqlite3 ccaudit.db -cmd '.parameter set :scan 3' < reports/findings.sql
+-- As of another scan: sqlite3 ccaudit.db -cmd '.parameter set :scan 3' < reports/findings.sql
 SELECT f.id,
        f.path,
        f.offset,

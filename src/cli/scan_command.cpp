@@ -55,14 +55,18 @@ public:
   {
     m_next.source_unchanged(known, path);
   }
-  void retire_findings(const fs::path& path) override { m_next.retire_findings(path); }
+  void retire_findings(const fs::path& path, std::uint64_t from) override
+  {
+    m_next.retire_findings(path, from);
+  }
   void record_directory(const fs::path& dir, const DirectoryState& state, bool unchanged) override
   {
     m_next.record_directory(dir, state, unchanged);
   }
-  void walk_finished(const std::vector<fs::path>& roots) override
+  void walk_finished(const std::vector<fs::path>& roots,
+                     const std::vector<fs::path>& not_walked) override
   {
-    m_next.walk_finished(roots);
+    m_next.walk_finished(roots, not_walked);
   }
 
 private:
@@ -216,9 +220,8 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);
   }
-  if (!cmd.full) {
-    options.history = &store;
-  }
+  options.history = &store;
+  options.read_all = cmd.full;
   options.exclude = cmd.exclude;
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);

@@ -99,9 +99,14 @@ public:
     (void)known;
     (void)path;
   }
-  // A source about to be read again from its start: what was recorded from
-  // its old content is retired (kept, but no longer current).
-  virtual void retire_findings(const std::filesystem::path& path) { (void)path; }
+  // A source about to be read again from its start (or from `from`, a
+  // byte offset): what was recorded from its old content there is retired
+  // (kept, but no longer current).
+  virtual void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0)
+  {
+    (void)path;
+    (void)from;
+  }
   // A directory the walk reached; for a Maildir cur/ or new/ listed without
   // a problem, its state before it was listed; whether it was skipped as
   // unchanged.
@@ -113,8 +118,14 @@ public:
     (void)unchanged;
   }
   // The walk of `roots` ended: known sources below them that were not seen
-  // are gone (marked, never deleted).
-  virtual void walk_finished(const std::vector<std::filesystem::path>& roots) { (void)roots; }
+  // are gone (marked, never deleted), except below `not_walked` (folders
+  // and files the walk left alone: excluded, or not listable).
+  virtual void walk_finished(const std::vector<std::filesystem::path>& roots,
+                             const std::vector<std::filesystem::path>& not_walked)
+  {
+    (void)roots;
+    (void)not_walked;
+  }
 };
 
 } // namespace ccaudit

@@ -155,9 +155,9 @@ private:
       job->not_scanned_before = m_scanner.m_summary.not_scanned();
       if (job->split_later) {
         split(*job);
-      } else if (job->retire_first || job->resume) {
-        // Read again from its start (an mbox that is one no longer is
-        // not resumed).
+      } else if ((job->retire_first || job->resume) && job->source.kind != "unreadable") {
+        // Read again from its start (an mbox that is one no longer is not
+        // resumed); a read that failed retires nothing.
         m_scanner.m_sink.retire_findings(job->where.archive);
       }
       m_scanner.apply(*job);
@@ -204,6 +204,10 @@ private:
       }
       if (file.retire_first) {
         m_scanner.m_sink.retire_findings(file.where.archive);
+      } else if (resume) {
+        // Its last message is read again: what it gave before (perhaps
+        // while it was still being written) is replaced.
+        m_scanner.m_sink.retire_findings(file.where.archive, resume->offset);
       }
       file.source = read_messages(file.where.archive, {}, callbacks, resume);
     } catch (const std::system_error& e) {
@@ -212,11 +216,26 @@ private:
         MessageLocator{file.where.archive},
         Issue{IssueKind::unreadable_input,
               std::string(e.what()) + " after " + std::to_string(count) + " message(s)"});
+    } catch (...) {
+      // The sink failed (FatalError): workers may still hold these jobs.
+      drain(messages);
+      throw;
     }
     while (!messages.empty()) {
       apply_ready(messages, m_messages, true);
     }
     file.split_later = false;
+  }
+
+  // Waits until the workers are done with every job in `jobs`, so that
+  // they can be destroyed.
+  void drain(std::deque<std::unique_ptr<Job>>& jobs)
+  {
+    flush(m_messages);
+    std::unique_lock lock(m_mutex);
+    for (const auto& job : jobs) {
+      m_finished.wait(lock, [&] { return job->done; });
+    }
   }
 
   void work()
@@ -270,6 +289,11 @@ Scanner::Scanner(FindingSink& sink,
 void
 Scanner::scan_paths(const std::vector<fs::path>& paths)
 {
+  {
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    m_started_ns = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+  }
   for (const auto& file : m_options.excluded_files) {
     struct stat st {};
     if (::stat(file.c_str(), &st) == 0) {
@@ -293,6 +317,10 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     return nullptr;
   };
   const auto record_exclusion = [&](const fs::path& path, const std::string& pattern) {
+    m_not_walked.push_back(path);
+    if (const auto it = m_listing.find(path.parent_path()); it != m_listing.end()) {
+      it->second.clean = false; // list this folder again once the file is in
+    }
     auto job = std::make_unique<Job>();
     job->kind = Job::Kind::issue;
     job->where = MessageLocator{path};
@@ -309,6 +337,12 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     submit_file(path, pipeline);
   };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
+    if (m_open_dirs.erase(path) > 0) {
+      // A folder that could not be listed: nothing known in it is gone.
+      m_not_walked.push_back(path);
+      m_folders.erase(path);
+      m_listing.erase(path);
+    }
     auto job = std::make_unique<Job>();
     job->kind = Job::Kind::issue;
     job->where = MessageLocator{path};
@@ -332,7 +366,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
             static_cast<std::uint64_t>(st.st_ino)};
           if (const auto known = m_options.history->directory(dir);
-              known && known->same_listing(state)) {
+              known && known->same_listing(state) && !m_options.read_all) {
             // Maildir messages never change, and no name in this folder
             // did: every message in it is known and unchanged. Only
             // folders inside it (not Maildir, but possible) are walked.
@@ -340,13 +374,14 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
             return known->subdirectories ? archive::Listing::subdirectories_only
                                          : archive::Listing::nothing;
           }
-          m_listing[dir] = {state, 0};
+          m_listing[dir] = Listing{state};
           submit(Job::Kind::directory_start, dir);
         }
       }
       // Visited; a Maildir folder's state is written once it is listed
       // without a problem.
       m_sink.record_directory(dir, DirectoryState{}, false);
+      m_open_dirs.insert(dir);
       // Up to this many known files of a folder are held in memory; a
       // larger folder is looked up file by file (slower, still bounded).
       constexpr std::size_t k_cached = 50000;
@@ -366,8 +401,9 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.history) {
     callbacks.on_directory_end = [&](const fs::path& dir, bool subdirectories) {
       m_folders.erase(dir);
+      m_open_dirs.erase(dir);
       if (const auto it = m_listing.find(dir); it != m_listing.end()) {
-        it->second.first.subdirectories = subdirectories;
+        it->second.state.subdirectories = subdirectories;
         submit(Job::Kind::directory_end, dir);
       }
     };
@@ -382,16 +418,16 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
         walked.push_back(p); // a missing root says nothing of what it held
       }
     }
-    m_sink.walk_finished(walked);
+    m_sink.walk_finished(walked, m_not_walked);
   }
 }
 
 // What the history knows of a file: from its folder's cache when the walk
 // listed the folder, else (a file given on the command line) by one query.
 std::optional<KnownSource>
-Scanner::known_file(const fs::path& path)
+Scanner::known_file(const fs::path& path, bool by_name)
 {
-  const auto identity = maildir_identity(path);
+  const auto identity = by_name ? maildir_identity(path) : std::nullopt;
   const auto folder = m_folders.find(path.parent_path());
   if (folder == m_folders.end()) {
     return identity ? m_options.history->maildir_message(identity->folder, identity->unique)
@@ -415,18 +451,28 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
   job->kind = Job::Kind::file;
   job->where = MessageLocator{path};
   if (m_options.history) {
-    auto known = known_file(path);
+    const bool maildir_name = maildir_identity(path).has_value();
+    auto known = known_file(path, true);
     bool same = false;
-    if (maildir_identity(path)) {
-      same = known.has_value(); // a Maildir message's content never changes
-    } else if (known) {
-      struct stat st {};
-      same = ::stat(path.c_str(), &st) == 0
-             && static_cast<std::uint64_t>(st.st_size) == known->info.size
+    struct stat st {};
+    const auto stat_path = [&] { return ::stat(path.c_str(), &st) == 0; };
+    if (known && known->info.kind == "message" && maildir_name) {
+      // A Maildir message's content never changes; renamed, it is the same
+      // message, unless the old name is still there (two files share the
+      // unique part of a name: a damaged Maildir) or the size differs.
+      struct stat old {};
+      same = known->path == path
+             || (::stat(known->path.c_str(), &old) != 0 && stat_path()
+                 && static_cast<std::uint64_t>(st.st_size) == known->info.size);
+      if (!same && known->path != path && ::stat(known->path.c_str(), &old) == 0) {
+        known.reset(); // another file: read it as a new one
+      }
+    } else if ((known = maildir_name ? known_file(path, false) : std::move(known)) && stat_path()) {
+      same = static_cast<std::uint64_t>(st.st_size) == known->info.size
              && static_cast<std::uint64_t>(st.st_ino) == known->info.inode
              && static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec
                   == known->info.mtime_ns;
-      if (!same && known->info.complete && known->info.kind == "mbox"
+      if (!same && !m_options.read_all && known->info.complete && known->info.kind == "mbox"
           && known->info.resume_offset > 0
           && static_cast<std::uint64_t>(st.st_size) > known->info.size
           && static_cast<std::uint64_t>(st.st_ino) == known->info.inode) {
@@ -434,7 +480,7 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
         job->resume_prefix_hash = known->info.prefix_hash;
       }
     }
-    if (known && same && known->info.complete) {
+    if (known && same && known->info.complete && !m_options.read_all) {
       job->kind = Job::Kind::unchanged;
       job->known = std::move(known);
     } else if (known && !job->resume) {
@@ -483,6 +529,16 @@ Scanner::run(Job& job)
   }
 }
 
+// A file in a Maildir folder being listed that is not a message read
+// whole: the folder must be listed again next time.
+void
+Scanner::not_only_messages(const fs::path& file)
+{
+  if (const auto it = m_listing.find(file.parent_path()); it != m_listing.end()) {
+    it->second.clean = false;
+  }
+}
+
 void
 Scanner::record(const MessageLocator& where, const Issue& issue)
 {
@@ -502,20 +558,30 @@ Scanner::apply(Job& job)
   switch (job.kind) {
   case Job::Kind::unchanged:
     ++m_summary.unchanged;
+    if (job.known->info.kind != "message") {
+      not_only_messages(job.where.archive);
+    }
     m_sink.source_unchanged(*job.known, job.where.archive);
     return;
   case Job::Kind::directory_start:
-    m_listing[job.where.archive].second = m_summary.not_scanned();
+    if (const auto it = m_listing.find(job.where.archive); it != m_listing.end()) {
+      it->second.not_scanned = m_summary.not_scanned();
+    }
     return;
   case Job::Kind::directory_end: {
     const auto it = m_listing.find(job.where.archive);
-    // A folder where something could not be read is listed again next time.
-    if (it != m_listing.end() && it->second.second == m_summary.not_scanned()) {
-      m_sink.record_directory(it->first, it->second.first, false);
+    if (it == m_listing.end()) {
+      return;
     }
-    if (it != m_listing.end()) {
-      m_listing.erase(it);
+    // A folder is skipped next time only if everything in it was a Maildir
+    // message, read without a problem, and its mtime is not so recent that
+    // a delivery in the same clock tick could hide behind it.
+    constexpr std::int64_t k_settle_ns = 2'000'000'000;
+    if (it->second.clean && it->second.not_scanned == m_summary.not_scanned()
+        && it->second.state.mtime_ns < m_started_ns - k_settle_ns) {
+      m_sink.record_directory(it->first, it->second.state, false);
     }
+    m_listing.erase(it);
     return;
   }
   default:
@@ -559,6 +625,9 @@ Scanner::apply(Job& job)
   m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
   job.source.complete = m_summary.not_scanned() == job.not_scanned_before
                         && job.source.kind != "unreadable" && job.source.kind != "compressed";
+  if (job.source.kind != "message" || !job.source.complete) {
+    not_only_messages(job.where.archive);
+  }
   m_sink.record_source(job.source);
   if (m_progress) {
     m_progress(m_summary);

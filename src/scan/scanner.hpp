@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -50,6 +51,9 @@ struct ScanOptions
   // What earlier scans recorded: files found unchanged are not read again,
   // a grown mbox is read from where it was left. Null: read everything.
   SourceHistory* history = nullptr;
+  // With a history: read every file all the same (what the history knew of
+  // a file is retired, so nothing is kept twice). --full.
+  bool read_all = false;
   // Paths not walked (fnmatch patterns on the absolute path; a folder also
   // matches with a trailing '/'). Each exclusion is recorded.
   std::vector<std::string> exclude;
@@ -83,6 +87,7 @@ private:
   void submit_file(const std::filesystem::path& path, Pipeline& pipeline);
   std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
   void record(const MessageLocator& where, const Issue& issue);
+  void not_only_messages(const std::filesystem::path& file);
 
   FindingSink& m_sink;
   std::vector<std::unique_ptr<detect::Detector>> m_detectors;
@@ -92,7 +97,18 @@ private:
   ScanSummary m_summary;
   // Maildir cur/ and new/ being listed: their state before listing, and the
   // not-scanned count when their first job was applied.
-  std::map<std::filesystem::path, std::pair<DirectoryState, std::uint64_t>> m_listing;
+  struct Listing
+  {
+    DirectoryState state;       // before it was listed
+    std::uint64_t not_scanned = 0; // when its first job was applied
+    bool clean = true; // only Maildir messages, all read, none excluded
+  };
+  std::map<std::filesystem::path, Listing> m_listing;
+  std::set<std::filesystem::path> m_open_dirs; // being listed
+  // Folders and files this walk did not look into (excluded, or a folder
+  // that could not be listed): what was known there is not gone.
+  std::vector<std::filesystem::path> m_not_walked;
+  std::int64_t m_started_ns = 0; // when the scan began (wall clock)
   // What the history knows of the folders being listed, loaded once per
   // folder: by path, and a Maildir's messages by the unique part of their
   // name. Only folders being walked are held: memory stays bounded.
@@ -101,7 +117,9 @@ private:
     std::unordered_map<std::string, KnownSource> by_path, by_unique;
   };
   std::map<std::filesystem::path, FolderCache> m_folders;
-  std::optional<KnownSource> known_file(const std::filesystem::path& path);
+  // What the history knows of a file; `by_name`: a Maildir message by the
+  // unique part of its name (renamed or moved, it is the same message).
+  std::optional<KnownSource> known_file(const std::filesystem::path& path, bool by_name);
 };
 
 } // namespace ccaudit::scan

@@ -528,22 +528,22 @@ SqliteStore::prepare_statements()
   m_source_id = std::make_unique<Statement>(m_db, "SELECT id FROM source WHERE path = ?");
   constexpr const char* k_known =
     "SELECT id, path, kind, size, mtime, mtime_ns, inode, messages, complete, "
-    "resume_offset, resume_index, prefix_hash, settings FROM source ";
+    "resume_offset, resume_index, prefix_hash, settings, gone_scan FROM source ";
   // Only what earlier scans recorded (last_scan < this scan).
   m_known_by_path = std::make_unique<Statement>(
-    m_db, std::string(k_known) + "WHERE path = ?1 AND gone_scan IS NULL AND last_scan < ?2");
+    m_db, std::string(k_known) + "WHERE path = ?1 AND last_scan < ?2");
   // A Maildir message by the unique part of its name, whatever its flags:
   // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
   m_known_by_name = std::make_unique<Statement>(
     m_db, std::string(k_known) + "WHERE (path = ?1 OR (path > ?1 || ':' AND path < ?1 || ';')) "
-                                 "AND gone_scan IS NULL AND last_scan < ?2 LIMIT 1");
+                                 "AND last_scan < ?2 ORDER BY gone_scan IS NOT NULL LIMIT 1");
 
   // The files directly in a folder: a range of the path index ('0' follows
   // '/'), without those in its subfolders.
   m_known_in_dir = std::make_unique<Statement>(
     m_db, std::string(k_known) + "WHERE path > ?1 || '/' AND path < ?1 || '0' "
                                  "AND instr(substr(path, length(?1) + 2), '/') = 0 "
-                                 "AND gone_scan IS NULL AND last_scan < ?2 LIMIT ?3");
+                                 "AND last_scan < ?2 LIMIT ?3");
   m_known_directory = std::make_unique<Statement>(
     m_db, "SELECT mtime_ns, inode, subdirectories FROM directory WHERE path = ? AND settings = ?");
   m_source_seen = std::make_unique<Statement>(
@@ -553,7 +553,7 @@ SqliteStore::prepare_statements()
     m_db, "UPDATE finding SET path = ? WHERE source_id = ? AND path <> ?");
   m_retire = std::make_unique<Statement>(
     m_db, "UPDATE finding SET retired_scan = ? WHERE retired_scan IS NULL AND source_id = "
-          "(SELECT id FROM source WHERE path = ?)");
+          "(SELECT id FROM source WHERE path = ?) AND offset >= ?");
   m_record_directory = std::make_unique<Statement>(
     m_db, "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings, "
           "subdirectories) VALUES (?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
@@ -796,7 +796,9 @@ SqliteStore::known_row(Statement& query)
     k.info.prefix_hash = text(11);
     // Read with another threshold or other internal domains: what it gave
     // then says nothing now, so it is read again (as if incomplete).
-    k.info.complete = k.info.complete && text(12) == m_settings;
+    // ... and one that was gone has come back: its content may be new.
+    k.info.complete = k.info.complete && text(12) == m_settings
+                      && sqlite3_column_type(st, 13) == SQLITE_NULL;
     out = std::move(k);
   }
   return out;
@@ -844,17 +846,21 @@ SqliteStore::source_unchanged(const KnownSource& known, const std::filesystem::p
 {
   const auto text = path.string();
   m_source_seen->bind(1, m_scan_id).bind(2, text).bind(3, folder_of(text)).bind(4, known.id).run();
-  if (text != known.path) {
+  if (sqlite3_changes(m_db) == 0) {
+    // Its new name is another row's already: that one is present.
+    Statement present(m_db, "UPDATE source SET last_scan = ?, gone_scan = NULL WHERE path = ?");
+    present.bind(1, m_scan_id).bind(2, text).run();
+  } else if (text != known.path) {
     m_move_findings->bind(1, text).bind(2, known.id).bind(3, text).run();
   }
   wrote_row();
 }
 
 void
-SqliteStore::retire_findings(const std::filesystem::path& path)
+SqliteStore::retire_findings(const std::filesystem::path& path, std::uint64_t from)
 {
   const auto text = path.string();
-  m_retire->bind(1, m_scan_id).bind(2, text).run();
+  m_retire->bind(1, m_scan_id).bind(2, text).bind(3, from).run();
   wrote_row();
 }
 
@@ -862,6 +868,9 @@ void
 SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryState& state,
                               bool unchanged)
 {
+  // A folder's state must never be committed before its files' rows: a scan
+  // killed in between would skip the folder next time.
+  flush_sources();
   const auto text = dir.string();
   m_record_directory->bind(1, text)
     .bind(2, std::int64_t{state.mtime_ns})
@@ -875,9 +884,20 @@ SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryS
 }
 
 void
-SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots)
+SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
+                           const std::vector<std::filesystem::path>& not_walked)
 {
   flush_sources();
+  // What the walk did not look into counts as unchanged: a folder (and the
+  // folders below it) and a file.
+  Statement keep_folders(m_db, "UPDATE directory SET unchanged_scan = ?1 WHERE path = ?2 "
+                               "OR substr(path, 1, length(?2) + 1) = ?2 || '/'");
+  Statement keep_file(m_db, "UPDATE source SET last_scan = ?1 WHERE path = ?2");
+  for (const auto& p : not_walked) {
+    const auto text = p.string();
+    keep_folders.bind(1, m_scan_id).bind(2, text).run();
+    keep_file.bind(1, m_scan_id).bind(2, text).run();
+  }
   // Files can only have gone from folders listed by this scan (not those
   // skipped as unchanged) or from folders it did not reach at all.
   Statement gone(m_db,

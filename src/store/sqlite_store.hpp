@@ -83,10 +83,11 @@ public:
                                const Finding& finding) override;
   void record_issue(const MessageLocator& where, const Issue& issue) override;
   void source_unchanged(const KnownSource& known, const std::filesystem::path& path) override;
-  void retire_findings(const std::filesystem::path& path) override;
+  void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) override;
   void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
                         bool unchanged) override;
-  void walk_finished(const std::vector<std::filesystem::path>& roots) override;
+  void walk_finished(const std::vector<std::filesystem::path>& roots,
+                     const std::vector<std::filesystem::path>& not_walked) override;
 
   // SourceHistory: what earlier scans recorded (gone sources are not known).
   std::optional<KnownSource> source(const std::filesystem::path& path) override;
