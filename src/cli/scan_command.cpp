@@ -3,6 +3,7 @@
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
 #include "detect/visible_recipients.hpp"
+#include "report/report.hpp"
 #include "scan/scanner.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -82,33 +83,10 @@ private:
   }
 
   // One line per new finding, for a SIEM: the keys of 'report --format
-  // jsonl' and its identity.
+  // jsonl' and its fingerprint.
   static void print_json(const MessageLocator& w, const Finding& f)
   {
-    const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
-    nlohmann::ordered_json j;
-    j["status"] = "new";
-    j["incident_id"] = f.incident_id;
-    j["fingerprint"] = f.fingerprint;
-    j["path"] = u(w.archive.string());
-    j["offset"] = w.byte_offset;
-    j["mbox_index"] = w.in_mbox ? nlohmann::ordered_json(w.index) : nlohmann::ordered_json(nullptr);
-    j["message_id"] = u(f.message_id);
-    j["date"] = u(f.date);
-    j["from"] = u(f.from_address);
-    j["from_name"] = u(f.from_name);
-    j["subject"] = u(f.subject);
-    j["visible_count"] = f.visible_count;
-    j["external_count"] = f.external_count;
-    j["domain_count"] = f.domain_count;
-    auto& exposed = j["addresses"] = nlohmann::ordered_json::array();
-    for (const auto& a : f.addresses) {
-      if (!a.internal) {
-        exposed.push_back(u(a.address));
-      }
-    }
-    const auto line =
-      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const auto line = report::finding_jsonl(w, f, "new");
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
   }

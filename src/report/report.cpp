@@ -17,21 +17,13 @@ namespace {
 using store::Row;
 using store::Value;
 
-struct Address
-{
-  std::string address, display_name, field;
-  bool internal = false;
-};
-
+// One row of findings.sql with its addresses.
 struct FindingRow
 {
   std::int64_t id = 0;
-  std::string path, message_id, date, from_address, from_name, subject;
-  std::int64_t offset = 0;
-  std::optional<std::int64_t> mbox_index;
-  std::int64_t visible = 0, external = 0, domains = 0;
-  std::string suppressed, incident_id, status;
-  std::vector<Address> addresses;
+  MessageLocator where;
+  Finding finding;
+  std::string status;
 };
 
 std::vector<FindingRow>
@@ -41,31 +33,31 @@ load_findings(store::SqliteStore& db, const Value& scan, bool include_suppressed
   std::map<std::int64_t, std::size_t> by_id;
   const Value include{std::int64_t{include_suppressed ? 1 : 0}};
   db.query(sql::findings, {scan, include}, [&](const Row& r) {
-    FindingRow f;
-    f.id = r.integer(0);
-    f.path = r.text(1);
-    f.offset = r.integer(2);
-    if (!r.is_null(3)) {
-      f.mbox_index = r.integer(3);
-    }
+    FindingRow row;
+    row.id = r.integer(0);
+    row.where.archive = r.text(1);
+    row.where.byte_offset = static_cast<std::uint64_t>(r.integer(2));
+    row.where.in_mbox = !r.is_null(3);
+    row.where.index = static_cast<std::uint64_t>(r.integer(3));
+    auto& f = row.finding;
     f.message_id = r.text(4);
     f.date = r.text(5);
     f.from_address = r.text(6);
     f.from_name = r.text(7);
     f.subject = r.text(8);
-    f.visible = r.integer(9);
-    f.external = r.integer(10);
-    f.domains = r.integer(11);
+    f.visible_count = static_cast<std::size_t>(r.integer(9));
+    f.external_count = static_cast<std::size_t>(r.integer(10));
+    f.domain_count = static_cast<std::size_t>(r.integer(11));
     f.suppressed = r.text(12);
     f.incident_id = r.text(13);
-    f.status = r.text(14);
-    by_id[f.id] = rows.size();
-    rows.push_back(std::move(f));
+    row.status = r.text(14);
+    by_id[row.id] = rows.size();
+    rows.push_back(std::move(row));
   });
   db.query(sql::finding_addresses, {scan, include}, [&](const Row& r) {
     const auto it = by_id.find(r.integer(0));
     if (it != by_id.end()) {
-      rows[it->second].addresses.push_back(
+      rows[it->second].finding.addresses.push_back(
         {r.text(2), r.text(3), r.text(4), r.integer(5) != 0});
     }
   });
@@ -76,9 +68,10 @@ void
 render_jsonl(store::SqliteStore& db, const Value& scan, bool include_suppressed,
              const std::optional<Redactor>& redactor, std::ostream& out)
 {
-  auto findings = load_findings(db, scan, include_suppressed);
-  if (redactor) {
-    for (auto& f : findings) {
+  auto rows = load_findings(db, scan, include_suppressed);
+  for (auto& row : rows) {
+    auto& f = row.finding;
+    if (redactor) {
       f.from_address = redactor->address(f.from_address);
       f.from_name = redactor->name(f.from_name);
       for (auto& a : f.addresses) {
@@ -86,37 +79,47 @@ render_jsonl(store::SqliteStore& db, const Value& scan, bool include_suppressed,
         a.display_name = redactor->name(a.display_name);
       }
     }
-  }
-  const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
-  for (const auto& f : findings) {
-    nlohmann::ordered_json j;
-    j["path"] = u(f.path);
-    j["offset"] = f.offset;
-    j["mbox_index"] = f.mbox_index ? nlohmann::ordered_json(*f.mbox_index)
-                                   : nlohmann::ordered_json(nullptr);
-    j["message_id"] = u(f.message_id);
-    j["date"] = u(f.date);
-    j["from"] = u(f.from_address);
-    j["from_name"] = u(f.from_name);
-    j["subject"] = u(f.subject);
-    j["visible_count"] = f.visible;
-    j["external_count"] = f.external;
-    j["domain_count"] = f.domains;
-    j["incident_id"] = f.incident_id;
-    j["status"] = f.status;
-    j["suppressed"] = f.suppressed.empty() ? nlohmann::ordered_json(nullptr)
-                                           : nlohmann::ordered_json(u(f.suppressed));
-    auto& exposed = j["addresses"] = nlohmann::ordered_json::array();
-    auto& internal = j["internal_addresses"] = nlohmann::ordered_json::array();
-    for (const auto& a : f.addresses) {
-      (a.internal ? internal : exposed).push_back(u(a.address));
-    }
-    out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-        << "\n";
+    out << finding_jsonl(row.where, f, row.status);
   }
 }
 
 } // namespace
+
+std::string
+finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view status)
+{
+  const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
+  nlohmann::ordered_json j;
+  j["path"] = u(where.archive.string());
+  j["offset"] = where.byte_offset;
+  j["mbox_index"] = where.in_mbox ? nlohmann::ordered_json(where.index)
+                                  : nlohmann::ordered_json(nullptr);
+  j["message_id"] = u(f.message_id);
+  j["date"] = u(f.date);
+  j["from"] = u(f.from_address);
+  j["from_name"] = u(f.from_name);
+  j["subject"] = u(f.subject);
+  j["visible_count"] = f.visible_count;
+  j["external_count"] = f.external_count;
+  j["domain_count"] = f.domain_count;
+  j["incident_id"] = f.incident_id;
+  j["status"] = status;
+  j["suppressed"] = f.suppressed.empty() ? nlohmann::ordered_json(nullptr)
+                                         : nlohmann::ordered_json(u(f.suppressed));
+  if (!f.fingerprint.empty()) {
+    j["fingerprint"] = f.fingerprint;
+  }
+  // Built apart, then added: a reference into an ordered_json does not
+  // survive the insertion of another key.
+  auto exposed = nlohmann::ordered_json::array();
+  auto internal = nlohmann::ordered_json::array();
+  for (const auto& a : f.addresses) {
+    (a.internal ? internal : exposed).push_back(u(a.address));
+  }
+  j["addresses"] = std::move(exposed);
+  j["internal_addresses"] = std::move(internal);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::optional<Format>
 parse_format(std::string_view name)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/finding.hpp"
+#include "core/issue.hpp"
 #include "report/redact.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -36,6 +38,11 @@ void render(store::SqliteStore& db, const Request& request, Format format,
 // The Art. 33 worksheet for one incident or campaign id ("I-..." or "C-...").
 void render_art33(store::SqliteStore& db, const Request& request,
                   const std::string& id, std::time_t now, std::ostream& out);
+
+// One finding as a JSON line, with the keys of 'report --format jsonl'
+// (and 'scan --jsonl', whose findings also carry their fingerprint).
+std::string finding_jsonl(const MessageLocator& where, const Finding& finding,
+                          std::string_view status);
 
 // The people to notify for an incident or campaign id. Throws FatalError for
 // an unknown id.

@@ -1,5 +1,6 @@
 // End to end: the ccaudit binary, as a user or a script runs it.
 #include "store/sqlite_store.hpp"
+#include "support/database.hpp"
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,8 @@ using ccaudit::test::TempDir;
 using ccaudit::test::TestMessage;
 namespace fs = std::filesystem;
 
+using ccaudit::test::scalar;
+
 namespace {
 
 const fs::path k_fixtures = CCAUDIT_FIXTURES_DIR;
@@ -32,14 +35,6 @@ jsonl(const std::string& out)
   return rows;
 }
 
-std::int64_t
-scalar(const fs::path& db, const std::string& sql)
-{
-  store::SqliteStore store(db, store::OpenMode::read_only);
-  std::int64_t n = -1;
-  store.query(sql, {}, [&](const store::Row& r) { n = r.integer(0); });
-  return n;
-}
 
 // Every path under `root`, listed once: listing again would itself change
 // the access times of the folders.

@@ -1,6 +1,7 @@
 // What a scheduled scan is told: list and bulk mail, --since, exclusions,
 // and the configuration file (flags win; mistakes are named by line).
 #include "store/sqlite_store.hpp"
+#include "support/database.hpp"
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,16 +17,10 @@ using test::run_ccaudit;
 using test::TempDir;
 using test::TestMessage;
 
+using ccaudit::test::scalar;
+
 namespace {
 
-std::int64_t
-scalar(const fs::path& db, const std::string& sql)
-{
-  store::SqliteStore store(db, store::OpenMode::read_only);
-  std::int64_t n = -1;
-  store.query(sql, {}, [&](const store::Row& r) { n = r.integer(0); });
-  return n;
-}
 
 std::string
 wide(const std::string& id, const std::string& extra = "",

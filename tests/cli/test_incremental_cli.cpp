@@ -1,6 +1,7 @@
 // Scheduled scans over a store that changes between runs: what is read
 // again, what is new, what is the same message, and what is gone.
 #include "store/sqlite_store.hpp"
+#include "support/database.hpp"
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,16 +23,10 @@ using test::run_ccaudit;
 using test::TempDir;
 using test::TestMessage;
 
+using ccaudit::test::scalar;
+
 namespace {
 
-std::int64_t
-scalar(const fs::path& db, const std::string& sql)
-{
-  store::SqliteStore store(db, store::OpenMode::read_only);
-  std::int64_t n = -1;
-  store.query(sql, {}, [&](const store::Row& r) { n = r.integer(0); });
-  return n;
-}
 
 // A wide message whose recipients and Message-ID depend on `n`.
 std::string
