@@ -57,12 +57,9 @@ struct Scanner::Job
 class Scanner::Pipeline
 {
 public:
-  Pipeline(Scanner& scanner, unsigned threads) : m_scanner(scanner)
-  {
-    for (unsigned i = 0; threads > 1 && i < threads; ++i) {
-      m_threads.emplace_back([this] { work(); });
-    }
-  }
+  // Workers start with the first file to read: a rescan that finds
+  // nothing changed starts none.
+  Pipeline(Scanner& scanner, unsigned threads) : m_scanner(scanner), m_wanted(threads) {}
 
   ~Pipeline()
   {
@@ -109,10 +106,13 @@ private:
   {
     if (job.kind != Job::Kind::file && job.kind != Job::Kind::message) {
       job.done = true;
-    } else if (m_threads.empty()) {
+    } else if (m_wanted <= 1) {
       m_scanner.run(job);
       job.done = true;
     } else {
+      for (unsigned i = static_cast<unsigned>(m_threads.size()); i < m_wanted; ++i) {
+        m_threads.emplace_back([this] { work(); });
+      }
       batch.push_back(&job);
       if (batch.size() >= k_batch) {
         flush(batch);
@@ -275,6 +275,7 @@ private:
   std::deque<Batch> m_queue;  // files, in walk order
   std::deque<Batch> m_urgent; // messages of the mbox being split
   bool m_stop = false;
+  unsigned m_wanted; // worker threads once there is work; 1: none
   std::vector<std::thread> m_threads; // last: joined before the rest goes
 };
 
