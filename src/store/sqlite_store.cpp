@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS scan (
 );
 CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   id             INTEGER PRIMARY KEY, -- state an incremental scan starts from
-  path           TEXT NOT NULL UNIQUE, -- also finds a folder's files (a range)
+  path           TEXT NOT NULL UNIQUE,
   dir            TEXT NOT NULL DEFAULT '', -- its folder
   kind           TEXT NOT NULL,     -- mbox | message | not-mail | unreadable | ...
   size           INTEGER,
@@ -538,12 +538,9 @@ SqliteStore::prepare_statements()
     m_db, std::string(k_known) + "WHERE (path = ?1 OR (path > ?1 || ':' AND path < ?1 || ';')) "
                                  "AND last_scan < ?2 ORDER BY gone_scan IS NOT NULL LIMIT 1");
 
-  // The files directly in a folder: a range of the path index ('0' follows
-  // '/'), without those in its subfolders.
+  // The files directly in a folder (the dir index).
   m_known_in_dir = std::make_unique<Statement>(
-    m_db, std::string(k_known) + "WHERE path > ?1 || '/' AND path < ?1 || '0' "
-                                 "AND instr(substr(path, length(?1) + 2), '/') = 0 "
-                                 "AND last_scan < ?2 LIMIT ?3");
+    m_db, std::string(k_known) + "WHERE dir = ?1 AND last_scan < ?2 LIMIT ?3");
   m_known_directory = std::make_unique<Statement>(
     m_db, "SELECT mtime_ns, inode, subdirectories FROM directory WHERE path = ? AND settings = ?");
   m_source_seen = std::make_unique<Statement>(
