@@ -6,6 +6,8 @@
 
 #include <gmime/gmime.h>
 
+#include <mutex>
+
 namespace ccaudit::headers {
 
 namespace {
@@ -27,6 +29,11 @@ parse_date(std::string_view value)
 {
   detail::init_gmime();
   const auto v = without_nul(value);
+  // GLib keeps a process-wide cache of time zones behind its own locks,
+  // which ThreadSanitizer cannot see: one date at a time keeps its reports
+  // meaningful, and costs little (only messages parsed in full get here).
+  static std::mutex lock;
+  const std::lock_guard guard(lock);
   GDateTime* date = g_mime_utils_header_decode_date(v.c_str());
   if (date == nullptr) {
     return std::nullopt;
