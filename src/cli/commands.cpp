@@ -22,16 +22,27 @@ namespace ccaudit::cli {
 namespace {
 
 constexpr const char* k_scan_footer = R"(Exit codes:
-  0  scan complete, nothing flagged
-  1  scan complete, findings recorded
-  2  usage error
+  0  scan complete, nothing to report under --fail-on (default: no new finding)
+  1  scan complete, with a new finding (--fail-on new) or an open one (--fail-on any)
+  2  usage or configuration error: nothing scanned
   3  some input could not be read or is compressed (the rest was scanned)
-  4  fatal: the database cannot be written, or an internal error
+  4  fatal: the database cannot be written, another scan holds it, or an internal error
+
+A later scan reads only what changed since the last one (--full reads all).
 
 Examples:
   ccaudit scan /var/mail/archive.mbox ~/Maildir --internal-domain example.com
-  ccaudit report --format jsonl > findings.jsonl
+  ccaudit scan /srv/mail --config /etc/ccaudit/config.toml --quiet --jsonl >> new.jsonl
+  ccaudit report --format html --out review.html
   ccaudit explain archive.mbox --offset 1655)";
+
+constexpr const char* k_baseline_footer = R"(Fingerprints hold no address: a baseline can go into a ticket or a
+repository, and 'ccaudit scan --baseline FILE' treats what it lists as known.
+
+Exit codes:
+  0  done
+  2  usage error
+  4  no database, or no finding with that id)";
 
 constexpr const char* k_report_footer = R"(Formats:
   text   the incident review, for a terminal (default)
@@ -349,6 +360,7 @@ run(int argc, char** argv)
   auto* baseline = app.add_subcommand(
     "baseline", "Known findings: export their fingerprints, or accept some");
   baseline->require_subcommand(1);
+  baseline->footer(k_baseline_footer);
   auto* baseline_export = baseline->add_subcommand(
     "export", "Write the fingerprints of current findings and their status");
   baseline_export->add_option("--db", baseline_options.db, "findings database")
