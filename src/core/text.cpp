@@ -45,6 +45,13 @@ istarts_with(std::string_view s, std::string_view prefix)
 }
 
 std::string_view
+domain_part(std::string_view address)
+{
+  const auto at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+}
+
+std::string_view
 trim(std::string_view s)
 {
   const auto ws = [](char c) {

@@ -11,6 +11,9 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s); // SP, HT, CR, LF at both ends
 
+// The domain of a normalised address (after its last '@'); "" without one.
+std::string_view domain_part(std::string_view address);
+
 // Length of the field name if `line` starts like a header field (a name of
 // printable ASCII without ':', optional blanks, then ':'), else 0. Readers
 // use it to tell a message start from prose.

@@ -1,5 +1,6 @@
 #include "detect/visible_recipients.hpp"
 
+#include "core/text.hpp"
 #include "detect/incident.hpp"
 
 #include <unordered_map>
@@ -20,16 +21,6 @@ in_domain(std::string_view domain, std::string_view parent)
          && domain[domain.size() - parent.size() - 1] == '.';
 }
 
-namespace {
-
-std::string_view
-domain_of(std::string_view address)
-{
-  const auto at = address.rfind('@');
-  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
-}
-
-} // namespace
 
 std::vector<ExposedAddress>
 distinct_visible_addresses(const headers::MessageHeaders& message,
@@ -54,7 +45,7 @@ distinct_visible_addresses(const headers::MessageHeaders& message,
     address.display_name = mailbox.display_name;
     address.field = std::string(headers::to_string(recipient.field));
     address.personal_name = personal_name(mailbox.display_name, mailbox.address);
-    const auto domain = domain_of(mailbox.address);
+    const auto domain = text::domain_part(mailbox.address);
     for (const auto& internal : internal_domains) {
       address.internal = address.internal || in_domain(domain, internal);
     }
@@ -73,7 +64,7 @@ measure(const headers::MessageHeaders& message,
   for (const auto& a : out.addresses) {
     if (!a.internal) {
       ++out.external;
-      domains.insert(domain_of(a.address));
+      domains.insert(text::domain_part(a.address));
     }
   }
   out.visible = out.addresses.size();
@@ -131,7 +122,7 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   finding.suppressed = message.bulk_marker;
   for (const auto& sender : m_bulk_senders) {
     const bool match = sender.starts_with("@")
-                         ? in_domain(domain_of(message.from_address), sender.substr(1))
+                         ? in_domain(text::domain_part(message.from_address), sender.substr(1))
                          : message.from_address == sender;
     if (finding.suppressed.empty() && match) {
       finding.suppressed = "bulk sender " + sender;

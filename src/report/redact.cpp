@@ -2,6 +2,7 @@
 
 #include "core/digest.hpp"
 #include "core/fatal_error.hpp"
+#include "core/text.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -33,11 +34,8 @@ Redactor::address(std::string_view address) const
   if (address.empty()) {
     return {};
   }
-  const auto at = address.rfind('@');
-  const auto domain = at == std::string_view::npos ? std::string_view{}
-                                                   : address.substr(at + 1);
   return "hmac-" + digest::hmac_sha256_hex(m_key, address).substr(0, 16) + "@"
-         + std::string(domain);
+         + std::string(text::domain_part(address));
 }
 
 std::string

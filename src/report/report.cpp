@@ -175,13 +175,15 @@ void
 render_people(store::SqliteStore& db, const Request& request, const std::string& id,
               PeopleFormat format, std::ostream& out)
 {
-  const auto review = reviewed(db, request);
-  if (!review.incident(id) && !review.campaign(id)) {
-    throw FatalError("no incident or campaign " + text::for_terminal(id) + " in scan "
-                     + std::to_string(review.scan.id)
+  prepare_review(db, request.scan, request.campaign_window_days, request.include_suppressed);
+  // Every incident and campaign exposes someone: no one means no such id.
+  auto people = load_people(db, id);
+  if (people.empty()) {
+    std::string scan;
+    db.query("SELECT id FROM review_scan", {}, [&](const Row& r) { scan = r.text(0); });
+    throw FatalError("no incident or campaign " + text::for_terminal(id) + " in scan " + scan
                      + " (ids are listed by 'ccaudit report')");
   }
-  auto people = load_people(db, id);
   if (request.redactor) {
     request.redactor->apply(people);
   }

@@ -51,17 +51,6 @@ table_head(const char* id, std::initializer_list<Column> columns)
   return s + "</tr></thead><tbody>\n";
 }
 
-// Seconds since the epoch of an ISO 8601 UTC time; nullopt if unreadable.
-std::optional<std::time_t>
-parse_iso(const std::string& iso)
-{
-  std::tm tm{};
-  if (iso.empty() || strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
-    return std::nullopt;
-  }
-  return timegm(&tm);
-}
-
 // Numbers for SVG coordinates: one decimal.
 std::string
 fixed(double value)

@@ -59,6 +59,16 @@ plural(std::int64_t n, const char* one, const char* many)
 
 } // namespace
 
+std::optional<std::time_t>
+parse_iso(const std::string& iso)
+{
+  std::tm tm{};
+  if (iso.empty() || strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
+    return std::nullopt;
+  }
+  return timegm(&tm);
+}
+
 std::string
 exposure_statement(std::int64_t exposed, std::int64_t recipients)
 {
@@ -306,10 +316,9 @@ render_art33(const Review& review, const std::string& id, std::time_t now,
     found = !i->found_at.empty() && (found.empty() || i->found_at < found) ? i->found_at
                                                                             : found;
   }
-  std::tm tm{};
   double hours = 0;
-  if (strptime(found.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) != nullptr) {
-    hours = std::difftime(now, timegm(&tm)) / 3600.0;
+  if (const auto t = parse_iso(found)) {
+    hours = std::difftime(now, *t) / 3600.0;
   }
   char elapsed[128];
   std::snprintf(elapsed, sizeof elapsed, "%.1f hours ago", hours);

@@ -3,10 +3,15 @@
 #include "report/review.hpp"
 
 #include <ctime>
+#include <optional>
 #include <ostream>
 #include <string>
 
 namespace ccaudit::report {
+
+// Seconds since the epoch of a time as the database stores it (ISO 8601,
+// UTC: 2024-06-04T07:30:00Z); nullopt if it is not one.
+std::optional<std::time_t> parse_iso(const std::string& iso);
 
 // "N distinct addresses were shown to M distinct recipients".
 std::string exposure_statement(std::int64_t exposed, std::int64_t recipients);

@@ -15,16 +15,13 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     auto block = headers::split_header_block(header);
     append_issues(out.issues, std::move(block.issues));
     const auto at_signs = headers::visible_at_signs(block.value);
-    bool worth_parsing = false;
+    bool worth_parsing = false, worth_if_reply = false;
     for (const auto& detector : detectors) {
       worth_parsing = worth_parsing || detector->could_flag(at_signs, false);
+      worth_if_reply = worth_if_reply || detector->could_flag(at_signs, true);
     }
-    if (!worth_parsing) {
-      const bool reply = headers::is_reply(block.value);
-      for (const auto& detector : detectors) {
-        worth_parsing = worth_parsing || (reply && detector->could_flag(at_signs, true));
-      }
-    }
+    // Look for In-Reply-To or References only where it would decide.
+    worth_parsing = worth_parsing || (worth_if_reply && headers::is_reply(block.value));
     if (!worth_parsing) {
       append_issues(out.issues, headers::block_issues(block.value));
       return out;

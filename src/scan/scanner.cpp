@@ -462,11 +462,13 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
       // message, unless the old name is still there (two files share the
       // unique part of a name: a damaged Maildir) or the size differs.
       struct stat old {};
-      same = known->path == path
-             || (::stat(known->path.c_str(), &old) != 0 && stat_path()
-                 && static_cast<std::uint64_t>(st.st_size) == known->info.size);
-      if (!same && known->path != path && ::stat(known->path.c_str(), &old) == 0) {
+      const bool renamed = known->path != path;
+      const bool old_name_there = renamed && ::stat(known->path.c_str(), &old) == 0;
+      if (old_name_there) {
         known.reset(); // another file: read it as a new one
+      } else {
+        same = !renamed
+               || (stat_path() && static_cast<std::uint64_t>(st.st_size) == known->info.size);
       }
     } else if ((known = maildir_name ? known_file(path, false) : std::move(known)) && stat_path()) {
       same = static_cast<std::uint64_t>(st.st_size) == known->info.size

@@ -3,6 +3,7 @@
 #include "core/digest.hpp"
 #include "core/fatal_error.hpp"
 #include "core/source_identity.hpp"
+#include "core/text.hpp"
 
 #include <sqlite3.h>
 
@@ -215,13 +216,6 @@ folder_of(std::string_view path)
 {
   const auto slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
-}
-
-std::string_view
-domain_of(std::string_view address)
-{
-  const auto at = address.rfind('@');
-  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
 }
 
 } // namespace
@@ -866,8 +860,11 @@ SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryS
                               bool unchanged)
 {
   // A folder's state must never be committed before its files' rows: a scan
-  // killed in between would skip the folder next time.
-  flush_sources();
+  // killed in between would skip the folder next time. (A visit without a
+  // state skips nothing: no need to write the waiting rows one by one.)
+  if (state.mtime_ns != 0) {
+    flush_sources();
+  }
   const auto text = dir.string();
   m_record_directory->bind(1, text)
     .bind(2, std::int64_t{state.mtime_ns})
@@ -1033,7 +1030,7 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
       .bind(column + 3, a.display_name)
       .bind(column + 4, a.field)
       .bind(column + 5, std::int64_t{a.internal ? 1 : 0})
-      .bind(column + 6, domain_of(a.address))
+      .bind(column + 6, text::domain_part(a.address))
       .bind(column + 7, std::int64_t{a.personal_name ? 1 : 0});
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
