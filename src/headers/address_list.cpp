@@ -8,6 +8,7 @@
 
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
+#include "headers/simple_address_list.hpp"
 
 #include <gmime/gmime.h>
 #include <idn2.h>
@@ -489,28 +490,36 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
 
 } // namespace
 
-Parsed<std::vector<Mailbox>>
-parse_address_list(std::string_view value)
+namespace {
+
+// What both readers need first: NUL bytes (GMime stops at one) and Outlook's
+// ';' separators. Returns the value to read.
+std::string
+prepare(std::string_view value, Parsed<std::vector<Mailbox>>& out)
 {
-  detail::init_gmime();
-  Parsed<std::vector<Mailbox>> out;
   std::string v(value);
   for (auto& c : v) {
-    c = c == '\0' ? ' ' : c; // GMime stops at NUL
+    c = c == '\0' ? ' ' : c;
+  }
+  if (v.find(';') == std::string::npos) {
+    return v; // the usual case: no need to read the structure
   }
   if (const auto n = replace_semicolon_separators(v); n > 0) {
     out.issues.push_back({IssueKind::semicolon_address_separator,
                           std::to_string(n) + " ';' read as ','"});
   }
-  if (text::trim(v).empty()) {
-    return out;
-  }
+  return v;
+}
+
+void
+read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
+{
   std::size_t without_domain = 0;
   parse_with_gmime(v, out, without_domain);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (static_cast<std::size_t>(std::count(v.begin(), v.end(), '@')) <= out.value.size()) {
-    return out;
+    return;
   }
   auto missing = missing_from(v, out.value);
   if (!missing.empty()) {
@@ -523,6 +532,36 @@ parse_address_list(std::string_view value)
                             + " address(es) seen in the text could not be "
                               "read, first \""
                             + text::for_terminal(missing.front()) + "\""});
+  }
+}
+
+} // namespace
+
+Parsed<std::vector<Mailbox>>
+parse_address_list(std::string_view value)
+{
+  detail::init_gmime();
+  Parsed<std::vector<Mailbox>> out;
+  const std::string v = prepare(value, out);
+  if (text::trim(v).empty()) {
+    return out;
+  }
+  if (auto simple = detail::parse_simple_address_list(v)) {
+    out.value = std::move(*simple);
+    return out;
+  }
+  read_with_gmime(v, out);
+  return out;
+}
+
+Parsed<std::vector<Mailbox>>
+detail::parse_address_list_with_gmime(std::string_view value)
+{
+  detail::init_gmime();
+  Parsed<std::vector<Mailbox>> out;
+  const std::string v = prepare(value, out);
+  if (!text::trim(v).empty()) {
+    read_with_gmime(v, out);
   }
   return out;
 }

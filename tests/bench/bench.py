@@ -250,7 +250,10 @@ def measure(name, command, repeat, results, ok_codes=(0,), to_file=False):
     runs = [timed(command, to_file) for _ in range(repeat)]
     codes = {r[2] for r in runs}
     if not codes <= set(ok_codes):
-        print("  %s: failed with exit code %s" % (name, codes), file=sys.stderr)
+        # A failed command timed as fast would read as a target met.
+        sys.exit("bench: %s failed with exit code %s: %s"
+                 % (name, sorted(codes),
+                    command if isinstance(command, str) else " ".join(command)))
     t = statistics.median(r[0] for r in runs)
     rss = max(r[1] for r in runs)
     results[name] = (t, rss)

@@ -1,0 +1,29 @@
+#pragma once
+
+// Inside headers/ only (and its tests and fuzz target): the two readers
+// behind parse_address_list().
+
+#include "headers/address_list.hpp"
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace ccaudit::headers::detail {
+
+// The common shapes of a wide recipient list, read without GMime:
+//   a@example.com
+//   Display Name <a@example.com>
+//   "Last, First" <a@example.com>
+//   =?UTF-8?B?...?= <a@example.com>   (the phrase decoded by GMime)
+// separated by ',' and folding white space. Anything else in the value (a
+// comment, a group, a route, a quoted pair, a domain literal, an obsolete
+// local part, 8-bit bytes, a '@' outside an address) returns nullopt and the
+// whole value goes to GMime. Where it returns a list, that list equals
+// GMime's, item for item: tests and the address-list fuzz target check it.
+std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view value);
+
+// parse_address_list() without the simple reader: GMime, then recovery.
+Parsed<std::vector<Mailbox>> parse_address_list_with_gmime(std::string_view value);
+
+} // namespace ccaudit::headers::detail
