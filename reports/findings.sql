@@ -18,10 +18,14 @@ SELECT f.id,
        f.domain_count,
        f.suppressed,
        f.incident_id,
-       f.status
+       f.status,
+       f.kind,
+       f.part_path,     -- --content: MIME part, e.g. "2.1"; "" for the header
+       f.part_filename,
+       f.part_type
 FROM finding AS f
 WHERE f.scan_id <= coalesce(:scan, (SELECT max(id) FROM scan))
   AND (f.retired_scan IS NULL OR f.retired_scan > coalesce(:scan, (SELECT max(id) FROM scan)))
   AND (f.suppressed = '' OR :include_suppressed) -- list and bulk mail
   AND f.kind <> 'reply-recipients' -- kept only to link reply-alls
-ORDER BY f.path, f.offset;
+ORDER BY f.path, f.offset, f.part_path, f.kind;

@@ -59,7 +59,7 @@ SELECT f.id, f.path, f.offset, f.suppressed
 FROM finding AS f
 WHERE f.scan_id <= (SELECT id FROM review_scan)
   AND (f.retired_scan IS NULL OR f.retired_scan > (SELECT id FROM review_scan))
-  AND f.suppressed <> '' AND f.kind = 'visible-recipients'
+  AND f.suppressed <> '' AND f.kind <> 'reply-recipients'
   AND NOT (SELECT include_suppressed FROM review_setting);
 
 -- Every flagged copy. A finding written by ccaudit 0.1 has no incident
@@ -223,3 +223,17 @@ SELECT incident_id, domain, count(*) AS exposed
 FROM incident_address
 WHERE internal = 0
 GROUP BY incident_id, domain;
+
+-- Leaks inside messages (ccaudit scan --content): address lists in parts
+-- and attachments, forwarded messages, quoted To/Cc blocks. `part_path` is
+-- the MIME part ("2.1"). A forwarded message carries its original's
+-- Message-ID, so its incident_id is the original's: `linked` is 1 when that
+-- incident is in this review (the forward passed the leak on).
+CREATE TEMP VIEW IF NOT EXISTS content_finding AS
+SELECT f.id AS finding_id, f.kind, f.path, f.offset, f.mbox_index,
+       f.part_path, f.part_filename, f.part_type,
+       f.message_id, f.from_address AS sender, f.subject, f.sent_at, f.date,
+       f.visible_count, f.external_count, f.incident_id, f.review_status AS status,
+       EXISTS (SELECT 1 FROM incident_copy AS c WHERE c.incident_id = f.incident_id) AS linked
+FROM current_finding AS f
+WHERE f.kind IN ('forwarded-recipients', 'address-list-in-content', 'quoted-recipients');

@@ -219,6 +219,15 @@ apply_config(CLI::App* command, ScanOptions& o)
   if (c->since && !given(command, "--since")) o.since = *c->since;
   if (c->fail_on && !given(command, "--fail-on")) o.fail_on = *c->fail_on;
   if (c->jobs && !given(command, "--jobs")) o.jobs = static_cast<unsigned>(*c->jobs);
+  if (c->content && !given(command, "--content")) o.content = *c->content;
+  if (c->content_threshold && !given(command, "--content-threshold"))
+    o.content_threshold = static_cast<std::size_t>(*c->content_threshold);
+  if (c->content_max_depth && !given(command, "--content-max-depth"))
+    o.content_max_depth = static_cast<std::size_t>(*c->content_max_depth);
+  if (c->content_max_part_mib && !given(command, "--content-max-part-mib"))
+    o.content_max_part_mib = static_cast<std::size_t>(*c->content_max_part_mib);
+  if (c->content_max_message_mib && !given(command, "--content-max-message-mib"))
+    o.content_max_message_mib = static_cast<std::size_t>(*c->content_max_message_mib);
 }
 
 void
@@ -311,6 +320,27 @@ run(int argc, char** argv)
   scan->add_option("--since", scan_options.since,
                    "only messages dated from then (YYYY-MM-DD, UTC); the file's mtime "
                    "dates a message without a readable Date");
+  scan->add_flag("--content", scan_options.content,
+                 "also look inside messages: address lists in bodies and attachments "
+                 "(CSV, TSV, vCard, HTML, text), forwarded messages, quoted To/Cc blocks "
+                 "(reads every message whole: slower)");
+  scan->add_option("--content-threshold", scan_options.content_threshold,
+                   "with --content: flag a part holding at least this many distinct "
+                   "exposed addresses")
+    ->capture_default_str()
+    ->check(positive_number());
+  scan->add_option("--content-max-depth", scan_options.content_max_depth,
+                   "with --content: deepest MIME nesting read")
+    ->capture_default_str()
+    ->check(positive_number());
+  scan->add_option("--content-max-part-mib", scan_options.content_max_part_mib,
+                   "with --content: most decoded MiB read of one part")
+    ->capture_default_str()
+    ->check(positive_number());
+  scan->add_option("--content-max-message-mib", scan_options.content_max_message_mib,
+                   "with --content: most MiB read of one message (raw, and decoded)")
+    ->capture_default_str()
+    ->check(positive_number());
   add_config_option(scan, scan_options.config);
   scan->add_flag("-q,--quiet", scan_options.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_options.verbose,

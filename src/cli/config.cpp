@@ -202,7 +202,9 @@ read_config(const fs::path& file)
   c.db = r.string(root, "db", "db");
   if (const auto* scan = r.section(root, "scan")) {
     r.only(*scan, "scan.", {"threshold", "internal_domains", "bulk_senders", "exclude",
-                            "since", "fail_on", "jobs"});
+                            "since", "fail_on", "jobs", "content", "content_threshold",
+                            "content_max_depth", "content_max_part_mib",
+                            "content_max_message_mib"});
     c.threshold = r.whole(*scan, "threshold", "scan.threshold", 1, 1000000000);
     c.internal_domains = r.strings(*scan, "internal_domains", "scan.internal_domains");
     c.bulk_senders = r.strings(*scan, "bulk_senders", "scan.bulk_senders");
@@ -210,6 +212,13 @@ read_config(const fs::path& file)
     c.since = r.string(*scan, "since", "scan.since");
     c.fail_on = r.choice(*scan, "fail_on", "scan.fail_on", {"new", "any", "none"});
     c.jobs = r.whole(*scan, "jobs", "scan.jobs", 1, 1024);
+    c.content = r.boolean(*scan, "content", "scan.content");
+    c.content_threshold = r.whole(*scan, "content_threshold", "scan.content_threshold", 1, 1000000000);
+    c.content_max_depth = r.whole(*scan, "content_max_depth", "scan.content_max_depth", 1, 1000);
+    c.content_max_part_mib =
+      r.whole(*scan, "content_max_part_mib", "scan.content_max_part_mib", 1, 4096);
+    c.content_max_message_mib =
+      r.whole(*scan, "content_max_message_mib", "scan.content_max_message_mib", 1, 4096);
   }
   if (const auto* report = r.section(root, "report")) {
     r.only(*report, "report.", {"format", "campaign_window_days", "include_suppressed",

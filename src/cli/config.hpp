@@ -34,6 +34,9 @@ struct Config
   std::optional<std::vector<std::string>> internal_domains, bulk_senders, exclude;
   std::optional<std::string> since, fail_on;
   std::optional<std::int64_t> jobs;
+  std::optional<bool> content;
+  std::optional<std::int64_t> content_threshold, content_max_depth, content_max_part_mib,
+    content_max_message_mib;
   // [report]
   std::optional<std::string> format, redact_key;
   std::optional<double> campaign_window_days;

@@ -32,6 +32,11 @@ struct ScanOptions
   std::vector<std::string> exclude;      // path patterns (fnmatch)
   std::string since;                     // "" or a date
   std::string config;                    // --config
+  bool content = false;                  // look inside messages (MIME)
+  std::size_t content_threshold = 25;    // addresses in one part
+  std::size_t content_max_depth = 32;
+  std::size_t content_max_part_mib = 16;
+  std::size_t content_max_message_mib = 64;
 };
 
 struct BaselineOptions

@@ -2,6 +2,7 @@
 #include "cli/options.hpp"
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
+#include "detect/content_detector.hpp"
 #include "detect/visible_recipients.hpp"
 #include "report/report.hpp"
 #include "scan/scanner.hpp"
@@ -186,6 +187,13 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   settings["internal_domains"] = internal;
   settings["bulk_senders"] = bulk_senders;
   settings["since"] = since ? nlohmann::ordered_json(*since) : nlohmann::ordered_json(nullptr);
+  if (cmd.content) {
+    // Only with --content: a scan without it reads what it read before.
+    settings["content"] = {{"threshold", cmd.content_threshold},
+                           {"max_depth", cmd.content_max_depth},
+                           {"max_part_mib", cmd.content_max_part_mib},
+                           {"max_message_mib", cmd.content_max_message_mib}};
+  }
   start.settings_json = settings.dump();
   const auto scan_id = store.begin_scan(start);
 
@@ -193,7 +201,16 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   detectors.push_back(
     std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal, bulk_senders,
                                                         since));
+  const auto& visible = static_cast<const detect::VisibleRecipientsDetector&>(*detectors.front());
+  const detect::ContentDetector content(visible, cmd.content_threshold);
   scan::ScanOptions options;
+  if (cmd.content) {
+    options.content.detector = &content;
+    options.content.limits.max_depth = cmd.content_max_depth;
+    options.content.limits.max_part_bytes = cmd.content_max_part_mib << 20;
+    options.content.limits.max_message_bytes = cmd.content_max_message_mib << 20;
+    options.body_read.max_bytes = cmd.content_max_message_mib << 20;
+  }
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);

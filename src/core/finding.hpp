@@ -40,6 +40,9 @@ struct Finding
   std::size_t external_count = 0; // of those, not internal (= exposed)
   std::size_t domain_count = 0;   // distinct domains of the exposed ones
   std::vector<ExposedAddress> addresses; // every visible address
+  // Content findings (--content): where in the message, e.g. part "2.1",
+  // its file name and media type; "" for a finding on the header.
+  std::string part_path, part_filename, part_type;
 };
 
 } // namespace ccaudit

@@ -38,6 +38,9 @@ to_string(IssueKind kind)
   case IssueKind::bare_cr_in_header: return "bare_cr_in_header";
   case IssueKind::repeated_address_field: return "repeated_address_field";
   case IssueKind::excluded_by_configuration: return "excluded_by_configuration";
+  case IssueKind::content_limit: return "content_limit";
+  case IssueKind::content_unreadable: return "content_unreadable";
+  case IssueKind::unknown_charset: return "unknown_charset";
   }
   return "unknown";
 }

@@ -52,6 +52,11 @@ enum class IssueKind {
   bare_cr_in_header,            // a CR not followed by LF in a header line
   repeated_address_field,       // more than one To or Cc field
   excluded_by_configuration,    // a path matched an exclusion: not walked
+  content_limit,                // --content: a bound reached, the rest of the
+                                // part or message content not read
+  content_unreadable,           // --content: the MIME structure could not be
+                                // walked; its content not read
+  unknown_charset,              // --content: text read as UTF-8
 };
 
 std::string_view to_string(IssueKind kind);

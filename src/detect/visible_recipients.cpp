@@ -83,9 +83,29 @@ VisibleRecipientsDetector::VisibleRecipientsDetector(
 std::optional<Finding>
 VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
 {
-  if (m_since && message.sent_at.value_or(message.file_mtime) < *m_since) {
+  if (!in_period(message)) {
     return std::nullopt;
   }
+  return flag(message);
+}
+
+std::string
+VisibleRecipientsDetector::bulk_sender(std::string_view from_address) const
+{
+  for (const auto& sender : m_bulk_senders) {
+    const bool match = sender.starts_with("@")
+                         ? in_domain(text::domain_part(from_address), std::string_view(sender).substr(1))
+                         : from_address == sender;
+    if (match) {
+      return "bulk sender " + sender;
+    }
+  }
+  return {};
+}
+
+std::optional<Finding>
+VisibleRecipientsDetector::flag(const headers::MessageHeaders& message) const
+{
   const bool reply = !message.references.empty();
   const auto needed = reply ? reply_threshold() : m_threshold;
   // Cheap bound first: most mail has a handful of recipients.
@@ -119,15 +139,8 @@ VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
   finding.incident_id = incident_id(finding.incident_key);
   finding.fingerprint =
     finding_fingerprint(finding.kind, finding.incident_key, finding.recipient_hash);
-  finding.suppressed = message.bulk_marker;
-  for (const auto& sender : m_bulk_senders) {
-    const bool match = sender.starts_with("@")
-                         ? in_domain(text::domain_part(message.from_address), sender.substr(1))
-                         : message.from_address == sender;
-    if (finding.suppressed.empty() && match) {
-      finding.suppressed = "bulk sender " + sender;
-    }
-  }
+  finding.suppressed = message.bulk_marker.empty() ? bulk_sender(message.from_address)
+                                                   : message.bulk_marker;
   return finding;
 }
 

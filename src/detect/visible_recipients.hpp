@@ -57,6 +57,19 @@ public:
   std::optional<Finding>
   inspect(const headers::MessageHeaders& message) const override;
 
+  // inspect() without the --since filter: for a message inside a message.
+  std::optional<Finding> flag(const headers::MessageHeaders& message) const;
+
+  std::size_t threshold() const { return m_threshold; }
+  // --since: dated from then on (Date, or the file's mtime without one).
+  bool in_period(const headers::MessageHeaders& message) const
+  {
+    return !m_since || message.sent_at.value_or(message.file_mtime) >= *m_since;
+  }
+  const std::vector<std::string>& internal_domains() const { return m_internal_domains; }
+  // The --bulk-sender match for `from_address`: "bulk sender X", or "".
+  std::string bulk_sender(std::string_view from_address) const;
+
   bool could_flag(std::size_t at_signs, bool is_reply) const override
   {
     return at_signs >= (is_reply ? reply_threshold() : m_threshold);

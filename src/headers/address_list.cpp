@@ -39,6 +39,13 @@ detail::init_gmime()
     if (GMimeReferences* refs = g_mime_references_parse(nullptr, "<a@example.com>")) {
       g_mime_references_free(refs);
     }
+    if (GMimeContentType* ct = g_mime_content_type_parse(nullptr, "text/plain; charset=us-ascii")) {
+      g_object_unref(ct);
+    }
+    if (GMimeContentDisposition* cd =
+          g_mime_content_disposition_parse(nullptr, "attachment; filename=a.csv")) {
+      g_object_unref(cd);
+    }
   });
 }
 

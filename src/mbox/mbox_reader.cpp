@@ -268,9 +268,11 @@ MboxReader::next()
   }
   if (!read_header(message)) {
     message.value.end = m_lines.tell(); // the input ended, or a separator
+    message.value.body_offset = message.value.end;
     return message;
   }
   const auto body_start = m_lines.tell();
+  message.value.body_offset = body_start;
   if (const auto length = content_length(message.value.header)) {
     if (frame_by_length(body_start, *length, message)) {
       return message;

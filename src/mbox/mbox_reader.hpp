@@ -19,6 +19,7 @@ struct MboxMessage
   std::uint64_t index = 0;  // 0-based position in the mbox
   std::uint64_t offset = 0; // of its "From " line (or of its first byte)
   std::uint64_t end = 0;    // offset just past its last byte
+  std::uint64_t body_offset = 0; // of its body (= end when it has none)
   std::string header;       // header block after the "From " line
 };
 

@@ -51,6 +51,10 @@ load_findings(store::SqliteStore& db, const Value& scan, bool include_suppressed
     f.suppressed = r.text(12);
     f.incident_id = r.text(13);
     row.status = r.text(14);
+    f.kind = r.text(15);
+    f.part_path = r.text(16);
+    f.part_filename = r.text(17);
+    f.part_type = r.text(18);
     by_id[row.id] = rows.size();
     rows.push_back(std::move(row));
   });
@@ -94,6 +98,12 @@ finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view st
   j["offset"] = where.byte_offset;
   j["mbox_index"] = where.in_mbox ? nlohmann::ordered_json(where.index)
                                   : nlohmann::ordered_json(nullptr);
+  j["kind"] = f.kind;
+  j["part"] = f.part_path.empty()
+                ? nlohmann::ordered_json(nullptr)
+                : nlohmann::ordered_json{{"path", f.part_path},
+                                         {"filename", u(f.part_filename)},
+                                         {"type", u(f.part_type)}};
   j["message_id"] = u(f.message_id);
   j["date"] = u(f.date);
   j["from"] = u(f.from_address);

@@ -21,6 +21,7 @@ extern const char* const campaigns;
 extern const char* const senders;
 extern const char* const notify;
 extern const char* const baseline;
+extern const char* const content_findings;
 } // namespace ccaudit::report::sql
 
 // Templates, with {{slot}} markers the renderers fill with escaped text.

@@ -170,6 +170,26 @@ load_review(store::SqliteStore& db)
   db.query(sql::senders, {}, [&](const Row& r) {
     review.senders.push_back({r.text(0), r.text(3), r.text(4), r.integer(1), r.integer(2)});
   });
+  db.query(sql::content_findings, {}, [&](const Row& r) {
+    ContentFinding c;
+    c.kind = r.text(0);
+    c.path = r.text(1);
+    c.offset = r.integer(2);
+    c.mbox_index = optional_integer(r, 3);
+    c.part_path = r.text(4);
+    c.part_filename = r.text(5);
+    c.part_type = r.text(6);
+    c.message_id = r.text(7);
+    c.sender = r.text(8);
+    c.subject = r.text(9);
+    c.sent_at = r.text(10);
+    c.exposed = r.integer(11);
+    c.visible = r.integer(12);
+    c.incident_id = r.text(13);
+    c.linked = r.integer(14) != 0;
+    c.status = r.text(15);
+    review.content_findings.push_back(std::move(c));
+  });
   db.query(sql::problems, {Value{review.scan.id}}, [&](const Row& r) {
     review.problems.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3) != 0});
   });

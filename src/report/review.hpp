@@ -97,6 +97,19 @@ struct NotScanned
   std::optional<std::int64_t> mbox_index;
 };
 
+// A leak inside a message (scan --content).
+struct ContentFinding
+{
+  std::string kind, path, part_path, part_filename, part_type;
+  std::int64_t offset = 0;
+  std::optional<std::int64_t> mbox_index;
+  std::string message_id, sender, subject, sent_at; // sent_at: ISO UTC or ""
+  std::int64_t exposed = 0, visible = 0;
+  std::string incident_id;
+  bool linked = false; // its incident is in this review (a forward of it)
+  std::string status;
+};
+
 struct Review
 {
   ScanInfo scan;
@@ -104,6 +117,7 @@ struct Review
   std::vector<Incident> incidents;
   std::vector<Campaign> campaigns;
   std::vector<SenderRecurrence> senders;
+  std::vector<ContentFinding> content_findings;
   std::vector<ProblemCount> problems;
   std::vector<NotScanned> not_scanned; // inputs the scan could not read
   std::int64_t suppressed_hidden = 0;  // list or bulk mail findings left out

@@ -263,6 +263,28 @@ senders_table(const Review& review)
 }
 
 std::string
+content_table(const Review& review)
+{
+  if (review.content_findings.empty()) {
+    return "<p class=\"meta\">None (or the scan did not look inside messages: "
+           "ccaudit scan --content).</p>";
+  }
+  std::string s = table_head("content", {{"kind", "Kind", false}, {"exposed", "Exposed", true},
+                                         {"part", "Part", false}, {"file", "File name", false},
+                                         {"type", "Type", false}, {"subject", "Subject", false},
+                                         {"incident", "Incident", false},
+                                         {"path", "Where", false}});
+  for (const auto& c : review.content_findings) {
+    s += "<tr>" + cell(c.kind) + num(c.exposed) + cell(c.part_path) + cell(c.part_filename)
+         + cell(c.part_type) + cell(c.subject)
+         + cell(c.kind == "forwarded-recipients" && c.linked ? c.incident_id : std::string())
+         + cell(c.path + (c.mbox_index ? " @" + std::to_string(c.offset) : std::string()))
+         + "</tr>\n";
+  }
+  return s + "</tbody></table>";
+}
+
+std::string
 problems_table(const Review& review)
 {
   if (review.problems.empty()) {
@@ -310,6 +332,7 @@ render_review_html(const Review& review, std::ostream& out)
     {"campaigns_table", campaigns_table(review)},
     {"reexposures_table", reexposures_table(review)},
     {"senders_table", senders_table(review)},
+    {"content_table", content_table(review)},
     {"problems_table", problems_table(review)}};
   // One pass over the template, so text from a message that looks like a
   // {{slot}} is never filled in.

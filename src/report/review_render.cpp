@@ -178,6 +178,24 @@ render_review_text(const Review& review, std::ostream& out)
         << (snd.first_sent.empty() ? "unknown" : snd.first_sent) << ", last "
         << (snd.last_sent.empty() ? "unknown" : snd.last_sent) << "\n";
   }
+  if (!review.content_findings.empty()) {
+    out << "\ninside messages (scan --content):\n";
+  }
+  for (const auto& c : review.content_findings) {
+    out << "  " << c.kind << ": " << plural(c.exposed, "distinct exposed address",
+                                             "distinct exposed addresses")
+        << " in part " << t(c.part_path);
+    if (!c.part_filename.empty()) {
+      out << " \"" << t(c.part_filename) << "\"";
+    }
+    out << " (" << t(c.part_type) << ") of " << where(c.path, c.offset, c.mbox_index) << "\n"
+        << "      message-id " << (c.message_id.empty() ? "(none)" : t(c.message_id))
+        << ", from <" << t(c.sender) << ">, subject: " << t(c.subject) << "\n";
+    if (c.kind == "forwarded-recipients") {
+      out << "      " << (c.linked ? "passes on incident " : "forwards a message not found as sent: ")
+          << c.incident_id << "\n";
+    }
+  }
   bool first = true;
   for (const auto& p : review.problems) {
     out << (first ? "\nproblems by kind:\n" : "") << "  " << p.kind << ": "
@@ -273,6 +291,19 @@ render_review_json(const Review& review, std::ostream& out)
                          {"last_sent", date_or_null(c.last_sent)},
                          {"statement", exposure_statement(c.exposed_unique, c.recipients_unique)}});
   }
+  auto content = json::array();
+  for (const auto& c : review.content_findings) {
+    content.push_back({{"kind", c.kind}, {"path", u(c.path)}, {"offset", c.offset},
+                       {"mbox_index", c.mbox_index ? json(*c.mbox_index) : json(nullptr)},
+                       {"part_path", c.part_path}, {"part_filename", u(c.part_filename)},
+                       {"part_type", u(c.part_type)}, {"message_id", u(c.message_id)},
+                       {"sender", u(c.sender)}, {"subject", u(c.subject)},
+                       {"date", date_or_null(c.sent_at)}, {"exposed_count", c.exposed},
+                       {"visible_count", c.visible}, {"incident_id", c.incident_id},
+                       {"linked_incident", c.linked ? json(c.incident_id) : json(nullptr)},
+                       {"status", c.status}});
+  }
+  j["content_findings"] = std::move(content);
   auto& senders = j["senders"] = json::array();
   for (const auto& snd : review.senders) {
     senders.push_back({{"sender", u(snd.sender)}, {"incidents", snd.incidents},

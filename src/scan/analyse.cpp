@@ -1,6 +1,7 @@
 #include "scan/analyse.hpp"
 
 #include "headers/message_headers.hpp"
+#include "mime/content.hpp"
 
 namespace ccaudit::scan {
 
@@ -36,6 +37,39 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     }
   } catch (const std::exception& e) {
     // A bug or a library surprise on one message must not end the scan.
+    out.failed = true;
+    out.issues.push_back({IssueKind::internal_error, e.what()});
+  }
+  return out;
+}
+
+Analysis
+analyse(std::string_view header, std::vector<Issue> reader_issues,
+        const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+        std::int64_t file_mtime, const ContentScan& content, std::string_view body)
+{
+  if (content.detector == nullptr) {
+    return analyse(header, std::move(reader_issues), detectors, file_mtime);
+  }
+  Analysis out;
+  out.issues = std::move(reader_issues);
+  try {
+    auto parsed = headers::parse_headers(header);
+    parsed.value.file_mtime = file_mtime;
+    append_issues(out.issues, std::move(parsed.issues));
+    for (const auto& detector : detectors) {
+      if (auto finding = detector->inspect(parsed.value)) {
+        out.findings.push_back(std::move(*finding));
+      }
+    }
+    if (content.detector->in_period(parsed.value)) {
+      auto walked = mime::read_content(header, body, content.limits);
+      append_issues(out.issues, std::move(walked.issues));
+      for (auto& f : content.detector->inspect(parsed.value, walked.value)) {
+        out.findings.push_back(std::move(f));
+      }
+    }
+  } catch (const std::exception& e) {
     out.failed = true;
     out.issues.push_back({IssueKind::internal_error, e.what()});
   }

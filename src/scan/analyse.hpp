@@ -2,7 +2,9 @@
 
 #include "core/finding.hpp"
 #include "core/issue.hpp"
+#include "detect/content_detector.hpp"
 #include "detect/detector.hpp"
+#include "mime/content.hpp"
 
 #include <memory>
 #include <string_view>
@@ -25,5 +27,19 @@ struct Analysis
 Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
                  const std::vector<std::unique_ptr<detect::Detector>>& detectors,
                  std::int64_t file_mtime = 0);
+
+// --content: what to look for inside messages, and the bounds.
+struct ContentScan
+{
+  const detect::ContentDetector* detector = nullptr;
+  mime::ContentLimits limits;
+};
+
+// analyse(), then, with a body, the message's MIME content: its headers are
+// always parsed in full (content findings carry its Message-ID and Subject).
+Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
+                 const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+                 std::int64_t file_mtime, const ContentScan& content,
+                 std::string_view body);
 
 } // namespace ccaudit::scan

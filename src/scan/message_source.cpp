@@ -5,15 +5,41 @@
 #include "mbox/mbox_reader.hpp"
 #include "scan/fingerprint.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include <vector>
 
 namespace ccaudit::scan {
 
+namespace {
+
+// The body of a message, [from, to) in the file, up to the bound.
+void
+read_body(archive::InputFile& file, std::uint64_t from, std::uint64_t to, const BodyRead& bound,
+          RawMessage& raw)
+{
+  raw.has_body = true;
+  if (to <= from) {
+    return;
+  }
+  const auto size = to - from;
+  const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(size, bound.max_bytes));
+  raw.body.resize(wanted);
+  raw.body.resize(file.read_at(from, raw.body.data(), wanted));
+  if (size > bound.max_bytes) {
+    raw.issues.push_back({IssueKind::content_limit,
+                          "message body over " + std::to_string(bound.max_bytes >> 20)
+                            + " MiB: its content after that was not read"});
+  }
+}
+
+} // namespace
+
 SourceInfo
 read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
-              const FileCallbacks& callbacks, const ResumePoint* resume)
+              const FileCallbacks& callbacks, const ResumePoint* resume,
+              const BodyRead* body_read)
 {
   SourceInfo source{path, "unreadable"};
   archive::InputFile file(path);
@@ -66,8 +92,12 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       header = archive::read_header_block(file); // longer than the first read
     }
     source.messages = 1;
-    callbacks.on_message({where, file.size(), std::move(header->value),
-                          std::move(header->issues), file.mtime()});
+    RawMessage raw{where, file.size(), std::move(header->value), std::move(header->issues),
+                   file.mtime()};
+    if (body_read) {
+      read_body(file, raw.header.size(), file.size(), *body_read, raw);
+    }
+    callbacks.on_message(std::move(raw));
     break;
   }
   case archive::FileKind::mbox: {
@@ -87,9 +117,12 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       where.byte_offset = start + message->value.offset;
       last = {where.byte_offset, where.index};
       ++source.messages;
-      if (!callbacks.on_message({where, start + message->value.end,
-                                 std::move(message->value.header),
-                                 std::move(message->issues), file.mtime()})) {
+      RawMessage raw{where, start + message->value.end, std::move(message->value.header),
+                     std::move(message->issues), file.mtime()};
+      if (body_read) {
+        read_body(file, start + message->value.body_offset, raw.end, *body_read, raw);
+      }
+      if (!callbacks.on_message(std::move(raw))) {
         break;
       }
     }

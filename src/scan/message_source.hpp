@@ -22,6 +22,15 @@ struct RawMessage
   std::string header;        // the header block
   std::vector<Issue> issues; // what reading it noticed
   std::int64_t file_mtime = 0; // of the file holding it, seconds
+  bool has_body = false;       // read with a BodyRead
+  std::string body;            // its body, up to BodyRead::max_bytes
+};
+
+// --content: read each message's body too, up to `max_bytes` (the rest is
+// reported as content_limit and not read).
+struct BodyRead
+{
+  std::size_t max_bytes = std::size_t{64} << 20;
 };
 
 struct FileCallbacks
@@ -58,6 +67,7 @@ using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
 SourceInfo read_messages(const std::filesystem::path& path,
                          const ExcludedFiles& excluded,
                          const FileCallbacks& callbacks,
-                         const ResumePoint* resume = nullptr);
+                         const ResumePoint* resume = nullptr,
+                         const BodyRead* body = nullptr);
 
 } // namespace ccaudit::scan

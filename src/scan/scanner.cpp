@@ -49,6 +49,8 @@ struct Scanner::Job
   // file holding one message, or message: its header and its analysis
   bool has_message = false;
   std::string header;
+  bool has_body = false; // --content: `body` was read
+  std::string body;      // freed once analysed
   std::vector<Issue> reader_issues;
   Analysis result;
   bool done = false; // guarded by the pipeline's mutex
@@ -99,6 +101,8 @@ private:
   static constexpr std::size_t k_batch = 32;
   // Jobs waiting to be applied, at most: memory stays bounded.
   static constexpr std::size_t k_max_waiting = 1024;
+  // --content: body bytes of an mbox's messages waiting to be analysed.
+  static constexpr std::size_t k_max_body_bytes_waiting = std::size_t{256} << 20;
 
   // Runs a job now (no threads, or nothing for a worker to do), or adds it
   // to `batch` for the workers.
@@ -182,9 +186,14 @@ private:
       job->header = std::move(raw.header);
       job->reader_issues = std::move(raw.issues);
       job->file_mtime = raw.file_mtime;
+      job->has_body = raw.has_body;
+      job->body = std::move(raw.body);
+      m_scanner.m_body_bytes_waiting += job->body.size();
       hand_out(*job, m_messages);
       messages.push_back(std::move(job));
-      apply_ready(messages, m_messages, messages.size() > k_max_waiting);
+      apply_ready(messages, m_messages,
+                  messages.size() > k_max_waiting
+                    || m_scanner.m_body_bytes_waiting > k_max_body_bytes_waiting);
       return true;
     };
     callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -209,7 +218,8 @@ private:
         // while it was still being written) is replaced.
         m_scanner.m_sink.retire_findings(file.where.archive, resume->offset);
       }
-      file.source = read_messages(file.where.archive, {}, callbacks, resume);
+      file.source = read_messages(file.where.archive, {}, callbacks, resume,
+                                  m_scanner.body_read());
     } catch (const std::system_error& e) {
       file.source.messages = count;
       file.file_issues.emplace_back(
@@ -502,7 +512,10 @@ void
 Scanner::run(Job& job)
 {
   if (job.kind == Job::Kind::message) {
-    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors, job.file_mtime);
+    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors, job.file_mtime,
+                         m_options.content, job.body);
+    m_body_bytes_waiting -= job.body.size();
+    std::string().swap(job.body);
     return;
   }
   const auto& path = job.where.archive;
@@ -510,7 +523,8 @@ Scanner::run(Job& job)
   callbacks.on_message = [&](RawMessage&& raw) {
     job.has_message = true;
     job.where = raw.where;
-    job.result = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime);
+    job.result = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
+                         m_options.content, raw.body);
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -522,7 +536,7 @@ Scanner::run(Job& job)
   };
   job.source = SourceInfo{path, "unreadable"};
   try {
-    job.source = read_messages(path, m_excluded, callbacks);
+    job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read());
   } catch (const std::system_error& e) {
     job.file_issues.emplace_back(MessageLocator{path},
                                  Issue{IssueKind::unreadable_input, e.what()});

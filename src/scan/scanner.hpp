@@ -1,10 +1,13 @@
 #pragma once
 
 #include "core/finding_sink.hpp"
+#include "scan/analyse.hpp"
+#include "scan/message_source.hpp"
 #include "detect/detector.hpp"
 #include "scan/message_source.hpp"
 
 #include <cstdint>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -57,6 +60,10 @@ struct ScanOptions
   // Paths not walked (fnmatch patterns on the absolute path; a folder also
   // matches with a trailing '/'). Each exclusion is recorded.
   std::vector<std::string> exclude;
+  // --content: read each message's body and look inside it (null detector:
+  // headers only).
+  ContentScan content;
+  BodyRead body_read;
 };
 
 // The pipeline: walk -> classify -> split -> parse -> detect -> record.
@@ -83,6 +90,10 @@ private:
   class Pipeline;
 
   void run(Job& job);
+  const BodyRead* body_read() const
+  {
+    return m_options.content.detector ? &m_options.body_read : nullptr;
+  }
   void apply(Job& job);
   void submit_file(const std::filesystem::path& path, Pipeline& pipeline);
   std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
@@ -95,6 +106,8 @@ private:
   Progress m_progress;
   ExcludedFiles m_excluded;
   ScanSummary m_summary;
+  // --content: body bytes of mbox messages split but not yet analysed.
+  std::atomic<std::size_t> m_body_bytes_waiting{0};
   // Maildir cur/ and new/ being listed: their state before listing, and the
   // not-scanned count when their first job was applied.
   struct Listing

@@ -21,7 +21,7 @@ namespace ccaudit::store {
 
 namespace {
 
-constexpr int k_schema_version = 3;
+constexpr int k_schema_version = 4;
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
@@ -106,7 +106,10 @@ CREATE TABLE IF NOT EXISTS finding (
   status         TEXT NOT NULL DEFAULT 'new', -- when recorded: new | seen | accepted
   retired_scan   INTEGER,           -- scan that read its source again from the
                                     -- start: no longer current; NULL: current
-  suppressed     TEXT NOT NULL DEFAULT '' -- list or bulk mail: why ("List-Id: ...")
+  suppressed     TEXT NOT NULL DEFAULT '', -- list or bulk mail: why ("List-Id: ...")
+  part_path      TEXT NOT NULL DEFAULT '', -- --content: MIME part, e.g. "2.1";
+  part_filename  TEXT NOT NULL DEFAULT '', -- its file name and media type;
+  part_type      TEXT NOT NULL DEFAULT ''  -- "" for a finding on the header
 );
 CREATE TABLE IF NOT EXISTS finding_address (
   finding_id   INTEGER NOT NULL REFERENCES finding(id),
@@ -137,7 +140,7 @@ CREATE TABLE IF NOT EXISTS problem (
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_dir ON source(dir);
-CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind)
+CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind, part_path)
   WHERE retired_scan IS NULL;
 CREATE INDEX IF NOT EXISTS finding_fingerprint ON finding(fingerprint);
 CREATE INDEX IF NOT EXISTS finding_reference_id ON finding_reference(message_id);
@@ -176,6 +179,15 @@ UPDATE finding SET retired_scan = (
   SELECT min(f2.scan_id) FROM finding AS f2
   WHERE f2.path = finding.path AND f2.offset = finding.offset
     AND f2.kind = finding.kind AND f2.id > finding.id);
+)sql";
+
+// From schema 3 (before --content): where in the message a finding is; a
+// message may now hold several findings of one kind, one per part.
+constexpr const char* k_upgrade_from_3 = R"sql(
+ALTER TABLE finding ADD COLUMN part_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN part_filename TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding ADD COLUMN part_type TEXT NOT NULL DEFAULT '';
+DROP INDEX IF EXISTS finding_copy;
 )sql";
 
 // From schema 1 (ccaudit before incident review): the columns it lacks.
@@ -362,7 +374,7 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
       query("PRAGMA user_version", {}, [&](const Row& row) {
         version = static_cast<int>(row.integer(0));
       });
-      if (version == 1 || version == 2) {
+      if (version >= 1 && version < k_schema_version) {
         throw FatalError(file.string() + " was written by an older ccaudit "
                          "(schema " + std::to_string(version)
                          + "): run 'ccaudit scan' with it once to upgrade it");
@@ -461,7 +473,7 @@ SqliteStore::create_schema()
   bool has_tables = false;
   query("SELECT 1 FROM sqlite_schema LIMIT 1", {},
         [&](const Row&) { has_tables = true; });
-  if (has_tables && version != k_schema_version && version != 1 && version != 2) {
+  if (has_tables && (version < 1 || version > k_schema_version)) {
     throw FatalError("the database file is not a ccaudit database (schema "
                      + std::to_string(version) + "); pass another --db");
   }
@@ -484,6 +496,9 @@ SqliteStore::create_schema()
   }
   if (has_tables && version <= 2) {
     exec(k_upgrade_from_2);
+  }
+  if (has_tables && version <= 3) {
+    exec(k_upgrade_from_3);
   }
   exec(k_schema);
   if (has_tables && version <= 2) {
@@ -559,7 +574,8 @@ SqliteStore::prepare_statements()
           "message_id, date, from_address, from_name, subject, "
           "visible_count, external_count, domain_count, sent_at, subject_key, "
           "recipient_hash, incident_key, incident_id, source_id, fingerprint, status, "
-          "suppressed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "suppressed, part_path, part_filename, part_type) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT DO NOTHING");
   m_insert_reference = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
@@ -1008,6 +1024,9 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(20, finding.fingerprint)
     .bind(21, std::string(to_string(status)))
     .bind(22, finding.suppressed)
+    .bind(23, finding.part_path)
+    .bind(24, finding.part_filename)
+    .bind(25, finding.part_type)
     .run();
   if (sqlite3_changes(m_db) == 0) {
     return FindingStatus::duplicate; // this copy is recorded already
