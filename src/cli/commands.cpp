@@ -383,6 +383,12 @@ run(int argc, char** argv)
                       "message]");
   add_detection_options(explain, explain_options.threshold,
                         explain_options.internal_domains);
+  explain->add_flag("--content", explain_options.content,
+                    "also walk the MIME parts, as scan --content does");
+  explain->add_option("--content-threshold", explain_options.content_threshold,
+                      "with --content: addresses in one part that flag it")
+    ->capture_default_str()
+    ->check(positive_number());
   explain->add_option("--format", explain_options.format, "text or jsonl")
     ->capture_default_str();
 

@@ -117,6 +117,26 @@ print_text(const scan::ExplainedMessage& m, std::size_t threshold,
       << " exposed over " << e.domains << " domain(s)\n"
       << "  threshold " << threshold << ": "
       << (m.flagged ? "FLAGGED (visible-recipients)" : "not flagged") << "\n";
+  if (m.content_read) {
+    out << "\n  content: " << m.parts.size() << " text part(s), " << m.embedded.size()
+        << " embedded message(s)\n";
+    for (const auto& p : m.parts) {
+      out << "    part " << t(p.path) << " " << t(p.type);
+      if (!p.filename.empty()) {
+        out << " \"" << t(p.filename) << "\"";
+      }
+      out << ": " << p.text_bytes << " bytes of text, " << p.addresses
+          << " distinct address(es)\n";
+    }
+    for (const auto& message : m.embedded) {
+      out << "    part " << t(message.path) << " message/rfc822"
+          << (message.filename.empty() ? "" : " \"" + t(message.filename) + "\"") << "\n";
+    }
+    for (const auto& f : m.content_findings) {
+      out << "  FLAGGED (" << f.kind << "): part " << t(f.part_path) << ", " << f.external_count
+          << " distinct exposed address(es)\n";
+    }
+  }
   for (const auto& issue : m.issues) {
     out << "  problem: " << to_string(issue.kind) << ": " << t(issue.detail) << "\n";
   }
@@ -176,6 +196,26 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
   j["domain_count"] = m.exposure.domains;
   j["threshold"] = threshold;
   j["flagged"] = m.flagged;
+  if (m.content_read) {
+    auto parts = ordered_json::array();
+    for (const auto& p : m.parts) {
+      parts.push_back({{"path", p.path}, {"type", u(p.type)}, {"filename", u(p.filename)},
+                       {"text_bytes", p.text_bytes}, {"addresses", p.addresses}});
+    }
+    auto embedded = ordered_json::array();
+    for (const auto& e : m.embedded) {
+      embedded.push_back({{"path", e.path}, {"filename", u(e.filename)}});
+    }
+    auto findings = ordered_json::array();
+    for (const auto& f : m.content_findings) {
+      findings.push_back({{"kind", f.kind}, {"part_path", f.part_path},
+                          {"part_filename", u(f.part_filename)}, {"part_type", u(f.part_type)},
+                          {"external_count", f.external_count},
+                          {"visible_count", f.visible_count}, {"incident_id", f.incident_id}});
+    }
+    j["content"] = {{"parts", std::move(parts)}, {"messages", std::move(embedded)},
+                    {"findings", std::move(findings)}};
+  }
   j["problems"] = issues_json(m.issues);
   out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
@@ -193,6 +233,8 @@ run_explain(const ExplainOptions& cmd)
   options.threshold = cmd.threshold;
   options.internal_domains = normalised_domains(cmd.internal_domains);
   options.offset = cmd.offset;
+  options.content = cmd.content;
+  options.content_threshold = cmd.content_threshold;
   scan::Explanation explanation;
   try {
     explanation = scan::explain(cmd.path, options);

@@ -81,6 +81,8 @@ struct ExplainOptions
   std::size_t threshold = 25;
   std::vector<std::string> internal_domains;
   std::string format = "text";
+  bool content = false;               // also the MIME parts (as scan --content)
+  std::size_t content_threshold = 25;
 };
 
 // The commands. They throw UsageError for a bad argument found late and

@@ -260,8 +260,9 @@ private:
                disposition.filename.empty() ? type.name : disposition.filename, depth + 1);
       return;
     }
-    (void)is_message;
-    leaf(path.empty() ? "1" : path, type_value, field_of(e, "Content-Disposition"),
+    // A message's own single-part body is its part 1 (IMAP numbering: the
+    // body of message/rfc822 part "3" is "3.1").
+    leaf(path.empty() ? "1" : (is_message ? path + ".1" : path), type_value, field_of(e, "Content-Disposition"),
          field_of(e, "Content-Transfer-Encoding"), e.body());
   }
 

@@ -1,5 +1,7 @@
 #include "scan/explain.hpp"
 
+#include "detect/content_addresses.hpp"
+#include "detect/content_detector.hpp"
 #include "scan/message_source.hpp"
 
 namespace ccaudit::scan {
@@ -8,6 +10,9 @@ Explanation
 explain(const std::filesystem::path& path, const ExplainOptions& options)
 {
   Explanation out;
+  const detect::VisibleRecipientsDetector visible(options.threshold, options.internal_domains);
+  const detect::ContentDetector content(visible, options.content_threshold);
+  const BodyRead body_read;
   FileCallbacks callbacks;
   callbacks.on_message = [&](RawMessage&& raw) {
     const auto offset = raw.where.byte_offset;
@@ -28,13 +33,25 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     m.issues.insert(m.issues.end(), parsed.issues.begin(), parsed.issues.end());
     m.exposure = detect::measure(m.headers, options.internal_domains);
     m.flagged = m.exposure.external >= options.threshold;
+    if (options.content) {
+      m.content_read = true;
+      auto walked = mime::read_content(raw.header, raw.body);
+      m.issues.insert(m.issues.end(), walked.issues.begin(), walked.issues.end());
+      for (const auto& part : walked.value.parts) {
+        const auto found = detect::addresses_in_text(
+          part.type == "text/html" ? detect::html_to_text(part.text) : part.text);
+        m.parts.push_back({part.path, part.type, part.filename, part.text.size(), found.size()});
+      }
+      m.embedded = walked.value.messages;
+      m.content_findings = content.inspect(m.headers, walked.value);
+    }
     out.messages.push_back(std::move(m));
     return !options.offset; // the one asked for is found
   };
   callbacks.on_issue = [&](const MessageLocator&, const Issue& issue) {
     out.file_issues.push_back(issue);
   };
-  out.source = read_messages(path, {}, callbacks);
+  out.source = read_messages(path, {}, callbacks, nullptr, options.content ? &body_read : nullptr);
   return out;
 }
 

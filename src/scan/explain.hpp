@@ -3,6 +3,7 @@
 #include "core/finding_sink.hpp"
 #include "detect/visible_recipients.hpp"
 #include "headers/message_headers.hpp"
+#include "mime/content.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +23,16 @@ struct ExplainedMessage
   detect::Exposure exposure;       // distinct addresses, internal or not
   bool flagged = false;
   std::vector<Issue> issues;       // reading and parsing, in that order
+  // --content: what the MIME walk found, and what it flagged.
+  bool content_read = false;
+  struct Part
+  {
+    std::string path, type, filename;
+    std::size_t text_bytes = 0, addresses = 0; // decoded UTF-8; distinct in it
+  };
+  std::vector<Part> parts;
+  std::vector<mime::EmbeddedMessage> embedded;
+  std::vector<Finding> content_findings;
 };
 
 struct Explanation
@@ -38,6 +49,8 @@ struct ExplainOptions
   std::size_t threshold = 25;
   std::vector<std::string> internal_domains; // normalised
   std::optional<std::uint64_t> offset;       // only the message starting here
+  bool content = false;                      // also walk each message's MIME parts
+  std::size_t content_threshold = 25;
 };
 
 // Reads `path` as a scan would and explains its messages (all of them, or

@@ -104,10 +104,12 @@ TEST_CASE("scanner: the whole fixture tree", "[scan]")
   RecordingSink sink;
   const auto s = run_scan(sink, k_fixtures);
   CHECK(s.complete());
-  // README.md, 3 in notmail/, 2 maildirfolder, incidents/make.py
-  CHECK(s.inputs_not_mail == 7);
-  CHECK(s.findings == 28); // not the 2 replies kept as context
-  CHECK(sink.findings.size() == 30);
+  // README.md, 3 in notmail/, 2 maildirfolder, incidents/ and content/ make.py
+  CHECK(s.inputs_not_mail == 8);
+  // Headers only: content/sent.mbox holds one wide send; the 2 replies
+  // kept as context are not counted.
+  CHECK(s.findings == 29);
+  CHECK(sink.findings.size() == 31);
   // Maildir tmp/ folders are reported, and their wide message never flagged.
   CHECK(std::count_if(sink.issues.begin(), sink.issues.end(), [](const auto& p) {
           return p.issue.kind == IssueKind::maildir_tmp_skipped;

@@ -1,0 +1,190 @@
+// scan --content end to end on fixtures/content (see fixtures/README.md):
+// what each fixture gives, the bounds, and every output that shows it.
+#include "support/database.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace fs = std::filesystem;
+using ccaudit::test::read_file;
+using ccaudit::test::run_ccaudit;
+using ccaudit::test::scalar;
+using ccaudit::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const fs::path k_content = fs::path(CCAUDIT_FIXTURES_DIR) / "content";
+
+std::string
+fixture(const std::string& name)
+{
+  return (k_content / "inbox" / "cur" / name).string();
+}
+
+// kind@part(file)=exposed for every finding of one file, in part order.
+std::string
+findings_of(const fs::path& db, const std::string& file_part)
+{
+  ccaudit::store::SqliteStore store(db, ccaudit::store::OpenMode::read_only);
+  std::string out;
+  store.query("SELECT kind, part_path, part_filename, external_count FROM finding "
+              "WHERE path LIKE '%' || ? || '%' ORDER BY part_path, kind",
+              {ccaudit::store::Value{file_part}}, [&](const ccaudit::store::Row& r) {
+                out += r.text(0) + "@" + r.text(1)
+                       + (r.text(2).empty() ? "" : "(" + r.text(2) + ")") + "="
+                       + std::to_string(r.integer(3)) + " ";
+              });
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("scan --content: every fixture gives its finding", "[cli][content]")
+{
+  TempDir dir;
+  const auto db = dir.path() / "content.db";
+  const auto r = run_ccaudit({"scan", k_content.string(), "--db", db.string(), "--content"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1);
+  CHECK(findings_of(db, "M1P1") == "address-list-in-content@2(Kunden\xc3\xbc" "bersicht Q2.csv)=40 ");
+  CHECK(findings_of(db, "M2P1") == "address-list-in-content@2(contacts.vcf)=30 ");
+  CHECK(findings_of(db, "M3P1") == "address-list-in-content@1=27 ");
+  // The forward keeps the 10 Cc guests after its malformed header line.
+  CHECK(findings_of(db, "M4P1") == "forwarded-recipients@2=30 ");
+  CHECK(findings_of(db, "M5P1") == "quoted-recipients@1=30 ");
+  CHECK(findings_of(db, "M6P1") == "quoted-recipients@1=26 ");
+  CHECK(findings_of(db, "M7P1") == ""); // 40 deep: past the bound
+  CHECK(findings_of(db, "M8P1") == "address-list-in-content@2(list.txt)=25 ");
+  CHECK(findings_of(db, "M9P1") == "forwarded-recipients@2(salaries.eml)=26 ");
+  CHECK(findings_of(db, "M10P1") == ""); // 24: one short
+  CHECK(findings_of(db, "M11P1") == "address-list-in-content@1=25 ");
+  CHECK(findings_of(db, "sent.mbox") == "visible-recipients@=30 address-list-in-content@1=26 ");
+  // The garbled base64 decodes to exactly the 25 addresses written.
+  CHECK(scalar(db, "SELECT count(*) FROM finding_address a JOIN finding f ON f.id = a.finding_id "
+                   "WHERE f.path LIKE '%M8P1%' AND a.address GLOB "
+                   "'customer0[0-2][0-9]@garbled.example.org'") == 25);
+  // What could not be read is a problem, named.
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_limit' "
+                   "AND path LIKE '%M7P1%' AND detail LIKE 'nesting deeper than 32%'") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'unknown_charset' "
+                   "AND path LIKE '%M11P1%'") == 1);
+  // Without --content none of it is looked for.
+  const auto plain = dir.path() / "plain.db";
+  REQUIRE(run_ccaudit({"scan", k_content.string(), "--db", plain.string()}).exit_code == 1);
+  CHECK(scalar(plain, "SELECT count(*) FROM finding") == 1);
+}
+
+TEST_CASE("scan --content: the bounds are options, and the config file's", "[cli][content]")
+{
+  TempDir dir;
+  const auto db = dir.path() / "deep.db";
+  REQUIRE(run_ccaudit({"scan", fixture("1748944806.M7P1.host.example:2,S"), "--db",
+                       db.string(), "--content", "--content-max-depth", "50"})
+            .exit_code == 1);
+  CHECK(findings_of(db, "M7P1").starts_with(std::string("address-list-in-content@") + "1.1.1.1.1."));
+  // A lower list threshold flags the 24.
+  const auto low = dir.path() / "low.db";
+  REQUIRE(run_ccaudit({"scan", fixture("1748944809.M10P1.host.example:2,S"), "--db",
+                       low.string(), "--content", "--content-threshold", "24"})
+            .exit_code == 1);
+  CHECK(findings_of(low, "M10P1") == "address-list-in-content@1(short.csv)=24 ");
+  const auto config = dir.write("ccaudit.toml", "[scan]\ncontent = true\ncontent_threshold = 24\n");
+  const auto from_config = dir.path() / "config.db";
+  REQUIRE(run_ccaudit({"scan", fixture("1748944809.M10P1.host.example:2,S"), "--db",
+                       from_config.string(), "--config", config.string()})
+            .exit_code == 1);
+  CHECK(findings_of(from_config, "M10P1") == "address-list-in-content@1(short.csv)=24 ");
+  const auto bad = dir.write("bad.toml", "[scan]\ncontent_threshold = 0\n");
+  const auto r = run_ccaudit({"scan", k_content.string(), "--db", (dir.path() / "x.db").string(),
+                              "--config", bad.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("scan.content_threshold") != std::string::npos);
+}
+
+TEST_CASE("scan --content: an oversized part and a huge part header are problems, not crashes", "[cli][content]")
+{
+  TempDir dir;
+  // 2 MiB of addresses in one part, read with a 1 MiB bound: what fits is
+  // counted, the cut is recorded.
+  std::string big;
+  for (int i = 0; big.size() < (2u << 20); ++i) {
+    big += "bulk" + std::to_string(i) + "@example.com\n";
+  }
+  dir.write("big.eml", "From: a@example.org\nTo: b@example.org\nSubject: big\nMIME-Version: 1.0\n"
+                       "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\n"
+                       "Content-Type: text/csv; name=\"all.csv\"\n\n" + big + "\n--B--\n");
+  dir.write("header.eml", "From: a@example.org\nTo: b@example.org\nSubject: h\nMIME-Version: 1.0\n"
+                          "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\n"
+                          "Content-Type: text/plain\nX-Long: " + std::string(1u << 20, 'x')
+                            + "\n\n" + ccaudit::test::address_list(30) + "\n--B--\n");
+  const auto db = dir.path() / "bounds.db";
+  const auto r = run_ccaudit({"scan", dir.path().string(), "--db", db.string(), "--content",
+                              "--content-max-part-mib", "1"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_limit' AND path LIKE "
+                   "'%big.eml' AND detail LIKE 'part 1 over 1 MiB%'") == 1);
+  CHECK(scalar(db, "SELECT external_count FROM finding WHERE path LIKE '%big.eml'") > 40000);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' "
+                   "AND path LIKE '%header.eml'") == 1);
+}
+
+TEST_CASE("scan --content: reports, JSON lines and explain show the part", "[cli][content]")
+{
+  TempDir dir;
+  const auto db = (dir.path() / "r.db").string();
+  REQUIRE(run_ccaudit({"scan", k_content.string(), "--db", db, "--content"}).exit_code == 1);
+  const auto text = run_ccaudit({"report", "--db", db});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("inside messages (scan --content):") != std::string::npos);
+  CHECK(text.out.find("address-list-in-content: 40 distinct exposed addresses in part 2 "
+                      "\"Kunden\xc3\xbc" "bersicht Q2.csv\" (text/csv)")
+        != std::string::npos);
+  const auto j = json::parse(run_ccaudit({"report", "--db", db, "--format", "json"}).out);
+  std::map<std::string, int> kinds;
+  bool linked = false;
+  for (const auto& c : j["content_findings"]) {
+    ++kinds[c["kind"].get<std::string>()];
+    if (c["kind"] == "forwarded-recipients" && !c["linked_incident"].is_null()) {
+      // The forward passes on the party leak recorded from sent.mbox.
+      linked = true;
+      CHECK(c["part_path"] == "2");
+      bool found = false;
+      for (const auto& i : j["incidents"]) {
+        found = found || i["id"] == c["linked_incident"];
+      }
+      CHECK(found);
+    }
+  }
+  CHECK(kinds == std::map<std::string, int>{{"address-list-in-content", 6},
+                                            {"forwarded-recipients", 2},
+                                            {"quoted-recipients", 2}});
+  CHECK(linked);
+  const auto lines = run_ccaudit({"report", "--db", db, "--format", "jsonl"});
+  bool csv_part = false;
+  std::size_t pos = 0;
+  while (pos < lines.out.size()) {
+    const auto nl = lines.out.find('\n', pos);
+    const auto line = json::parse(lines.out.substr(pos, nl - pos));
+    pos = nl + 1;
+    if (line["kind"] == "address-list-in-content" && line["part"]["type"] == "text/csv") {
+      csv_part = line["part"]["path"] == "2" && line["addresses"].size() == 40;
+    }
+  }
+  CHECK(csv_part);
+  const auto html = run_ccaudit({"report", "--db", db, "--format", "html"});
+  CHECK(html.out.find("<h2>Inside messages</h2>") != std::string::npos);
+  CHECK(html.out.find("contacts.vcf") != std::string::npos);
+  const auto explained = run_ccaudit({"explain", fixture("1748944803.M4P1.host.example:2,S"),
+                                      "--content", "--format", "jsonl"});
+  REQUIRE(explained.exit_code == 0);
+  const auto e = json::parse(explained.out);
+  REQUIRE(e["content"]["findings"].size() == 1);
+  CHECK(e["content"]["findings"][0]["kind"] == "forwarded-recipients");
+  CHECK(e["content"]["findings"][0]["external_count"] == 30);
+  CHECK(e["content"]["messages"][0]["path"] == "2");
+}

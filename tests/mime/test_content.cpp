@@ -1,0 +1,190 @@
+// The MIME walk: which parts come out, numbered how, decoded how, and what
+// happens at every bound.
+#include "mime/content.hpp"
+#include "mime/decode.hpp"
+
+#include "support/issues.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ccaudit;
+using namespace ccaudit::mime;
+using ccaudit::test::has_issue;
+
+namespace {
+
+const std::string k_header = "From: a@example.org\nMIME-Version: 1.0\n"
+                             "Content-Type: multipart/mixed; boundary=\"B\"\n\n";
+
+std::string
+paths(const MessageContent& c)
+{
+  std::string out;
+  for (const auto& p : c.parts) {
+    out += (out.empty() ? "" : " ") + p.path + ":" + p.type;
+  }
+  for (const auto& m : c.messages) {
+    out += " msg:" + m.path;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("content: parts are numbered as IMAP numbers them, and only text parts are kept", "[mime]")
+{
+  const std::string body =
+    "preamble\n--B\nContent-Type: text/plain\n\none\n"
+    "--B\nContent-Type: multipart/alternative; boundary=\"C\"\n\n"
+    "--C\nContent-Type: text/plain\n\ntwo\n--C\nContent-Type: text/html\n\n<p>three</p>\n--C--\n"
+    "--B\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+    "--B\nContent-Type: message/rfc822\n\nFrom: b@example.org\nTo: c@example.org\n\nfour\n"
+    "--B--\nepilogue\n";
+  const auto c = read_content(k_header, body);
+  CHECK(c.issues.empty());
+  CHECK(paths(c.value) == "1:text/plain 2.1:text/plain 2.2:text/html 4.1:text/plain msg:4");
+  REQUIRE(c.value.parts.size() == 4);
+  CHECK(c.value.parts[0].text == "one");
+  CHECK(c.value.parts[3].text == "four");
+  REQUIRE(c.value.messages.size() == 1);
+  CHECK(c.value.messages[0].header.find("To: c@example.org") != std::string::npos);
+}
+
+TEST_CASE("content: a one-part message is part 1, decoded by its own header's encoding", "[mime]")
+{
+  const auto c = read_content("Content-Type: text/plain; charset=ISO-8859-1\n"
+                              "Content-Transfer-Encoding: quoted-printable\n\n",
+                              "caf=E9 a@example.org=\n b@example.org\n");
+  REQUIRE(c.value.parts.size() == 1);
+  CHECK(c.value.parts[0].path == "1");
+  CHECK(c.value.parts[0].text == "caf\xc3\xa9 a@example.org b@example.org\n");
+  // No Content-Type at all: text/plain (RFC 2045).
+  const auto bare = read_content("From: a@example.org\n\n", "hello\n");
+  REQUIRE(bare.value.parts.size() == 1);
+  CHECK(bare.value.parts[0].type == "text/plain");
+}
+
+TEST_CASE("content: attachments are kept by file name, RFC 2231 names decoded", "[mime]")
+{
+  const std::string body =
+    "--B\nContent-Type: application/octet-stream\n"
+    "Content-Disposition: attachment; filename*0*=UTF-8''Kunden%C3%BC; filename*1=\".csv\"\n"
+    "Content-Transfer-Encoding: base64\n\nYUBleGFtcGxlLm9yZw==\n"
+    "--B\nContent-Type: application/pdf; name=\"report.pdf\"\n\n%PDF-1.4\n"
+    "--B\nContent-Type: application/octet-stream; name=\"old.eml\"\n\n"
+    "From: x@example.org\nTo: y@example.org\n\nbody\n"
+    "--B--\n";
+  const auto c = read_content(k_header, body);
+  REQUIRE(c.value.parts.size() == 2);
+  CHECK(c.value.parts[0].filename == "Kunden\xc3\xbc.csv");
+  CHECK(c.value.parts[0].text == "a@example.org");
+  // The .eml is a message in the message; its body is its part 3.1.
+  CHECK(c.value.parts[1].path == "3.1");
+  REQUIRE(c.value.messages.size() == 1);
+  CHECK(c.value.messages[0].filename == "old.eml");
+  CHECK(c.value.messages[0].header.find("To: y@example.org") != std::string::npos);
+}
+
+TEST_CASE("content: base64 with '|' and other garbage decodes what the alphabet holds", "[mime]")
+{
+  bool truncated = true;
+  // "ABCD" is QUJDRA==; mimetic's decoder turns "QUJD|RA==" into other bytes.
+  CHECK(decode_transfer("QUJD|RA==", "base64", 100, truncated) == "ABCD");
+  CHECK_FALSE(truncated);
+  CHECK(decode_transfer("QU*J\nD R\tA=\r\n=", "BASE64", 100, truncated) == "ABCD");
+  CHECK(decode_transfer("QUJDRA==", "base64", 2, truncated) == "AB");
+  CHECK(truncated);
+  CHECK(decode_transfer("a=3Db=\n c", "quoted-printable", 100, truncated) == "a=b c");
+  CHECK(decode_transfer("as is", "8bit", 100, truncated) == "as is");
+}
+
+TEST_CASE("content: charsets become UTF-8, an unknown one is reported", "[mime]")
+{
+  bool unknown = true;
+  CHECK(to_utf8("\xe9t\xe9", "iso-8859-1", unknown) == "\xc3\xa9t\xc3\xa9");
+  CHECK_FALSE(unknown);
+  CHECK(to_utf8("\x80", "windows-1252", unknown) == "\xe2\x82\xac");
+  CHECK(to_utf8("ok \xff", "x-nonsense", unknown) == "ok \xef\xbf\xbd");
+  CHECK(unknown);
+}
+
+TEST_CASE("content: nesting past the bound is reported, not followed", "[mime]")
+{
+  std::string inner = "Content-Type: text/plain\n\nbottom a@example.org\n";
+  for (int level = 12; level > 0; --level) {
+    const auto b = "L" + std::to_string(level);
+    inner = "Content-Type: multipart/mixed; boundary=\"" + b + "\"\n\n--" + b + "\n" + inner
+            + "\n--" + b + "--\n";
+  }
+  const auto split = inner.find("\n\n");
+  const auto header = inner.substr(0, split + 2);
+  const auto body = inner.substr(split + 2);
+  ContentLimits limits;
+  limits.max_depth = 8;
+  const auto shallow = read_content(header, body, limits);
+  CHECK(shallow.value.parts.empty());
+  CHECK(has_issue(shallow.issues, IssueKind::content_limit));
+  limits.max_depth = 16;
+  const auto deep = read_content(header, body, limits);
+  REQUIRE(deep.value.parts.size() == 1);
+  CHECK(deep.value.parts[0].path == "1.1.1.1.1.1.1.1.1.1.1.1");
+  CHECK(deep.issues.empty());
+}
+
+TEST_CASE("content: a part over the size bound is cut and reported, the message goes on", "[mime]")
+{
+  const std::string big(3000, 'x');
+  const std::string body = "--B\nContent-Type: text/plain\n\n" + big + "\n--B\n"
+                           "Content-Type: text/plain\n\nsmall\n--B--\n";
+  ContentLimits limits;
+  limits.max_part_bytes = 1000;
+  const auto c = read_content(k_header, body, limits);
+  REQUIRE(c.value.parts.size() == 2);
+  CHECK(c.value.parts[0].text.size() == 1000);
+  CHECK(c.value.parts[1].text == "small");
+  CHECK(has_issue(c.issues, IssueKind::content_limit));
+  // The message bound: what is left after the first part.
+  limits.max_message_bytes = 1000;
+  const auto m = read_content(k_header, body, limits);
+  REQUIRE(m.value.parts.size() == 1);
+  CHECK(has_issue(m.issues, IssueKind::content_limit));
+}
+
+TEST_CASE("content: a huge part header line is refused before mimetic reads it", "[mime]")
+{
+  // mimetic grows header buffers 128 bytes at a time: quadratic.
+  const std::string body = "--B\nContent-Type: text/plain\nX-Long: " + std::string(300 * 1024, 'a')
+                           + "\n\nhello\n--B--\n";
+  const auto c = read_content(k_header, body);
+  CHECK(c.value.parts.empty());
+  CHECK(has_issue(c.issues, IssueKind::content_unreadable));
+  // The same length in a body line is fine.
+  const std::string long_body = "--B\nContent-Type: text/plain\n\n" + std::string(300 * 1024, 'a')
+                                + "\n--B--\n";
+  const auto ok = read_content(k_header, long_body);
+  REQUIRE(ok.value.parts.size() == 1);
+  CHECK(ok.issues.empty());
+}
+
+TEST_CASE("content: a forwarded message's header survives a malformed line", "[mime]")
+{
+  const std::string body = "--B\nContent-Type: message/rfc822\n\n"
+                           "From: a@example.org\nTo: b@example.org\nthis line has no colon\n"
+                           "Cc: c@example.org\nSubject: s\n\nbody text\n--B--\n";
+  const auto c = read_content(k_header, body);
+  REQUIRE(c.value.messages.size() == 1);
+  CHECK(c.value.messages[0].header.find("Cc: c@example.org") != std::string::npos);
+  REQUIRE(c.value.parts.size() == 1);
+  CHECK(c.value.parts[0].text == "body text");
+}
+
+TEST_CASE("content: broken structure never throws", "[mime]")
+{
+  for (const std::string& body : {
+         std::string(""), std::string("--B"), std::string("--B\n"), std::string("--B--"),
+         std::string("--B\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\n--B--\n"),
+         std::string("--B\nContent-Type: message/rfc822\n\n"),
+         std::string("\0\0--B\n\0\n", 9), std::string("--B\nContent-Transfer-Encoding: base64\n\n====\n")}) {
+    CHECK_NOTHROW(read_content(k_header, body));
+  }
+}
