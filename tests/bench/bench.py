@@ -344,6 +344,28 @@ def rescan(args):
     return 0
 
 
+def content(args):
+    """What --content costs: a first scan with and without it, one corpus."""
+    binary = os.path.abspath(args.ccaudit)
+    db = tempfile.mkdtemp(prefix="ccaudit-content-")
+    path = os.path.join(db, "c.db")
+    print("corpus: %s; %d cores; median of %d runs, cache warm" % (args.dir, os.cpu_count(), args.repeat))
+    for name, target in (("mbox", os.path.join(args.dir, "corpus.mbox")),
+                         ("Maildir", os.path.join(args.dir, "maildir"))):
+        scan = lambda extra=(): "rm -f %s*; %s" % (path, " ".join(
+            shlex.quote(a) for a in [binary, "scan", target, "--db", path, "--quiet"] + list(extra)))
+        res = {}
+        t1 = measure("%s: ccaudit scan" % name, scan(), args.repeat, res, (0, 1))
+        t2 = measure("%s: ccaudit scan --content" % name, scan(["--content"]), args.repeat, res, (0, 1))
+        kinds = subprocess.run(["sqlite3", path, "SELECT kind || ' ' || count(*) FROM finding "
+                                "GROUP BY kind ORDER BY kind"], capture_output=True, text=True).stdout
+        print("  %-40s %8.1fx   peak RSS %.1f MiB" % (name + ": --content / headers only", t2 / t1,
+                                                      max(v[1] for v in res.values()) / 1024))
+        print("  findings with --content: %s" % ", ".join(kinds.split("\n")[:-1]))
+    shutil.rmtree(db)
+    return 0
+
+
 def identical(args):
     binary = os.path.abspath(args.ccaudit)
     tmp = tempfile.mkdtemp(prefix="ccaudit-jobs-")
@@ -400,6 +422,10 @@ def main():
     rs.add_argument("dir")
     rs.add_argument("--ccaudit", default="build/src/ccaudit")
     rs.add_argument("--repeat", type=int, default=5)
+    c = sub.add_parser("content")
+    c.add_argument("dir")
+    c.add_argument("--ccaudit", default="build/src/ccaudit")
+    c.add_argument("--repeat", type=int, default=3)
     i = sub.add_parser("identical")
     i.add_argument("dir", nargs="?")
     i.add_argument("--messages", type=int,
@@ -413,6 +439,8 @@ def main():
         run(args)
     elif args.command == "rescan":
         sys.exit(rescan(args))
+    elif args.command == "content":
+        sys.exit(content(args))
     else:
         sys.exit(identical(args))
 
