@@ -330,9 +330,9 @@ run(int argc, char** argv)
     ->capture_default_str()
     ->check(positive_number());
   scan->add_option("--content-max-depth", scan_options.content_max_depth,
-                   "with --content: deepest MIME nesting read")
+                   "with --content: deepest MIME nesting read (at most 1000)")
     ->capture_default_str()
-    ->check(positive_number());
+    ->check(CLI::Range(1, 1000));
   scan->add_option("--content-max-part-mib", scan_options.content_max_part_mib,
                    "with --content: most decoded MiB read of one part")
     ->capture_default_str()

@@ -27,6 +27,10 @@ namespace ccaudit::mime {
 namespace {
 
 constexpr std::size_t k_max_part_header_line = 256 * 1024;
+// mimetic parses nested parts recursively: 100,000 levels overflow a
+// thread's stack. Past this many multipart or message Content-Types a
+// message is not handed to it (10,000 levels were measured safe under ASan).
+constexpr std::size_t k_max_container_types = 5000;
 
 std::string_view
 extension_of(std::string_view filename)
@@ -66,6 +70,27 @@ is_message_name(std::string_view filename)
 // part's message) longer than the bound, if any: where mimetic would spend
 // quadratic time. A "--" line starts a part header; its blank line ends it,
 // unless it said message/rfc822, whose own header follows.
+// The number of lines declaring a multipart or message Content-Type: an
+// upper bound on how deep mimetic would recurse.
+std::size_t
+container_types(std::string_view body)
+{
+  std::size_t n = 0, pos = 0;
+  while (pos < body.size()) {
+    auto nl = body.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      nl = body.size();
+    }
+    const auto line = body.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (text::istarts_with(line, "content-type:")) {
+      const auto value = text::trim(line.substr(13));
+      n += text::istarts_with(value, "multipart/") || text::istarts_with(value, "message/") ? 1 : 0;
+    }
+  }
+  return n;
+}
+
 bool
 has_long_part_header_line(std::string_view body, std::size_t limit)
 {
@@ -197,6 +222,12 @@ public:
     if (!type.type.starts_with("multipart/") && type.type != "message/rfc822") {
       // One part: no structure for mimetic to find.
       leaf(first, type_value, "", encoding, body);
+      return;
+    }
+    if (const auto n = container_types(body); n > k_max_container_types) {
+      unreadable(std::to_string(n) + " multipart or message parts (over "
+                 + std::to_string(k_max_container_types) + ")"
+                 + (prefix.empty() ? "" : " in part " + prefix));
       return;
     }
     if (has_long_part_header_line(body, k_max_part_header_line)) {

@@ -188,3 +188,21 @@ TEST_CASE("content: broken structure never throws", "[mime]")
     CHECK_NOTHROW(read_content(k_header, body));
   }
 }
+
+TEST_CASE("content: a message nested past what mimetic's recursion survives is refused", "[mime]")
+{
+  // 100,000 levels overflowed the stack inside mimetic: the count of
+  // multipart and message Content-Types decides before it is called.
+  const int n = 6000;
+  std::string body;
+  for (int level = 0; level < n; ++level) {
+    body += "--L" + std::to_string(level) + "\nContent-Type: multipart/mixed; boundary=\"L"
+            + std::to_string(level + 1) + "\"\n\n";
+  }
+  body += "--L" + std::to_string(n) + "\nContent-Type: text/plain\n\nbottom\n";
+  const auto c = read_content("Content-Type: multipart/mixed; boundary=\"L0\"\n\n", body);
+  CHECK(c.value.parts.empty());
+  REQUIRE(c.issues.size() == 1);
+  CHECK(c.issues[0].kind == IssueKind::content_unreadable);
+  CHECK(c.issues[0].detail.find("6000 multipart or message parts") != std::string::npos);
+}
