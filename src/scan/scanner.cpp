@@ -102,7 +102,7 @@ private:
   // Jobs waiting to be applied, at most: memory stays bounded.
   static constexpr std::size_t k_max_waiting = 1024;
   // --content: body bytes of an mbox's messages waiting to be analysed.
-  static constexpr std::size_t k_max_body_bytes_waiting = std::size_t{256} << 20;
+  static constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
 
   // Runs a job now (no threads, or nothing for a worker to do), or adds it
   // to `batch` for the workers.

@@ -72,10 +72,19 @@ TEST_CASE("scan --content: every fixture gives its finding", "[cli][content]")
                    "AND path LIKE '%M7P1%' AND detail LIKE 'nesting deeper than 32%'") == 1);
   CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'unknown_charset' "
                    "AND path LIKE '%M11P1%'") == 1);
+  // A rescan with the same settings reads nothing again.
+  const auto again = run_ccaudit({"scan", k_content.string(), "--db", db.string(), "--content"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("0 file(s) read") != std::string::npos);
   // Without --content none of it is looked for.
   const auto plain = dir.path() / "plain.db";
   REQUIRE(run_ccaudit({"scan", k_content.string(), "--db", plain.string()}).exit_code == 1);
   CHECK(scalar(plain, "SELECT count(*) FROM finding") == 1);
+  // Turning --content on reads every file again, and finds what is inside.
+  const auto turned_on = run_ccaudit({"scan", k_content.string(), "--db", plain.string(), "--content"});
+  CHECK(turned_on.exit_code == 1);
+  CHECK(turned_on.err.find("13 file(s) read") != std::string::npos);
+  CHECK(scalar(plain, "SELECT count(*) FROM finding WHERE retired_scan IS NULL") == 11);
 }
 
 TEST_CASE("scan --content: the bounds are options, and the config file's", "[cli][content]")
