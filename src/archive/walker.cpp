@@ -81,10 +81,10 @@ open_directory(const fs::path& dir)
 }
 
 // Calls `visit(path, type)` for each entry of `dir`, in the order the file
-// system lists them: entries are not collected, so a folder of a million
-// messages costs no memory. With `files` false, regular files are passed
-// over unseen (no path is even built). Returns the error that stopped the
-// listing.
+// system lists them, until it returns false: entries are not collected, so
+// a folder of a million messages costs no memory. With `files` false,
+// regular files are passed over unseen (no path is even built). Returns the
+// error that stopped the listing.
 template <typename F>
 std::error_code
 for_each_entry(const fs::path& dir, F&& visit, bool files = true)
@@ -100,7 +100,9 @@ for_each_entry(const fs::path& dir, F&& visit, bool files = true)
     const auto d_type = e->d_type;
     if (name != "." && name != ".." && (files || d_type != DT_REG)) {
       auto path = dir / name;
-      visit(path, type_of(path, d_type));
+      if (!visit(path, type_of(path, d_type))) {
+        break;
+      }
     }
     errno = 0;
   }
@@ -131,6 +133,7 @@ count_files(const fs::path& dir)
     } else if (type == Type::file) {
       ++n;
     }
+    return true;
   });
   return n;
 }
@@ -145,7 +148,12 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
   }
   const bool files = listing == Listing::everything;
   bool subdirectories = false;
+  bool stopped = false;
   const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type) {
+    if (callbacks.should_stop && callbacks.should_stop()) {
+      stopped = true;
+      return false;
+    }
     switch (type) {
     case Type::file:
     case Type::dangling: // opening it reports what is wrong
@@ -177,7 +185,11 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
       }
       break;
     }
+    return true;
   }, files);
+  if (stopped) {
+    return;
+  }
   if (ec) {
     callbacks.on_issue(dir, unreadable(ec, "cannot list directory"));
   } else if (callbacks.on_directory_end) {
@@ -191,6 +203,9 @@ void
 walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks)
 {
   for (const auto& root : roots) {
+    if (callbacks.should_stop && callbacks.should_stop()) {
+      return;
+    }
     std::error_code ec;
     const auto status = fs::status(root, ec);
     if (ec) {

@@ -24,6 +24,9 @@ struct WalkCallbacks
   std::function<Listing(const std::filesystem::path&)> on_directory;
   std::function<void(const std::filesystem::path&, bool had_subdirectories)>
     on_directory_end;
+  // Optional: asked before each entry; true ends the walk there (a folder
+  // left early gets no on_directory_end).
+  std::function<bool()> should_stop;
 };
 
 // Walks the given paths, each folder in the order the file system lists it

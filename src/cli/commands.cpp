@@ -27,12 +27,15 @@ constexpr const char* k_scan_footer = R"(Exit codes:
   2  usage or configuration error: nothing scanned
   3  some input could not be read or is compressed (the rest was scanned)
   4  fatal: the database cannot be written, another scan holds it, or an internal error
+  130/143  stopped by SIGINT/SIGTERM: what was read is recorded, the next scan reads the rest
 
 A later scan reads only what changed since the last one (--full reads all).
+--content also looks inside messages (attachments, forwards, quoted headers): slower.
 
 Examples:
   ccaudit scan /var/mail/archive.mbox ~/Maildir --internal-domain example.com
   ccaudit scan /srv/mail --config /etc/ccaudit/config.toml --quiet --jsonl >> new.jsonl
+  ccaudit scan ~/Maildir --content --content-threshold 50
   ccaudit report --format html --out review.html
   ccaudit explain archive.mbox --offset 1655)";
 

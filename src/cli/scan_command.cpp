@@ -11,9 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <thread>
+#include <csignal>
 #include <cstdio>
+#include <signal.h>
+#include <thread>
 #include <unistd.h>
 
 #ifndef CCAUDIT_VERSION
@@ -25,6 +28,41 @@ namespace ccaudit::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+// SIGINT and SIGTERM stop a scan cleanly: the handler only sets a flag the
+// scanner reads. It then puts the default action back, so a second signal
+// ends the process at once (the database is safe: every commit is).
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void
+on_stop_signal(int signal)
+{
+  g_signal.store(signal);
+  g_stop.store(true);
+  std::signal(signal, SIG_DFL);
+}
+
+struct StopOnSignals
+{
+  StopOnSignals()
+  {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &m_int);
+    ::sigaction(SIGTERM, &action, &m_term);
+  }
+  ~StopOnSignals()
+  {
+    ::sigaction(SIGINT, &m_int, nullptr);
+    ::sigaction(SIGTERM, &m_term, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+  struct sigaction m_int {}, m_term {};
+};
+
 
 // Prints what was not scanned as it is recorded (every problem with
 // --verbose), and with --jsonl each new finding on stdout, then passes
@@ -218,6 +256,8 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   options.history = &store;
   options.read_all = cmd.full;
   options.exclude = cmd.exclude;
+  options.stop = &g_stop;
+  const StopOnSignals signals;
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
   scan::Scanner scanner(sink, std::move(detectors), std::move(options),
@@ -227,7 +267,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
 
   const auto& s = scanner.summary();
   store::ScanEnd end;
-  end.status = s.complete() ? "complete" : "incomplete";
+  end.status = s.interrupted ? "interrupted" : s.complete() ? "complete" : "incomplete";
   end.sources = s.inputs;
   end.messages = s.messages;
   end.findings = s.findings;
@@ -251,6 +291,13 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
                static_cast<unsigned long long>(s.not_scanned()),
                static_cast<long long>(scan_id),
                text::for_terminal(cmd.db).c_str());
+  if (s.interrupted) {
+    const int signal = g_signal.load();
+    std::fprintf(stderr, "ccaudit: INTERRUPTED by %s: scan %lld is marked interrupted; what it "
+                         "read is recorded, and the next scan reads the rest\n",
+                 signal == SIGTERM ? "SIGTERM" : "SIGINT", static_cast<long long>(scan_id));
+    return signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+  }
   if (!s.complete()) {
     std::fprintf(stderr, "ccaudit: INCOMPLETE: %llu input(s) or message(s) "
                          "were not scanned; see 'ccaudit report'\n",

@@ -87,6 +87,9 @@ render_review_text(const Review& review, std::ostream& out)
       << " problem(s), " << s.not_scanned << " not scanned\n";
   if (s.status == "running") {
     out << "  this scan did not finish: its results are partial\n";
+  } else if (s.status == "interrupted") {
+    out << "  this scan was interrupted (SIGINT or SIGTERM): its results are partial; "
+           "the next scan reads the rest\n";
   }
   out << "\n" << plural(static_cast<std::int64_t>(review.incidents.size()), "incident", "incidents")
       << ", " << plural(static_cast<std::int64_t>(review.campaigns.size()), "campaign", "campaigns")

@@ -45,6 +45,7 @@ struct Scanner::Job
   // file: what reading it gave; an mbox is only classified (split later)
   SourceInfo source;
   bool split_later = false;
+  bool interrupted = false; // an mbox left before its end: not complete
   std::vector<std::pair<MessageLocator, Issue>> file_issues;
   // file holding one message, or message: its header and its analysis
   bool has_message = false;
@@ -194,6 +195,10 @@ private:
       apply_ready(messages, m_messages,
                   messages.size() > k_max_waiting
                     || m_scanner.m_body_bytes_waiting > k_max_body_bytes_waiting);
+      if (m_scanner.stopped()) {
+        file.interrupted = true;
+        return false;
+      }
       return true;
     };
     callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -340,6 +345,9 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     pipeline.submit(std::move(job));
   };
   archive::WalkCallbacks callbacks;
+  if (m_options.stop) {
+    callbacks.should_stop = [this] { return stopped(); };
+  }
   callbacks.on_file = [&](const fs::path& path) {
     if (const auto* pattern = excluded(path, false)) {
       record_exclusion(path, *pattern);
@@ -421,7 +429,9 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   }
   archive::walk(paths, callbacks);
   pipeline.finish();
-  if (m_options.history) {
+  m_summary.interrupted = stopped();
+  // An interrupted walk did not see everything: nothing is known gone.
+  if (m_options.history && !m_summary.interrupted) {
     std::vector<fs::path> walked;
     for (const auto& p : paths) {
       std::error_code ec;
@@ -640,7 +650,7 @@ Scanner::apply(Job& job)
   ++m_summary.inputs;
   m_summary.bytes += job.source.size;
   m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
-  job.source.complete = m_summary.not_scanned() == job.not_scanned_before
+  job.source.complete = m_summary.not_scanned() == job.not_scanned_before && !job.interrupted
                         && job.source.kind != "unreadable" && job.source.kind != "compressed";
   if (job.source.kind != "message" || !job.source.complete) {
     not_only_messages(job.where.archive);

@@ -35,6 +35,7 @@ struct ScanSummary
   std::uint64_t unchanged = 0;         // files known from an earlier scan, not read
   std::uint64_t problems = 0;          // problem rows recorded
   std::uint64_t bytes = 0;             // size of the files read
+  bool interrupted = false;            // stopped before the walk ended
 
   std::uint64_t not_scanned() const
   {
@@ -64,6 +65,10 @@ struct ScanOptions
   // headers only).
   ContentScan content;
   BodyRead body_read;
+  // Set (by a signal handler) to stop: the walk ends, what was handed out
+  // is finished and recorded, an mbox being split is left incomplete (read
+  // again next time), and nothing is marked gone. Null: never stops.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // The pipeline: walk -> classify -> split -> parse -> detect -> record.
@@ -90,6 +95,7 @@ private:
   class Pipeline;
 
   void run(Job& job);
+  bool stopped() const { return m_options.stop && m_options.stop->load(); }
   const BodyRead* body_read() const
   {
     return m_options.content.detector ? &m_options.body_read : nullptr;

@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -345,6 +346,64 @@ TEST_CASE("incremental: a scan killed halfway leaves a consistent database, "
                      "HAVING count(*) > 1)") == 0);
   CHECK(scalar(s.db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
         == 1);
+}
+
+TEST_CASE("incremental: SIGINT and SIGTERM stop a scan cleanly, and the next scan reads the rest",
+          "[incremental]")
+{
+  Store s;
+  for (int f = 0; f < 12; ++f) {
+    std::string box;
+    for (int i = 0; i < 3000; ++i) {
+      box += mbox_entry(i % 10 == 0 ? wide(f * 10000 + i, 100) : TestMessage{}.str());
+    }
+    s.dir.write("mail/box" + std::to_string(f) + ".mbox", box);
+  }
+  Store clean;
+  fs::create_directories(clean.root);
+  fs::copy(s.root, clean.root, fs::copy_options::recursive);
+  REQUIRE(clean.scan().exit_code == 1);
+  const auto expected = clean.current();
+  REQUIRE(expected == 3600);
+
+  for (const auto& [signal, code, first] : {std::tuple{SIGINT, 130, true},
+                                            std::tuple{SIGTERM, 143, false}}) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const std::string binary = CCAUDIT_BINARY;
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execl(binary.c_str(), binary.c_str(), "scan", s.root.c_str(), "--db", s.db.c_str(),
+              "--full", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Once the scan has recorded its first findings, it is mid-way.
+    for (int i = 0; i < 2000 && !fs::exists(s.db + "-wal"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(first ? 60 : 120));
+    ::kill(pid, signal);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    INFO("signal " << signal);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == code);
+    CHECK(scalar(s.db, "SELECT count(*) FROM scan WHERE id = (SELECT max(id) FROM scan) "
+                       "AND status = 'interrupted' AND finished_at IS NOT NULL") == 1);
+    CHECK(s.current() < expected);
+  }
+  const auto r = s.scan();
+  CHECK(r.exit_code == 1); // the rest of the findings are new
+  CHECK(summary_of(r.err).messages > 0);
+  CHECK(s.current() == expected);
+  CHECK(scalar(s.db, "SELECT count(*) FROM (SELECT source_id, offset FROM finding "
+                     "WHERE retired_scan IS NULL GROUP BY source_id, offset, kind "
+                     "HAVING count(*) > 1)") == 0);
+  CHECK(scalar(s.db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
+        == 1);
+  // Nothing was marked gone by the interrupted walks.
+  CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 0);
 }
 
 TEST_CASE("incremental: other detection settings read everything again",
