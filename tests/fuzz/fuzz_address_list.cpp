@@ -1,0 +1,36 @@
+// libFuzzer target: address-list parsing, and the rule that makes the simple
+// reader safe: wherever it returns a list, that list is GMime's.
+#include "headers/address_list.hpp"
+#include "headers/simple_address_list.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+extern "C" int
+LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  using namespace ccaudit::headers;
+  const auto parsed = parse_address_list(input);
+  for (const auto& m : parsed.value) {
+    if (m.address.empty() || m.address.find('@') == std::string::npos) {
+      std::abort();
+    }
+  }
+  if (const auto simple = detail::parse_simple_address_list(input)) {
+    const auto gmime = detail::parse_address_list_with_gmime(input);
+    bool same = gmime.issues.empty() && simple->size() == gmime.value.size();
+    for (std::size_t i = 0; same && i < simple->size(); ++i) {
+      same = (*simple)[i].address == gmime.value[i].address
+             && (*simple)[i].display_name == gmime.value[i].display_name
+             && (*simple)[i].group == gmime.value[i].group;
+    }
+    if (!same) {
+      std::fprintf(stderr, "simple reader and GMime differ on [%s]\n", input.c_str());
+      std::abort();
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Fuzzes one target for a while: tests/fuzz/run.sh TARGET SECONDS
+# TARGET: mbox, header_block, address_list or mime. Builds build-fuzz (clang,
+# libFuzzer, ASan, UBSan) when needed, seeds the corpus from fixtures/, keeps
+# it in build-fuzz/corpus/TARGET between runs, and writes any crash to
+# build-fuzz/crashes/TARGET/. Exit code: libFuzzer's (0: nothing found).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+target=${1:?target: mbox, header_block, address_list or mime}
+seconds=${2:-60}
+build=build-fuzz
+if [ ! -x "$build/tests/fuzz/fuzz_$target" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCAUDIT_FUZZ=ON \
+    -DCCAUDIT_SANITIZERS="fuzzer-no-link;address;undefined" -DCCAUDIT_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target "fuzz_$target"
+fi
+corpus=$build/corpus/$target
+crashes=$build/crashes/$target
+mkdir -p "$corpus" "$crashes"
+if [ -z "$(ls -A "$corpus")" ]; then
+  case $target in
+    mbox) find fixtures -name '*.mbox' -exec cp {} "$corpus/" \; ;;
+    header_block|mime)
+      n=0
+      while IFS= read -r -d '' f; do
+        cp "$f" "$corpus/seed$((n++))"
+      done < <(find fixtures -type f ! -name '*.mbox' ! -name '*.md' ! -name '*.py' -print0) ;;
+    address_list)
+      python3 - "$corpus" <<'PY'
+import os, re, sys
+n = 0
+for root, _, files in os.walk("fixtures"):
+    for name in files:
+        text = open(os.path.join(root, name), "rb").read()
+        for m in re.finditer(rb"^(?:To|Cc|Resent-To|Resent-Cc):(.*(?:\r?\n[ \t].*)*)", text, re.M | re.I):
+            open(os.path.join(sys.argv[1], "seed%d" % n), "wb").write(m.group(1)[:65536])
+            n += 1
+PY
+      ;;
+    *) echo "unknown target $target" >&2; exit 2 ;;
+  esac
+fi
+export G_SLICE=always-malloc
+exec "$build/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -max_len=262144 \
+  -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes/" -print_final_stats=1
