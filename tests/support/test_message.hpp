@@ -44,8 +44,9 @@ private:
 
 struct RunResult
 {
-  int exit_code = -1;
+  int exit_code = -1; // 128 + signal when killed by one
   std::string out, err;
+  long peak_rss_kib = 0; // of the program (wait4)
 };
 
 // Runs the ccaudit binary with `args` (no shell), capturing both streams.
