@@ -63,7 +63,7 @@ snapshot(const std::vector<fs::path>& paths)
                     + std::to_string(st.st_atim.tv_sec) + "."
                     + std::to_string(st.st_atim.tv_nsec);
     if (S_ISREG(st.st_mode)) {
-      s += " " + std::to_string(std::hash<std::string>{}(test::read_file(p)));
+      s += " " + test::read_file(p); // every byte
       const timespec times[2] = {st.st_atim, st.st_mtim};
       ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
     }
@@ -220,9 +220,20 @@ TEST_CASE("cli: the archive is left exactly as it was", "[cli]")
   const auto paths = list_tree(dir.path() / "archive");
   age(paths);
   const auto before = snapshot(paths);
-  const auto r = run_ccaudit({"scan", (dir.path() / "archive").string(), "--db",
-                              (dir.path() / "f.db").string()});
-  CHECK(r.exit_code == 1);
+  const auto db = (dir.path() / "f.db").string();
+  const auto archive = (dir.path() / "archive").string();
+  // Headers only, then whole messages, then reports and explain on every file.
+  CHECK(run_ccaudit({"scan", archive, "--db", db}).exit_code == 1);
+  CHECK(run_ccaudit({"scan", archive, "--db", db, "--content"}).exit_code == 1);
+  for (const auto* format : {"text", "json", "html", "csv", "jsonl"}) {
+    CHECK(run_ccaudit({"report", "--db", db, "--format", format}).exit_code == 0);
+  }
+  for (const auto& p : paths) {
+    if (fs::is_regular_file(fs::symlink_status(p))) {
+      const auto r = run_ccaudit({"explain", p.string(), "--content"});
+      CHECK((r.exit_code == 0 || r.exit_code == 2 || r.exit_code == 3));
+    }
+  }
   const auto after = snapshot(paths);
   for (const auto& [path, state] : before) {
     CAPTURE(path);
