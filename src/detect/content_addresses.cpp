@@ -151,8 +151,13 @@ html_to_text(std::string_view html)
         name.erase(0, 1);
       }
       if ((name == "script" || name == "style") && !tag.starts_with("/")) {
-        const auto end = text::ascii_lower(html.substr(close)).find("</" + name);
-        close = end == std::string::npos ? html.size() - 1 : close + end;
+        // Its end tag, in any case, found without copying the rest: a page
+        // of many script tags stays linear.
+        auto end = close;
+        while ((end = html.find("</", end + 1)) != std::string_view::npos
+               && !text::istarts_with(html.substr(end + 2), name)) {
+        }
+        close = end == std::string_view::npos ? html.size() - 1 : end;
         i = close + 1;
         continue;
       }

@@ -54,6 +54,13 @@ TEST_CASE("content addresses: HTML is read as a reader sees it", "[detect]")
     "</table><script>var s = 'four@example.org';</script>&amp;&lt;&gt;");
   CHECK(joined(addresses_in_text(text)) == "one@example.org two@example.org three@example.org");
   CHECK(text.find("&<>") != std::string::npos);
+  CHECK(addresses_in_text(html_to_text("<SCRIPT>x@example.org</ScRiPt>y@example.org")).size() == 1);
+  // Many unclosed script tags: linear, not one copy of the rest per tag.
+  std::string many;
+  for (int i = 0; i < 200000; ++i) {
+    many += "<script>";
+  }
+  CHECK(html_to_text(many + "z@example.org").empty());
 }
 
 TEST_CASE("content addresses: quoted header blocks, Outlook and Thunderbird", "[detect]")
