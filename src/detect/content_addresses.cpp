@@ -10,13 +10,25 @@ namespace ccaudit::detect {
 namespace {
 
 bool
-is_local_char(unsigned char c)
+is_alnum(unsigned char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-         || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\''
-         || c == '!' || c == '#' || c == '$' || c == '&' || c == '*' || c == '/'
-         || c == '=' || c == '?' || c == '^' || c == '`' || c == '{' || c == '|'
-         || c == '}' || c == '~' || c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+// Local-part characters in free text: the usual ones. RFC 5322 allows more
+// ('|', '=', '/', quotes...), but in a CSV or a sentence those are
+// delimiters far more often than parts of an address: "'a@example.com'" is
+// a@example.com. An apostrophe inside a word (o'neil@) is kept.
+bool
+is_local_char(std::string_view text, std::size_t i)
+{
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-') {
+    return true;
+  }
+  return c == '\'' && i > 0 && i + 1 < text.size()
+         && is_alnum(static_cast<unsigned char>(text[i - 1]))
+         && is_alnum(static_cast<unsigned char>(text[i + 1]));
 }
 
 bool
@@ -85,7 +97,9 @@ quoted_field(std::string_view line, std::string_view& value)
   if (bare == "cc") {
     return QuotedField::cc;
   }
-  if (bare == "sent" || bare == "date" || bare == "subject" || bare == "reply-to") {
+  if (bare == "sent" || bare == "date" || bare == "subject" || bare == "reply-to"
+      || bare == "bcc" || bare == "organization" || bare == "importance"
+      || bare == "attachments" || bare == "newsgroups" || bare == "message-id") {
     return QuotedField::other_header;
   }
   return QuotedField::none;
@@ -105,7 +119,7 @@ addresses_in_text(std::string_view text)
       break;
     }
     std::size_t start = at;
-    while (start > 0 && is_local_char(static_cast<unsigned char>(text[start - 1]))) {
+    while (start > 0 && is_local_char(text, start - 1)) {
       --start;
     }
     std::size_t end = at + 1;
@@ -115,8 +129,8 @@ addresses_in_text(std::string_view text)
     from = end > at + 1 ? end : at + 1;
     auto local = text.substr(start, at - start);
     auto domain = text.substr(at + 1, end - at - 1);
-    while (!local.empty() && local.front() == '.') {
-      local.remove_prefix(1);
+    while (!local.empty() && !is_alnum(static_cast<unsigned char>(local.front()))) {
+      local.remove_prefix(1); // ".a@", "-a@", "+a@" in text: the address starts later
     }
     while (!domain.empty() && (domain.back() == '.' || domain.back() == '-')) {
       domain.remove_suffix(1);
@@ -177,9 +191,11 @@ html_to_text(std::string_view html)
       continue;
     }
     if (c == '&') {
-      const auto semi = html.find(';', i);
-      if (semi != std::string_view::npos && semi - i <= 10) {
-        const auto entity = html.substr(i + 1, semi - i - 1);
+      // An entity is short: look no further (a page of '&' stays linear).
+      const auto semi = html.substr(i, 12).find(';');
+      if (semi != std::string_view::npos) {
+        const auto end = i + semi;
+        const auto entity = html.substr(i + 1, end - i - 1);
         std::string decoded;
         if (entity == "amp") {
           decoded = "&";
@@ -218,7 +234,7 @@ html_to_text(std::string_view html)
         }
         if (!decoded.empty()) {
           out += decoded;
-          i = semi + 1;
+          i = end + 1;
           continue;
         }
       }

@@ -26,7 +26,9 @@ namespace ccaudit::mime {
 
 namespace {
 
-constexpr std::size_t k_max_part_header_line = 256 * 1024;
+// Longest header field (folds included) handed to mimetic: 16 KiB costs it
+// 128 allocations and about 1 MB of copying.
+constexpr std::size_t k_max_part_header_field = 16 * 1024;
 // mimetic parses nested parts recursively: 100,000 levels overflow a
 // thread's stack. Past this many multipart or message Content-Types a
 // message is not handed to it (10,000 levels were measured safe under ASan).
@@ -66,35 +68,27 @@ is_message_name(std::string_view filename)
   return text::ascii_lower(extension_of(filename)) == ".eml";
 }
 
-// The first line of a part header (after a boundary, or of a message/rfc822
-// part's message) longer than the bound, if any: where mimetic would spend
-// quadratic time. A "--" line starts a part header; its blank line ends it,
-// unless it said message/rfc822, whose own header follows.
-// The number of lines declaring a multipart or message Content-Type: an
-// upper bound on how deep mimetic would recurse.
-std::size_t
-container_types(std::string_view body)
+// What mimetic would make of a body, read before it does: mimetic parses
+// nested parts recursively (100,000 levels overflow a thread's stack),
+// builds every part before any bound can be checked, and grows a header
+// field 128 bytes at a time (quadratic). Lines end at LF (bare CRs were
+// made LFs: mimetic ends lines at them too).
+struct Shape
 {
-  std::size_t n = 0, pos = 0;
-  while (pos < body.size()) {
-    auto nl = body.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      nl = body.size();
-    }
-    const auto line = body.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (text::istarts_with(line, "content-type:")) {
-      const auto value = text::trim(line.substr(13));
-      n += text::istarts_with(value, "multipart/") || text::istarts_with(value, "message/") ? 1 : 0;
-    }
-  }
-  return n;
-}
+  std::size_t dash_lines = 0; // lines starting "--": at least every part
+  std::size_t containers = 0; // multipart/message Content-Type fields
+  std::size_t longest_field = 0; // of a header mimetic would parse, folds included
+};
 
-bool
-has_long_part_header_line(std::string_view body, std::size_t limit)
+Shape
+shape_of(std::string_view body, bool starts_in_header)
 {
-  bool in_header = false, message_follows = false;
+  Shape out;
+  // In a header: after any "--" line (a boundary, perhaps), at the start of
+  // a message/* body, and after a part header that said message/*. A line
+  // that is neither a field nor a fold ends a header, as it does in mimetic.
+  bool in_header = starts_in_header, message_follows = false;
+  std::size_t field = 0;
   std::size_t pos = 0;
   while (pos < body.size()) {
     auto nl = body.find('\n', pos);
@@ -106,23 +100,38 @@ has_long_part_header_line(std::string_view body, std::size_t limit)
     if (line.ends_with('\r')) {
       line.remove_suffix(1);
     }
-    if (line.starts_with("--")) {
-      in_header = true;
-      message_follows = false;
-    } else if (in_header && line.empty()) {
-      in_header = message_follows;
-      message_follows = false;
-    } else if (in_header) {
-      if (line.size() > limit) {
-        return true;
-      }
-      if (text::istarts_with(line, "content-type:")
-          && text::ascii_lower(line).find("message/rfc822") != std::string::npos) {
-        message_follows = true;
+    const auto name_length = text::header_field_name_length(line);
+    if (name_length > 0) {
+      const auto name = line.substr(0, name_length);
+      const auto value = text::trim(line.substr(line.find(':', name_length) + 1));
+      if (text::iequals(name, "content-type")
+          && (text::istarts_with(value, "multipart/") || text::istarts_with(value, "message/"))) {
+        ++out.containers;
+        message_follows = message_follows || (in_header && text::istarts_with(value, "message/"));
       }
     }
+    if (line.starts_with("--")) {
+      ++out.dash_lines;
+      in_header = true;
+      message_follows = false;
+      field = 0;
+    } else if (!in_header) {
+      continue;
+    } else if (line.empty()) {
+      in_header = message_follows;
+      message_follows = false;
+      field = 0;
+    } else if ((line.front() == ' ' || line.front() == '\t') && field > 0) {
+      field += line.size() + 1;
+    } else if (name_length > 0) {
+      field = line.size() + 1;
+    } else {
+      in_header = false; // mimetic ends the header here (D7)
+      field = 0;
+    }
+    out.longest_field = std::max(out.longest_field, field);
   }
-  return false;
+  return out;
 }
 
 // A field of an entity's header, first occurrence, as mimetic unfolded it.
@@ -171,15 +180,21 @@ known_field_name(std::string_view line)
 // mimetic ends a header at its first malformed line and reads the rest as
 // body (D7). If the body starts with a paragraph holding known header
 // fields, that paragraph is the rest of the header: its length, else 0.
+// In a preamble (`to_end`), the rest of the header may run to its end: the
+// blank line before the first boundary belongs to the boundary.
 std::size_t
-header_left_in_body(std::string_view body)
+header_left_in_body(std::string_view body, bool to_end = false)
 {
   std::size_t pos = 0;
   bool known = false;
   while (pos < body.size()) {
     auto nl = body.find('\n', pos);
     if (nl == std::string_view::npos) {
-      return 0; // no blank line: a body, not a header
+      if (!to_end) {
+        return 0; // no blank line: a body, not a header
+      }
+      known = known || known_field_name(body.substr(pos));
+      return known ? body.size() : 0;
     }
     auto line = body.substr(pos, nl - pos);
     if (line.ends_with('\r')) {
@@ -191,7 +206,7 @@ header_left_in_body(std::string_view body)
     known = known || known_field_name(line);
     pos = nl + 1;
   }
-  return 0;
+  return to_end && known ? body.size() : 0;
 }
 
 class Walker
@@ -209,30 +224,30 @@ public:
       return;
     }
     auto block = headers::split_header_block(header);
-    std::string type_value, encoding, version;
+    std::string type_value, encoding, disposition;
     for (const auto& f : block.value.fields) {
       if (text::iequals(f.name, "Content-Type") && type_value.empty()) {
         type_value = f.value();
       } else if (text::iequals(f.name, "Content-Transfer-Encoding") && encoding.empty()) {
         encoding = f.value();
+      } else if (text::iequals(f.name, "Content-Disposition") && disposition.empty()) {
+        disposition = f.value();
       }
     }
     const auto type = headers::parse_content_type(type_value);
     const std::string first = prefix.empty() ? "1" : prefix + ".1";
-    if (!type.type.starts_with("multipart/") && type.type != "message/rfc822") {
+    const bool is_container = type.type.starts_with("multipart/") || type.type.starts_with("message/");
+    if (!is_container) {
       // One part: no structure for mimetic to find.
-      leaf(first, type_value, "", encoding, body);
+      leaf(first, type_value, disposition, encoding, body);
       return;
     }
-    if (const auto n = container_types(body); n > k_max_container_types) {
-      unreadable(std::to_string(n) + " multipart or message parts (over "
-                 + std::to_string(k_max_container_types) + ")"
-                 + (prefix.empty() ? "" : " in part " + prefix));
-      return;
-    }
-    if (has_long_part_header_line(body, k_max_part_header_line)) {
-      unreadable("a part header line over " + std::to_string(k_max_part_header_line / 1024)
-                 + " KiB" + (prefix.empty() ? "" : " in part " + prefix));
+    // Every copy of a body handed to mimetic counts: a chain of damaged
+    // forwards read again level by level must not multiply the memory.
+    m_copied += depth > 0 ? body.size() : 0; // the message itself is bounded when read
+    if (m_copied > m_limits.max_message_bytes) {
+      limit("over " + std::to_string(m_limits.max_message_bytes >> 20)
+            + " MiB of structure read in one message: part " + first + " and after not read");
       return;
     }
     std::string buffer = "MIME-Version: 1.0\r\nContent-Type: " + type_value + "\r\n";
@@ -240,11 +255,35 @@ public:
       buffer += "Content-Transfer-Encoding: " + encoding + "\r\n";
     }
     buffer += "\r\n";
-    buffer.append(body);
+    const auto body_start = buffer.size();
+    buffer.reserve(buffer.size() + body.size());
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      // A bare CR ends a line for mimetic: make it one that every check
+      // here sees too.
+      const char c = body[i];
+      buffer += c == '\r' && (i + 1 == body.size() || body[i + 1] != '\n') ? '\n' : c;
+    }
+    const auto where = prefix.empty() ? std::string() : " in part " + prefix;
+    const auto shape = shape_of(std::string_view(buffer).substr(body_start),
+                                type.type.starts_with("message/"));
+    if (shape.containers > k_max_container_types) {
+      unreadable(std::to_string(shape.containers) + " multipart or message parts (over "
+                 + std::to_string(k_max_container_types) + ")" + where);
+      return;
+    }
+    if (shape.dash_lines > m_limits.max_parts) {
+      limit("more than " + std::to_string(m_limits.max_parts) + " parts" + where
+            + ": its parts were not read");
+      return;
+    }
+    if (shape.longest_field > k_max_part_header_field) {
+      unreadable("a part header field over " + std::to_string(k_max_part_header_field / 1024)
+                 + " KiB" + where);
+      return;
+    }
     try {
       mimetic::MimeEntity root;
-      root.load(buffer.data(), buffer.data() + buffer.size(),
-                mimetic::imPreamble | mimetic::imEpilogue);
+      root.load(buffer.data(), buffer.data() + buffer.size(), mimetic::imEpilogue);
       entity(root, prefix, depth, true);
     } catch (const std::exception& e) {
       unreadable(std::string("mimetic: ") + e.what());
@@ -274,26 +313,33 @@ private:
       for (const mimetic::MimeEntity* child : children) {
         ++n;
         const auto child_path = path.empty() ? std::to_string(n) : path + "." + std::to_string(n);
-        // A part of multipart/digest is a message by default.
-        const bool digest = type.type == "multipart/digest"
-                            && field_of(*child, "Content-Type").empty();
-        if (digest && !child->body().parts().empty()) {
-          embedded(*child->body().parts().front(), child_path, "", depth + 1);
+        // A part of multipart/digest without a Content-Type is a message:
+        // mimetic read its header as the part's.
+        if (type.type == "multipart/digest" && field_of(*child, "Content-Type").empty()) {
+          embedded(*child, child_path, "", depth + 1);
         } else {
           entity(*child, child_path, depth + 1, false);
         }
       }
       return;
     }
+    // A message's own body is its part 1 (IMAP numbering: the body of
+    // message/rfc822 part "3" is "3.1"), a part is itself.
+    const auto self = path.empty() ? std::string("1") : (is_message ? path + ".1" : path);
     if (type.type == "message/rfc822" && !children.empty()) {
       const auto disposition = headers::parse_content_disposition(field_of(e, "Content-Disposition"));
-      embedded(*children.front(), path.empty() ? "1" : path,
-               disposition.filename.empty() ? type.name : disposition.filename, depth + 1);
+      const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
+      const auto& child = *children.front();
+      const auto encoding = text::ascii_lower(text::trim(field_of(e, "Content-Transfer-Encoding")));
+      if ((encoding == "base64" || encoding == "quoted-printable") && child.header().empty()) {
+        // Encoded: mimetic read the encoded text as a message with no header.
+        attached_message(self, filename, encoding, child.body(), depth);
+        return;
+      }
+      embedded(child, self, filename, depth + 1);
       return;
     }
-    // A message's own single-part body is its part 1 (IMAP numbering: the
-    // body of message/rfc822 part "3" is "3.1").
-    leaf(path.empty() ? "1" : (is_message ? path + ".1" : path), type_value, field_of(e, "Content-Disposition"),
+    leaf(self, type_value, field_of(e, "Content-Disposition"),
          field_of(e, "Content-Transfer-Encoding"), e.body());
   }
 
@@ -303,20 +349,49 @@ private:
   {
     auto header = header_of(m);
     std::string_view body = m.body();
-    if (const auto rest = header_left_in_body(body); rest > 0 && m.body().parts().empty()) {
-      // mimetic stopped at a malformed line: read this message again with
-      // the whole header, as an attached .eml is.
-      header.append(body.substr(0, rest));
-      body.remove_prefix(rest);
-      while (!body.empty() && (body.front() == '\r' || body.front() == '\n')) {
-        body.remove_prefix(1);
+    if (m.body().parts().empty()) {
+      if (const auto rest = header_left_in_body(body); rest > 0) {
+        // mimetic stopped at a malformed line: read this message again with
+        // the whole header, as an attached .eml is.
+        header.append(body.substr(0, rest));
+        body.remove_prefix(rest);
+        while (!body.empty() && (body.front() == '\r' || body.front() == '\n')) {
+          body.remove_prefix(1);
+        }
+        m_out.value.messages.push_back({path, filename, header});
+        message(header, body, path, depth);
+        return;
       }
-      m_out.value.messages.push_back({path, filename, header});
-      message(header, body, path, depth);
-      return;
+    } else if (const auto rest = header_left_in_body(m.body().preamble(), true); rest > 0) {
+      // Its parts were found, and the rest of its header went to the
+      // preamble: counted with it.
+      header.append(std::string_view(m.body().preamble()).substr(0, rest));
     }
     m_out.value.messages.push_back({path, filename, header});
     entity(m, path, depth, true);
+  }
+
+  // A message sent as an attachment (.eml) or as an encoded message/rfc822:
+  // decoded, then read as a message of its own.
+  void attached_message(const std::string& path, const std::string& filename,
+                        const std::string& encoding, std::string_view raw, std::size_t depth)
+  {
+    if (over_message_budget(path)) {
+      return;
+    }
+    bool truncated = false;
+    const auto room = std::min(m_limits.max_part_bytes, m_limits.max_message_bytes - m_decoded);
+    const auto bytes = decode_transfer(raw, encoding, room, truncated);
+    m_decoded += bytes.size();
+    if (truncated) {
+      limit("part " + path + " over " + std::to_string(room >> 20)
+            + " MiB decoded: the rest not read");
+    }
+    const auto block = headers::split_header_block(bytes);
+    const auto header_length = std::min(block.value.length, bytes.size());
+    std::string header = bytes.substr(0, header_length);
+    m_out.value.messages.push_back({path, filename, header});
+    message(header, std::string_view(bytes).substr(header_length), path, depth + 1);
   }
 
   void leaf(const std::string& path, const std::string& type_value,
@@ -330,15 +405,14 @@ private:
     const auto disposition = headers::parse_content_disposition(disposition_value);
     const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
     const bool as_message = is_message_name(filename);
-    if (!as_message && !is_text_type(type.type) && !is_text_name(filename)) {
+    if (as_message) {
+      attached_message(path, filename, encoding, raw, path_depth(path));
       return;
     }
-    if (m_decoded >= m_limits.max_message_bytes) {
-      if (!m_message_limit_told) {
-        m_message_limit_told = true;
-        limit("over " + std::to_string(m_limits.max_message_bytes >> 20)
-              + " MiB decoded in one message: part " + path + " and after not read");
-      }
+    if (!is_text_type(type.type) && !is_text_name(filename)) {
+      return;
+    }
+    if (over_message_budget(path)) {
       return;
     }
     bool truncated = false;
@@ -349,14 +423,6 @@ private:
       limit("part " + path + " over " + std::to_string(room >> 20)
             + " MiB decoded: the rest not read");
     }
-    if (as_message) {
-      const auto block = headers::split_header_block(bytes);
-      const auto header_length = std::min(block.value.length, bytes.size());
-      std::string header = bytes.substr(0, header_length);
-      m_out.value.messages.push_back({path, filename, header});
-      message(header, std::string_view(bytes).substr(header_length), path, path_depth(path) + 1);
-      return;
-    }
     bool unknown = false;
     auto utf8 = to_utf8(bytes, type.charset, unknown);
     if (unknown) {
@@ -365,6 +431,20 @@ private:
                                 + "\" read as UTF-8"});
     }
     m_out.value.parts.push_back({path, type.type, filename, std::move(utf8)});
+  }
+
+  // True (and said once) when the message's decoded bytes are spent.
+  bool over_message_budget(const std::string& path)
+  {
+    if (m_decoded < m_limits.max_message_bytes) {
+      return false;
+    }
+    if (!m_message_limit_told) {
+      m_message_limit_told = true;
+      limit("over " + std::to_string(m_limits.max_message_bytes >> 20)
+            + " MiB decoded in one message: part " + path + " and after not read");
+    }
+    return true;
   }
 
   static std::size_t path_depth(const std::string& path)
@@ -384,6 +464,7 @@ private:
   const ContentLimits& m_limits;
   Parsed<MessageContent>& m_out;
   std::size_t m_decoded = 0;
+  std::size_t m_copied = 0; // body bytes handed to mimetic, over every level
   std::size_t m_parts = 0;
   bool m_message_limit_told = false;
 };

@@ -67,11 +67,25 @@ std::string
 to_utf8(std::string_view data, std::string_view charset, bool& unknown)
 {
   unknown = false;
-  const auto c = text::ascii_lower(text::trim(charset));
+  auto c = text::ascii_lower(text::trim(charset));
+  // A byte order mark says more than a missing or generic charset: Excel's
+  // "Unicode text" exports are UTF-16 with one.
+  if (c.empty() || c == "us-ascii" || c == "ascii" || c == "utf-8" || c == "utf8"
+      || c == "utf-16" || c == "utf16") {
+    if (data.starts_with("\xFF\xFE")) {
+      c = "utf-16le";
+      data.remove_prefix(2);
+    } else if (data.starts_with("\xFE\xFF")) {
+      c = "utf-16be";
+      data.remove_prefix(2);
+    } else if (data.starts_with("\xEF\xBB\xBF")) {
+      data.remove_prefix(3);
+    }
+  }
   if (c.empty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii") {
     return text::to_valid_utf8(data);
   }
-  iconv_t cd = iconv_open("UTF-8", std::string(charset).c_str());
+  iconv_t cd = iconv_open("UTF-8", c.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     unknown = true;
     return text::to_valid_utf8(data);

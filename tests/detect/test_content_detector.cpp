@@ -44,6 +44,11 @@ TEST_CASE("content addresses: what counts as an address in text", "[detect]")
   CHECK(joined(addresses_in_text("EMAIL;TYPE=work:Contact@Partners.Example.net\r\n"))
         == "contact@partners.example.net");
   CHECK(joined(addresses_in_text("x@xn--bcher-kva.example")) == "x@xn--bcher-kva.example");
+  // Quotes and pipes around an address are delimiters, not part of it; an
+  // apostrophe inside a word is kept.
+  CHECK(joined(addresses_in_text("'a@example.com' a@example.com example.com|b@example.com "
+                                 "=c@example.com o'neil@example.com"))
+        == "a@example.com b@example.com c@example.com o'neil@example.com");
 }
 
 TEST_CASE("content addresses: HTML is read as a reader sees it", "[detect]")
@@ -61,6 +66,8 @@ TEST_CASE("content addresses: HTML is read as a reader sees it", "[detect]")
     many += "<script>";
   }
   CHECK(html_to_text(many + "z@example.org").empty());
+  // A page of '&' without ';': linear (each '&' looks 12 bytes ahead only).
+  CHECK(html_to_text(std::string(2000000, '&')).size() == 2000000);
 }
 
 TEST_CASE("content addresses: quoted header blocks, Outlook and Thunderbird", "[detect]")
@@ -78,6 +85,11 @@ TEST_CASE("content addresses: quoted header blocks, Outlook and Thunderbird", "[
   REQUIRE(thunderbird.size() == 1);
   CHECK(thunderbird[0].to.size() == 2);
   CHECK(thunderbird[0].cc.size() == 1);
+  // Thunderbird may put Organization: (and Outlook Importance:) in the block.
+  const auto organization = quoted_headers(
+    "Subject: x\nDate: y\nFrom: a@example.org\nOrganization: Example\nTo: b@example.org\n");
+  REQUIRE(organization.size() == 1);
+  CHECK(organization[0].to.size() == 1);
   // A lone "To:" line in prose is not a header block.
   CHECK(quoted_headers("Please reply.\nTo: all@example.org, b@example.org\nThanks\n").empty());
 }

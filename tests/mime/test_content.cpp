@@ -206,3 +206,149 @@ TEST_CASE("content: a message nested past what mimetic's recursion survives is r
   CHECK(c.issues[0].kind == IssueKind::content_unreadable);
   CHECK(c.issues[0].detail.find("6000 multipart or message parts") != std::string::npos);
 }
+
+// Regressions from a review of the walk: each case once gave a wrong count,
+// a crash or unbounded cost.
+
+namespace {
+
+const std::string k_30 = [] {
+  std::string s;
+  for (int i = 0; i < 30; ++i) {
+    s += (i ? ", " : "") + std::string("t") + std::to_string(i) + "@example.com";
+  }
+  return s;
+}();
+
+std::size_t
+messages_with_cc(const MessageContent& c)
+{
+  std::size_t n = 0;
+  for (const auto& m : c.messages) {
+    n += m.header.find("Cc: c0@example.com") != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("content: a one-part message named only in Content-Disposition is read by its name", "[mime]")
+{
+  const auto c = read_content("Content-Type: application/octet-stream\n"
+                              "Content-Disposition: attachment; filename=\"list.csv\"\n\n",
+                              k_30 + "\n");
+  REQUIRE(c.value.parts.size() == 1);
+  CHECK(c.value.parts[0].filename == "list.csv");
+}
+
+TEST_CASE("content: a forward's header cut by a malformed line keeps its Cc, multipart or not", "[mime]")
+{
+  const std::string fwd = "--B\nContent-Type: message/rfc822\n\nFrom: a@example.org\nTo: b@example.org\n"
+                          "Content-Type: multipart/alternative; boundary=\"in\"\n"
+                          "this line has no colon\nCc: c0@example.com, c1@example.com\n\n"
+                          "--in\nContent-Type: text/plain\n\nhi\n--in--\n--B--\n";
+  const auto c = read_content(k_header, fwd);
+  CHECK(messages_with_cc(c.value) == 1);
+}
+
+TEST_CASE("content: a message/rfc822 inside a message/rfc822 is part 1.1, its body 1.1.1", "[mime]")
+{
+  const std::string body = "--B\nContent-Type: message/rfc822\n\nFrom: a@example.org\n"
+                           "To: b@example.org\nContent-Type: message/rfc822\n\nFrom: x@example.org\n"
+                           "To: y@example.org\nContent-Type: text/csv\n\nz@example.com\n--B--\n";
+  const auto c = read_content(k_header, body);
+  CHECK(paths(c.value) == "1.1.1:text/csv msg:1 msg:1.1");
+}
+
+TEST_CASE("content: an encoded message/rfc822 is decoded before it is read", "[mime]")
+{
+  const std::string inner = "From: a@example.org\nTo: b@example.org\nCc: c0@example.com\n\nhi\n";
+  // base64 of `inner`
+  const std::string encoded =
+    "RnJvbTogYUBleGFtcGxlLm9yZwpUbzogYkBleGFtcGxlLm9yZwpDYzogYzBAZXhhbXBsZS5jb20KCmhpCg==";
+  const auto c = read_content(k_header, "--B\nContent-Type: message/rfc822\n"
+                                        "Content-Transfer-Encoding: base64\n\n" + encoded + "\n--B--\n");
+  CHECK(messages_with_cc(c.value) == 1);
+  CHECK(paths(c.value) == "1.1:text/plain msg:1");
+}
+
+TEST_CASE("content: the parts of multipart/digest without a Content-Type are messages", "[mime]")
+{
+  const std::string body = "--D\n\nFrom: a@example.org\nTo: b@example.org\nCc: c0@example.com\n\none\n"
+                           "--D\nFrom: a@example.org\nCc: c0@example.com\n\ntwo\n--D--\n";
+  const auto c = read_content("Content-Type: multipart/digest; boundary=\"D\"\n\n", body);
+  CHECK(messages_with_cc(c.value) >= 1);
+  CHECK(c.value.messages.size() == 2);
+}
+
+TEST_CASE("content: a signature line and a long line after it do not hide the parts", "[mime]")
+{
+  const std::string body = "--B\nContent-Type: text/plain\n\nthanks\n-- \n" + std::string(300 * 1024, 'w')
+                           + " sent: from my phone\n--B\nContent-Type: text/csv\n\nz@example.com\n--B--\n";
+  const auto c = read_content(k_header, body);
+  CHECK(c.issues.empty());
+  CHECK(c.value.parts.size() == 2);
+}
+
+TEST_CASE("content: bare CRs, blanks before the colon and folds cannot slip past the guards", "[mime]")
+{
+  // Bare CR line ends and "Content-Type :" once hid 100,000 levels of nesting
+  // from the count (a stack overflow in mimetic).
+  for (const std::string nl : {"\r", "\n"}) {
+    std::string body;
+    for (int level = 0; level < 6000; ++level) {
+      body += "--L" + std::to_string(level) + nl + "Content-Type : multipart/mixed; boundary=L"
+              + std::to_string(level + 1) + nl + nl;
+    }
+    const auto c = read_content("Content-Type: multipart/mixed; boundary=L0\n\n", body);
+    REQUIRE(c.issues.size() == 1);
+    CHECK(c.issues[0].kind == IssueKind::content_unreadable);
+  }
+  // A part header field folded over many short lines (quadratic in mimetic).
+  std::string fold = "--B\nContent-Type: text/plain\nX-Long: a\n";
+  for (int i = 0; i < 400; ++i) {
+    fold += " " + std::string(98, 'y') + "\n";
+  }
+  const auto folded = read_content(k_header, fold + "\nhi\n--B--\n");
+  REQUIRE(folded.issues.size() == 1);
+  CHECK(folded.issues[0].detail.starts_with("a part header field over 16 KiB"));
+  // The same at the top of a message/rfc822 body.
+  const auto top = read_content("Content-Type: message/rfc822\n\n", "From: a@example.org\nX-Long: a\n"
+                                                                   + fold.substr(fold.find(" y")));
+  CHECK(top.issues.size() == 1);
+}
+
+TEST_CASE("content: many '--' lines are refused before mimetic builds a part for each", "[mime]")
+{
+  std::string body;
+  for (int i = 0; i < 20000; ++i) {
+    body += "--B\n";
+  }
+  const auto c = read_content(k_header, body);
+  REQUIRE(c.issues.size() == 1);
+  CHECK(c.issues[0].kind == IssueKind::content_limit);
+  CHECK(c.issues[0].detail.starts_with("more than 10000 parts"));
+}
+
+TEST_CASE("content: re-reading damaged forwards level after level spends one budget", "[mime]")
+{
+  std::string inner = "From: x@example.org\nTo: y@example.org\n\n" + std::string(200000, 'z') + "\n";
+  for (int i = 0; i < 20; ++i) {
+    inner = "From: x@example.org\nTo: y@example.org\nno colon here\nContent-Type: message/rfc822\n\n"
+            + inner;
+  }
+  ContentLimits limits;
+  limits.max_message_bytes = 1 << 20;
+  const auto c = read_content("Content-Type: message/rfc822\n\n", inner, limits);
+  REQUIRE_FALSE(c.issues.empty());
+  CHECK(c.issues.back().detail.find("of structure read in one message") != std::string::npos);
+  CHECK(c.value.messages.size() < 10);
+}
+
+TEST_CASE("content: a UTF-16 CSV with a byte order mark and no charset is read", "[mime]")
+{
+  bool unknown = true;
+  CHECK(to_utf8(std::string("\xFF\xFE" "a\0@\0b\0.\0n\0e\0t\0", 16), "", unknown) == "a@" "b.net");
+  CHECK(to_utf8(std::string("\xFE\xFF\0a\0@\0b", 8), "utf-16", unknown) == "a@b");
+  CHECK(to_utf8("\xEF\xBB\xBFx", "utf-8", unknown) == "x");
+}
