@@ -40,6 +40,10 @@ PY
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 fi
+# Inputs that once failed (each also a regular test) always run first.
+if [ -d "tests/fuzz/regressions/$target" ]; then
+  cp tests/fuzz/regressions/"$target"/* "$corpus/" 2>/dev/null || true
+fi
 export G_SLICE=always-malloc
 exec "$build/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -max_len=262144 \
   -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes/" -print_final_stats=1
