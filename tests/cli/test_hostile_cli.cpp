@@ -120,6 +120,31 @@ TEST_CASE("hostile: a 3 GiB mbox holding one message is read in bounded memory",
   CHECK(mib(r.peak_rss_kib) < 64 * k_rss_slack);
 }
 
+TEST_CASE("hostile: a multipart nested 10,000 deep is refused, not followed, with --content", "[hostile]")
+{
+  TempDir dir;
+  std::string message = "From: a@example.org\nTo: " + address_list(30) + "\nSubject: deep\n"
+                        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"L0\"\n\n";
+  for (int level = 0; level < 10000; ++level) {
+    message += "--L" + std::to_string(level) + "\nContent-Type: multipart/mixed; boundary=\"L"
+               + std::to_string(level + 1) + "\"\n\n";
+  }
+  message += "--L10000\nContent-Type: text/csv\n\n" + address_list(30, "deep.example.com") + "\n";
+  for (int level = 10000; level >= 0; --level) {
+    message += "--L" + std::to_string(level) + "--\n";
+  }
+  dir.write("deep.eml", message);
+  const auto db = dir.path() / "d.db";
+  const auto r = run_ccaudit({"scan", (dir.path() / "deep.eml").string(), "--db", db.string(),
+                              "--content"});
+  INFO(r.err << "peak RSS " << mib(r.peak_rss_kib) << " MiB");
+  CHECK(r.exit_code == 1); // the header's 30 recipients
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' "
+                   "AND detail LIKE '10000 multipart or message parts%'") == 1);
+  CHECK(mib(r.peak_rss_kib) < 64 * k_rss_slack);
+}
+
 TEST_CASE("hostile: file names with line breaks, escapes and invalid UTF-8 are safe in every output", "[hostile]")
 {
   TempDir dir;
