@@ -100,7 +100,10 @@ shape_of(std::string_view body, bool starts_in_header)
     if (line.ends_with('\r')) {
       line.remove_suffix(1);
     }
-    const auto name_length = text::header_field_name_length(line);
+    // Only a header line, or one that may declare a Content-Type, is
+    // looked at closer (most lines are base64 or text).
+    const bool maybe_type = !line.empty() && (line.front() == 'C' || line.front() == 'c');
+    const auto name_length = in_header || maybe_type ? text::header_field_name_length(line) : 0;
     if (name_length > 0) {
       const auto name = line.substr(0, name_length);
       const auto value = text::trim(line.substr(line.find(':', name_length) + 1));
@@ -256,12 +259,14 @@ public:
     }
     buffer += "\r\n";
     const auto body_start = buffer.size();
-    buffer.reserve(buffer.size() + body.size());
-    for (std::size_t i = 0; i < body.size(); ++i) {
-      // A bare CR ends a line for mimetic: make it one that every check
-      // here sees too.
-      const char c = body[i];
-      buffer += c == '\r' && (i + 1 == body.size() || body[i + 1] != '\n') ? '\n' : c;
+    buffer.append(body);
+    // A bare CR ends a line for mimetic: make it one that every check here
+    // sees too.
+    for (auto cr = buffer.find('\r', body_start); cr != std::string::npos;
+         cr = buffer.find('\r', cr + 1)) {
+      if (cr + 1 == buffer.size() || buffer[cr + 1] != '\n') {
+        buffer[cr] = '\n';
+      }
     }
     const auto where = prefix.empty() ? std::string() : " in part " + prefix;
     const auto shape = shape_of(std::string_view(buffer).substr(body_start),
