@@ -29,24 +29,7 @@ ContentDetector::content_finding(const headers::MessageHeaders& message, std::st
                                  std::vector<ExposedAddress> addresses, std::size_t external,
                                  std::size_t domains) const
 {
-  Finding f;
-  f.kind = std::move(kind);
-  f.message_id = message.message_id;
-  f.date = message.date;
-  f.from_address = message.from_address;
-  f.from_name = message.from_name;
-  f.subject = message.subject;
-  f.sent_at = message.sent_at;
-  f.subject_key = subject_key(message.subject);
-  f.visible_count = addresses.size();
-  f.external_count = external;
-  f.domain_count = domains;
-  f.addresses = std::move(addresses);
-  f.recipient_hash = recipient_hash(f.addresses);
-  f.incident_key = incident_key(message.message_id, message.sent_at, message.date,
-                                message.from_address, message.subject, f.recipient_hash);
-  f.incident_id = incident_id(f.incident_key);
-  f.fingerprint = finding_fingerprint(f.kind, f.incident_key, f.recipient_hash);
+  auto f = make_finding(std::move(kind), message, std::move(addresses), external, domains);
   f.suppressed = message.bulk_marker.empty() ? m_visible.bulk_sender(message.from_address)
                                              : message.bulk_marker;
   return f;

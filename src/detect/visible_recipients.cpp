@@ -72,6 +72,31 @@ measure(const headers::MessageHeaders& message,
   return out;
 }
 
+Finding
+make_finding(std::string kind, const headers::MessageHeaders& message,
+             std::vector<ExposedAddress> addresses, std::size_t external, std::size_t domains)
+{
+  Finding f;
+  f.kind = std::move(kind);
+  f.message_id = message.message_id;
+  f.date = message.date;
+  f.from_address = message.from_address;
+  f.from_name = message.from_name;
+  f.subject = message.subject;
+  f.sent_at = message.sent_at;
+  f.subject_key = subject_key(message.subject);
+  f.visible_count = addresses.size();
+  f.external_count = external;
+  f.domain_count = domains;
+  f.addresses = std::move(addresses);
+  f.recipient_hash = recipient_hash(f.addresses);
+  f.incident_key = incident_key(message.message_id, message.sent_at, message.date,
+                                message.from_address, message.subject, f.recipient_hash);
+  f.incident_id = incident_id(f.incident_key);
+  f.fingerprint = finding_fingerprint(f.kind, f.incident_key, f.recipient_hash);
+  return f;
+}
+
 VisibleRecipientsDetector::VisibleRecipientsDetector(
   std::size_t threshold, std::vector<std::string> internal_domains,
   std::vector<std::string> bulk_senders, std::optional<std::int64_t> since)
@@ -116,29 +141,12 @@ VisibleRecipientsDetector::flag(const headers::MessageHeaders& message) const
   if (exposure.external < needed) {
     return std::nullopt;
   }
-  Finding finding;
-  finding.kind = exposure.external >= m_threshold ? std::string(id())
-                                                  : "reply-recipients";
+  auto finding = make_finding(exposure.external >= m_threshold ? std::string(id())
+                                                                : "reply-recipients",
+                              message, std::move(exposure.addresses), exposure.external,
+                              exposure.domains);
   finding.context_only = exposure.external < m_threshold;
-  finding.message_id = message.message_id;
-  finding.date = message.date;
-  finding.from_address = message.from_address;
-  finding.from_name = message.from_name;
-  finding.subject = message.subject;
-  finding.visible_count = exposure.visible;
-  finding.external_count = exposure.external;
-  finding.domain_count = exposure.domains;
-  finding.addresses = std::move(exposure.addresses);
-  finding.sent_at = message.sent_at;
   finding.references = message.references;
-  finding.subject_key = subject_key(message.subject);
-  finding.recipient_hash = recipient_hash(finding.addresses);
-  finding.incident_key =
-    incident_key(message.message_id, message.sent_at, message.date,
-                 message.from_address, message.subject, finding.recipient_hash);
-  finding.incident_id = incident_id(finding.incident_key);
-  finding.fingerprint =
-    finding_fingerprint(finding.kind, finding.incident_key, finding.recipient_hash);
   finding.suppressed = message.bulk_marker.empty() ? bulk_sender(message.from_address)
                                                    : message.bulk_marker;
   return finding;

@@ -27,6 +27,14 @@ struct Exposure
 Exposure measure(const headers::MessageHeaders& message,
                  const std::vector<std::string>& internal_domains);
 
+// A finding of `kind` on `message` showing `addresses` (distinct, `external`
+// of them exposed over `domains` domains): the message's fields, and the
+// identity every kind shares (subject key, recipient hash, incident key and
+// id, fingerprint). Detectors add what is theirs.
+Finding make_finding(std::string kind, const headers::MessageHeaders& message,
+                     std::vector<ExposedAddress> addresses, std::size_t external,
+                     std::size_t domains);
+
 // True if `domain` is `parent` or a subdomain of it.
 bool in_domain(std::string_view domain, std::string_view parent);
 

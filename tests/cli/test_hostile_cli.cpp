@@ -237,19 +237,8 @@ TEST_CASE("hostile: files truncated or deleted while the scan reads them", "[hos
               TestMessage{.to = address_list(30)}.str());
   }
   const auto db = (dir.path() / "t.db").string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string binary = CCAUDIT_BINARY;
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execl(binary.c_str(), binary.c_str(), "scan", (dir.path() / "mail").c_str(), "--db",
-            db.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  for (int i = 0; i < 2000 && !fs::exists(db + "-wal"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  const pid_t pid = ccaudit::test::spawn_ccaudit({"scan", (dir.path() / "mail").string(), "--db", db});
+  ccaudit::test::wait_for_file(db + "-wal");
   for (int k = 0; k < 4; ++k) {
     // Cut each mbox in the middle of a message, or remove it, as the scan goes.
     const auto path = dir.path() / "mail" / ("box" + std::to_string(k) + ".mbox");

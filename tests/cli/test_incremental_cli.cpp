@@ -323,16 +323,7 @@ TEST_CASE("incremental: a scan killed halfway leaves a consistent database, "
   REQUIRE(expected == 430);
 
   for (const int delay_ms : {30, 80, 150}) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const std::string binary = CCAUDIT_BINARY;
-      const int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execl(binary.c_str(), binary.c_str(), "scan", s.root.c_str(), "--db", s.db.c_str(),
-              "--full", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    const pid_t pid = test::spawn_ccaudit({"scan", s.root.string(), "--db", s.db, "--full"});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -368,20 +359,8 @@ TEST_CASE("incremental: SIGINT and SIGTERM stop a scan cleanly, and the next sca
 
   for (const auto& [signal, code, first] : {std::tuple{SIGINT, 130, true},
                                             std::tuple{SIGTERM, 143, false}}) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const std::string binary = CCAUDIT_BINARY;
-      const int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execl(binary.c_str(), binary.c_str(), "scan", s.root.c_str(), "--db", s.db.c_str(),
-              "--full", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    // Once the scan has recorded its first findings, it is mid-way.
-    for (int i = 0; i < 2000 && !fs::exists(s.db + "-wal"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    const pid_t pid = test::spawn_ccaudit({"scan", s.root.string(), "--db", s.db, "--full"});
+    test::wait_for_file(s.db + "-wal"); // the scan has begun
     std::this_thread::sleep_for(std::chrono::milliseconds(first ? 60 : 120));
     ::kill(pid, signal);
     int status = 0;

@@ -119,4 +119,33 @@ run_program(const std::string& program, const std::vector<std::string>& args,
   return r;
 }
 
+pid_t
+spawn_ccaudit(const std::vector<std::string>& args)
+{
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::string binary = CCAUDIT_BINARY;
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv{binary.data()};
+    for (auto& a : copy) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void
+wait_for_file(const std::filesystem::path& path)
+{
+  for (int i = 0; i < 2000 && !std::filesystem::exists(path); ++i) {
+    ::usleep(5000);
+  }
+}
+
 } // namespace ccaudit::test

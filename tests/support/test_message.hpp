@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <sys/types.h>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,14 @@ RunResult run_ccaudit(const std::vector<std::string>& args,
 // Runs `program` (a path, no shell) the same way.
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& cwd = {});
+
+// Starts the ccaudit binary with `args` in the background, its output
+// discarded: for tests that signal or race a running scan. waitpid() it.
+pid_t spawn_ccaudit(const std::vector<std::string>& args);
+
+// Waits (up to 10 s) until `path` exists: a scan's "-wal" file appears when
+// it opens its database, before it reads anything.
+void wait_for_file(const std::filesystem::path& path);
 
 std::string read_file(const std::filesystem::path& path);
 
