@@ -360,7 +360,7 @@ TEST_CASE("incremental: SIGINT and SIGTERM stop a scan cleanly, and the next sca
   for (const auto& [signal, code, first] : {std::tuple{SIGINT, 130, true},
                                             std::tuple{SIGTERM, 143, false}}) {
     const pid_t pid = test::spawn_ccaudit({"scan", s.root.string(), "--db", s.db, "--full"});
-    test::wait_for_file(s.db + "-wal"); // the scan has begun
+    REQUIRE(test::wait_for_handler(pid, signal)); // the scan has begun
     std::this_thread::sleep_for(std::chrono::milliseconds(first ? 60 : 120));
     ::kill(pid, signal);
     int status = 0;

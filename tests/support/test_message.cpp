@@ -148,4 +148,21 @@ wait_for_file(const std::filesystem::path& path)
   }
 }
 
+bool
+wait_for_handler(pid_t pid, int signal)
+{
+  const auto status = "/proc/" + std::to_string(pid) + "/status";
+  for (int i = 0; i < 6000; ++i) {
+    std::ifstream in(status);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("SigCgt:", 0) == 0
+          && (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1) != 0) {
+        return true;
+      }
+    }
+    ::usleep(5000);
+  }
+  return false;
+}
+
 } // namespace ccaudit::test

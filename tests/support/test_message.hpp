@@ -66,6 +66,11 @@ pid_t spawn_ccaudit(const std::vector<std::string>& args);
 // it opens its database, before it reads anything.
 void wait_for_file(const std::filesystem::path& path);
 
+// Waits (up to 30 s) until process `pid` catches `signal` (/proc/PID/status,
+// SigCgt): a scan installs its SIGINT/SIGTERM handler once it has begun,
+// and a signal sent before would kill it outright.
+bool wait_for_handler(pid_t pid, int signal);
+
 std::string read_file(const std::filesystem::path& path);
 
 } // namespace ccaudit::test
