@@ -77,11 +77,10 @@ measure_list(const std::vector<std::pair<std::string, std::string>>& items, // a
 
 std::optional<Finding>
 ContentDetector::address_list(const headers::MessageHeaders& message,
-                              const mime::TextPart& part,
+                              std::string_view text,
                               const std::unordered_set<std::string>& quoted) const
 {
-  const auto found = addresses_in_text(part.type == "text/html" ? html_to_text(part.text)
-                                                                : std::string_view(part.text));
+  const auto found = addresses_in_text(text);
   if (found.size() < m_list_threshold) {
     return std::nullopt;
   }
@@ -101,10 +100,9 @@ ContentDetector::address_list(const headers::MessageHeaders& message,
 }
 
 std::optional<Finding>
-ContentDetector::quoted(const headers::MessageHeaders& message, const mime::TextPart& part,
+ContentDetector::quoted(const headers::MessageHeaders& message, std::string_view text,
                         std::unordered_set<std::string>& quoted) const
 {
-  const auto text = part.type == "text/html" ? html_to_text(part.text) : part.text;
   std::optional<Measured> best;
   for (const auto& block : quoted_headers(text)) {
     std::vector<std::pair<std::string, std::string>> items;
@@ -155,8 +153,15 @@ ContentDetector::inspect(const headers::MessageHeaders& message,
     // Addresses of a quoted header block are that block's finding, not
     // also an address list.
     std::unordered_set<std::string> in_quoted;
-    auto from_quoted = is_body_type(part.type) ? quoted(message, part, in_quoted) : std::nullopt;
-    for (auto f : {std::move(from_quoted), address_list(message, part, in_quoted)}) {
+    // What a reader sees of HTML, worked out once for both detectors.
+    std::string rendered;
+    std::string_view text = part.text;
+    if (part.type == "text/html") {
+      rendered = html_to_text(part.text);
+      text = rendered;
+    }
+    auto from_quoted = is_body_type(part.type) ? quoted(message, text, in_quoted) : std::nullopt;
+    for (auto f : {std::move(from_quoted), address_list(message, text, in_quoted)}) {
       if (f) {
         f->part_path = part.path;
         f->part_filename = part.filename;

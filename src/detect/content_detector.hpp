@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -42,12 +43,12 @@ public:
   }
 
 private:
+  // `text`: what a reader sees of the part (HTML already rendered).
   std::optional<Finding> address_list(const headers::MessageHeaders& message,
-                                      const mime::TextPart& part,
+                                      std::string_view text,
                                       const std::unordered_set<std::string>& quoted) const;
   // Also collects every address of every quoted header block in `quoted`.
-  std::optional<Finding> quoted(const headers::MessageHeaders& message,
-                                const mime::TextPart& part,
+  std::optional<Finding> quoted(const headers::MessageHeaders& message, std::string_view text,
                                 std::unordered_set<std::string>& quoted) const;
   Finding content_finding(const headers::MessageHeaders& message, std::string kind,
                           std::vector<ExposedAddress> addresses, std::size_t external,
