@@ -359,7 +359,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     if (m_open_dirs.erase(path) > 0) {
       // A folder that could not be listed: nothing known in it is gone.
       m_not_walked.push_back(path);
-      m_folders.erase(path);
+      m_folders.erase(path.native());
       m_listing.erase(path);
     }
     auto job = std::make_unique<Job>();
@@ -405,7 +405,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       // larger folder is looked up file by file (slower, still bounded).
       constexpr std::size_t k_cached = 50000;
       if (auto known = m_options.history->sources_in(dir, k_cached)) {
-        auto& cache = m_folders[dir];
+        auto& cache = m_folders[dir.native()];
         for (auto& source : *known) {
           if (const auto identity = maildir_identity(source.path)) {
             cache.by_unique.emplace(identity->unique, source);
@@ -419,7 +419,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   }
   if (m_options.history) {
     callbacks.on_directory_end = [&](const fs::path& dir, bool subdirectories) {
-      m_folders.erase(dir);
+      m_folders.erase(dir.native());
       m_open_dirs.erase(dir);
       if (const auto it = m_listing.find(dir); it != m_listing.end()) {
         it->second.state.subdirectories = subdirectories;
@@ -445,22 +445,28 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
 
 // What the history knows of a file: from its folder's cache when the walk
 // listed the folder, else (a file given on the command line) by one query.
+// With `identity`, a Maildir message by the unique part of its name.
 std::optional<KnownSource>
-Scanner::known_file(const fs::path& path, bool by_name)
+Scanner::known_file(const fs::path& path, const std::optional<MaildirIdentity>& identity)
 {
-  const auto identity = by_name ? maildir_identity(path) : std::nullopt;
-  const auto folder = m_folders.find(path.parent_path());
+  // String operations: this runs once per file (a Maildir has millions).
+  const std::string_view p = path.native();
+  const auto slash = p.rfind('/');
+  const auto parent = slash == std::string_view::npos ? std::string_view{}
+                      : slash == 0                    ? p.substr(0, 1)
+                                                      : p.substr(0, slash);
+  const auto folder = m_folders.find(parent);
   if (folder == m_folders.end()) {
-    return identity ? m_options.history->maildir_message(identity->folder, identity->unique)
+    return identity ? m_options.history->maildir_message(fs::path(identity->folder),
+                                                         std::string(identity->unique))
                     : m_options.history->source(path);
   }
-  const auto& cache = folder->second;
-  if (identity) {
-    const auto it = cache.by_unique.find(identity->unique);
-    return it == cache.by_unique.end() ? std::nullopt : std::optional(it->second);
+  const auto& cache = identity ? folder->second.by_unique : folder->second.by_path;
+  if (cache.empty()) {
+    return std::nullopt; // a folder new to the history: the common first scan
   }
-  const auto it = cache.by_path.find(path.string());
-  return it == cache.by_path.end() ? std::nullopt : std::optional(it->second);
+  const auto it = cache.find(identity ? std::string(identity->unique) : path.native());
+  return it == cache.end() ? std::nullopt : std::optional(it->second);
 }
 
 // On the calling thread: decides from the history whether a file is read,
@@ -472,8 +478,9 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
   job->kind = Job::Kind::file;
   job->where = MessageLocator{path};
   if (m_options.history) {
-    const bool maildir_name = maildir_identity(path).has_value();
-    auto known = known_file(path, true);
+    const auto identity = maildir_identity(path.native());
+    const bool maildir_name = identity.has_value();
+    auto known = known_file(path, identity);
     bool same = false;
     struct stat st {};
     const auto stat_path = [&] { return ::stat(path.c_str(), &st) == 0; };
@@ -490,7 +497,8 @@ Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
         same = !renamed
                || (stat_path() && static_cast<std::uint64_t>(st.st_size) == known->info.size);
       }
-    } else if ((known = maildir_name ? known_file(path, false) : std::move(known)) && stat_path()) {
+    } else if ((known = maildir_name ? known_file(path, std::nullopt) : std::move(known))
+               && stat_path()) {
       same = static_cast<std::uint64_t>(st.st_size) == known->info.size
              && static_cast<std::uint64_t>(st.st_ino) == known->info.inode
              && static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec

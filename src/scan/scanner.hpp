@@ -4,7 +4,7 @@
 #include "scan/analyse.hpp"
 #include "scan/message_source.hpp"
 #include "detect/detector.hpp"
-#include "scan/message_source.hpp"
+#include "core/source_identity.hpp"
 
 #include <cstdint>
 #include <atomic>
@@ -135,10 +135,11 @@ private:
   {
     std::unordered_map<std::string, KnownSource> by_path, by_unique;
   };
-  std::map<std::filesystem::path, FolderCache> m_folders;
-  // What the history knows of a file; `by_name`: a Maildir message by the
-  // unique part of its name (renamed or moved, it is the same message).
-  std::optional<KnownSource> known_file(const std::filesystem::path& path, bool by_name);
+  std::map<std::string, FolderCache, std::less<>> m_folders; // by native path
+  // What the history knows of a file; with `identity`, a Maildir message by
+  // the unique part of its name (renamed or moved, it is the same message).
+  std::optional<KnownSource> known_file(const std::filesystem::path& path,
+                                        const std::optional<MaildirIdentity>& identity);
 };
 
 } // namespace ccaudit::scan

@@ -337,6 +337,7 @@ TEST_CASE("incremental: a scan killed halfway leaves a consistent database, "
                      "HAVING count(*) > 1)") == 0);
   CHECK(scalar(s.db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
         == 1);
+  CHECK(scalar(s.db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 }
 
 TEST_CASE("incremental: SIGINT and SIGTERM stop a scan cleanly, and the next scan reads the rest",
@@ -381,6 +382,7 @@ TEST_CASE("incremental: SIGINT and SIGTERM stop a scan cleanly, and the next sca
                      "HAVING count(*) > 1)") == 0);
   CHECK(scalar(s.db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
         == 1);
+  CHECK(scalar(s.db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
   // Nothing was marked gone by the interrupted walks.
   CHECK(scalar(s.db, "SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 0);
 }

@@ -261,3 +261,55 @@ TEST_CASE("store: a schema 1 database is upgraded by a scan, and a report "
   SqliteStore reopened(file, OpenMode::read_only);
   CHECK(count(reopened, "finding_reference") == 0);
 }
+
+TEST_CASE("store: a schema 4 database loses the folder index, and files are still "
+          "found by folder and marked gone by folder", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "v4.db";
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    db.finish_scan({"complete"});
+    db.execute("CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
+  }
+  SqliteStore db(file, OpenMode::read_write);
+  CHECK(count(db, "sqlite_schema WHERE name = 'source_dir'") == 0);
+  std::int64_t version = 0;
+  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
+  CHECK(version == 5);
+
+  db.begin_scan({});
+  // A folder, a folder inside it, and folders whose names extend its name
+  // ('-' and '.' sort before '/', '0' after it).
+  for (const char* p : {"/m/cur/a", "/m/cur/b", "/m/cur/sub/c", "/m/cur-old/d",
+                        "/m/cur.x/e", "/m/cur0/f", "/m/curx/g"}) {
+    SourceInfo s;
+    s.path = p;
+    s.kind = "message";
+    s.complete = true;
+    db.record_source(s);
+    db.record_directory(std::filesystem::path(p).parent_path(), DirectoryState{}, false);
+  }
+  db.finish_scan({"complete"});
+
+  db.begin_scan({});
+  const auto in_cur = db.sources_in("/m/cur", 100);
+  REQUIRE(in_cur.has_value());
+  std::vector<std::string> found;
+  for (const auto& known : *in_cur) {
+    found.push_back(known.path);
+  }
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<std::string>{"/m/cur/a", "/m/cur/b"});
+  // A walk of /m/cur that saw nothing: only the two files directly in it
+  // and the one in /m/cur/sub are gone.
+  db.record_directory("/m/cur", DirectoryState{}, false);
+  db.record_directory("/m/cur/sub", DirectoryState{}, false);
+  db.walk_finished({"/m/cur"}, {});
+  db.finish_scan({"complete"});
+  std::vector<std::string> gone;
+  db.query("SELECT path FROM source WHERE gone_scan IS NOT NULL ORDER BY path", {},
+           [&](const Row& r) { gone.push_back(r.text(0)); });
+  CHECK(gone == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub/c"});
+}
