@@ -193,10 +193,20 @@ header_block_in(std::string_view head)
   } else if (head.starts_with("\r\n")) {
     end = 2;
   } else {
-    const auto lf = head.find("\n\n");
-    const auto crlf = head.find("\n\r\n");
-    end = std::min(lf == std::string_view::npos ? lf : lf + 2,
-                   crlf == std::string_view::npos ? crlf : crlf + 3);
+    // One pass over the line ends: the first followed by an empty line
+    // (searching for "\n\n" and "\n\r\n" apart read a message without
+    // CRs to its end twice).
+    for (auto nl = head.find('\n'); nl != std::string_view::npos; nl = head.find('\n', nl + 1)) {
+      const auto next = head.substr(nl + 1);
+      if (next.starts_with('\n')) {
+        end = nl + 2;
+        break;
+      }
+      if (next.starts_with("\r\n")) {
+        end = nl + 3;
+        break;
+      }
+    }
   }
   if (end == std::string_view::npos) {
     return std::nullopt;

@@ -35,10 +35,26 @@ struct Tally
       }
       longest = std::max(longest, content.size());
     }
-    if (std::memchr(content.data(), '\0', content.size())) {
-      nuls += static_cast<std::size_t>(std::count(content.begin(), content.end(), '\0'));
+  }
+
+  // NUL bytes, and CRs other than the one before each LF, in `block`.
+  // Most blocks have neither: two scans, not two calls a line.
+  void bytes(std::string_view block)
+  {
+    if (!std::memchr(block.data(), '\0', block.size())
+        && !std::memchr(block.data(), '\r', block.size())) {
+      return;
     }
-    if (std::memchr(content.data(), '\r', content.size())) {
+    std::size_t pos = 0;
+    while (pos < block.size()) {
+      const auto nl = block.find('\n', pos);
+      auto content = block.substr(pos, nl == std::string_view::npos ? std::string_view::npos
+                                                                    : nl - pos);
+      pos = nl == std::string_view::npos ? block.size() : nl + 1;
+      if (!content.empty() && content.back() == '\r') {
+        content.remove_suffix(1);
+      }
+      nuls += static_cast<std::size_t>(std::count(content.begin(), content.end(), '\0'));
       bare_crs += static_cast<std::size_t>(std::count(content.begin(), content.end(), '\r'));
     }
   }
@@ -150,6 +166,8 @@ split_header_block(std::string_view message)
     in_dropped_line = true;
   }
   out.value.length = pos;
+  out.value.text = message.substr(0, pos);
+  tally.bytes(out.value.text);
   if (!out.value.has_blank_line) {
     out.issues.push_back({IssueKind::missing_header_separator,
                           "no blank line ends the header: all "

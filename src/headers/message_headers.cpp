@@ -22,6 +22,10 @@ to_string(AddressField field)
 std::optional<AddressField>
 visible_field(std::string_view name)
 {
+  // Runs for every field of every message: most names are rejected by length.
+  if (name.size() != 2 && name.size() != 9) {
+    return std::nullopt;
+  }
   for (const auto field : {AddressField::to, AddressField::cc,
                            AddressField::resent_to, AddressField::resent_cc}) {
     if (text::iequals(name, to_string(field))) {
@@ -81,8 +85,10 @@ block_issues(const HeaderBlock& block)
   std::vector<Issue> out;
   std::string invalid_utf8_fields;
   std::size_t to_fields = 0, cc_fields = 0;
+  // Fields split at ASCII bytes: a valid block has valid fields.
+  const bool valid = text::is_valid_utf8(block.text);
   for (const auto& field : block.fields) {
-    if (!text::is_valid_utf8(field.raw)
+    if (!valid && !text::is_valid_utf8(field.raw)
         && invalid_utf8_fields.find(field.name) == std::string::npos) {
       invalid_utf8_fields += (invalid_utf8_fields.empty() ? "" : ", ")
                              + text::for_terminal(field.name);

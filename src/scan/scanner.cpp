@@ -182,7 +182,7 @@ private:
       ++count;
       auto job = std::make_unique<Job>();
       job->kind = Job::Kind::message;
-      job->where = raw.where;
+      job->where = std::move(raw.where);
       job->has_message = true;
       job->header = std::move(raw.header);
       job->reader_issues = std::move(raw.issues);
@@ -540,7 +540,7 @@ Scanner::run(Job& job)
   FileCallbacks callbacks;
   callbacks.on_message = [&](RawMessage&& raw) {
     job.has_message = true;
-    job.where = raw.where;
+    job.where = std::move(raw.where);
     job.result = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
                          m_options.content, raw.body);
     return true;

@@ -629,6 +629,9 @@ SqliteStore::begin_scan(const ScanStart& start)
     .bind(7, start.settings_json.empty() ? std::string("{}") : start.settings_json)
     .run();
   m_scan_id = sqlite3_last_insert_rowid(m_db);
+  m_had_sources = false;
+  query("SELECT EXISTS (SELECT 1 FROM source)", {},
+        [&](const Row& r) { m_had_sources = r.integer(0) != 0; });
   m_settings = start.settings_json.empty()
                  ? std::to_string(start.threshold) + " " + start.internal_domains_json
                  : start.settings_json;
@@ -925,6 +928,9 @@ SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
     const auto text = p.string();
     keep_folders.bind(1, m_scan_id).bind(2, text).run();
     keep_file.bind(1, m_scan_id).bind(2, text).run();
+  }
+  if (!m_had_sources) {
+    return; // a first scan: nothing known can be gone
   }
   // Files can only have gone from folders listed by this scan (not those
   // skipped as unchanged) or from folders it did not reach at all.

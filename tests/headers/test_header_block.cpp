@@ -93,6 +93,11 @@ TEST_CASE("header block: a CR without LF is kept as text and reported",
   const auto parsed = split_header_block("To: a@example.org,\r b@example.org\r\n\r\n");
   CHECK(parsed.value.fields[0].value() == "a@example.org,\r b@example.org");
   CHECK(kinds(parsed.issues) == std::vector<IssueKind>{IssueKind::bare_cr_in_header});
+  // Counted in the header only: the CR and NUL of the body are not its own.
+  const auto counted = split_header_block("To: a\r\rb@example.org\r\nCc: c@example.org\r\n"
+                                          "Subject: x\r\r\n\r\nbody\r \0 \r\n"s);
+  REQUIRE(counted.issues.size() == 1);
+  CHECK(counted.issues[0].detail.starts_with("3 CR byte(s)"));
 }
 
 TEST_CASE("header block: damaged input never throws", "[headers][corruption]")
