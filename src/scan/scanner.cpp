@@ -315,6 +315,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     if (::stat(file.c_str(), &st) == 0) {
       m_excluded.emplace(st.st_dev, st.st_ino);
     }
+    std::error_code ec;
+    m_excluded_paths.insert(fs::absolute(file, ec).lexically_normal().native());
   }
   Pipeline pipeline(*this, m_options.jobs);
   const auto submit = [&](Job::Kind kind, const fs::path& path) {
@@ -349,6 +351,9 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     callbacks.should_stop = [this] { return stopped(); };
   }
   callbacks.on_file = [&](const fs::path& path) {
+    if (m_excluded_paths.contains(path.native())) {
+      return; // the findings database: not part of the archive
+    }
     if (const auto* pattern = excluded(path, false)) {
       record_exclusion(path, *pattern);
       return;

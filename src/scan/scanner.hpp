@@ -47,7 +47,8 @@ struct ScanSummary
 struct ScanOptions
 {
   // Files never scanned (the findings database and its journal files),
-  // compared by device and inode.
+  // compared by device and inode, and by absolute path: a rollback journal
+  // comes and goes during the scan.
   std::vector<std::filesystem::path> excluded_files;
   // Threads that parse messages; 1 parses on the calling thread. Results
   // reach the sink in the same order whatever the number.
@@ -111,6 +112,7 @@ private:
   ScanOptions m_options;
   Progress m_progress;
   ExcludedFiles m_excluded;
+  std::set<std::string, std::less<>> m_excluded_paths; // absolute, normal
   ScanSummary m_summary;
   // --content: body bytes of mbox messages split but not yet analysed.
   std::atomic<std::size_t> m_body_bytes_waiting{0};

@@ -140,6 +140,7 @@ private:
   int m_lock_fd = -1;
   std::int64_t m_scan_id = 0;
   bool m_had_sources = false; // the database knew files when this scan began
+  bool m_new_database = false; // created by this run: no WAL until its scan ends
   std::string m_settings; // what the scan flags with: see source.settings
   std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
     m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources,

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace ccaudit;
 using namespace ccaudit::store;
@@ -312,4 +314,57 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
   db.query("SELECT path FROM source WHERE gone_scan IS NOT NULL ORDER BY path", {},
            [&](const Row& r) { gone.push_back(r.text(0)); });
   CHECK(gone == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub/c"});
+}
+
+TEST_CASE("store: a new database's first scan, killed inside its transaction, is "
+          "rolled back by a reader, and the database is in WAL mode after a scan",
+          "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "new.db";
+  const auto journal = file.string() + "-journal";
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // A first scan that dies with rows written but not committed: _exit
+    // runs no destructor, as SIGKILL would.
+    try {
+      SqliteStore db(file, OpenMode::read_write);
+      db.execute("PRAGMA cache_size=8"); // pages reach the file before the commit
+      db.begin_scan({});
+      for (int i = 0; i < 20000; ++i) {
+        SourceInfo s;
+        s.path = "/m/cur/" + std::to_string(i);
+        s.kind = "message";
+        db.record_source(s);
+      }
+      ::_exit(std::filesystem::exists(journal) ? 0 : 2);
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0); // it left a rollback journal
+  {
+    SqliteStore reader(file, OpenMode::read_only); // rolls the journal back
+    CHECK(count(reader, "source") == 0);
+    CHECK(count(reader, "scan WHERE status = 'running'") == 1);
+  }
+  CHECK_FALSE(std::filesystem::exists(journal));
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    db.finish_scan({"complete"});
+  }
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::string mode;
+  sqlite3_exec(raw, "PRAGMA journal_mode", [](void* out, int, char** values, char**) {
+    *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+    return 0;
+  }, &mode, nullptr);
+  sqlite3_close(raw);
+  CHECK(mode == "wal");
 }
