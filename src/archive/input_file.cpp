@@ -71,7 +71,11 @@ InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
     if (n == 0) {
       break;
     }
+    const bool short_read = static_cast<std::size_t>(n) < size - done;
     done += static_cast<std::size_t>(n);
+    if (short_read && offset + done >= m_size) {
+      break; // the end the file had when opened: no call just to read 0
+    }
   }
   return done;
 }
