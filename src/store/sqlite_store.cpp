@@ -722,7 +722,7 @@ void
 SqliteStore::record_source(const SourceInfo& source)
 {
   // A Maildir has one source per message: rows go in groups, in order.
-  m_sources.push_back(source);
+  m_sources.emplace_back(source);
   if (m_sources.size() == k_sources_per_insert) {
     flush_sources();
   }
@@ -731,9 +731,9 @@ SqliteStore::record_source(const SourceInfo& source)
 void
 SqliteStore::flush_sources()
 {
-  const auto bind_row = [&](Statement& statement, int column, const SourceInfo& source) {
-    statement.bind(column, std::string_view(source.path.native()))
-      .bind(column + 1, folder_of(source.path.native()))
+  const auto bind_row = [&](Statement& statement, int column, const PendingSource& source) {
+    statement.bind(column, source.path)
+      .bind(column + 1, folder_of(source.path))
       .bind(column + 2, source.kind)
       .bind(column + 3, source.size)
       .bind(column + 4, std::int64_t{source.mtime})

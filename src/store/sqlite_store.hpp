@@ -151,7 +151,23 @@ private:
   std::string m_last_source_path;
   std::int64_t m_last_source_id = 0;
   std::map<std::string, FindingStatus> m_baseline;
-  std::vector<SourceInfo> m_sources; // waiting for a multi-row insert
+  // A source row waiting for a multi-row insert: the path as a string
+  // (copying a std::filesystem::path copies its parsed components too).
+  struct PendingSource
+  {
+    explicit PendingSource(const SourceInfo& s)
+      : path(s.path.native()), kind(s.kind), prefix_hash(s.prefix_hash), size(s.size),
+        inode(s.inode), messages(s.messages), resume_offset(s.resume_offset),
+        resume_index(s.resume_index), mtime(s.mtime), mtime_ns(s.mtime_ns),
+        complete(s.complete)
+    {
+    }
+    std::string path, kind, prefix_hash;
+    std::uint64_t size, inode, messages, resume_offset, resume_index;
+    std::int64_t mtime, mtime_ns;
+    bool complete;
+  };
+  std::vector<PendingSource> m_sources;
   std::size_t m_rows_in_batch = 0;
   std::chrono::steady_clock::time_point m_batch_started;
   bool m_in_transaction = false;
