@@ -3,8 +3,11 @@
 // (open, classify, read the header, parse, detect): a Maildir is read on
 // all cores. An mbox is split on the calling thread when its turn comes, and
 // its messages go to the workers ahead of anything else, so one large mbox
-// also uses all cores. What waits between the stages is bounded, so memory
-// does not grow with the archive.
+// also uses all cores. With --jobs N there are N - 1 workers: the calling
+// thread parses queued files itself whenever it would wait for one, so N
+// cores run N busy threads (N + 1 sharing them were 11% slower on 2 cores).
+// What waits between the stages is bounded, so memory does not grow with
+// the archive.
 #include "scan/scanner.hpp"
 
 #include "archive/walker.hpp"
@@ -115,7 +118,9 @@ private:
       m_scanner.run(job);
       job.done = true;
     } else {
-      for (unsigned i = static_cast<unsigned>(m_threads.size()); i < m_wanted; ++i) {
+      // This thread parses too while it waits (help()): one thread fewer
+      // than --jobs, so that N cores run N threads, not N + 1 that share.
+      for (unsigned i = static_cast<unsigned>(m_threads.size()); i + 1 < m_wanted; ++i) {
         m_threads.emplace_back([this] { work(); });
       }
       batch.push_back(&job);
@@ -145,6 +150,9 @@ private:
     while (!order.empty()) {
       if (wait) {
         flush(batch);
+      }
+      // Waiting for the head: parse what is queued meanwhile.
+      while (wait && !is_done(*order.front()) && help()) {
       }
       {
         std::unique_lock lock(m_mutex);
@@ -253,6 +261,53 @@ private:
     }
   }
 
+  bool is_done(const Job& job)
+  {
+    std::lock_guard lock(m_mutex);
+    return job.done;
+  }
+
+  // Takes the next batch handed out (the messages of an mbox being split
+  // first); false if there is none.
+  bool take(Batch& batch)
+  {
+    auto& queue = m_urgent.empty() ? m_queue : m_urgent;
+    if (queue.empty()) {
+      return false;
+    }
+    batch = std::move(queue.front());
+    queue.pop_front();
+    return true;
+  }
+
+  void run(const Batch& batch)
+  {
+    for (Job* job : batch) {
+      m_scanner.run(*job);
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      for (Job* job : batch) {
+        job->done = true;
+      }
+    }
+    m_finished.notify_all();
+  }
+
+  // On this thread: runs one batch handed out, if any is left.
+  bool help()
+  {
+    Batch batch;
+    {
+      std::lock_guard lock(m_mutex);
+      if (!take(batch)) {
+        return false;
+      }
+    }
+    run(batch);
+    return true;
+  }
+
   void work()
   {
     for (;;) {
@@ -262,23 +317,11 @@ private:
         m_ready.wait(lock, [&] {
           return m_stop || !m_urgent.empty() || !m_queue.empty();
         });
-        auto& queue = m_urgent.empty() ? m_queue : m_urgent;
-        if (queue.empty()) {
+        if (!take(batch)) {
           return; // stopping
         }
-        batch = std::move(queue.front());
-        queue.pop_front();
       }
-      for (Job* job : batch) {
-        m_scanner.run(*job);
-      }
-      {
-        std::lock_guard lock(m_mutex);
-        for (Job* job : batch) {
-          job->done = true;
-        }
-      }
-      m_finished.notify_all();
+      run(batch);
     }
   }
 

@@ -50,7 +50,8 @@ struct ScanOptions
   // compared by device and inode, and by absolute path: a rollback journal
   // comes and goes during the scan.
   std::vector<std::filesystem::path> excluded_files;
-  // Threads that parse messages; 1 parses on the calling thread. Results
+  // Threads that parse messages: jobs - 1 workers and the calling thread
+  // (between its writes); 1 parses on the calling thread only. Results
   // reach the sink in the same order whatever the number.
   unsigned jobs = 1;
   // What earlier scans recorded: files found unchanged are not read again,
