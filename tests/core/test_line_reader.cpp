@@ -107,7 +107,8 @@ TEST_CASE("line reader: skipping to 'From ' lines finds exactly the naive "
       expected_blank.push_back(blank);
     }
   }
-  for (const std::size_t buffer : {16, 17, 33, 64, 4096}) {
+  // Sizes around the SSE2 (16) and AVX2 (32) strides and their tails.
+  for (const std::size_t buffer : {16, 17, 33, 34, 48, 64, 65, 100, 4096}) {
     CAPTURE(buffer);
     MemorySource source(input);
     LineReader reader(source, buffer);
