@@ -573,7 +573,9 @@ SqliteStore::prepare_statements()
   for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
     sources += std::string(",") + k_source_row;
   }
-  m_insert_sources = std::make_unique<Statement>(m_db, sources + k_source_upsert);
+  // The multi-row statements are prepared when first used: parsing them is
+  // most of what a rescan that finds nothing changed spends in SQLite.
+  m_insert_sources_sql = sources + k_source_upsert;
   m_placeholder_source = std::make_unique<Statement>(
     m_db, "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
           "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
@@ -590,13 +592,16 @@ SqliteStore::prepare_statements()
     m_db, std::string(k_known) + "WHERE (path = ?1 OR (path > ?1 || ':' AND path < ?1 || ';')) "
                                  "AND last_scan < ?2 ORDER BY gone_scan IS NOT NULL LIMIT 1");
 
-  // The files directly in folder ?1: those below it are the range of paths
-  // from "?1/" to "?1" followed by '0' (the byte after '/'); rtrim makes
-  // the root "/" work.
+  // The files directly in folder ?1 within one range of the path index
+  // (see direct_ranges()).
   m_known_in_dir = std::make_unique<Statement>(
     m_db, std::string(k_known)
-            + "WHERE path > rtrim(?1, '/') || '/' AND path < rtrim(?1, '/') || '0' "
-              "AND dir = ?1 AND last_scan < ?2 LIMIT ?3");
+            + "WHERE path >= ?4 AND path < ?5 AND dir = ?1 AND last_scan < ?2 LIMIT ?3");
+  m_folders_below = std::make_unique<Statement>(
+    m_db, "SELECT path FROM directory WHERE path > ?1 AND path < ?2");
+  m_mark_gone = std::make_unique<Statement>(
+    m_db, "UPDATE source SET gone_scan = ?1 WHERE path >= ?3 AND path < ?4 AND dir = ?2 "
+          "AND gone_scan IS NULL AND last_scan < ?1");
   m_known_directory = std::make_unique<Statement>(
     m_db, "SELECT mtime_ns, inode, subdirectories FROM directory WHERE path = ? AND settings = ?");
   m_source_seen = std::make_unique<Statement>(
@@ -637,7 +642,7 @@ SqliteStore::prepare_statements()
   for (std::size_t i = 1; i < k_addresses_per_insert; ++i) {
     rows += ",(?,?,?,?,?,?,?,?)";
   }
-  m_insert_addresses = std::make_unique<Statement>(m_db, rows);
+  m_insert_addresses_sql = rows;
   m_insert_problem = std::make_unique<Statement>(
     m_db, "INSERT INTO problem(scan_id, path, offset, mbox_index, kind, "
           "detail) VALUES (?,?,?,?,?,?)");
@@ -751,6 +756,9 @@ SqliteStore::flush_sources()
   constexpr int k_columns = 15;
   if (m_sources.size() == k_sources_per_insert) {
     for (std::size_t i = 0; i < m_sources.size(); ++i) {
+      if (!m_insert_sources) {
+        m_insert_sources = std::make_unique<Statement>(m_db, m_insert_sources_sql);
+      }
       bind_row(*m_insert_sources, static_cast<int>(i * k_columns + 1), m_sources[i]);
     }
     m_insert_sources->run();
@@ -807,13 +815,20 @@ SqliteStore::sources_in(const std::filesystem::path& dir, std::size_t limit)
 {
   std::vector<KnownSource> out;
   const auto add = [&](const std::string& folder) {
-    m_known_in_dir->bind(1, folder)
-      .bind(2, m_scan_id)
-      .bind(3, static_cast<std::int64_t>(limit - out.size() + 1));
-    while (auto row = known_row(*m_known_in_dir)) {
-      out.push_back(std::move(*row));
+    for (const auto& [low, high] : direct_ranges(folder)) {
+      m_known_in_dir->bind(1, folder)
+        .bind(2, m_scan_id)
+        .bind(3, static_cast<std::int64_t>(limit - out.size() + 1))
+        .bind(4, low)
+        .bind(5, high);
+      while (auto row = known_row(*m_known_in_dir)) {
+        out.push_back(std::move(*row));
+      }
+      m_known_in_dir->reset();
+      if (out.size() > limit) {
+        break;
+      }
     }
-    m_known_in_dir->reset();
   };
   const auto name = dir.filename();
   if (name == "cur" || name == "new") {
@@ -967,22 +982,56 @@ SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
   }
   // Files can only have gone from folders listed by this scan (not those
   // skipped as unchanged) or from folders it did not reach at all.
-  // The files directly in each such folder, by ranges of the path index.
-  Statement gone(m_db,
-                 "UPDATE source SET gone_scan = ?1 WHERE id IN ("
-                 " SELECT s.id FROM directory AS d CROSS JOIN source AS s" // d outermost
-                 "   ON s.path > rtrim(d.path, '/') || '/' AND s.path < rtrim(d.path, '/') || '0'"
-                 "  AND +s.dir = d.path" // by the path range, not an automatic index
-                 " WHERE (d.path = ?2 OR substr(d.path, 1, length(?2) + 1) = ?2 || '/')"
-                 "   AND d.unchanged_scan IS NOT ?1"
-                 "   AND s.gone_scan IS NULL AND s.last_scan < ?1)");
+  std::vector<std::string> folders;
   for (const auto& root : roots) {
     auto text = root.string();
     while (text.size() > 1 && text.back() == '/') {
       text.pop_back();
     }
-    gone.bind(1, m_scan_id).bind(2, text).run();
+    query("SELECT path FROM directory WHERE (path = ?2 OR substr(path, 1, length(?2) + 1) "
+          "= ?2 || '/') AND unchanged_scan IS NOT ?1",
+          {Value{m_scan_id}, Value{text}}, [&](const Row& r) { folders.push_back(r.text(0)); });
   }
+  for (const auto& folder : folders) {
+    for (const auto& [low, high] : direct_ranges(folder)) {
+      m_mark_gone->bind(1, m_scan_id).bind(2, folder).bind(3, low).bind(4, high).run();
+    }
+  }
+}
+
+// The ranges of the path index that hold the files directly in `dir`: from
+// "dir/" to "dir0" ('0' is the byte after '/'), less the range of each
+// folder in it that a scan walked, so that a folder's files are found
+// without reading those of the folders below it (a Maildir's root holds
+// none of its own). Queries also ask for dir = `dir`: a folder missing from
+// the directory table costs time, not a wrong answer.
+std::vector<std::pair<std::string, std::string>>
+SqliteStore::direct_ranges(const std::string& dir)
+{
+  const std::string base = dir == "/" ? "" : dir;
+  std::vector<std::string> children; // "child/", the start of its range
+  const auto first = base + "/", end = base + "0"; // bound without a copy
+  m_folders_below->bind(1, first).bind(2, end);
+  while (m_folders_below->step()) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_folders_below->get(), 0));
+    const std::string_view path = p ? p : "";
+    if (path.size() > base.size() + 1 && path.find('/', base.size() + 1) == std::string::npos) {
+      children.push_back(std::string(path) + "/");
+    }
+  }
+  m_folders_below->reset();
+  // Ranges of sibling folders do not overlap; sorted by their start, they
+  // leave the gaps that hold dir's own files ("a-b/" sorts before "a/").
+  std::sort(children.begin(), children.end());
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string low = first;
+  for (auto& child : children) {
+    out.emplace_back(low, child);
+    low = std::move(child);
+    low.back() = '0';
+  }
+  out.emplace_back(std::move(low), end);
+  return out;
 }
 
 std::uint64_t
@@ -1115,6 +1164,9 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
     for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
+      if (!m_insert_addresses) {
+        m_insert_addresses = std::make_unique<Statement>(m_db, m_insert_addresses_sql);
+      }
       bind_row(*m_insert_addresses, static_cast<int>(r * 8 + 1), done + r);
     }
     m_insert_addresses->run();

@@ -128,6 +128,7 @@ private:
   void wrote_row();
   void commit_batch();
   void flush_sources();
+  std::vector<std::pair<std::string, std::string>> direct_ranges(const std::string& dir);
   std::int64_t source_id(const std::filesystem::path& path);
   std::optional<KnownSource> known(Statement& query);
   std::optional<KnownSource> known_row(Statement& query); // one step, no reset
@@ -142,9 +143,11 @@ private:
   bool m_had_sources = false; // the database knew files when this scan began
   bool m_new_database = false; // created by this run: no WAL until its scan ends
   std::string m_settings; // what the scan flags with: see source.settings
+  std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
   std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
     m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources,
-    m_placeholder_source, m_source_id, m_known_by_path, m_known_in_dir,
+    m_placeholder_source, m_source_id, m_known_by_path, m_known_in_dir, m_folders_below,
+    m_mark_gone,
     m_known_by_name,
     m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory,
     m_fingerprint_known;
