@@ -284,8 +284,11 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
   db.begin_scan({});
   // A folder, a folder inside it, and folders whose names extend its name
   // ('-' and '.' sort before '/', '0' after it).
+  // Files beside the subfolder whose names sort next to its range: "sub-x"
+  // before "sub/", "sub0" where the range after it begins.
   for (const char* p : {"/m/cur/a", "/m/cur/b", "/m/cur/sub/c", "/m/cur-old/d",
-                        "/m/cur.x/e", "/m/cur0/f", "/m/curx/g"}) {
+                        "/m/cur.x/e", "/m/cur0/f", "/m/curx/g", "/m/cur/sub-x",
+                        "/m/cur/sub0"}) {
     SourceInfo s;
     s.path = p;
     s.kind = "message";
@@ -303,9 +306,9 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
     found.push_back(known.path);
   }
   std::sort(found.begin(), found.end());
-  CHECK(found == std::vector<std::string>{"/m/cur/a", "/m/cur/b"});
-  // A walk of /m/cur that saw nothing: only the two files directly in it
-  // and the one in /m/cur/sub are gone.
+  CHECK(found == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub-x", "/m/cur/sub0"});
+  // A walk of /m/cur that saw nothing: only the files directly in it and
+  // the one in /m/cur/sub are gone.
   db.record_directory("/m/cur", DirectoryState{}, false);
   db.record_directory("/m/cur/sub", DirectoryState{}, false);
   db.walk_finished({"/m/cur"}, {});
@@ -313,7 +316,8 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
   std::vector<std::string> gone;
   db.query("SELECT path FROM source WHERE gone_scan IS NOT NULL ORDER BY path", {},
            [&](const Row& r) { gone.push_back(r.text(0)); });
-  CHECK(gone == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub/c"});
+  CHECK(gone == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub-x", "/m/cur/sub/c",
+                                          "/m/cur/sub0"});
 }
 
 TEST_CASE("store: a new database's first scan, killed inside its transaction, is "
