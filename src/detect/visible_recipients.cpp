@@ -27,13 +27,31 @@ distinct_visible_addresses(const headers::MessageHeaders& message,
                            const std::vector<std::string>& internal_domains)
 {
   std::vector<ExposedAddress> out;
-  std::unordered_map<std::string_view, std::size_t> seen;
-  seen.reserve(message.recipients.size());
+  out.reserve(message.recipients.size());
+  // Open addressing over indices into `out`: a wide message has thousands
+  // of recipients, and a node-based map allocated one node for each.
+  std::size_t slots = 16;
+  while (slots < 2 * message.recipients.size()) {
+    slots *= 2;
+  }
+  std::vector<std::uint32_t> table(slots, 0); // index + 1; 0: empty
+  const std::hash<std::string_view> hash;
+  const auto find_or_add = [&](std::string_view address, std::size_t index) -> std::size_t {
+    for (auto i = hash(address) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+      if (table[i] == 0) {
+        table[i] = static_cast<std::uint32_t>(index + 1);
+        return index;
+      }
+      if (out[table[i] - 1].address == address) {
+        return table[i] - 1;
+      }
+    }
+  };
   for (const auto& recipient : message.recipients) {
     const auto& mailbox = recipient.mailbox;
-    const auto [it, inserted] = seen.try_emplace(mailbox.address, out.size());
-    if (!inserted) {
-      auto& first = out[it->second];
+    const auto at = find_or_add(mailbox.address, out.size());
+    if (at != out.size()) {
+      auto& first = out[at];
       if (first.display_name.empty() && !mailbox.display_name.empty()) {
         first.display_name = mailbox.display_name;
         first.personal_name = personal_name(first.display_name, first.address);

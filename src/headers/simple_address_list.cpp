@@ -9,6 +9,7 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
 #include <array>
 
 namespace ccaudit::headers::detail {
@@ -199,23 +200,26 @@ read_display_name(std::string_view phrase, std::string& name)
 std::optional<std::vector<Mailbox>>
 parse_simple_address_list(std::string_view value)
 {
-  // Characters of the shapes GMime reads differently or that need its
-  // recovery: comments, groups, routes, quoted pairs, literals, 8-bit text.
-  for (const char c : value) {
-    if (is(c, declined)) {
-      return std::nullopt;
-    }
-  }
   std::vector<Mailbox> out;
+  out.reserve(static_cast<std::size_t>(std::count(value.begin(), value.end(), ',')) + 1);
   std::string name;
   std::size_t start = 0;
   while (start <= value.size()) {
-    // The item ends at the next ',' outside a quoted string.
+    // The item ends at the next ',' outside a quoted string. Characters of
+    // the shapes GMime reads differently or that need its recovery decline
+    // the whole value: comments, groups, routes, quoted pairs, literals,
+    // 8-bit text.
     std::size_t end = start;
     bool quoted = false;
-    while (end < value.size() && (quoted || value[end] != ',')) {
-      quoted = value[end] == '"' ? !quoted : quoted;
-      ++end;
+    for (; end < value.size(); ++end) {
+      const char c = value[end];
+      if (is(c, declined)) {
+        return std::nullopt;
+      }
+      if (c == ',' && !quoted) {
+        break;
+      }
+      quoted = c == '"' ? !quoted : quoted;
     }
     if (quoted) {
       return std::nullopt;

@@ -9,11 +9,12 @@ cd "$(dirname "$0")/../.."
 target=${1:?target: mbox, header_block, address_list or mime}
 seconds=${2:-60}
 build=build-fuzz
-if [ ! -x "$build/tests/fuzz/fuzz_$target" ]; then
+if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCAUDIT_FUZZ=ON \
     -DCCAUDIT_SANITIZERS="fuzzer-no-link;address;undefined" -DCCAUDIT_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$build" -j"$(nproc)" --target "fuzz_$target"
 fi
+# Always: an old binary would fuzz old code.
+cmake --build "$build" -j"$(nproc)" --target "fuzz_$target" >/dev/null
 corpus=$build/corpus/$target
 crashes=$build/crashes/$target
 mkdir -p "$corpus" "$crashes"
