@@ -512,9 +512,6 @@ SqliteStore::create_schema()
   // were a seventh of a first Maildir scan's time). finish_scan() turns the
   // WAL on for the scans and reports that follow.
   m_new_database = !has_tables;
-  if (m_new_database && std::getenv("CC_PS")) {
-    exec((std::string("PRAGMA page_size=") + std::getenv("CC_PS")).c_str());
-  }
   exec(m_new_database ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
   // Checkpoints sync the disk (tens of ms on a VM): few, large ones. The
