@@ -36,6 +36,10 @@ public:
   bool next(Line& out);
   // The line next() would return, without consuming it.
   bool peek(Line& out);
+  // Consumes the line peek() just returned (nothing read in between): what
+  // next() would do, without finding the line again. `line.text` stays valid
+  // until the next call.
+  void take(const Line& peeked) { consume(peeked.text.size()); }
   // Continue reading at `offset`.
   void seek(std::uint64_t offset);
   // Offset of the next byte next() would return.

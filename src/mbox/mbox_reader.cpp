@@ -141,6 +141,7 @@ MboxReader::read_header(Parsed<MboxMessage>& message)
 {
   Line line;
   bool cut = false;
+  message.value.header.reserve(4096); // most headers: one allocation, not eight
   while (m_lines.peek(line)) {
     if (!message.value.header.empty() && separator_at(line)) {
       message.issues.push_back(
@@ -149,7 +150,7 @@ MboxReader::read_header(Parsed<MboxMessage>& message)
            + " inside the header starts the next message"});
       return false;
     }
-    m_lines.next(line);
+    m_lines.take(line);
     if (message.value.header.size() + line.text.size() <= k_max_header_bytes) {
       message.value.header.append(line.text);
     } else if (!cut) {
