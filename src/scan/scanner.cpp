@@ -358,8 +358,12 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     if (::stat(file.c_str(), &st) == 0) {
       m_excluded.emplace(st.st_dev, st.st_ino);
     }
+    // By name in its folder too: a rollback journal comes and goes.
     std::error_code ec;
-    m_excluded_paths.insert(fs::absolute(file, ec).lexically_normal().native());
+    auto folder = fs::absolute(file, ec).parent_path();
+    if (::stat(folder.c_str(), &st) == 0) {
+      m_excluded_names.push_back({file.filename().native(), st.st_dev, st.st_ino});
+    }
   }
   Pipeline pipeline(*this, m_options.jobs);
   const auto submit = [&](Job::Kind kind, const fs::path& path) {
@@ -394,7 +398,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     callbacks.should_stop = [this] { return stopped(); };
   }
   callbacks.on_file = [&](const fs::path& path) {
-    if (m_excluded_paths.contains(path.native())) {
+    if (is_excluded_name(path)) {
       return; // the findings database: not part of the archive
     }
     if (const auto* pattern = excluded(path, false)) {
@@ -489,6 +493,26 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     }
     m_sink.walk_finished(walked, m_not_walked);
   }
+}
+
+// A file named like one of the database's, in the database's folder
+// (whatever path reaches it: the folder is compared by device and inode).
+bool
+Scanner::is_excluded_name(const fs::path& path) const
+{
+  const std::string_view p = path.native();
+  const auto name = p.substr(p.rfind('/') + 1); // npos + 1: the whole path
+  for (const auto& excluded : m_excluded_names) {
+    if (excluded.name != name) {
+      continue;
+    }
+    struct stat st {};
+    if (::stat(path.parent_path().c_str(), &st) == 0 && st.st_dev == excluded.device
+        && st.st_ino == excluded.inode) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // What the history knows of a file: from its folder's cache when the walk

@@ -7,6 +7,7 @@
 #include "core/source_identity.hpp"
 
 #include <cstdint>
+#include <sys/types.h>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -47,8 +48,8 @@ struct ScanSummary
 struct ScanOptions
 {
   // Files never scanned (the findings database and its journal files),
-  // compared by device and inode, and by absolute path: a rollback journal
-  // comes and goes during the scan.
+  // compared by device and inode, and by name in the database's folder: a
+  // rollback journal comes and goes during the scan.
   std::vector<std::filesystem::path> excluded_files;
   // Threads that parse messages: jobs - 1 workers and the calling thread
   // (between its writes); 1 parses on the calling thread only. Results
@@ -113,7 +114,14 @@ private:
   ScanOptions m_options;
   Progress m_progress;
   ExcludedFiles m_excluded;
-  std::set<std::string, std::less<>> m_excluded_paths; // absolute, normal
+  struct ExcludedName
+  {
+    std::string name;       // e.g. "ccaudit.db-journal"
+    dev_t device;           // of the folder holding it
+    ino_t inode;
+  };
+  std::vector<ExcludedName> m_excluded_names;
+  bool is_excluded_name(const std::filesystem::path& path) const;
   ScanSummary m_summary;
   // --content: body bytes of mbox messages split but not yet analysed.
   std::atomic<std::size_t> m_body_bytes_waiting{0};

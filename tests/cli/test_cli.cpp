@@ -259,6 +259,23 @@ TEST_CASE("cli: the default database in a scanned folder is not scanned itself",
   CHECK(scalar(db, "SELECT count(*) FROM problem") == 0);
   CHECK(scalar(db, "SELECT count(*) FROM source WHERE path LIKE '%ccaudit.db%'") == 0);
   CHECK(scalar(db, "SELECT count(*) FROM finding") == 1);
+
+  // The same folder reached through a symlink, with a new database: its
+  // files (the rollback journal of a first scan among them) are still not
+  // scanned, whatever path the walk takes to them.
+  fs::create_symlink(dir.path(), dir.path() / ".." / (dir.path().filename().string() + "-link"));
+  const auto link = dir.path().parent_path() / (dir.path().filename().string() + "-link");
+  for (int i = 0; i < 300; ++i) {
+    dir.write("m" + std::to_string(i) + ".eml", TestMessage{}.str());
+  }
+  const auto other = dir.path() / "other.db";
+  CHECK(run_ccaudit({"scan", link.string(), "--db", other.string(), "--fail-on", "none"})
+          .exit_code == 0);
+  CHECK(scalar(other, "SELECT count(*) FROM problem WHERE path LIKE '%other.db%'") == 0);
+  CHECK(scalar(other, "SELECT count(*) FROM source WHERE path LIKE '%other.db%'") == 0);
+  // The messages and the first database's files (not this scan's: read)
+  CHECK(scalar(other, "SELECT count(*) FROM source WHERE path LIKE '%.eml'") == 301);
+  fs::remove(link);
 }
 
 TEST_CASE("cli: explain shows each field, the folded duplicates and the count",
