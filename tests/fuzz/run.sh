@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes one target for a while: tests/fuzz/run.sh TARGET SECONDS
-# TARGET: mbox, header_block, address_list or mime. Builds build-fuzz (clang,
-# libFuzzer, ASan, UBSan) when needed, seeds the corpus from fixtures/, keeps
+# TARGET: mbox, header_block, address_list or mime. Configures build-fuzz
+# (clang, libFuzzer, ASan, UBSan) when needed and rebuilds the target from
+# the current sources every time, seeds the corpus from fixtures/, keeps
 # it in build-fuzz/corpus/TARGET between runs, and writes any crash to
 # build-fuzz/crashes/TARGET/. Exit code: libFuzzer's (0: nothing found).
 set -euo pipefail
