@@ -16,31 +16,48 @@ namespace ccaudit {
 
 namespace {
 
+#if defined(__SSE2__) || defined(CCAUDIT_AVX2)
+// The vector searches below check 16 or 32 positions at a time for a '\n'
+// followed by the prefix's first byte, and compare only there. `mask` has
+// bit k set where position i + k is such a candidate; they are compared in
+// order. True when the search is decided: `at` is then the first match
+// (`found`), or a candidate too close to the end to compare, where the
+// scalar search takes over.
+bool
+decided(const char* p, std::size_t n, std::string_view pattern, std::size_t i, unsigned mask,
+        std::size_t& at, bool& found)
+{
+  for (; mask != 0; mask &= mask - 1) {
+    at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+    if (at + pattern.size() > n) {
+      return true;
+    }
+    if (std::memcmp(p + at, pattern.data(), pattern.size()) == 0) {
+      found = true;
+      return true;
+    }
+  }
+  return false;
+}
+#endif
+
 #if defined(CCAUDIT_AVX2)
-// The same search 32 positions at a time, on CPUs that have AVX2 (checked
-// at run time: Debian's baseline is SSE2). Returns the offset of the first
-// match, or where the SSE2 and scalar searches must go on from.
+// 32 positions at a time, on CPUs that have AVX2 (checked at run time:
+// Debian's baseline is SSE2). Returns the first match (`found`), or where
+// the next search goes on from.
 __attribute__((target("avx2"))) std::size_t
-find_pattern_avx2(const char* p, std::size_t n, std::string_view pattern, bool& found)
+find_pattern_avx2(const char* p, std::size_t n, std::string_view pattern, std::size_t i,
+                  bool& found)
 {
   const __m256i newline = _mm256_set1_epi8('\n');
   const __m256i first = _mm256_set1_epi8(pattern[1]);
-  std::size_t i = 0;
-  for (; i + 33 <= n; i += 32) {
+  for (std::size_t at = 0; i + 33 <= n; i += 32) {
     const auto a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
     const auto b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
-    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
+    const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
       _mm256_and_si256(_mm256_cmpeq_epi8(a, newline), _mm256_cmpeq_epi8(b, first))));
-    while (mask != 0) {
-      const auto at = i + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (at + pattern.size() > n) {
-        return at; // too close to the end to compare: the scalar search decides
-      }
-      if (std::memcmp(p + at, pattern.data(), pattern.size()) == 0) {
-        found = true;
-        return at;
-      }
-      mask &= mask - 1;
+    if (decided(p, n, pattern, i, mask, at, found)) {
+      return at;
     }
   }
   return i;
@@ -49,45 +66,48 @@ find_pattern_avx2(const char* p, std::size_t n, std::string_view pattern, bool& 
 const bool k_has_avx2 = __builtin_cpu_supports("avx2");
 #endif
 
+#if defined(__SSE2__)
+// The same, 16 positions at a time.
+std::size_t
+find_pattern_sse2(const char* p, std::size_t n, std::string_view pattern, std::size_t i,
+                  bool& found)
+{
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i first = _mm_set1_epi8(pattern[1]);
+  for (std::size_t at = 0; i + 17 <= n; i += 16) {
+    const auto a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const auto b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpeq_epi8(a, newline), _mm_cmpeq_epi8(b, first))));
+    if (decided(p, n, pattern, i, mask, at, found)) {
+      return at;
+    }
+  }
+  return i;
+}
+#endif
+
 // Finds `pattern` ("\n" followed by a prefix) in [p, p + n). glibc's memmem
-// is a scalar two-way search; mbox bodies are mostly base64, so this checks
-// 16 positions at a time for a '\n' followed by the prefix's first byte and
-// compares only there. Same result as memmem.
+// is a scalar two-way search; mbox bodies are mostly base64, so the vector
+// searches above go first. Same result as memmem.
 const char*
 find_pattern(const char* p, std::size_t n, std::string_view pattern)
 {
   std::size_t i = 0;
+  bool found = false;
 #if defined(CCAUDIT_AVX2)
   if (k_has_avx2) {
-    bool found = false;
-    i = find_pattern_avx2(p, n, pattern, found);
-    if (found) {
-      return p + i;
-    }
+    i = find_pattern_avx2(p, n, pattern, i, found);
   }
 #endif
 #if defined(__SSE2__)
-  const __m128i newline = _mm_set1_epi8('\n');
-  const __m128i first = _mm_set1_epi8(pattern[1]);
-  for (; i + 17 <= n; i += 16) {
-    const auto a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const auto b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(
-      _mm_and_si128(_mm_cmpeq_epi8(a, newline), _mm_cmpeq_epi8(b, first))));
-    while (mask != 0) {
-      const auto at = i + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (at + pattern.size() > n) {
-        i = at; // too close to the end to compare: the scalar search decides
-        goto tail;
-      }
-      if (std::memcmp(p + at, pattern.data(), pattern.size()) == 0) {
-        return p + at;
-      }
-      mask &= mask - 1;
-    }
+  if (!found) {
+    i = find_pattern_sse2(p, n, pattern, i, found);
   }
-tail:
 #endif
+  if (found) {
+    return p + i;
+  }
   return static_cast<const char*>(
     ::memmem(p + i, n - i, pattern.data(), pattern.size()));
 }

@@ -165,7 +165,6 @@ split_header_block(std::string_view message)
     }
     in_dropped_line = true;
   }
-  out.value.length = pos;
   out.value.text = message.substr(0, pos);
   tally.bytes(out.value.text);
   if (!out.value.has_blank_line) {

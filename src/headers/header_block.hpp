@@ -30,7 +30,6 @@ struct HeaderBlock
   std::vector<Field> fields; // in order, repeated fields included
   std::string_view text;     // the block's bytes, the blank line included
                              // (a view, like the fields)
-  std::size_t length = 0;    // text.size()
   bool has_blank_line = false;
 };
 

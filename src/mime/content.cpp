@@ -393,7 +393,7 @@ private:
             + " MiB decoded: the rest not read");
     }
     const auto block = headers::split_header_block(bytes);
-    const auto header_length = std::min(block.value.length, bytes.size());
+    const auto header_length = std::min(block.value.text.size(), bytes.size());
     std::string header = bytes.substr(0, header_length);
     m_out.value.messages.push_back({path, filename, header});
     message(header, std::string_view(bytes).substr(header_length), path, depth + 1);

@@ -236,6 +236,27 @@ folder_of(std::string_view path)
   return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
 }
 
+constexpr int k_busy_ms = 10000;
+
+// Opens `file` with `flags`, waiting up to k_busy_ms for a lock.
+sqlite3*
+open_connection(const std::filesystem::path& file, int flags)
+{
+  sqlite3* db = nullptr;
+  // The database holds addresses: create it (and its journal files, which
+  // SQLite gives the same mode) readable by the owner only.
+  const auto old_mask = ::umask(077);
+  const int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
+  ::umask(old_mask);
+  if (rc != SQLITE_OK) {
+    const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw FatalError("cannot open database " + file.string() + ": " + why);
+  }
+  sqlite3_busy_timeout(db, k_busy_ms);
+  return db;
+}
+
 } // namespace
 
 class SqliteStore::Statement
@@ -360,40 +381,23 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
     throw FatalError("no database at " + file.string()
                      + " (run 'ccaudit scan' first, or pass --db)");
   }
-  // The database holds addresses: create it (and its journal files, which
-  // SQLite gives the same mode) readable by the owner only.
-  const auto old_mask = ::umask(077);
-  const int rc = sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr);
-  ::umask(old_mask);
-  if (rc != SQLITE_OK) {
-    const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
-    sqlite3_close(m_db);
-    m_db = nullptr;
-    throw FatalError("cannot open database " + file.string() + ": " + why);
-  }
-  sqlite3_busy_timeout(m_db, 10000);
-  if (read_only && sqlite3_exec(m_db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr,
-                                nullptr) != SQLITE_OK
+  m_db = open_connection(file, flags);
+  constexpr const char* k_first_read = "SELECT 1 FROM sqlite_schema LIMIT 1";
+  if (read_only && sqlite3_exec(m_db, k_first_read, nullptr, nullptr, nullptr) != SQLITE_OK
       && sqlite3_extended_errcode(m_db) == SQLITE_READONLY_ROLLBACK) {
     // A scan killed during its first transaction left a rollback journal
     // (a new database has no WAL until its first scan ends): roll it back,
-    // as the next scan would, then read.
+    // as the next scan would, then read. If that cannot be done, the
+    // reads below say why.
     sqlite3_close(m_db);
     m_db = nullptr;
     sqlite3* writer = nullptr;
-    const int rolled = sqlite3_open_v2(file.c_str(), &writer, SQLITE_OPEN_READWRITE, nullptr);
-    if (rolled == SQLITE_OK) {
-      sqlite3_busy_timeout(writer, 10000);
-      sqlite3_exec(writer, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
+    if (sqlite3_open_v2(file.c_str(), &writer, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(writer, k_busy_ms);
+      sqlite3_exec(writer, k_first_read, nullptr, nullptr, nullptr);
     }
     sqlite3_close(writer);
-    if (sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
-      const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
-      sqlite3_close(m_db);
-      m_db = nullptr;
-      throw FatalError("cannot open database " + file.string() + ": " + why);
-    }
-    sqlite3_busy_timeout(m_db, 10000);
+    m_db = open_connection(file, flags);
   }
   try {
     if (!read_only) {
@@ -755,13 +759,11 @@ SqliteStore::flush_sources()
   };
   constexpr int k_columns = 15;
   if (m_sources.size() == k_sources_per_insert) {
+    auto& insert = prepared(m_insert_sources, m_insert_sources_sql);
     for (std::size_t i = 0; i < m_sources.size(); ++i) {
-      if (!m_insert_sources) {
-        m_insert_sources = std::make_unique<Statement>(m_db, m_insert_sources_sql);
-      }
-      bind_row(*m_insert_sources, static_cast<int>(i * k_columns + 1), m_sources[i]);
+      bind_row(insert, static_cast<int>(i * k_columns + 1), m_sources[i]);
     }
-    m_insert_sources->run();
+    insert.run();
   } else {
     for (const auto& source : m_sources) {
       bind_row(*m_insert_source, 1, source);
@@ -999,6 +1001,15 @@ SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
   }
 }
 
+SqliteStore::Statement&
+SqliteStore::prepared(std::unique_ptr<Statement>& slot, const std::string& sql)
+{
+  if (!slot) {
+    slot = std::make_unique<Statement>(m_db, sql);
+  }
+  return *slot;
+}
+
 // The ranges of the path index that hold the files directly in `dir`: from
 // "dir/" to "dir0" ('0' is the byte after '/'), less the range of each
 // folder in it that a scan walked, so that a folder's files are found
@@ -1163,13 +1174,11 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
       .bind(column + 7, std::int64_t{a.personal_name ? 1 : 0});
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
+    auto& insert = prepared(m_insert_addresses, m_insert_addresses_sql);
     for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
-      if (!m_insert_addresses) {
-        m_insert_addresses = std::make_unique<Statement>(m_db, m_insert_addresses_sql);
-      }
-      bind_row(*m_insert_addresses, static_cast<int>(r * 8 + 1), done + r);
+      bind_row(insert, static_cast<int>(r * 8 + 1), done + r);
     }
-    m_insert_addresses->run();
+    insert.run();
   }
   for (; done < all.size(); ++done) {
     bind_row(*m_insert_address, 1, done);

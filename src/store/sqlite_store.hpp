@@ -128,6 +128,8 @@ private:
   void wrote_row();
   void commit_batch();
   void flush_sources();
+  // The statement in `slot`, prepared from `sql` on first use.
+  Statement& prepared(std::unique_ptr<Statement>& slot, const std::string& sql);
   std::vector<std::pair<std::string, std::string>> direct_ranges(const std::string& dir);
   std::int64_t source_id(const std::filesystem::path& path);
   std::optional<KnownSource> known(Statement& query);

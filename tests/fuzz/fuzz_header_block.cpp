@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto block = ccaudit::headers::split_header_block(input);
-  if (block.value.length > size) {
+  if (block.value.text.size() > size) {
     std::abort();
   }
   const auto parsed = ccaudit::headers::parse_headers(block.value);

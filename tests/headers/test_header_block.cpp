@@ -72,7 +72,7 @@ TEST_CASE("header block: the blank line ends it, CRLF or LF", "[headers]")
   const std::string message = "To: a@example.org\r\n\r\nCc: body@example.org\r\n";
   const auto parsed = split_header_block(message);
   CHECK(names(parsed.value) == std::vector<std::string>{"To"});
-  CHECK(parsed.value.length == message.find("Cc:"));
+  CHECK(parsed.value.text.size() == message.find("Cc:"));
 }
 
 TEST_CASE("header block: a long line is linear, not quadratic, and reported",
