@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -26,6 +27,11 @@ constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
 constexpr std::size_t k_sources_per_insert = 64;
+// Source rows wait in groups this large and are written in path order: in
+// walk (readdir) order each row landed somewhere else in the path index,
+// and writing a Maildir's rows took a quarter more instructions (2,048
+// rows wait in about 400 KiB).
+constexpr std::size_t k_sources_waiting = 2048;
 
 // Raw facts only; groupings (incidents, campaigns) are queries in reports/.
 constexpr const char* k_schema = R"sql(
@@ -730,9 +736,9 @@ SqliteStore::finish_scan(const ScanEnd& end)
 void
 SqliteStore::record_source(const SourceInfo& source)
 {
-  // A Maildir has one source per message: rows go in groups, in order.
+  // A Maildir has one source per message: rows go in groups.
   m_sources.emplace_back(source);
-  if (m_sources.size() == k_sources_per_insert) {
+  if (m_sources.size() == k_sources_waiting) {
     flush_sources();
   }
 }
@@ -758,17 +764,20 @@ SqliteStore::flush_sources()
       .bind(column + 14, m_scan_id);
   };
   constexpr int k_columns = 15;
-  if (m_sources.size() == k_sources_per_insert) {
+  // Stable: of two rows for one path, the later still wins.
+  std::stable_sort(m_sources.begin(), m_sources.end(),
+                   [](const PendingSource& a, const PendingSource& b) { return a.path < b.path; });
+  std::size_t done = 0;
+  for (; m_sources.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
     auto& insert = prepared(m_insert_sources, m_insert_sources_sql);
-    for (std::size_t i = 0; i < m_sources.size(); ++i) {
-      bind_row(insert, static_cast<int>(i * k_columns + 1), m_sources[i]);
+    for (std::size_t i = 0; i < k_sources_per_insert; ++i) {
+      bind_row(insert, static_cast<int>(i * k_columns + 1), m_sources[done + i]);
     }
     insert.run();
-  } else {
-    for (const auto& source : m_sources) {
-      bind_row(*m_insert_source, 1, source);
-      m_insert_source->run();
-    }
+  }
+  for (; done < m_sources.size(); ++done) {
+    bind_row(*m_insert_source, 1, m_sources[done]);
+    m_insert_source->run();
   }
   const auto rows = m_sources.size();
   m_sources.clear();
