@@ -372,3 +372,37 @@ TEST_CASE("store: a new database's first scan, killed inside its transaction, is
   sqlite3_close(raw);
   CHECK(mode == "wal");
 }
+
+TEST_CASE("store: source rows written in groups keep every file's own values, and "
+          "the later of two rows for one path wins", "[store]")
+{
+  test::TempDir dir;
+  SqliteStore db(dir.path() / "s.db", OpenMode::read_write);
+  db.begin_scan({});
+  // More than one group of waiting rows, not a multiple of the rows per
+  // statement, in an order that is not the paths' order.
+  constexpr std::uint64_t k_files = 5000;
+  for (std::uint64_t i = 0; i < k_files; ++i) {
+    const auto n = (i * 7919) % k_files;
+    SourceInfo s;
+    s.path = "/m/cur/" + std::to_string(n);
+    s.kind = "message";
+    s.size = n;
+    s.inode = n + 1;
+    s.messages = 1;
+    s.complete = true;
+    db.record_source(s);
+    if (n == 42) {
+      s.size = 4242; // read again in the same group: this row counts
+      db.record_source(s);
+    }
+  }
+  db.finish_scan({"complete"});
+  CHECK(count(db, "source") == static_cast<std::int64_t>(k_files));
+  CHECK(count(db, "source WHERE size <> CAST(substr(path, 8) AS INTEGER) OR inode <> size + 1")
+        == 1);
+  std::int64_t size = 0;
+  db.query("SELECT size FROM source WHERE path = '/m/cur/42'", {},
+           [&](const Row& r) { size = r.integer(0); });
+  CHECK(size == 4242);
+}
