@@ -764,19 +764,25 @@ SqliteStore::flush_sources()
       .bind(column + 14, m_scan_id);
   };
   constexpr int k_columns = 15;
-  // Stable: of two rows for one path, the later still wins.
-  std::stable_sort(m_sources.begin(), m_sources.end(),
-                   [](const PendingSource& a, const PendingSource& b) { return a.path < b.path; });
+  // Sorted by reference (the rows are large to move). Stable: of two rows
+  // for one path, the later still wins.
+  std::vector<const PendingSource*> order;
+  order.reserve(m_sources.size());
+  for (const auto& source : m_sources) {
+    order.push_back(&source);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const PendingSource* a, const PendingSource* b) { return a->path < b->path; });
   std::size_t done = 0;
-  for (; m_sources.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
+  for (; order.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
     auto& insert = prepared(m_insert_sources, m_insert_sources_sql);
     for (std::size_t i = 0; i < k_sources_per_insert; ++i) {
-      bind_row(insert, static_cast<int>(i * k_columns + 1), m_sources[done + i]);
+      bind_row(insert, static_cast<int>(i * k_columns + 1), *order[done + i]);
     }
     insert.run();
   }
-  for (; done < m_sources.size(); ++done) {
-    bind_row(*m_insert_source, 1, m_sources[done]);
+  for (; done < order.size(); ++done) {
+    bind_row(*m_insert_source, 1, *order[done]);
     m_insert_source->run();
   }
   const auto rows = m_sources.size();
