@@ -22,7 +22,7 @@ namespace ccaudit::store {
 
 namespace {
 
-constexpr int k_schema_version = 5;
+constexpr int k_schema_version = 6;
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
 constexpr std::size_t k_addresses_per_insert = 64;
@@ -117,17 +117,28 @@ CREATE TABLE IF NOT EXISTS finding (
   part_filename  TEXT NOT NULL DEFAULT '', -- its file name and media type;
   part_type      TEXT NOT NULL DEFAULT ''  -- "" for a finding on the header
 );
-CREATE TABLE IF NOT EXISTS finding_address (
+-- A finding's addresses are read through the view finding_address below;
+-- this table holds them in fewer columns (a wide finding writes thousands).
+CREATE TABLE IF NOT EXISTS finding_address_row (
   finding_id   INTEGER NOT NULL REFERENCES finding(id),
   position     INTEGER NOT NULL,    -- order of first appearance
   address      TEXT NOT NULL,       -- normalised
   display_name TEXT NOT NULL,       -- decoded
-  field        TEXT NOT NULL,       -- to | cc | resent-to | resent-cc
-  internal     INTEGER NOT NULL,    -- 1: in an --internal-domain
-  domain       TEXT NOT NULL DEFAULT '', -- of the address, A-labels
-  personal_name INTEGER NOT NULL DEFAULT 0, -- 1: names a person
+  field        TEXT NOT NULL,       -- to | cc | resent-to | resent-cc | ...
+  flags        INTEGER NOT NULL,    -- 1: internal; 2: names a person; flags >> 2:
+                                    -- characters before its domain
   PRIMARY KEY (finding_id, position)
 ) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS finding_address AS
+SELECT finding_id,
+       position,
+       address,
+       display_name,
+       field,                                        -- to | cc | resent-to | resent-cc
+       flags & 1 AS internal,                        -- 1: in an --internal-domain
+       substr(address, (flags >> 2) + 1) AS domain,  -- of the address, A-labels
+       (flags >> 1) & 1 AS personal_name             -- 1: names a person
+FROM finding_address_row;
 CREATE TABLE IF NOT EXISTS finding_reference (
   finding_id INTEGER NOT NULL REFERENCES finding(id),
   position   INTEGER NOT NULL,      -- In-Reply-To ids first, then References
@@ -200,6 +211,26 @@ DROP INDEX IF EXISTS finding_copy;
 // scan a fifth of its writing.
 constexpr const char* k_upgrade_from_4 = R"sql(
 DROP INDEX IF EXISTS source_dir;
+)sql";
+
+// From schema 5: a finding's addresses move to finding_address_row (the
+// domain and the two flags in one integer: writing a wide finding's rows is
+// a fifth of a Maildir scan's instructions, and six columns take 12% fewer
+// than eight), read through the view finding_address, which has the
+// table's old columns. Each domain stays
+// what it was (the part of the address it ends).
+constexpr const char* k_upgrade_from_5 = R"sql(
+CREATE TABLE finding_address_row (
+  finding_id INTEGER NOT NULL REFERENCES finding(id), position INTEGER NOT NULL,
+  address TEXT NOT NULL, display_name TEXT NOT NULL, field TEXT NOT NULL,
+  flags INTEGER NOT NULL, PRIMARY KEY (finding_id, position)) WITHOUT ROWID;
+INSERT INTO finding_address_row
+SELECT finding_id, position, address, display_name, field,
+       (internal <> 0) | ((personal_name <> 0) << 1)
+         | (CASE WHEN substr(address, length(address) - length(domain) + 1) = domain
+                 THEN length(address) - length(domain) ELSE length(address) END << 2)
+FROM finding_address;
+DROP TABLE finding_address;
 )sql";
 
 // From schema 1 (ccaudit before incident review): the columns it lacks.
@@ -553,6 +584,9 @@ SqliteStore::create_schema()
   if (has_tables && version <= 4) {
     exec(k_upgrade_from_4);
   }
+  if (has_tables && version <= 5) {
+    exec(k_upgrade_from_5);
+  }
   exec(k_schema);
   if (has_tables && version <= 2) {
     fingerprint_old_findings();
@@ -642,15 +676,17 @@ SqliteStore::prepare_statements()
   m_insert_reference = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
-  m_insert_address = std::make_unique<Statement>(
-    m_db, "INSERT INTO finding_address(finding_id, position, address, "
-          "display_name, field, internal, domain, personal_name) "
-          "VALUES (?,?,?,?,?,?,?,?)");
-  std::string rows = "INSERT INTO finding_address(finding_id, position, address, "
-                     "display_name, field, internal, domain, personal_name) "
-                     "VALUES (?,?,?,?,?,?,?,?)";
-  for (std::size_t i = 1; i < k_addresses_per_insert; ++i) {
-    rows += ",(?,?,?,?,?,?,?,?)";
+  // ?1: the finding, bound once per statement.
+  constexpr const char* k_address_columns =
+    "INSERT INTO finding_address_row(finding_id, position, address, display_name, field, "
+    "flags) VALUES ";
+  m_insert_address =
+    std::make_unique<Statement>(m_db, std::string(k_address_columns) + "(?1,?2,?3,?4,?5,?6)");
+  std::string rows = k_address_columns;
+  for (std::size_t i = 0; i < k_addresses_per_insert; ++i) {
+    const auto n = [&](std::size_t k) { return "?" + std::to_string(2 + i * 5 + k); };
+    rows += (i == 0 ? "(?1," : ",(?1,") + n(0) + "," + n(1) + "," + n(2) + "," + n(3) + ","
+            + n(4) + ")";
   }
   m_insert_addresses_sql = rows;
   m_insert_problem = std::make_unique<Statement>(
@@ -1179,24 +1215,30 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
   std::size_t done = 0;
   const auto bind_row = [&](Statement& statement, int column, std::size_t position) {
     const auto& a = all[position];
-    statement.bind(column, static_cast<std::int64_t>(id))
-      .bind(column + 1, std::uint64_t{position})
-      .bind(column + 2, a.address)
-      .bind(column + 3, a.display_name)
-      .bind(column + 4, a.field)
-      .bind(column + 5, std::int64_t{a.internal ? 1 : 0})
-      .bind(column + 6, text::domain_part(a.address))
-      .bind(column + 7, std::int64_t{a.personal_name ? 1 : 0});
+    // Where the domain starts, in characters (SQL's substr() counts them).
+    const auto domain = text::domain_part(a.address);
+    const auto before = std::string_view(a.address).substr(0, a.address.size() - domain.size());
+    const auto characters = static_cast<std::int64_t>(
+      std::count_if(before.begin(), before.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    statement.bind(column, std::uint64_t{position})
+      .bind(column + 1, a.address)
+      .bind(column + 2, a.display_name)
+      .bind(column + 3, a.field)
+      .bind(column + 4, std::int64_t{(a.internal ? 1 : 0) | (a.personal_name ? 2 : 0)
+                                     | (characters << 2)});
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
     auto& insert = prepared(m_insert_addresses, m_insert_addresses_sql);
+    insert.bind(1, static_cast<std::int64_t>(id));
     for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
-      bind_row(insert, static_cast<int>(r * 8 + 1), done + r);
+      bind_row(insert, static_cast<int>(2 + r * 5), done + r);
     }
     insert.run();
   }
   for (; done < all.size(); ++done) {
-    bind_row(*m_insert_address, 1, done);
+    m_insert_address->bind(1, static_cast<std::int64_t>(id));
+    bind_row(*m_insert_address, 2, done);
     m_insert_address->run();
   }
   wrote_row();

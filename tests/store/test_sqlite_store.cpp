@@ -106,6 +106,18 @@ CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
 )sql";
 
+// Turns the address table of a new database back into schema 5's (a
+// table with eight columns), keeping its rows.
+constexpr const char* k_addresses_as_schema_5 =
+  "CREATE TABLE old_address (finding_id INTEGER NOT NULL REFERENCES finding(id), "
+  "position INTEGER NOT NULL, address TEXT NOT NULL, display_name TEXT NOT NULL, "
+  "field TEXT NOT NULL, internal INTEGER NOT NULL, "
+  "domain TEXT NOT NULL DEFAULT '', personal_name INTEGER NOT NULL DEFAULT 0, "
+  "PRIMARY KEY (finding_id, position)) WITHOUT ROWID;"
+  "INSERT INTO old_address SELECT * FROM finding_address;"
+  "DROP VIEW finding_address; DROP TABLE finding_address_row;"
+  "ALTER TABLE old_address RENAME TO finding_address;";
+
 } // namespace
 
 TEST_CASE("store: a new database is readable by its owner only", "[store]")
@@ -227,6 +239,78 @@ TEST_CASE("store: incident identity, send time, references and per-address "
   CHECK(addresses == std::vector<std::string>{"example.org 1", "example.com 0"});
 }
 
+TEST_CASE("store: each address reads back with its field, flags and domain, whatever "
+          "its local part holds", "[store]")
+{
+  test::TempDir dir;
+  SqliteStore db(dir.path() / "a.db", OpenMode::read_write);
+  db.begin_scan({});
+  auto f = sample_finding();
+  // More than one statement's worth of rows (64), then a few more.
+  f.addresses.clear();
+  for (int i = 0; i < 70; ++i) {
+    f.addresses.push_back({"user" + std::to_string(i) + "@example.org", "", "cc", false});
+  }
+  f.addresses.push_back({"j\xC3\xB6rg.\xC3\xBC@b\xC3\xBC" "cher.example", "J\xC3\xB6" "rg", "to", true, true});
+  f.addresses.push_back({"\"a@b\"@example.net", "", "resent-cc", false, true});
+  f.addresses.push_back({"nodomain", "", "content", true, false});
+  db.record_finding({"/archive/mbox", 0, 0, false}, f);
+  db.finish_scan({"complete"});
+  std::vector<std::string> rows;
+  db.query("SELECT position, address, display_name, field, internal, domain, personal_name "
+           "FROM finding_address WHERE position IN (0, 69, 70, 71, 72) ORDER BY position",
+           {}, [&](const Row& r) {
+             std::string row;
+             for (std::size_t i = 0; i < 7; ++i) {
+               row += (i ? "|" : "") + r.text(i);
+             }
+             rows.push_back(row);
+           });
+  CHECK(rows == std::vector<std::string>{
+                  "0|user0@example.org||cc|0|example.org|0",
+                  "69|user69@example.org||cc|0|example.org|0",
+                  "70|j\xC3\xB6rg.\xC3\xBC@b\xC3\xBC" "cher.example|J\xC3\xB6" "rg|to|1|b\xC3\xBC" "cher.example|1",
+                  "71|\"a@b\"@example.net||resent-cc|0|example.net|1",
+                  "72|nodomain||content|1||0"});
+  CHECK(count(db, "finding_address") == 73);
+}
+
+TEST_CASE("store: a schema 5 database's addresses move to finding_address_row and "
+          "read back the same through finding_address", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "v5.db";
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    db.record_finding({"/archive/mbox", 0, 0, false}, sample_finding());
+    db.finish_scan({"complete"});
+    // Back to schema 5's table, with a domain that is not the end of its
+    // address (schema 1's upgrade cut at the first '@').
+    db.execute(std::string(k_addresses_as_schema_5)
+               + "INSERT INTO finding_address VALUES (1, 2, '\"x@y\"@example.net', 'X', 'cc', "
+                 "1, 'y\"@example.net', 1);"
+                 "PRAGMA user_version=5;");
+  }
+  SqliteStore db(file, OpenMode::read_write);
+  std::int64_t version = 0;
+  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
+  CHECK(version == 6);
+  std::vector<std::string> rows;
+  db.query("SELECT position, address, display_name, field, internal, domain, personal_name "
+           "FROM finding_address ORDER BY position", {}, [&](const Row& r) {
+             std::string row;
+             for (std::size_t i = 0; i < 7; ++i) {
+               row += (i ? "|" : "") + r.text(i);
+             }
+             rows.push_back(row);
+           });
+  CHECK(rows == std::vector<std::string>{"0|a@example.org|A|to|0|example.org|0",
+                                         "1|b@example.com||cc|1|example.com|0",
+                                         "2|\"x@y\"@example.net|X|cc|1|y\"@example.net|1"});
+  CHECK(count(db, "sqlite_schema WHERE name = 'finding_address' AND type = 'view'") == 1);
+}
+
 TEST_CASE("store: a schema 1 database is upgraded by a scan, and a report "
           "asks for that scan", "[store]")
 {
@@ -273,13 +357,14 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
     SqliteStore db(file, OpenMode::read_write);
     db.begin_scan({});
     db.finish_scan({"complete"});
-    db.execute("CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
+    db.execute(std::string(k_addresses_as_schema_5)
+               + "CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
   }
   SqliteStore db(file, OpenMode::read_write);
   CHECK(count(db, "sqlite_schema WHERE name = 'source_dir'") == 0);
   std::int64_t version = 0;
   db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
-  CHECK(version == 5);
+  CHECK(version == 6);
 
   db.begin_scan({});
   // A folder, a folder inside it, and folders whose names extend its name
