@@ -26,6 +26,22 @@ TEST_CASE("text: invalid UTF-8 becomes U+FFFD", "[core]")
   CHECK(text::to_valid_utf8("a\xffz") == "a\xef\xbf\xbdz");
 }
 
+TEST_CASE("text: UTF-8 is checked the same at every offset of a long ASCII run "
+          "(the fast paths skip 16 and 8 bytes at a time)", "[core]")
+{
+  // to_valid_utf8 reads one sequence at a time: the reference.
+  for (const auto& sequence : {"\xc3\xbc"s, "\xe2\x82\xac"s, "\xf0\x9f\x98\x80"s,
+                                     "\xc3\x28"s, "\xff"s, "\xed\xa0\x80"s, "\xe2\x82"s}) {
+    for (std::size_t before = 0; before <= 40; ++before) {
+      for (const std::size_t after : {0, 1, 7, 15, 16, 33}) {
+        const auto s = std::string(before, 'a') + sequence + std::string(after, 'b');
+        INFO("sequence of " << sequence.size() << " byte(s) after " << before);
+        CHECK(text::is_valid_utf8(s) == (text::to_valid_utf8(s) == s));
+      }
+    }
+  }
+}
+
 TEST_CASE("text: header field names", "[core]")
 {
   CHECK(text::header_field_name_length("To: a@example.org") == 2);
