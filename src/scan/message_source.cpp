@@ -92,8 +92,8 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       header = archive::read_header_block(file); // longer than the first read
     }
     source.messages = 1;
-    RawMessage raw{where, file.size(), std::move(header->value), std::move(header->issues),
-                   file.mtime()};
+    RawMessage raw{std::move(where), file.size(), std::move(header->value),
+                   std::move(header->issues), file.mtime()};
     if (body_read) {
       read_body(file, raw.header.size(), file.size(), *body_read, raw);
     }

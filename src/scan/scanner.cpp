@@ -624,13 +624,14 @@ Scanner::run(Job& job)
     job.split_later = true;
     return false;
   };
-  job.source = SourceInfo{path, "unreadable"};
   try {
     job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read());
   } catch (const std::system_error& e) {
+    job.source = SourceInfo{path, "unreadable"};
     job.file_issues.emplace_back(MessageLocator{path},
                                  Issue{IssueKind::unreadable_input, e.what()});
   } catch (const std::exception& e) {
+    job.source = SourceInfo{path, "unreadable"};
     job.file_issues.emplace_back(MessageLocator{path},
                                  Issue{IssueKind::internal_error, e.what()});
   }
