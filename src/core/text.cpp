@@ -160,6 +160,25 @@ is_valid_utf8(std::string_view s)
   return true;
 }
 
+std::size_t
+count_byte(std::string_view s, char c)
+{
+  std::size_t n = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const auto wanted = _mm_set1_epi8(c);
+  for (; i + 16 <= s.size(); i += 16) {
+    const auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    n += static_cast<std::size_t>(
+      __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)))));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    n += s[i] == c ? 1 : 0;
+  }
+  return n;
+}
+
 std::string
 to_valid_utf8(std::string_view s)
 {

@@ -525,7 +525,7 @@ read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
   parse_with_gmime(v, out, without_domain);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
-  if (static_cast<std::size_t>(std::count(v.begin(), v.end(), '@')) <= out.value.size()) {
+  if (text::count_byte(v, '@') <= out.value.size()) {
     return;
   }
   auto missing = missing_from(v, out.value);

@@ -122,8 +122,7 @@ visible_at_signs(const HeaderBlock& block)
   std::size_t n = 0;
   for (const auto& field : block.fields) {
     if (visible_field(field.name)) {
-      n += static_cast<std::size_t>(
-        std::count(field.raw.begin(), field.raw.end(), '@'));
+      n += text::count_byte(field.raw, '@');
     }
   }
   return n;

@@ -201,7 +201,7 @@ std::optional<std::vector<Mailbox>>
 parse_simple_address_list(std::string_view value)
 {
   std::vector<Mailbox> out;
-  out.reserve(static_cast<std::size_t>(std::count(value.begin(), value.end(), ',')) + 1);
+  out.reserve(text::count_byte(value, ',') + 1);
   std::string name;
   std::size_t start = 0;
   while (start <= value.size()) {

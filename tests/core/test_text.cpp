@@ -42,6 +42,26 @@ TEST_CASE("text: UTF-8 is checked the same at every offset of a long ASCII run "
   }
 }
 
+TEST_CASE("text: bytes are counted at every offset and length (16 at a time, then "
+          "one by one)", "[core]")
+{
+  for (std::size_t size = 0; size <= 50; ++size) {
+    std::string s(size, 'a');
+    std::size_t expected = 0;
+    for (std::size_t i = 0; i < size; i += 3) {
+      s[i] = '@';
+      ++expected;
+    }
+    if (size > 0) {
+      s.back() = '\xC0'; // a byte with its high bit set is not '@'
+      expected -= (size - 1) % 3 == 0 ? 1 : 0;
+    }
+    INFO("size " << size);
+    CHECK(text::count_byte(s, '@') == expected);
+    CHECK(text::count_byte(s, '\xC0') == (size > 0 ? 1u : 0u));
+  }
+}
+
 TEST_CASE("text: header field names", "[core]")
 {
   CHECK(text::header_field_name_length("To: a@example.org") == 2);
