@@ -49,3 +49,53 @@ TEST_CASE("classify: only the header block of a message file is read",
   CHECK(header.value == "To: a@example.org\r\n\r\n");
   CHECK(header.issues.empty());
 }
+
+// The header block ends just past the first empty line ("\n\n" or
+// "\n\r\n"): compared with a line-at-a-time reading on short texts of line
+// feeds, CRs and letters, whose empty lines fall on both sides of every
+// 16-byte boundary.
+TEST_CASE("classify: the header block ends at the first empty line, wherever it falls",
+          "[archive]")
+{
+  const auto reference = [](std::string_view head) -> std::optional<std::size_t> {
+    if (head.starts_with("\n")) {
+      return 1;
+    }
+    if (head.starts_with("\r\n")) {
+      return 2;
+    }
+    for (std::size_t i = 0; i < head.size(); ++i) {
+      if (head[i] != '\n') {
+        continue;
+      }
+      const auto next = head.substr(i + 1);
+      if (next.starts_with("\n")) {
+        return i + 2;
+      }
+      if (next.starts_with("\r\n")) {
+        return i + 3;
+      }
+    }
+    return std::nullopt;
+  };
+  std::uint32_t state = 12345;
+  const auto next_random = [&] {
+    state = state * 1103515245 + 12345;
+    return (state >> 16) & 0x7fff;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t size = next_random() % 70;
+    std::string head(size, 'a');
+    for (auto& c : head) {
+      const auto r = next_random() % 10;
+      c = r == 0 ? '\n' : r == 1 ? '\r' : 'a';
+    }
+    const auto found = archive::header_block_in(head);
+    const auto expected = reference(head);
+    INFO("round " << round);
+    REQUIRE(found.has_value() == expected.has_value());
+    if (found) {
+      CHECK(found->value == head.substr(0, *expected));
+    }
+  }
+}
