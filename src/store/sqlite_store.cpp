@@ -279,6 +279,14 @@ constexpr int k_busy_ms = 10000;
 sqlite3*
 open_connection(const std::filesystem::path& file, int flags)
 {
+  // SQLite counts every allocation for sqlite3_memory_used() under a global
+  // mutex unless told not to; nothing here reads the count. Only before
+  // SQLite initialises (the first open), once.
+  static const bool k_configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)k_configured;
   sqlite3* db = nullptr;
   // The database holds addresses: create it (and its journal files, which
   // SQLite gives the same mode) readable by the owner only.
