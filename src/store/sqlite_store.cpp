@@ -579,6 +579,11 @@ SqliteStore::create_schema()
     prepare_statements();
     return; // nothing to create or upgrade
   }
+  // Creating the tables of a new file protects nothing yet: no sync (the
+  // next commit's sync writes these pages too). Upgrades do sync.
+  if (m_new_database) {
+    exec("PRAGMA synchronous=OFF");
+  }
   exec("BEGIN IMMEDIATE");
   if (has_tables && version == 1) {
     exec(k_upgrade_from_1);
@@ -601,6 +606,7 @@ SqliteStore::create_schema()
   }
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
   exec("COMMIT");
+  exec("PRAGMA synchronous=NORMAL");
   prepare_statements();
 }
 
