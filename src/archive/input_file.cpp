@@ -1,6 +1,7 @@
 #include "archive/input_file.hpp"
 
 #include <cerrno>
+#include <string>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <system_error>
@@ -18,13 +19,30 @@ throw_errno(const char* what)
 
 } // namespace
 
-InputFile::InputFile(const std::filesystem::path& path)
+Folder::~Folder()
 {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
+{
+  const auto open = [&](int flags) {
+    if (folder != nullptr) {
+      const auto& text = path.native();
+      const auto slash = text.rfind('/');
+      return ::openat(folder->fd(),
+                      slash == std::string::npos ? text.c_str() : text.c_str() + slash + 1,
+                      flags);
+    }
+    return ::open(path.c_str(), flags);
+  };
   // O_NONBLOCK: opening a FIFO must not hang the scan; it is rejected below.
   constexpr int k_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  m_fd = ::open(path.c_str(), k_flags | O_NOATIME);
+  m_fd = open(k_flags | O_NOATIME);
   if (m_fd < 0 && errno == EPERM) {
-    m_fd = ::open(path.c_str(), k_flags); // O_NOATIME needs ownership
+    m_fd = open(k_flags); // O_NOATIME needs ownership
   }
   if (m_fd < 0) {
     throw_errno("open");

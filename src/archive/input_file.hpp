@@ -7,6 +7,23 @@
 
 namespace ccaudit::archive {
 
+// A folder the walk listed, kept open while the files listed in it wait to
+// be read: they are opened relative to it, so each is the entry the walk
+// saw (even if the folder is renamed meanwhile), and the kernel does not
+// resolve the folder's whole path again for every file of a Maildir.
+class Folder
+{
+public:
+  explicit Folder(int fd) : m_fd(fd) {}
+  ~Folder();
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  int fd() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
 // A file opened read-only (O_NOATIME where the kernel allows it, so even the
 // access time of the evidence is left alone) and read with pread. Throws
 // std::system_error when it cannot be opened or read, and when it is not a
@@ -14,7 +31,8 @@ namespace ccaudit::archive {
 class InputFile final : public ByteSource
 {
 public:
-  explicit InputFile(const std::filesystem::path& path);
+  // With `folder`, the file named by `path`'s last part in that folder.
+  explicit InputFile(const std::filesystem::path& path, const Folder* folder = nullptr);
   ~InputFile() override;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -80,11 +81,13 @@ open_directory(const fs::path& dir)
   return d;
 }
 
-// Calls `visit(path, type)` for each entry of `dir`, in the order the file
-// system lists them, until it returns false: entries are not collected, so
-// a folder of a million messages costs no memory. With `files` false,
-// regular files are passed over unseen (no path is even built). Returns the
-// error that stopped the listing.
+// Calls `visit(path, type, folder)` for each entry of `dir`, in the order
+// the file system lists them, until it returns false: entries are not
+// collected, so a folder of a million messages costs no memory. `folder()`
+// gives the listed folder, open (a copy of the listing's descriptor, made
+// once; null if that failed: the file is then opened by its path). With
+// `files` false, regular files are passed over unseen (no path is even
+// built). Returns the error that stopped the listing.
 template <typename F>
 std::error_code
 for_each_entry(const fs::path& dir, F&& visit, bool files = true)
@@ -93,6 +96,18 @@ for_each_entry(const fs::path& dir, F&& visit, bool files = true)
   if (!d) {
     return {errno, std::generic_category()};
   }
+  std::shared_ptr<const Folder> open_folder;
+  bool tried = false;
+  const auto folder = [&]() -> const std::shared_ptr<const Folder>& {
+    if (!tried) {
+      tried = true;
+      const int fd = ::fcntl(::dirfd(d), F_DUPFD_CLOEXEC, 0);
+      if (fd >= 0) {
+        open_folder = std::make_shared<const Folder>(fd);
+      }
+    }
+    return open_folder;
+  };
   std::error_code ec;
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
@@ -100,7 +115,7 @@ for_each_entry(const fs::path& dir, F&& visit, bool files = true)
     const auto d_type = e->d_type;
     if (name != "." && name != ".." && (files || d_type != DT_REG)) {
       auto path = dir / name;
-      if (!visit(path, type_of(path, d_type))) {
+      if (!visit(path, type_of(path, d_type), folder)) {
         break;
       }
     }
@@ -127,7 +142,7 @@ std::size_t
 count_files(const fs::path& dir)
 {
   std::size_t n = 0;
-  for_each_entry(dir, [&](const fs::path& path, Type type) {
+  for_each_entry(dir, [&](const fs::path& path, Type type, const auto&) {
     if (type == Type::directory) {
       n += count_files(path);
     } else if (type == Type::file) {
@@ -149,7 +164,7 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
   const bool files = listing == Listing::everything;
   bool subdirectories = false;
   bool stopped = false;
-  const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type) {
+  const auto ec = for_each_entry(dir, [&](const fs::path& path, Type type, const auto& folder) {
     if (callbacks.should_stop && callbacks.should_stop()) {
       stopped = true;
       return false;
@@ -158,7 +173,7 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
     case Type::file:
     case Type::dangling: // opening it reports what is wrong
       if (files) {
-        callbacks.on_file(path);
+        callbacks.on_file(path, folder());
       }
       break;
     case Type::symlink_to_directory:
@@ -213,7 +228,7 @@ walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks)
     } else if (fs::is_directory(status)) {
       walk_directory(root, callbacks);
     } else if (fs::is_regular_file(status)) {
-      callbacks.on_file(root);
+      callbacks.on_file(root, nullptr); // a path given: opened by that path
     } else {
       callbacks.on_issue(root, {IssueKind::not_regular_file,
                                 "not a regular file (FIFO, socket or device)"});

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "archive/input_file.hpp"
 #include "core/issue.hpp"
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace ccaudit::archive {
@@ -14,8 +16,10 @@ enum class Listing { everything, subdirectories_only, nothing };
 struct WalkCallbacks
 {
   // A file to read (regular, or a symlink to one, or a path that could not
-  // be examined: opening it will tell what is wrong).
-  std::function<void(const std::filesystem::path&)> on_file;
+  // be examined: opening it will tell what is wrong), and the folder the
+  // walk listed it in, open (see Folder).
+  std::function<void(const std::filesystem::path&, const std::shared_ptr<const Folder>&)>
+    on_file;
   // Something not read, with why: a directory that cannot be listed, a
   // directory symlink, a Maildir tmp/ folder, a FIFO or device.
   std::function<void(const std::filesystem::path&, const Issue&)> on_issue;

@@ -39,10 +39,10 @@ read_body(archive::InputFile& file, std::uint64_t from, std::uint64_t to, const 
 SourceInfo
 read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
               const FileCallbacks& callbacks, const ResumePoint* resume,
-              const BodyRead* body_read)
+              const BodyRead* body_read, const archive::Folder* folder)
 {
   SourceInfo source{path, "unreadable"};
-  archive::InputFile file(path);
+  archive::InputFile file(path, folder);
   if (excluded.contains({file.device(), file.inode()})) {
     source.kind = "excluded";
     return source;

@@ -5,12 +5,17 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <functional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace ccaudit::archive {
+class Folder;
+}
 
 namespace ccaudit::scan {
 
@@ -63,11 +68,13 @@ using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
 // handed out before that stay handed out.
 // With `resume`, an mbox is read from there on (its message offsets and
 // indexes stay those of the whole file). An mbox's SourceInfo says where a
-// later scan can resume.
+// later scan can resume. With `folder`, the file is opened in that folder
+// (see archive::Folder).
 SourceInfo read_messages(const std::filesystem::path& path,
                          const ExcludedFiles& excluded,
                          const FileCallbacks& callbacks,
                          const ResumePoint* resume = nullptr,
-                         const BodyRead* body = nullptr);
+                         const BodyRead* body = nullptr,
+                         const archive::Folder* folder = nullptr);
 
 } // namespace ccaudit::scan

@@ -50,6 +50,8 @@ struct Scanner::Job
   bool split_later = false;
   bool interrupted = false; // an mbox left before its end: not complete
   std::vector<std::pair<MessageLocator, Issue>> file_issues;
+  std::shared_ptr<const archive::Folder> folder; // file: the folder listing it
+                                                 // (null: open by path)
   // file holding one message, or message: its header and its analysis
   bool has_message = false;
   std::string header;
@@ -397,7 +399,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.stop) {
     callbacks.should_stop = [this] { return stopped(); };
   }
-  callbacks.on_file = [&](const fs::path& path) {
+  callbacks.on_file = [&](const fs::path& path,
+                          const std::shared_ptr<const archive::Folder>& folder) {
     if (is_excluded_name(path)) {
       return; // the findings database: not part of the archive
     }
@@ -405,7 +408,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       record_exclusion(path, *pattern);
       return;
     }
-    submit_file(path, pipeline);
+    submit_file(path, folder, pipeline);
   };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
     if (m_open_dirs.erase(path) > 0) {
@@ -544,11 +547,13 @@ Scanner::known_file(const fs::path& path, const std::optional<MaildirIdentity>& 
 // On the calling thread: decides from the history whether a file is read,
 // read from where an earlier scan left it, or not read at all.
 void
-Scanner::submit_file(const fs::path& path, Pipeline& pipeline)
+Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::Folder>& folder,
+                     Pipeline& pipeline)
 {
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::file;
   job->where = MessageLocator{path};
+  job->folder = folder;
   if (m_options.history) {
     const auto identity = maildir_identity(path.native());
     const bool maildir_name = identity.has_value();
@@ -625,7 +630,8 @@ Scanner::run(Job& job)
     return false;
   };
   try {
-    job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read());
+    job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
+                               job.folder.get());
   } catch (const std::system_error& e) {
     job.source = SourceInfo{path, "unreadable"};
     job.file_issues.emplace_back(MessageLocator{path},

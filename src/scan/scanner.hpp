@@ -19,6 +19,10 @@
 #include <utility>
 #include <vector>
 
+namespace ccaudit::archive {
+class Folder;
+}
+
 namespace ccaudit::scan {
 
 struct ScanSummary
@@ -104,7 +108,8 @@ private:
     return m_options.content.detector ? &m_options.body_read : nullptr;
   }
   void apply(Job& job);
-  void submit_file(const std::filesystem::path& path, Pipeline& pipeline);
+  void submit_file(const std::filesystem::path& path,
+                   const std::shared_ptr<const archive::Folder>& folder, Pipeline& pipeline);
   std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
   void record(const MessageLocator& where, const Issue& issue);
   void not_only_messages(const std::filesystem::path& file);

@@ -1,3 +1,4 @@
+#include "archive/input_file.hpp"
 #include "archive/walker.hpp"
 
 #include "support/test_message.hpp"
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 #include <sys/stat.h>
+#include <system_error>
 
 using namespace ccaudit;
 using namespace ccaudit::archive;
@@ -24,7 +26,7 @@ walk_from(const fs::path& root)
 {
   Walked w;
   WalkCallbacks cb;
-  cb.on_file = [&](const fs::path& p) {
+  cb.on_file = [&](const fs::path& p, const std::shared_ptr<const Folder>&) {
     w.files.push_back(p.lexically_relative(root).string());
   };
   cb.on_issue = [&](const fs::path& p, const Issue& i) {
@@ -92,7 +94,9 @@ TEST_CASE("walker: a path that does not exist is unreadable input", "[archive]")
   test::TempDir dir;
   Walked w;
   WalkCallbacks cb;
-  cb.on_file = [&](const fs::path& p) { w.files.push_back(p); };
+  cb.on_file = [&](const fs::path& p, const std::shared_ptr<const Folder>&) {
+    w.files.push_back(p);
+  };
   cb.on_issue = [&](const fs::path&, const Issue& i) {
     w.issues.emplace_back("", i.kind);
   };
@@ -100,4 +104,54 @@ TEST_CASE("walker: a path that does not exist is unreadable input", "[archive]")
   CHECK(w.files.empty());
   REQUIRE(w.issues.size() == 1);
   CHECK(w.issues[0].second == IssueKind::unreadable_input);
+}
+
+namespace {
+
+std::string
+read_all(const fs::path& path, const Folder* folder)
+{
+  InputFile file(path, folder);
+  std::string out(file.size(), '\0');
+  out.resize(file.read_at(0, out.data(), out.size()));
+  return out;
+}
+
+} // namespace
+
+// Files are opened in the folder the walk listed them in: after the folder
+// is renamed and another takes its name, a file waiting to be read is still
+// the one the walk saw.
+TEST_CASE("walker: each file comes with its folder, open, and is read from that "
+          "folder even after it is renamed", "[archive]")
+{
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "a" / "cur");
+  fs::create_directories(dir.path() / "b");
+  dir.write("a/cur/1:2,S", "listed in a");
+  dir.write("b/2", "listed in b");
+  const auto single = dir.write("single", "given by path");
+  std::vector<std::pair<fs::path, std::shared_ptr<const Folder>>> files;
+  WalkCallbacks cb;
+  cb.on_file = [&](const fs::path& p, const std::shared_ptr<const Folder>& folder) {
+    files.emplace_back(p, folder);
+  };
+  cb.on_issue = [](const fs::path&, const Issue&) {};
+  walk({dir.path() / "a", dir.path() / "b", single}, cb);
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 3);
+  REQUIRE(files[0].second != nullptr);
+  REQUIRE(files[1].second != nullptr);
+  CHECK(files[2].second == nullptr); // a file given by path is opened by it
+  CHECK(read_all(files[0].first, files[0].second.get()) == "listed in a");
+  CHECK(read_all(files[1].first, files[1].second.get()) == "listed in b");
+  CHECK(read_all(files[2].first, nullptr) == "given by path");
+
+  fs::rename(dir.path() / "a", dir.path() / "old-a");
+  fs::create_directories(dir.path() / "a" / "cur");
+  dir.write("a/cur/1:2,S", "written after the walk");
+  CHECK(read_all(files[0].first, files[0].second.get()) == "listed in a");
+  CHECK(read_all(files[0].first, nullptr) == "written after the walk");
+  fs::remove(dir.path() / "old-a" / "cur" / "1:2,S");
+  CHECK_THROWS_AS(read_all(files[0].first, files[0].second.get()), std::system_error);
 }
