@@ -106,6 +106,23 @@ CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
 )sql";
 
+// The finding_address rows matching `where`, in position order, each as
+// "position|address|display_name|field|internal|domain|personal_name".
+std::vector<std::string>
+address_rows(SqliteStore& db, const std::string& where)
+{
+  std::vector<std::string> rows;
+  db.query("SELECT position, address, display_name, field, internal, domain, personal_name "
+           "FROM finding_address " + where + " ORDER BY position", {}, [&](const Row& r) {
+             std::string row;
+             for (std::size_t i = 0; i < 7; ++i) {
+               row += (i ? "|" : "") + r.text(i);
+             }
+             rows.push_back(row);
+           });
+  return rows;
+}
+
 // Turns the address table of a new database back into schema 5's (a
 // table with eight columns), keeping its rows.
 constexpr const char* k_addresses_as_schema_5 =
@@ -256,17 +273,7 @@ TEST_CASE("store: each address reads back with its field, flags and domain, what
   f.addresses.push_back({"nodomain", "", "content", true, false});
   db.record_finding({"/archive/mbox", 0, 0, false}, f);
   db.finish_scan({"complete"});
-  std::vector<std::string> rows;
-  db.query("SELECT position, address, display_name, field, internal, domain, personal_name "
-           "FROM finding_address WHERE position IN (0, 69, 70, 71, 72) ORDER BY position",
-           {}, [&](const Row& r) {
-             std::string row;
-             for (std::size_t i = 0; i < 7; ++i) {
-               row += (i ? "|" : "") + r.text(i);
-             }
-             rows.push_back(row);
-           });
-  CHECK(rows == std::vector<std::string>{
+  CHECK(address_rows(db, "WHERE position IN (0, 69, 70, 71, 72)") == std::vector<std::string>{
                   "0|user0@example.org||cc|0|example.org|0",
                   "69|user69@example.org||cc|0|example.org|0",
                   "70|j\xC3\xB6rg.\xC3\xBC@b\xC3\xBC" "cher.example|J\xC3\xB6" "rg|to|1|b\xC3\xBC" "cher.example|1",
@@ -296,16 +303,7 @@ TEST_CASE("store: a schema 5 database's addresses move to finding_address_row an
   std::int64_t version = 0;
   db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
   CHECK(version == 6);
-  std::vector<std::string> rows;
-  db.query("SELECT position, address, display_name, field, internal, domain, personal_name "
-           "FROM finding_address ORDER BY position", {}, [&](const Row& r) {
-             std::string row;
-             for (std::size_t i = 0; i < 7; ++i) {
-               row += (i ? "|" : "") + r.text(i);
-             }
-             rows.push_back(row);
-           });
-  CHECK(rows == std::vector<std::string>{"0|a@example.org|A|to|0|example.org|0",
+  CHECK(address_rows(db, "") == std::vector<std::string>{"0|a@example.org|A|to|0|example.org|0",
                                          "1|b@example.com||cc|1|example.com|0",
                                          "2|\"x@y\"@example.net|X|cc|1|y\"@example.net|1"});
   CHECK(count(db, "sqlite_schema WHERE name = 'finding_address' AND type = 'view'") == 1);
