@@ -218,7 +218,7 @@ private:
       const ResumePoint* resume = nullptr;
       if (file.resume) {
         // Resume only if the bytes read before are still there.
-        archive::InputFile input(file.where.archive);
+        archive::InputFile input(file.where.archive, file.folder.get());
         if (input.size() >= file.resume->offset
             && prefix_fingerprint(input, file.resume->offset) == file.resume_prefix_hash) {
           resume = &*file.resume;
@@ -234,7 +234,7 @@ private:
         m_scanner.m_sink.retire_findings(file.where.archive, resume->offset);
       }
       file.source = read_messages(file.where.archive, {}, callbacks, resume,
-                                  m_scanner.body_read());
+                                  m_scanner.body_read(), file.folder.get());
     } catch (const std::system_error& e) {
       file.source.messages = count;
       file.file_issues.emplace_back(
