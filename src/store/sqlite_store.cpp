@@ -217,8 +217,8 @@ DROP INDEX IF EXISTS source_dir;
 // domain and the two flags in one integer: writing a wide finding's rows is
 // a fifth of a Maildir scan's instructions, and six columns take 12% fewer
 // than eight), read through the view finding_address, which has the
-// table's old columns. Each domain stays
-// what it was (the part of the address it ends).
+// table's old columns. Each stored domain stays what it was: it is always
+// the end of its address (else it would read back empty).
 constexpr const char* k_upgrade_from_5 = R"sql(
 CREATE TABLE finding_address_row (
   finding_id INTEGER NOT NULL REFERENCES finding(id), position INTEGER NOT NULL,
