@@ -1,5 +1,6 @@
 #include "archive/input_file.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <string>
 #include <fcntl.h>
@@ -19,11 +20,31 @@ throw_errno(const char* what)
 
 } // namespace
 
+namespace {
+
+std::atomic<int> g_open_folders{0};
+
+} // namespace
+
+std::shared_ptr<const Folder>
+Folder::open(int listing_fd)
+{
+  if (g_open_folders.fetch_add(1) >= k_max_open) {
+    g_open_folders.fetch_sub(1);
+    return nullptr;
+  }
+  const int fd = ::fcntl(listing_fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    g_open_folders.fetch_sub(1);
+    return nullptr;
+  }
+  return std::shared_ptr<const Folder>(new Folder(fd));
+}
+
 Folder::~Folder()
 {
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
+  ::close(m_fd);
+  g_open_folders.fetch_sub(1);
 }
 
 InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)

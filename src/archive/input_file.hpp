@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 namespace ccaudit::archive {
 
@@ -14,13 +15,22 @@ namespace ccaudit::archive {
 class Folder
 {
 public:
-  explicit Folder(int fd) : m_fd(fd) {}
+  // At most this many are open at once: a tree of one-message folders
+  // would otherwise hold a descriptor for each file waiting to be read
+  // (up to a thousand), and run the process out of them.
+  static constexpr int k_max_open = 64;
+
+  // A copy of `listing_fd`, or null when k_max_open are open or the copy
+  // fails: the files are then opened by their paths.
+  static std::shared_ptr<const Folder> open(int listing_fd);
+
   ~Folder();
   Folder(const Folder&) = delete;
   Folder& operator=(const Folder&) = delete;
   int fd() const { return m_fd; }
 
 private:
+  explicit Folder(int fd) : m_fd(fd) {}
   int m_fd;
 };
 

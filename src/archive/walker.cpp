@@ -85,7 +85,7 @@ open_directory(const fs::path& dir)
 // the file system lists them, until it returns false: entries are not
 // collected, so a folder of a million messages costs no memory. `folder()`
 // gives the listed folder, open (a copy of the listing's descriptor, made
-// once; null if that failed: the file is then opened by its path). With
+// once; null if none: the file is then opened by its path). With
 // `files` false, regular files are passed over unseen (no path is even
 // built). Returns the error that stopped the listing.
 template <typename F>
@@ -101,10 +101,7 @@ for_each_entry(const fs::path& dir, F&& visit, bool files = true)
   const auto folder = [&]() -> const std::shared_ptr<const Folder>& {
     if (!tried) {
       tried = true;
-      const int fd = ::fcntl(::dirfd(d), F_DUPFD_CLOEXEC, 0);
-      if (fd >= 0) {
-        open_folder = std::make_shared<const Folder>(fd);
-      }
+      open_folder = Folder::open(::dirfd(d));
     }
     return open_folder;
   };

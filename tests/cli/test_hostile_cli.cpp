@@ -261,3 +261,28 @@ TEST_CASE("hostile: files truncated or deleted while the scan reads them", "[hos
   CHECK(scalar(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
         == 1);
 }
+
+// A file is opened in the folder the walk listed it in, kept open while its
+// files wait (up to a thousand jobs). A tree of one-message folders must
+// not hold a descriptor for each: with messages slow to read (300
+// addresses each), the walk runs ahead of the workers, and under a limit of
+// 100 descriptors all 200 folders are still read.
+TEST_CASE("hostile: 200 one-message folders under a limit of 100 open files are all read",
+          "[hostile]")
+{
+  TempDir dir;
+  const auto message = TestMessage{.to = address_list(300)}.str();
+  for (int i = 0; i < 200; ++i) {
+    dir.write("tree/" + id4(i) + "/cur/1:2,S", message);
+  }
+  const auto db = dir.path() / "f.db";
+  const auto r = ccaudit::test::run_program(
+    "/bin/sh", {"-c", "ulimit -n 100 && exec \"$0\" scan \"$1\" --db \"$2\"",
+                fs::canonical(CCAUDIT_BINARY).string(), (dir.path() / "tree").string(),
+                db.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(scalar(db, "SELECT messages FROM scan") == 200);
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == 200);
+  CHECK(scalar(db, "SELECT count(*) FROM problem") == 0);
+}
