@@ -436,12 +436,13 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
     // reads below say why.
     sqlite3_close(m_db);
     m_db = nullptr;
-    sqlite3* writer = nullptr;
-    if (sqlite3_open_v2(file.c_str(), &writer, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(writer, k_busy_ms);
+    try {
+      sqlite3* writer = open_connection(file, SQLITE_OPEN_READWRITE);
       sqlite3_exec(writer, k_first_read, nullptr, nullptr, nullptr);
+      sqlite3_close(writer);
+    } catch (const FatalError&) {
+      // not writable here: the reads below say why
     }
-    sqlite3_close(writer);
     m_db = open_connection(file, flags);
   }
   try {
