@@ -60,6 +60,16 @@ TEST_CASE("text: bytes are counted at every offset and length (16 at a time, the
     CHECK(text::count_byte(s, '@') == expected);
     CHECK(text::count_byte(s, '\xC0') == (size > 0 ? 1u : 0u));
   }
+  // Past 255 blocks of 16, where a byte lane would overflow: a wide list.
+  for (const std::size_t size : {4080u, 4081u, 4096u, 100000u}) {
+    INFO("size " << size);
+    CHECK(text::count_byte(std::string(size, '@'), '@') == size);
+    std::string commas(size, 'a');
+    for (std::size_t i = 0; i < size; i += 7) {
+      commas[i] = ',';
+    }
+    CHECK(text::count_byte(commas, ',') == (size + 6) / 7);
+  }
 }
 
 TEST_CASE("text: header field names", "[core]")
