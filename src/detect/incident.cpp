@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace ccaudit::detect {
 
@@ -84,16 +85,35 @@ subject_key(std::string_view subject)
 std::string
 recipient_hash(const std::vector<ExposedAddress>& addresses)
 {
-  std::vector<std::string_view> sorted;
+  // SHA-256 of the distinct addresses in byte order, one per line. Sorted by
+  // their first eight bytes read as one number, then by the rest: the same
+  // order as comparing the texts (unsigned bytes, a prefix first), with far
+  // fewer string comparisons (a wide list has thousands of addresses).
+  struct Key
+  {
+    std::uint64_t head;
+    std::string_view text;
+  };
+  std::vector<Key> sorted;
   sorted.reserve(addresses.size());
+  std::size_t bytes = 0;
   for (const auto& a : addresses) {
-    sorted.push_back(a.address);
+    std::uint64_t head = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      head = head << 8 | (i < a.address.size() ? static_cast<unsigned char>(a.address[i]) : 0u);
+    }
+    sorted.push_back({head, a.address});
+    bytes += a.address.size() + 1;
   }
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::sort(sorted.begin(), sorted.end(), [](const Key& x, const Key& y) {
+    return x.head != y.head ? x.head < y.head : x.text < y.text;
+  });
   std::string joined;
-  for (const auto a : sorted) {
-    joined.append(a).push_back('\n');
+  joined.reserve(bytes);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].text != sorted[i - 1].text) {
+      joined.append(sorted[i].text).push_back('\n');
+    }
   }
   return digest::sha256_hex(joined);
 }

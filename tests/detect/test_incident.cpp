@@ -1,5 +1,9 @@
 #include "detect/incident.hpp"
 
+#include "core/digest.hpp"
+
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 using namespace ccaudit;
@@ -28,6 +32,41 @@ TEST_CASE("incident: the recipient hash depends on the set, not the order or "
   CHECK(recipient_hash(a) == recipient_hash(b));
   CHECK(recipient_hash(a) != recipient_hash(c));
   CHECK(recipient_hash(a).size() == 64);
+}
+
+TEST_CASE("incident: the recipient hash is SHA-256 of the distinct addresses in "
+          "byte order, one per line (stored hashes must not change)", "[detect]")
+{
+  // Shared prefixes longer than eight bytes, a prefix of another address,
+  // addresses shorter than eight bytes (no domain), UTF-8 (bytes above 0x7F sort last)
+  // and a duplicate.
+  const std::vector<std::string> in = {
+    "longprefix.b@example.com", "longprefix.a@example.com", "a", "ab@example.com", "ab",
+    "\xC3\xA9t\xC3\xA9@example.org", "zz@example.net", "a", "longprefix@example.com"};
+  const std::string expected = "a\nab\nab@example.com\n"
+                               "longprefix.a@example.com\nlongprefix.b@example.com\n"
+                               "longprefix@example.com\nzz@example.net\n"
+                               "\xC3\xA9t\xC3\xA9@example.org\n";
+  std::vector<ExposedAddress> addresses;
+  for (const auto& address : in) {
+    addresses.push_back({address, "", "to"});
+  }
+  CHECK(recipient_hash(addresses) == digest::sha256_hex(expected));
+  std::reverse(addresses.begin(), addresses.end());
+  CHECK(recipient_hash(addresses) == digest::sha256_hex(expected));
+  // Many addresses that differ only past their eighth byte.
+  std::vector<ExposedAddress> wide;
+  std::vector<std::string> texts;
+  for (int i = 999; i >= 0; --i) {
+    texts.push_back("recipient" + std::to_string(i) + "@example.com");
+    wide.push_back({texts.back(), "", "cc"});
+  }
+  std::sort(texts.begin(), texts.end());
+  std::string joined;
+  for (const auto& t : texts) {
+    joined += t + "\n";
+  }
+  CHECK(recipient_hash(wide) == digest::sha256_hex(joined));
 }
 
 TEST_CASE("incident: keyed by Message-ID, else by date, sender, subject and "
