@@ -103,6 +103,7 @@ public:
   {
     m_next.record_directory(dir, state, unchanged);
   }
+  void listing_done() override { m_next.listing_done(); }
   void walk_finished(const std::vector<fs::path>& roots,
                      const std::vector<fs::path>& not_walked) override
   {

@@ -117,6 +117,10 @@ public:
     (void)state;
     (void)unchanged;
   }
+  // Nothing more will be listed: the results still to come arrive as the
+  // workers finish them. Rows held back to be written together are better
+  // written now, while the workers still parse (not after, while they idle).
+  virtual void listing_done() {}
   // The walk of `roots` ended: known sources below them that were not seen
   // are gone (marked, never deleted), except below `not_walked` (folders
   // and files the walk left alone: excluded, or not listable).

@@ -92,9 +92,12 @@ public:
     apply_ready(m_order, m_files, m_order.size() > k_max_waiting);
   }
 
-  // Applies everything, waiting for the workers.
+  // Applies everything, waiting for the workers. The sink hears first that
+  // the listing is done, once the workers have every file.
   void finish()
   {
+    flush(m_files);
+    m_scanner.m_sink.listing_done();
     while (!m_order.empty()) {
       apply_ready(m_order, m_files, true);
     }

@@ -32,6 +32,11 @@ constexpr std::size_t k_sources_per_insert = 64;
 // and writing a Maildir's rows took a quarter more instructions (2,048
 // rows wait in about 400 KiB).
 constexpr std::size_t k_sources_waiting = 2048;
+// Once the listing is done, rows are written in small groups as they come:
+// the last rows then wait for the last files only, not for a whole group
+// written after the workers have stopped (12,000 files left 1,760 rows,
+// about 5 ms on one core, at the end of every such scan).
+constexpr std::size_t k_sources_after_listing = 64;
 
 // Raw facts only; groupings (incidents, campaigns) are queries in reports/.
 constexpr const char* k_schema = R"sql(
@@ -413,6 +418,7 @@ Row::integer(std::size_t i) const
 
 SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
                          std::chrono::seconds lock_wait)
+  : m_sources_group(k_sources_waiting)
 {
   const bool read_only = mode == OpenMode::read_only;
   if (!read_only) {
@@ -789,9 +795,16 @@ SqliteStore::record_source(const SourceInfo& source)
 {
   // A Maildir has one source per message: rows go in groups.
   m_sources.emplace_back(source);
-  if (m_sources.size() == k_sources_waiting) {
+  if (m_sources.size() >= m_sources_group) {
     flush_sources();
   }
+}
+
+void
+SqliteStore::listing_done()
+{
+  flush_sources();
+  m_sources_group = k_sources_after_listing;
 }
 
 void

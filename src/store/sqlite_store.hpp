@@ -86,6 +86,7 @@ public:
   void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) override;
   void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
                         bool unchanged) override;
+  void listing_done() override;
   void walk_finished(const std::vector<std::filesystem::path>& roots,
                      const std::vector<std::filesystem::path>& not_walked) override;
 
@@ -173,6 +174,7 @@ private:
     bool complete;
   };
   std::vector<PendingSource> m_sources;
+  std::size_t m_sources_group = 0; // rows that wait before they are written
   std::size_t m_rows_in_batch = 0;
   std::chrono::steady_clock::time_point m_batch_started;
   bool m_in_transaction = false;
