@@ -25,7 +25,6 @@ import json
 import os
 import random
 import resource
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -245,20 +244,51 @@ def timed(command, to_file=False):
     return elapsed, peak, code
 
 
-def measure(name, command, repeat, results, ok_codes=(0,), to_file=False):
-    timed(command, to_file)  # warm the page cache and the binary
-    runs = [timed(command, to_file) for _ in range(repeat)]
-    codes = {r[2] for r in runs}
-    if not codes <= set(ok_codes):
-        # A failed command timed as fast would read as a target met.
-        sys.exit("bench: %s failed with exit code %s: %s"
-                 % (name, sorted(codes),
-                    command if isinstance(command, str) else " ".join(command)))
-    t = statistics.median(r[0] for r in runs)
-    rss = max(r[1] for r in runs)
-    results[name] = (t, rss)
-    print("  %-40s %8.3f s   %8.1f MiB" % (name, t, rss / 1024), flush=True)
-    return t
+class Command:
+    """One timed command: `prepare` runs before each timing, untimed (a scan
+    starts from no database: deleting the last one is not part of it)."""
+
+    def __init__(self, name, command, ok_codes=(0,), to_file=False, prepare=None):
+        self.name, self.command, self.ok_codes = name, command, ok_codes
+        self.to_file, self.prepare = to_file, prepare
+
+
+def measure_group(commands, repeat, results):
+    """Times `commands` in turn, `repeat` rounds (after one to warm the
+    page cache and the binaries): each round runs every command once, so a
+    machine that gets busier or quieter meanwhile weighs on all of them
+    alike, and their ratios hold. Records the median time and peak RSS."""
+    runs = {c.name: [] for c in commands}
+    for round_ in range(repeat + 1):
+        for c in commands:
+            if c.prepare:
+                c.prepare()
+            r = timed(c.command, c.to_file)
+            if round_ > 0:
+                runs[c.name].append(r)
+    for c in commands:
+        codes = {r[2] for r in runs[c.name]}
+        if not codes <= set(c.ok_codes):
+            # A failed command timed as fast would read as a target met.
+            sys.exit("bench: %s failed with exit code %s: %s"
+                     % (c.name, sorted(codes),
+                        c.command if isinstance(c.command, str) else " ".join(c.command)))
+        t = statistics.median(r[0] for r in runs[c.name])
+        rss = max(r[1] for r in runs[c.name])
+        results[c.name] = (t, rss)
+        print("  %-40s %8.3f s   %8.1f MiB" % (c.name, t, rss / 1024), flush=True)
+    return [results[c.name][0] for c in commands]
+
+
+def remover(path):
+    """A prepare step: deletes the database at `path` and its companions."""
+    def remove():
+        for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+            try:
+                os.remove(path + suffix)
+            except FileNotFoundError:
+                pass
+    return remove
 
 
 def run(args):
@@ -270,36 +300,37 @@ def run(args):
     print("corpus: %s (%.0f MB mbox, %d Maildir files); %d cores; median of %d runs, cache warm"
           % (args.dir, os.path.getsize(mbox) / 1e6, n_files, os.cpu_count(), args.repeat))
     res = {}
-    # A first scan each time: a fresh database (a rescan reads only what
-    # changed: see the rescan command).
-    scan = lambda target, extra=(): "rm -f %s/b.db*; %s" % (db, " ".join(
-        shlex.quote(a) for a in [binary, "scan", target, "--db", os.path.join(db, "b.db"),
-                                 "--quiet"] + list(extra)))
-    ok = (0, 1)
+    # A first scan each time: a fresh database, deleted before the timing (a
+    # rescan reads only what changed: see the rescan command).
+    path = os.path.join(db, "b.db")
+    scan = lambda name, target, extra=(): Command(
+        name, [binary, "scan", target, "--db", path, "--quiet"] + list(extra), (0, 1),
+        prepare=remover(path))
     print("mbox:")
-    measure("cat (read every byte)", "cat %s" % mbox, args.repeat, res)
-    measure("grep -c '^From '", ["grep", "-c", "^From ", mbox], args.repeat, res, ok, True)
-    measure("ccaudit scan", scan(mbox), args.repeat, res, ok)
-    measure("ccaudit scan --jobs 1", scan(mbox, ["--jobs", "1"]), args.repeat, res, ok)
+    measure_group([Command("cat (read every byte)", "cat %s" % mbox),
+                   Command("grep -c '^From '", ["grep", "-c", "^From ", mbox], (0, 1), True),
+                   scan("ccaudit scan", mbox),
+                   scan("ccaudit scan --jobs 1", mbox, ["--jobs", "1"])], args.repeat, res)
     if not args.no_python:
         res["python mbox"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), mbox])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python mbox"][0]))
     print("Maildir:")
-    measure("cat every file", "find %s -type f -exec cat {} +" % maildir, args.repeat, res)
-    measure("head -c 4096 of every file",
-            "find %s -type f -exec head -q -c 4096 {} +" % maildir, args.repeat, res)
+    group = [Command("cat every file", "find %s -type f -exec cat {} +" % maildir),
+             Command("head -c 4096 of every file",
+                     "find %s -type f -exec head -q -c 4096 {} +" % maildir)]
     if shutil.which("mlist") and shutil.which("mhdr"):
-        measure("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc" % maildir,
-                args.repeat, res)
-    measure("ccaudit scan (Maildir)", scan(maildir), args.repeat, res, ok)
-    measure("ccaudit scan --jobs 1 (Maildir)", scan(maildir, ["--jobs", "1"]), args.repeat, res, ok)
+        group.append(Command("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc" % maildir))
+    group += [scan("ccaudit scan (Maildir)", maildir),
+              scan("ccaudit scan --jobs 1 (Maildir)", maildir, ["--jobs", "1"])]
+    measure_group(group, args.repeat, res)
     if not args.no_python:
         res["python maildir"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python maildir"][0]))
     if args.rss:
         print("larger corpus (%s):" % args.rss)
-        measure("ccaudit scan, larger mbox", scan(os.path.join(args.rss, "corpus.mbox")), 1, res, ok)
-        measure("ccaudit scan, larger Maildir", scan(os.path.join(args.rss, "maildir")), 1, res, ok)
+        measure_group([scan("ccaudit scan, larger mbox", os.path.join(args.rss, "corpus.mbox")),
+                       scan("ccaudit scan, larger Maildir", os.path.join(args.rss, "maildir"))],
+                      1, res)
     shutil.rmtree(db)
 
     print("ratios and targets:")
@@ -332,10 +363,12 @@ def rescan(args):
     for name, target in (("mbox", os.path.join(args.dir, "corpus.mbox")),
                          ("Maildir", os.path.join(args.dir, "maildir"))):
         base = [binary, "scan", target, "--db", path, "--quiet"]
-        first = "rm -f %s*; %s" % (path, " ".join(shlex.quote(a) for a in base))
         res = {}
-        t1 = measure("%s: first scan" % name, first, args.repeat, res, (0, 1))
-        t2 = measure("%s: rescan, nothing changed" % name, base, args.repeat, res, (0,))
+        # In turn: each rescan reads the database the first scan before it
+        # wrote.
+        t1, t2 = measure_group([Command("%s: first scan" % name, base, (0, 1), prepare=remover(path)),
+                                Command("%s: rescan, nothing changed" % name, base)],
+                               args.repeat, res)
         ratio = t1 / t2
         worst = ratio if worst is None else min(worst, ratio)
         print("  %-40s %8.1fx   target >= 20  %s" % (name + ": first / rescan", ratio,
@@ -352,11 +385,12 @@ def content(args):
     print("corpus: %s; %d cores; median of %d runs, cache warm" % (args.dir, os.cpu_count(), args.repeat))
     for name, target in (("mbox", os.path.join(args.dir, "corpus.mbox")),
                          ("Maildir", os.path.join(args.dir, "maildir"))):
-        scan = lambda extra=(): "rm -f %s*; %s" % (path, " ".join(
-            shlex.quote(a) for a in [binary, "scan", target, "--db", path, "--quiet"] + list(extra)))
+        base = [binary, "scan", target, "--db", path, "--quiet"]
         res = {}
-        t1 = measure("%s: ccaudit scan" % name, scan(), args.repeat, res, (0, 1))
-        t2 = measure("%s: ccaudit scan --content" % name, scan(["--content"]), args.repeat, res, (0, 1))
+        t1, t2 = measure_group([Command("%s: ccaudit scan" % name, base, (0, 1), prepare=remover(path)),
+                                Command("%s: ccaudit scan --content" % name, base + ["--content"],
+                                        (0, 1), prepare=remover(path))],
+                               args.repeat, res)
         kinds = subprocess.run(["sqlite3", path, "SELECT kind || ' ' || count(*) FROM finding "
                                 "GROUP BY kind ORDER BY kind"], capture_output=True, text=True).stdout
         print("  %-40s %8.1fx   peak RSS %.1f MiB" % (name + ": --content / headers only", t2 / t1,
