@@ -143,6 +143,7 @@ private:
   sqlite3* m_db = nullptr;
   int m_lock_fd = -1;
   std::int64_t m_scan_id = 0;
+  std::int64_t m_next_address_id = 0; // of finding_address_row; 0: not read yet
   bool m_had_sources = false; // the database knew files when this scan began
   bool m_new_database = false; // created by this run: no WAL until its scan ends
   std::string m_settings; // what the scan flags with: see source.settings
