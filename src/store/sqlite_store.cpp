@@ -146,8 +146,10 @@ SELECT f.id AS finding_id,
        substr(r.address, (r.flags >> 2) + 1) AS domain, -- of the address, A-labels
        (r.flags >> 1) & 1 AS personal_name           -- 1: names a person
 FROM finding AS f
-CROSS JOIN finding_address_row AS r -- f first: r is read by id range, never
-  ON r.id >= f.address_first AND r.id < f.address_first + f.address_count; -- scanned per finding
+-- CROSS JOIN keeps f outside: r is read by each finding's id range (with a
+-- plain join SQLite may scan all of r for each finding).
+CROSS JOIN finding_address_row AS r
+  ON r.id >= f.address_first AND r.id < f.address_first + f.address_count;
 CREATE TABLE IF NOT EXISTS finding_reference (
   finding_id INTEGER NOT NULL REFERENCES finding(id),
   position   INTEGER NOT NULL,      -- In-Reply-To ids first, then References
