@@ -341,6 +341,15 @@ open_connection(const std::filesystem::path& file, int flags)
   return db;
 }
 
+// A database a newer ccaudit wrote: this one must not read or change it.
+std::string
+newer_schema(const std::filesystem::path& file, int version)
+{
+  return file.string() + " was written by a newer ccaudit (schema " + std::to_string(version)
+         + "; this one knows schemas up to " + std::to_string(k_schema_version)
+         + "): use that ccaudit, or pass another --db";
+}
+
 } // namespace
 
 class SqliteStore::Statement
@@ -498,6 +507,9 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
                          "(schema " + std::to_string(version)
                          + "): run 'ccaudit scan' with it once to upgrade it");
       }
+      if (version > k_schema_version) {
+        throw FatalError(newer_schema(file, version));
+      }
       if (version != k_schema_version) {
         throw FatalError(file.string() + " is not a ccaudit database (schema "
                          + std::to_string(version) + ", expected "
@@ -592,7 +604,10 @@ SqliteStore::create_schema()
   bool has_tables = false;
   query("SELECT 1 FROM sqlite_schema LIMIT 1", {},
         [&](const Row&) { has_tables = true; });
-  if (has_tables && (version < 1 || version > k_schema_version)) {
+  if (has_tables && version > k_schema_version) {
+    throw FatalError(newer_schema(sqlite3_db_filename(m_db, "main"), version));
+  }
+  if (has_tables && version < 1) {
     throw FatalError("the database file is not a ccaudit database (schema "
                      + std::to_string(version) + "); pass another --db");
   }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -232,6 +233,36 @@ TEST_CASE("store: files that are not ccaudit databases are refused", "[store]")
   }
   CHECK_THROWS_WITH(SqliteStore(dir.path() / "other.db", OpenMode::read_write),
                     Catch::Contains("not a ccaudit database"));
+}
+
+TEST_CASE("store: a database from a newer ccaudit is refused as such, and left "
+          "as it is", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "newer.db";
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    db.finish_scan({"complete"});
+    db.execute("PRAGMA user_version=99");
+  }
+  for (const auto mode : {OpenMode::read_write, OpenMode::read_only}) {
+    CHECK_THROWS_WITH(SqliteStore(file, mode),
+                      Catch::Contains("written by a newer ccaudit (schema 99")
+                        && Catch::Contains(file.string()));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  int version = 0;
+  sqlite3_exec(
+    db, "PRAGMA user_version",
+    [](void* out, int, char** values, char**) {
+      *static_cast<int*>(out) = std::atoi(values[0]);
+      return 0;
+    },
+    &version, nullptr);
+  sqlite3_close(db);
+  CHECK(version == 99);
 }
 
 TEST_CASE("store: a database in a missing folder is a fatal error", "[store]")
