@@ -107,6 +107,16 @@ CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
 )sql";
 
+// A database at `file` with one empty, complete scan, then `sql` run on it.
+void
+database_with(const std::filesystem::path& file, const std::string& sql)
+{
+  SqliteStore db(file, OpenMode::read_write);
+  db.begin_scan({});
+  db.finish_scan({"complete"});
+  db.execute(sql);
+}
+
 // The finding_address rows matching `where`, in position order, each as
 // "position|address|display_name|field|internal|domain|personal_name".
 std::vector<std::string>
@@ -240,12 +250,7 @@ TEST_CASE("store: a database from a newer ccaudit is refused as such, and left "
 {
   test::TempDir dir;
   const auto file = dir.path() / "newer.db";
-  {
-    SqliteStore db(file, OpenMode::read_write);
-    db.begin_scan({});
-    db.finish_scan({"complete"});
-    db.execute("PRAGMA user_version=99");
-  }
+  database_with(file, "PRAGMA user_version=99");
   for (const auto mode : {OpenMode::read_write, OpenMode::read_only}) {
     CHECK_THROWS_WITH(SqliteStore(file, mode),
                       Catch::Contains("written by a newer ccaudit (schema 99")
@@ -482,13 +487,8 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
 {
   test::TempDir dir;
   const auto file = dir.path() / "v4.db";
-  {
-    SqliteStore db(file, OpenMode::read_write);
-    db.begin_scan({});
-    db.finish_scan({"complete"});
-    db.execute(std::string(k_addresses_as_schema_5)
-               + "CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
-  }
+  database_with(file, k_addresses_as_schema_5
+                        + "CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
   SqliteStore db(file, OpenMode::read_write);
   CHECK(count(db, "sqlite_schema WHERE name = 'source_dir'") == 0);
   std::int64_t version = 0;
