@@ -743,14 +743,14 @@ SqliteStore::prepare_statements()
           "message_id, date, from_address, from_name, subject, "
           "visible_count, external_count, domain_count, sent_at, subject_key, "
           "recipient_hash, incident_key, incident_id, source_id, fingerprint, status, "
-          "suppressed, part_path, part_filename, part_type, address_first, address_count) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "suppressed, part_path, part_filename, part_type, address_count) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT DO NOTHING");
   m_insert_reference = std::make_unique<Statement>(
     m_db, "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
   // The id is left to SQLite: one more than the largest, so a finding's
-  // rows are consecutive (record_finding() checks it).
+  // rows are consecutive; the finding learns where they start after them.
   constexpr const char* k_address_columns =
     "INSERT INTO finding_address_row(address, display_name, field, flags) VALUES ";
   m_insert_address = std::make_unique<Statement>(m_db, std::string(k_address_columns) + "(?,?,?,?)");
@@ -759,6 +759,8 @@ SqliteStore::prepare_statements()
     rows += i == 0 ? "(?,?,?,?)" : ",(?,?,?,?)";
   }
   m_insert_addresses_sql = rows;
+  m_set_address_first =
+    std::make_unique<Statement>(m_db, "UPDATE finding SET address_first = ? WHERE id = ?");
   m_insert_problem = std::make_unique<Statement>(
     m_db, "INSERT INTO problem(scan_id, path, offset, mbox_index, kind, "
           "detail) VALUES (?,?,?,?,?,?)");
@@ -1249,14 +1251,7 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
 {
   const auto source = source_id(where.archive);
   const auto status = status_of(finding.fingerprint);
-  // Where its addresses will be: after the last stored (only this
-  // connection writes while it holds the lock; checked below).
-  if (m_next_address_id == 0) {
-    query("SELECT coalesce(max(id), 0) + 1 FROM finding_address_row", {},
-          [&](const Row& row) { m_next_address_id = row.integer(0); });
-  }
   const auto& all = finding.addresses;
-  const auto first = m_next_address_id;
   m_insert_finding->bind(1, Value{m_scan_id})
     .bind(2, finding.kind)
     .bind(3, where.archive.string())
@@ -1284,8 +1279,7 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     .bind(23, finding.part_path)
     .bind(24, finding.part_filename)
     .bind(25, finding.part_type)
-    .bind(26, first)
-    .bind(27, std::uint64_t{all.size()})
+    .bind(26, std::uint64_t{all.size()})
     .run();
   if (sqlite3_changes(m_db) == 0) {
     return FindingStatus::duplicate; // this copy is recorded already
@@ -1325,18 +1319,12 @@ SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
     m_insert_address->run();
   }
   if (!all.empty()) {
-    // Consecutive ids (each one more than the largest): the last placed
-    // tells where the first went. Should that differ from the guess, the
-    // finding is told.
-    const auto n = static_cast<std::int64_t>(all.size());
-    const std::int64_t placed = sqlite3_last_insert_rowid(m_db) - n + 1;
-    if (placed != first) {
-      Statement(m_db, "UPDATE finding SET address_first = ? WHERE id = ?")
-        .bind(1, placed)
-        .bind(2, static_cast<std::int64_t>(id))
-        .run();
-    }
-    m_next_address_id = placed + n;
+    // Consecutive ids (each one more than the largest): the last one tells
+    // where the first went.
+    const std::int64_t last = sqlite3_last_insert_rowid(m_db);
+    m_set_address_first->bind(1, last - static_cast<std::int64_t>(all.size()) + 1)
+      .bind(2, static_cast<std::int64_t>(id))
+      .run();
   }
   wrote_row();
   return status;

@@ -143,13 +143,13 @@ private:
   sqlite3* m_db = nullptr;
   int m_lock_fd = -1;
   std::int64_t m_scan_id = 0;
-  std::int64_t m_next_address_id = 0; // of finding_address_row; 0: not read yet
   bool m_had_sources = false; // the database knew files when this scan began
   bool m_new_database = false; // created by this run: no WAL until its scan ends
   std::string m_settings; // what the scan flags with: see source.settings
   std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
   std::unique_ptr<Statement> m_insert_source, m_insert_finding, m_insert_reference,
-    m_insert_address, m_insert_addresses, m_insert_problem, m_insert_sources,
+    m_insert_address, m_insert_addresses, m_set_address_first, m_insert_problem,
+    m_insert_sources,
     m_placeholder_source, m_source_id, m_known_by_path, m_known_in_dir, m_folders_below,
     m_mark_gone,
     m_known_by_name,

@@ -107,6 +107,14 @@ CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE INDEX IF NOT EXISTS source_scan ON source(scan_id);
 )sql";
 
+std::int64_t
+schema_version(SqliteStore& db)
+{
+  std::int64_t version = 0;
+  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
+  return version;
+}
+
 // A database at `file` with one empty, complete scan, then `sql` run on it.
 void
 database_with(const std::filesystem::path& file, const std::string& sql)
@@ -356,9 +364,7 @@ TEST_CASE("store: a schema 5 database's addresses move to finding_address_row an
                  "PRAGMA user_version=5;");
   }
   SqliteStore db(file, OpenMode::read_write);
-  std::int64_t version = 0;
-  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
-  CHECK(version == 7);
+  CHECK(schema_version(db) == 7);
   CHECK(address_rows(db, "") == std::vector<std::string>{"0|a@example.org|A|to|0|example.org|0",
                                          "1|b@example.com||cc|1|example.com|0",
                                          "2|\"x@y\"@example.net|X|cc|1|y\"@example.net|1"});
@@ -396,9 +402,7 @@ TEST_CASE("store: a schema 6 database's address rows become consecutive rows of 
                  "'to', 0); PRAGMA user_version=6;");
   }
   SqliteStore db(file, OpenMode::read_write);
-  std::int64_t version = 0;
-  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
-  CHECK(version == 7);
+  CHECK(schema_version(db) == 7);
   CHECK(address_rows(db, "WHERE finding_id = 1") == first);
   CHECK(address_rows(db, "WHERE finding_id = 2").empty());
   CHECK(address_rows(db, "WHERE finding_id = 3") == third);
@@ -491,9 +495,7 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
                         + "CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
   SqliteStore db(file, OpenMode::read_write);
   CHECK(count(db, "sqlite_schema WHERE name = 'source_dir'") == 0);
-  std::int64_t version = 0;
-  db.query("PRAGMA user_version", {}, [&](const Row& r) { version = r.integer(0); });
-  CHECK(version == 7);
+  CHECK(schema_version(db) == 7);
 
   db.begin_scan({});
   // A folder, a folder inside it, and folders whose names extend its name
