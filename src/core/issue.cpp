@@ -41,6 +41,8 @@ to_string(IssueKind kind)
   case IssueKind::content_limit: return "content_limit";
   case IssueKind::content_unreadable: return "content_unreadable";
   case IssueKind::unknown_charset: return "unknown_charset";
+  case IssueKind::nesting_too_deep: return "nesting_too_deep";
+  case IssueKind::blank_lines_before_header: return "blank_lines_before_header";
   }
   return "unknown";
 }

@@ -57,6 +57,10 @@ enum class IssueKind {
   content_unreadable,           // --content: the MIME structure could not be
                                 // walked; its content not read
   unknown_charset,              // --content: text read as UTF-8
+  nesting_too_deep,             // groups (or other structure) nested past a
+                                // bound: read leniently, not by the parser
+  blank_lines_before_header,    // a message that starts with blank lines:
+                                // skipped, the header read after them
 };
 
 std::string_view to_string(IssueKind kind);

@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
-#include <unordered_set>
+#include <random>
+#include <cstdint>
+#include <unordered_map>
 
 namespace ccaudit::headers {
 
@@ -259,15 +261,6 @@ address_from_token(std::string_view token)
   return normalize_address(std::string(local) + "@" + std::string(domain));
 }
 
-// True inside "...@[" before its "]".
-bool
-in_domain_literal(std::string_view token)
-{
-  const auto open = token.find("@[");
-  return open != std::string_view::npos
-         && token.find(']', open) == std::string_view::npos;
-}
-
 // Lenient last resort for one list item the parser rejected: the content of
 // every <...> holding an '@' (comments, blanks and a route removed), then
 // every bare token holding an '@' outside quotes, comments and brackets.
@@ -277,6 +270,7 @@ scavenge(std::string_view item)
 {
   std::vector<std::string> out;
   std::string angle, bare;
+  bool in_literal = false; // inside "...@[" before its "]"
   const auto flush_bare = [&] {
     if (bare.find('@') != std::string::npos) {
       if (auto a = address_from_token(bare); !a.empty()) {
@@ -284,6 +278,7 @@ scavenge(std::string_view item)
       }
     }
     bare.clear();
+    in_literal = false;
   };
   int depth = 0;
   const auto on_char = [&](std::size_t, char c, int) {
@@ -305,13 +300,15 @@ scavenge(std::string_view item)
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
         angle += c;
       }
-    } else if (in_domain_literal(bare)) {
+    } else if (in_literal) {
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
         bare += c; // "[IPv6:2001:db8::1]" and "[RFC 5322 literal]" are one
+        in_literal = c != ']';
       }
     } else if (ends_token(c)) {
       flush_bare();
     } else {
+      in_literal = c == '[' && bare.ends_with('@');
       bare += c;
     }
   };
@@ -426,26 +423,82 @@ parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
 // obsolete local part: "test . test@x" is parsed as test.test@x, and the
 // text shows test@x; '"test".test@x' shows .test@x. So every suffix of a
 // parsed address that starts at, or just after, a '.' or '"' of its local
-// part counts as seen. Hash lookups only: lists hold 50,000 addresses.
-std::vector<std::string>
-missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
+// part counts as seen. A local part may hold 100,000 dots: each suffix's
+// hash is computed from the next one's in constant time (right to left),
+// and strings are compared only on a hash match. Lists hold 50,000
+// addresses.
+class SeenAddresses
 {
-  std::unordered_set<std::string_view> covered;
-  for (const auto& m : mailboxes) {
-    const std::string_view a = m.address;
-    covered.insert(a);
+public:
+  void add_with_suffixes(std::string_view a)
+  {
     const auto at = a.rfind('@');
-    for (std::size_t i = 0; i < at; ++i) {
-      if (a[i] == '.' || a[i] == '"') {
-        covered.insert(a.substr(i));
-        covered.insert(a.substr(i + 1));
+    std::uint64_t h = 0;
+    for (std::size_t i = a.size(); i-- > 0;) {
+      const auto after = h; // the hash of a.substr(i + 1)
+      h = step(h, a[i]);
+      if (i < at && (a[i] == '.' || a[i] == '"')) {
+        m_seen.emplace(h, a.substr(i));
+        m_seen.emplace(after, a.substr(i + 1));
+      } else if (i == 0) {
+        m_seen.emplace(h, a);
       }
     }
   }
-  const auto candidates = scavenge(text); // owns what `covered` points to
+
+  // Adds `a` (which must outlive this) unless seen; true if it was new.
+  bool insert(std::string_view a)
+  {
+    const auto h = hash(a);
+    const auto [first, last] = m_seen.equal_range(h);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == a) {
+        return false;
+      }
+    }
+    m_seen.emplace(h, a);
+    return true;
+  }
+
+private:
+  // A polynomial hash modulo the prime 2^61 - 1 with a base drawn once per
+  // process: modulo 2^64 any base has known colliding strings (Thue-Morse),
+  // and hostile mail would fill one bucket.
+  static std::uint64_t step(std::uint64_t h, char c)
+  {
+    constexpr std::uint64_t p = (std::uint64_t{1} << 61) - 1;
+    static const std::uint64_t base = std::random_device{}() % (p - 256) + 256;
+    __extension__ typedef unsigned __int128 u128;
+    const u128 x = static_cast<u128>(h) * base
+                                + static_cast<unsigned char>(c) + 1;
+    const std::uint64_t folded = static_cast<std::uint64_t>(x & p)
+                                 + static_cast<std::uint64_t>(x >> 61);
+    return folded >= p ? folded - p : folded;
+  }
+
+  static std::uint64_t hash(std::string_view s)
+  {
+    std::uint64_t h = 0;
+    for (std::size_t i = s.size(); i-- > 0;) {
+      h = step(h, s[i]);
+    }
+    return h;
+  }
+
+  std::unordered_multimap<std::uint64_t, std::string_view> m_seen;
+};
+
+std::vector<std::string>
+missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
+{
+  SeenAddresses seen;
+  for (const auto& m : mailboxes) {
+    seen.add_with_suffixes(m.address);
+  }
+  const auto candidates = scavenge(text); // owns what `seen` points to
   std::vector<std::string> missing;
   for (const auto& a : candidates) {
-    if (covered.insert(a).second) {
+    if (seen.insert(a)) {
       missing.push_back(a);
     }
   }
@@ -518,18 +571,54 @@ prepare(std::string_view value, Parsed<std::vector<Mailbox>>& out)
   return v;
 }
 
+// GMime parses a group by recursion, one level per "name:" before the ';'
+// that closes it: 40,000 of them overflow a thread's stack (about 3,000 in
+// 256 KiB). RFC 5322 has no nested groups; mail with a few exists, and past
+// this bound the list is read item by item (no item holds a group).
+constexpr int k_max_group_depth = 16;
+
+// The deepest group nesting of a list: ':' opens a group, ';' closes one
+// (angle brackets, quotes and comments aside).
+int
+group_depth(std::string_view v)
+{
+  if (text::count_byte(v, ':') <= static_cast<std::size_t>(k_max_group_depth)) {
+    return 0; // the usual case: too few ':' to matter, no second pass
+  }
+  int depth = 0, deepest = 0;
+  scan_structure(v, [&](std::size_t, char c, int angle) {
+    if (angle > 0) {
+      return;
+    }
+    if (c == ':') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ';' && depth > 0) {
+      --depth;
+    }
+  });
+  return deepest;
+}
+
 void
 read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
 {
   std::size_t without_domain = 0;
-  parse_with_gmime(v, out, without_domain);
+  const int depth = group_depth(v);
+  if (depth > k_max_group_depth) {
+    out.issues.push_back({IssueKind::nesting_too_deep,
+                          "groups nested " + std::to_string(depth)
+                            + " deep; the list is read item by item"});
+    recover(v, out, without_domain);
+  } else {
+    parse_with_gmime(v, out, without_domain);
+  }
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (text::count_byte(v, '@') <= out.value.size()) {
     return;
   }
   auto missing = missing_from(v, out.value);
-  if (!missing.empty()) {
+  if (!missing.empty() && depth <= k_max_group_depth) {
     recover(v, out, without_domain);
     missing = missing_from(v, out.value);
   }

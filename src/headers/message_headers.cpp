@@ -4,6 +4,7 @@
 #include "headers/field_values.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace ccaudit::headers {
 
@@ -182,11 +183,13 @@ parse_headers(const HeaderBlock& block)
       references = parse_references(field.value());
     }
   }
+  // In order, each id once: a hash set, since a References field may hold
+  // 160,000 ids (a search of the list for each took minutes).
+  std::unordered_set<std::string_view> seen;
   for (auto* ids : {&in_reply_to, &references}) {
-    for (auto& id : *ids) {
-      if (std::find(out.value.references.begin(), out.value.references.end(), id)
-          == out.value.references.end()) {
-        out.value.references.push_back(std::move(id));
+    for (const auto& id : *ids) {
+      if (seen.insert(id).second) {
+        out.value.references.push_back(id);
       }
     }
   }

@@ -128,3 +128,33 @@ TEST_CASE("normalize: the local-part policy", "[headers]")
   CHECK(normalize_address("@example.com").empty());
   CHECK(normalize_domain("B\xc3\x9c" "CHER.example.com") == "xn--bcher-kva.example.com");
 }
+
+TEST_CASE("address list: groups nested past the bound are read item by item, not by GMime",
+          "[headers][hostile]")
+{
+  // GMime's group parser recurses once per "name:": 40,000 overflow the stack.
+  std::string value;
+  for (int i = 0; i < 40000; ++i) {
+    value += "g: ";
+  }
+  value += "a@example.com, b@example.org";
+  value += std::string(40000, ';');
+  const auto parsed = parse_address_list(value);
+  CHECK(joined(parsed.value) == "a@example.com b@example.org");
+  CHECK(has_issue(parsed.issues, IssueKind::nesting_too_deep));
+
+  // A few nested groups (not RFC 5322, but seen) are still GMime's to read.
+  const auto shallow = parse_address_list("outer: inner: a@example.com, b@example.org;;");
+  CHECK(joined(shallow.value) == "a@example.com b@example.org");
+  CHECK_FALSE(has_issue(shallow.issues, IssueKind::nesting_too_deep));
+}
+
+TEST_CASE("address list: a dotted local part is covered by its suffixes, in linear time",
+          "[headers]")
+{
+  // "test . test@x" is parsed as test.test@x; the eye also reads test@x,
+  // which must not count as a second, dropped address.
+  const auto parsed = parse_address_list("test . test@example.com, x@example.org, @");
+  CHECK(joined(parsed.value) == "test.test@example.com x@example.org");
+  CHECK_FALSE(has_issue(parsed.issues, IssueKind::addresses_dropped));
+}
