@@ -140,16 +140,29 @@ looks_binary(std::string_view s)
 
 } // namespace
 
+std::size_t
+leading_blank_bytes(std::string_view head)
+{
+  std::size_t n = 0;
+  while (n < head.size()) {
+    if (head[n] == '\n') {
+      n += 1;
+    } else if (head.substr(n).starts_with("\r\n")) {
+      n += 2;
+    } else {
+      break;
+    }
+  }
+  return n;
+}
+
 Classification
 classify(std::string_view head)
 {
   if (head.empty()) {
     return {FileKind::not_mail, "empty file"};
   }
-  auto s = head;
-  while (s.starts_with("\n") || s.starts_with("\r\n")) {
-    s.remove_prefix(s.front() == '\n' ? 1 : 2);
-  }
+  const auto s = head.substr(leading_blank_bytes(head));
   if (is_separator(s)) {
     return {FileKind::mbox, ""};
   }

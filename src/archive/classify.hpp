@@ -32,6 +32,11 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 // - otherwise not mail (empty, binary, or text without a mail header).
 Classification classify(std::string_view head);
 
+// How many bytes of blank lines ("\n" or "\r\n") `head` starts with. Some
+// exporters write one before a message's header: classify() looks past
+// them, and so must the reader of the header.
+std::size_t leading_blank_bytes(std::string_view head);
+
 // The header block of a single-message file (up to and including the first
 // blank line), read through a bounded buffer; the body is not read.
 Parsed<std::string> read_header_block(ByteSource& source);

@@ -2,6 +2,7 @@
 
 #include "archive/classify.hpp"
 #include "archive/input_file.hpp"
+#include "core/byte_source.hpp"
 #include "mbox/mbox_reader.hpp"
 #include "scan/fingerprint.hpp"
 
@@ -84,18 +85,28 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     break;
   case archive::FileKind::message: {
     source.kind = "message";
-    auto header = archive::header_block_in(head);
+    // Blank lines before the header (classify() looked past them) would
+    // read as an empty header: every recipient missed.
+    const auto lead = archive::leading_blank_bytes(head);
+    auto header = archive::header_block_in(head.substr(lead));
     if (!header && read_more()) {
-      header = archive::header_block_in(head);
+      header = archive::header_block_in(head.substr(lead));
     }
-    if (!header) {
-      header = archive::read_header_block(file); // longer than the first read
+    TailSource after_lead(file, lead);
+    auto block = header ? std::move(*header)
+                        : archive::read_header_block(after_lead); // longer than the first read
+    if (lead > 0) {
+      std::vector<Issue> issues{{IssueKind::blank_lines_before_header,
+                                 std::to_string(lead) + " byte(s) of blank lines before the "
+                                                        "header skipped; the header read after them"}};
+      append_issues(issues, std::move(block.issues));
+      block.issues = std::move(issues);
     }
     source.messages = 1;
-    RawMessage raw{std::move(where), file.size(), std::move(header->value),
-                   std::move(header->issues), file.mtime()};
+    RawMessage raw{std::move(where), file.size(), std::move(block.value),
+                   std::move(block.issues), file.mtime()};
     if (body_read) {
-      read_body(file, raw.header.size(), file.size(), *body_read, raw);
+      read_body(file, lead + raw.header.size(), file.size(), *body_read, raw);
     }
     callbacks.on_message(std::move(raw));
     break;

@@ -332,3 +332,27 @@ TEST_CASE("cli: explain says where messages start when --offset misses one",
   CHECK(missing.exit_code == 3);
   CHECK_THAT(missing.err, Catch::Contains("No such file"));
 }
+
+TEST_CASE("cli: blank lines before a message's header are skipped, recorded, and the header read",
+          "[cli]")
+{
+  // Some exporters write a blank line first: read as an empty header, the
+  // 30 visible recipients were not counted and the scan exited 0.
+  TempDir dir;
+  for (const char* sub : {"cur", "new", "tmp"}) {
+    fs::create_directories(dir.path() / "md" / sub);
+  }
+  const auto message = TestMessage{.to = test::address_list(30)}.str();
+  dir.write("md/cur/1.lf:2,S", "\n" + message);
+  dir.write("md/cur/2.crlf:2,S", "\r\n\r\n" + message);
+  const auto db = dir.path() / "b.db";
+  const auto r = run_ccaudit({"scan", (dir.path() / "md").string(), "--db", db.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE visible_count = 30") == 2);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'blank_lines_before_header'") == 2);
+
+  const auto e = run_ccaudit({"explain", (dir.path() / "md/cur/1.lf:2,S").string()});
+  CHECK(e.exit_code == 0);
+  CHECK(e.out.find("blank_lines_before_header") != std::string::npos);
+}
