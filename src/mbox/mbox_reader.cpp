@@ -16,6 +16,7 @@
 
 #include <array>
 #include <charconv>
+#include <vector>
 
 namespace ccaudit::mbox {
 
@@ -99,6 +100,41 @@ MboxReader::separator_at(const Line& line)
                                   next.size());
   const std::string_view following(next.data(), n);
   return text::looks_like_header_field(following.substr(0, following.find('\n')));
+}
+
+// True if a whole header block follows `line`: at least two fields, then a
+// blank line, within 64 KiB. Netscape's undated "From - " separators, with
+// no blank line before them, each start a message with a full header; prose
+// that begins "From " and is followed by one "To:" line does not.
+bool
+MboxReader::header_block_after(const Line& line)
+{
+  thread_local std::vector<char> buffer(64 * 1024);
+  const auto n = m_source.read_at(line.offset + line.text.size(), buffer.data(), buffer.size());
+  std::string_view rest(buffer.data(), n);
+  std::size_t fields = 0;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    if (nl == std::string_view::npos) {
+      return false; // the block goes on past the window, or the input ends in it
+    }
+    auto text = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    if (!text.empty() && text.back() == '\r') {
+      text.remove_suffix(1);
+    }
+    if (text.empty()) {
+      return fields >= 2;
+    }
+    if (text.front() == ' ' || text.front() == '\t') {
+      continue; // a folded line
+    }
+    if (!text::looks_like_header_field(text)) {
+      return false;
+    }
+    ++fields;
+  }
+  return false;
 }
 
 void
@@ -211,39 +247,50 @@ MboxReader::scan_body(Parsed<MboxMessage>& message)
 {
   Line line;
   bool previous_blank = true;
-  bool ambiguous_reported = false;
+  std::size_t ambiguous = 0;
+  std::string first_ambiguous;
+  const auto report_ambiguous = [&] {
+    if (ambiguous > 0) {
+      message.issues.push_back(
+        {IssueKind::ambiguous_separator,
+         std::to_string(ambiguous) + " \"From \" line(s) followed by a header field but with "
+                                     "no blank line before them, no date and no whole header "
+                                     "block after them, read as body; first "
+           + first_ambiguous});
+    }
+  };
   while (m_lines.skip_to_line_starting("From ", previous_blank)) {
     m_lines.peek(line);
     if (separator_at(line)) {
       if (previous_blank) {
         message.value.end = line.offset;
+        report_ambiguous();
         return;
       }
-      // No blank line before it: mailing-list archives often drop it. A
-      // "From " line with sender and date followed by a header field is a
-      // separator; anything less stays body, but is reported.
-      if (is_standard_from_line(line.content())) {
+      // No blank line before it: mailing-list archives often drop it, and
+      // Netscape wrote undated "From - " lines. A "From " line with sender
+      // and date followed by a header field, or any "From " line followed
+      // by a whole header block, is a separator; anything less stays body,
+      // but is reported.
+      if (is_standard_from_line(line.content()) || header_block_after(line)) {
         message.issues.push_back(
           {IssueKind::missing_blank_line_before_separator,
            "no blank line before the \"From \" line at offset "
              + std::to_string(line.offset)});
         message.value.end = line.offset;
+        report_ambiguous();
         return;
       }
-      if (!ambiguous_reported) {
-        ambiguous_reported = true;
-        message.issues.push_back(
-          {IssueKind::ambiguous_separator,
-           "\"" + text::excerpt(line.content()) + "\" at offset "
-             + std::to_string(line.offset)
-             + " is followed by a header field but has no blank line before "
-               "it and no date: read as body"});
+      if (ambiguous++ == 0) {
+        first_ambiguous = "\"" + text::excerpt(line.content()) + "\" at offset "
+                          + std::to_string(line.offset);
       }
     }
     m_lines.next(line);
   }
   message.value.end = m_lines.tell();
   m_done = true;
+  report_ambiguous();
 }
 
 std::optional<Parsed<MboxMessage>>

@@ -47,6 +47,7 @@ public:
 private:
   void start();
   bool separator_at(const Line& line);
+  bool header_block_after(const Line& line);
   bool read_header(Parsed<MboxMessage>& message); // false: no blank line
   bool frame_by_length(std::uint64_t body_start, std::uint64_t length,
                        Parsed<MboxMessage>& message);

@@ -227,6 +227,42 @@ TEST_CASE("mbox: an undated From line before a header field, without a blank "
         == std::vector<IssueKind>{IssueKind::ambiguous_separator});
 }
 
+TEST_CASE("mbox: Netscape's undated \"From - \" lines without a blank line before them "
+          "split where a whole header block follows, and each split is reported",
+          "[mbox]")
+{
+  // Netscape wrote "From - " and, in some exports, no blank line before it:
+  // Python, GMime and MimeKit read one message per separator.
+  std::string input;
+  for (int i = 0; i < 3; ++i) {
+    input += "From - \nX-Mozilla-Status: 0001\nFrom: a@example.org\nTo: b" + std::to_string(i)
+             + "@example.org\n\nbody " + std::to_string(i) + "\n";
+  }
+  const auto s = split(input);
+  REQUIRE(s.messages.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(s.messages[i].value.header.find("To: b" + std::to_string(i)) != std::string::npos);
+  }
+  CHECK(kinds(s.messages[0].issues)
+        == std::vector<IssueKind>{IssueKind::nonstandard_mbox_separator,
+                                  IssueKind::missing_blank_line_before_separator});
+  CHECK(kinds(s.messages[1].issues)
+        == std::vector<IssueKind>{IssueKind::nonstandard_mbox_separator,
+                                  IssueKind::missing_blank_line_before_separator});
+}
+
+TEST_CASE("mbox: every undated From line left in a body is counted in its report", "[mbox]")
+{
+  std::string input = k_two;
+  input.insert(input.find("Hello.\n") + 7,
+               "From - one\nTo: x@example.org\nprose\nFrom - two\nTo: y@example.org\nmore\n");
+  const auto s = split(input);
+  REQUIRE(s.messages.size() == 2);
+  REQUIRE(kinds(s.messages[0].issues)
+          == std::vector<IssueKind>{IssueKind::ambiguous_separator});
+  CHECK(s.messages[0].issues[0].detail.starts_with("2 "));
+}
+
 TEST_CASE("mbox: a separator without a date is reported", "[mbox]")
 {
   const auto s = split("From \nTo: bob@example.org\n\nbody\n");
