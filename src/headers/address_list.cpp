@@ -160,22 +160,28 @@ is_dot_atom(std::string_view s)
   return true;
 }
 
+// Quotes that change nothing are dropped: '"john"', '"john"."doe"' and
+// 'munn"."mary' are john, john.doe and munn.mary once unquoted, and a
+// mailbox written both ways must count once.
 std::string
 normalize_local_part(std::string_view local)
 {
-  if (local.size() >= 2 && local.front() == '"' && local.back() == '"') {
-    std::string inner;
-    for (std::size_t i = 1; i + 1 < local.size(); ++i) {
-      if (local[i] == '\\' && i + 2 < local.size()) {
-        ++i;
-      }
-      inner += local[i];
-    }
-    if (is_dot_atom(inner)) {
-      return text::ascii_lower(inner);
+  if (local.find('"') == std::string_view::npos) {
+    return text::ascii_lower(local);
+  }
+  std::string plain;
+  bool quoted = false;
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    const char c = local[i];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (quoted && c == '\\' && i + 1 < local.size()) {
+      plain += local[++i];
+    } else {
+      plain += c;
     }
   }
-  return text::ascii_lower(local);
+  return text::ascii_lower(!quoted && is_dot_atom(plain) ? std::string_view(plain) : local);
 }
 
 void
@@ -261,39 +267,58 @@ address_from_token(std::string_view token)
   return normalize_address(std::string(local) + "@" + std::string(domain));
 }
 
+// What a reader sees as addresses in broken text.
+struct Scavenged
+{
+  std::vector<std::string> addresses; // normalised
+  std::vector<std::string> junk;      // <...> holding an '@' but no address,
+                                      // as written ("<.~@example.com>")
+};
+
 // Lenient last resort for one list item the parser rejected: the content of
 // every <...> holding an '@' (comments, blanks and a route removed), then
-// every bare token holding an '@' outside quotes, comments and brackets.
-// It reads what a person would read as addresses in broken text.
-std::vector<std::string>
+// every bare token holding an '@' outside quotes, comments and brackets,
+// unless an <...> follows it in the same item: then it is display-name text
+// ("eve@example.com <frank@example.com>" is Frank's mailbox only, as every
+// mail client shows it). It reads what a person would read as addresses.
+Scavenged
 scavenge(std::string_view item)
 {
-  std::vector<std::string> out;
+  Scavenged out;
+  std::vector<std::string> pending; // bare tokens of the item so far
   std::string angle, bare;
   bool in_literal = false; // inside "...@[" before its "]"
   const auto flush_bare = [&] {
     if (bare.find('@') != std::string::npos) {
       if (auto a = address_from_token(bare); !a.empty()) {
-        out.push_back(std::move(a));
+        pending.push_back(std::move(a));
       }
     }
     bare.clear();
     in_literal = false;
   };
+  const auto end_item = [&] {
+    flush_bare();
+    for (auto& a : pending) {
+      out.addresses.push_back(std::move(a));
+    }
+    pending.clear();
+  };
   int depth = 0;
   const auto on_char = [&](std::size_t, char c, int) {
     if (c == '<') {
       flush_bare();
+      pending.clear(); // a display name
       depth = 1; // "<<a@b>" and "< x <a@b>": the innermost one counts
       angle.clear();
     } else if (c == '>' && depth > 0) {
       if (--depth == 0 && angle.find('@') != std::string::npos) {
         const auto colon = angle.rfind(':'); // obsolete route or "mailto:"
-        if (auto a = address_from_token(colon == std::string::npos
-                                          ? angle
-                                          : angle.substr(colon + 1));
-            !a.empty()) {
-          out.push_back(std::move(a));
+        const auto token = colon == std::string::npos ? angle : angle.substr(colon + 1);
+        if (auto a = address_from_token(token); !a.empty()) {
+          out.addresses.push_back(std::move(a));
+        } else if (token.find('@') != std::string::npos) {
+          out.junk.push_back("<" + angle + ">");
         }
       }
     } else if (depth > 0) {
@@ -305,6 +330,8 @@ scavenge(std::string_view item)
         bare += c; // "[IPv6:2001:db8::1]" and "[RFC 5322 literal]" are one
         in_literal = c != ']';
       }
+    } else if (c == ',' || c == ';') {
+      end_item();
     } else if (ends_token(c)) {
       flush_bare();
     } else {
@@ -320,7 +347,7 @@ scavenge(std::string_view item)
     }
   };
   scan_structure(item, on_char, on_quoted);
-  flush_bare();
+  end_item();
   return out;
 }
 
@@ -488,18 +515,27 @@ private:
   std::unordered_multimap<std::uint64_t, std::string_view> m_seen;
 };
 
-std::vector<std::string>
+// Addresses a reader sees in `text` that no mailbox covers, and the <...>
+// items that hold an '@' but no address and were not parsed either.
+Scavenged
 missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
 {
   SeenAddresses seen;
   for (const auto& m : mailboxes) {
     seen.add_with_suffixes(m.address);
   }
-  const auto candidates = scavenge(text); // owns what `seen` points to
-  std::vector<std::string> missing;
-  for (const auto& a : candidates) {
+  auto found = scavenge(text); // owns what `seen` points to
+  Scavenged missing;
+  for (const auto& a : found.addresses) {
     if (seen.insert(a)) {
-      missing.push_back(a);
+      missing.addresses.push_back(a);
+    }
+  }
+  for (auto& junk : found.junk) {
+    const auto inner = std::string_view(junk).substr(1, junk.size() - 2);
+    const auto as_parsed = normalize_address(inner.substr(inner.rfind(':') + 1));
+    if (as_parsed.empty() || seen.insert(as_parsed)) {
+      missing.junk.push_back(std::move(junk));
     }
   }
   return missing;
@@ -525,7 +561,7 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
       collect(list, "", one, items_without_domain);
       g_object_unref(list);
     }
-    for (auto& a : missing_from(item, one.value)) {
+    for (auto& a : missing_from(item, one.value).addresses) {
       one.value.push_back({std::move(a), "", ""});
     }
     mailboxes.insert(mailboxes.end(), one.value.begin(), one.value.end());
@@ -618,16 +654,20 @@ read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
     return;
   }
   auto missing = missing_from(v, out.value);
-  if (!missing.empty() && depth <= k_max_group_depth) {
+  if (!missing.addresses.empty() && depth <= k_max_group_depth) {
     recover(v, out, without_domain);
     missing = missing_from(v, out.value);
   }
-  if (!missing.empty()) {
+  // What a reader sees and no count holds: addresses the lenient reader
+  // could not place, and <...> items too broken to be an address.
+  auto& dropped = missing.addresses;
+  dropped.insert(dropped.end(), missing.junk.begin(), missing.junk.end());
+  if (!dropped.empty()) {
     out.issues.push_back({IssueKind::addresses_dropped,
-                          std::to_string(missing.size())
+                          std::to_string(dropped.size())
                             + " address(es) seen in the text could not be "
                               "read, first \""
-                            + text::for_terminal(missing.front()) + "\""});
+                            + text::for_terminal(dropped.front()) + "\""});
   }
 }
 

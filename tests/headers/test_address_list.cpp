@@ -158,3 +158,23 @@ TEST_CASE("address list: a dotted local part is covered by its suffixes, in line
   CHECK(joined(parsed.value) == "test.test@example.com x@example.org");
   CHECK_FALSE(has_issue(parsed.issues, IssueKind::addresses_dropped));
 }
+
+TEST_CASE("address list: a held-out corpus's disagreements with Python, where ccaudit was wrong",
+          "[headers]")
+{
+  // An address written as a display name names the mailbox that follows it.
+  CHECK(joined(parse_address_list("eve@example.com <frank@example.com>").value)
+        == "frank@example.com");
+  CHECK(joined(parse_address_list("a@example.com, eve@example.com <frank@example.com>").value)
+        == "a@example.com frank@example.com");
+  // Quotes that change nothing: one mailbox, however it is written.
+  CHECK(joined(parse_address_list("<munn\".\"mary@example.com>").value)
+        == "munn.mary@example.com");
+  CHECK(normalize_address("munn\".\"mary@example.com") == "munn.mary@example.com");
+  CHECK(normalize_address("\"john\".\"doe\"@example.com") == "john.doe@example.com");
+  CHECK(normalize_address("\"john doe\".x@example.com") == "\"john doe\".x@example.com");
+  // An item too broken to be an address is recorded, not silently left out.
+  const auto junk = parse_address_list("x@example.com, <.~@example.com>, b@example.org");
+  CHECK(joined(junk.value) == "x@example.com b@example.org");
+  CHECK(has_issue(junk.issues, IssueKind::addresses_dropped));
+}
