@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -165,6 +166,35 @@ positive_number()
     "N");
 }
 
+// A whole number from 0 ("-1" would wrap around in an unsigned option).
+CLI::Validator
+whole_number()
+{
+  return CLI::Validator(
+    [](const std::string& v) -> std::string {
+      return !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == std::string::npos
+               ? ""
+               : "must be a whole number (0 or more)";
+    },
+    "N");
+}
+
+// A number of days from 0 to 3650, fractions allowed; not "nan" or "inf",
+// which pass a range check (every comparison with NaN is false).
+CLI::Validator
+days()
+{
+  return CLI::Validator(
+    [](const std::string& v) -> std::string {
+      double d = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      return ec == std::errc{} && end == v.data() + v.size() && d >= 0 && d <= 3650
+               ? ""
+               : "must be a number of days from 0 to 3650";
+    },
+    "DAYS");
+}
+
 // The options that decide what is flagged, shared by scan and explain.
 void
 add_detection_options(CLI::App* command, std::size_t& threshold,
@@ -260,7 +290,7 @@ add_review_options(CLI::App* command, ReviewOptions& options)
     ->add_option("--campaign-window", options.campaign_window_days,
                  "days between batches of one campaign")
     ->capture_default_str()
-    ->check(CLI::Range(0.0, 3650.0));
+    ->check(days());
   command->add_option("-o,--out", options.out,
                       "write to this file (created readable by you only) "
                       "[default: standard output]");
@@ -383,7 +413,8 @@ run(int argc, char** argv)
   explain->add_option("--offset", explain_options.offset,
                       "only the mbox message whose \"From \" line starts at "
                       "this byte offset (as in reports) [default: every "
-                      "message]");
+                      "message]")
+    ->check(whole_number());
   add_detection_options(explain, explain_options.threshold,
                         explain_options.internal_domains);
   explain->add_flag("--content", explain_options.content,

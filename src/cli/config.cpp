@@ -84,7 +84,7 @@ public:
       return std::nullopt;
     }
     const auto v = node->value<double>();
-    if (!(node->is_integer() || node->is_floating_point()) || !v || *v < min || *v > max) {
+    if (!(node->is_integer() || node->is_floating_point()) || !v || !(*v >= min && *v <= max)) { // NaN too
       bad(*node, key, "a number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     return v;

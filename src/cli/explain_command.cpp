@@ -217,7 +217,9 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
                     {"findings", std::move(findings)}};
   }
   j["problems"] = issues_json(m.issues);
-  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out << text::json_escape_c1_and_bidi(
+           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      << "\n";
 }
 
 } // namespace

@@ -208,33 +208,88 @@ to_valid_utf8(std::string_view s)
   return out;
 }
 
+bool
+is_control_or_bidi(char32_t cp)
+{
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E)
+         || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+namespace {
+
+// Calls emit(bytes, cp) for each code point of `s`, cp = 0xFFFFFFFF for a
+// byte that starts no valid sequence.
+template <typename F>
+void
+for_each_code_point(std::string_view s, F&& emit)
+{
+  std::uint32_t cp = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      emit(s.substr(i, 1), 0xFFFFFFFFu);
+      ++i;
+      continue;
+    }
+    emit(s.substr(i, n), cp);
+    i += n;
+  }
+}
+
+} // namespace
+
 std::string
 for_terminal(std::string_view s)
 {
   std::string out;
   out.reserve(s.size());
-  std::uint32_t cp = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    auto n = utf8_sequence(s, i, cp);
-    if (n == 0) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
-    const bool control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
-    const bool bidi = (cp >= 0x202A && cp <= 0x202E)
-                      || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E
-                      || cp == 0x200F || cp == 0x061C;
-    if (line_break) {
+  for_each_code_point(s, [&](std::string_view bytes, std::uint32_t cp) {
+    if (cp == '\n' || cp == '\r' || cp == '\t') {
       out += ' ';
-    } else if (control || bidi) {
+    } else if (cp == 0xFFFFFFFFu || is_control_or_bidi(cp)) {
       out += '?';
     } else {
-      out.append(s.substr(i, n));
+      out.append(bytes);
     }
-    i += n;
-  }
+  });
+  return out;
+}
+
+std::string
+without_controls(std::string_view s, std::string_view replacement)
+{
+  std::string out;
+  out.reserve(s.size());
+  for_each_code_point(s, [&](std::string_view bytes, std::uint32_t cp) {
+    if (cp == 0xFFFFFFFFu) {
+      out += "\xef\xbf\xbd"; // U+FFFD
+    } else if (is_control_or_bidi(cp)) {
+      out.append(replacement);
+    } else {
+      out.append(bytes);
+    }
+  });
+  return out;
+}
+
+std::string
+json_escape_c1_and_bidi(std::string_view json)
+{
+  std::string out;
+  out.reserve(json.size());
+  for_each_code_point(json, [&](std::string_view bytes, std::uint32_t cp) {
+    if (cp == 0xFFFFFFFFu) {
+      out += "\xef\xbf\xbd"; // U+FFFD
+    } else if (cp >= 0x80 && is_control_or_bidi(cp)) {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        out += hex[(cp >> shift) & 0xF];
+      }
+    } else {
+      out.append(bytes);
+    }
+  });
   return out;
 }
 

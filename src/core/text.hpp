@@ -36,6 +36,22 @@ std::string to_valid_utf8(std::string_view s);
 // is hostile: it must not move the cursor or recolour a reviewer's terminal.
 std::string for_terminal(std::string_view s);
 
+// What for_terminal() replaces: C0 and C1 controls, DEL, and the
+// bidirectional controls that reorder text (U+202A-U+202E, U+2066-U+2069,
+// LRM, RLM, ALM).
+bool is_control_or_bidi(char32_t cp);
+
+// Valid UTF-8 with every is_control_or_bidi() code point replaced by
+// `replacement` (line breaks and tabs too), the rest kept.
+std::string without_controls(std::string_view s, std::string_view replacement);
+
+// Valid UTF-8 with each C1 control and bidirectional control written as a
+// JSON escape ("\u202e"), for the output of a JSON serialiser that escapes
+// only C0 controls: they may stand only inside strings there, so the JSON
+// stays valid and its values unchanged, but no raw control reaches a log or
+// terminal that shows the line.
+std::string json_escape_c1_and_bidi(std::string_view json);
+
 // The first 60 bytes of `s` for a problem's detail, terminal-safe, with
 // "..." when cut.
 std::string excerpt(std::string_view s);

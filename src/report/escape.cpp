@@ -32,20 +32,18 @@ html_escape(std::string_view s)
 std::string
 csv_cell(std::string_view s)
 {
-  const auto valid = text::to_valid_utf8(s);
+  // No line breaks, escapes, C1 or bidirectional controls inside a row.
+  const auto text = text::without_controls(s, " ");
   std::string out = "\"";
-  if (!valid.empty()
-      && (valid[0] == '=' || valid[0] == '+' || valid[0] == '-' || valid[0] == '@'
-          || valid[0] == '\t' || valid[0] == '\r')) {
+  // A formula may follow blanks, including those that stood for controls.
+  const auto first = text.find_first_not_of(' ');
+  if (first != std::string::npos && std::string_view("=+-@").find(text[first]) != std::string_view::npos) {
     out += '\'';
   }
-  for (const char c : valid) {
+  for (const char c : text) {
+    out += c;
     if (c == '"') {
-      out += "\"\"";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
-      out += ' '; // no line breaks or escapes inside a row
-    } else {
-      out += c;
+      out += '"';
     }
   }
   return out + "\"";

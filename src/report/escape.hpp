@@ -12,8 +12,10 @@ namespace ccaudit::report {
 std::string html_escape(std::string_view s);
 
 // One CSV cell, always quoted. A cell a spreadsheet would run as a formula
-// (it starts with = + - @, tab or CR) gets a leading apostrophe; line
-// breaks and control characters inside are kept out of the row. Valid UTF-8.
+// (its first character other than a blank is = + - or @) gets a leading
+// apostrophe; line breaks, C0 and C1 controls and bidirectional controls
+// inside become blanks, so a row stays one line and reads as written. Valid
+// UTF-8.
 std::string csv_cell(std::string_view s);
 
 } // namespace ccaudit::report

@@ -128,7 +128,9 @@ finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view st
   }
   j["addresses"] = std::move(exposed);
   j["internal_addresses"] = std::move(internal);
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return text::json_escape_c1_and_bidi(
+           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+         + "\n";
 }
 
 std::optional<Format>

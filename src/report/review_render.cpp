@@ -314,7 +314,7 @@ render_review_json(const Review& review, std::ostream& out)
                        {"last", date_or_null(snd.last_sent)},
                        {"exposed_total", snd.exposed_total}});
   }
-  out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  out << text::json_escape_c1_and_bidi(j.dump(2, ' ', false, json::error_handler_t::replace)) << "\n";
 }
 
 void
@@ -435,7 +435,7 @@ render_people_json(const std::vector<Person>& people, std::ostream& out)
     j.push_back({{"address", u(p.address)}, {"display_name", u(p.display_name)},
                  {"messages", std::move(messages)}});
   }
-  out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  out << text::json_escape_c1_and_bidi(j.dump(2, ' ', false, json::error_handler_t::replace)) << "\n";
 }
 
 } // namespace ccaudit::report

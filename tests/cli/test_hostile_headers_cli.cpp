@@ -6,6 +6,7 @@
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <string>
@@ -113,4 +114,56 @@ TEST_CASE("hostile: a 1.3 MB dotted local part beside a stray '@' costs linear t
   CHECK(r.exit_code == 1);
   CHECK(took < k_per_message);
   CHECK(scalar(db, "SELECT count(*) FROM finding") == 2);
+}
+
+TEST_CASE("hostile: C1 and bidirectional controls from file names and headers are inert in "
+          "CSV and jsonl, and JSON keeps their values",
+          "[hostile]")
+{
+  TempDir dir;
+  const std::string c1 = "\xc2\x9b" "31m";            // U+009B: CSI on 8-bit terminals
+  const std::string rlo = "\xe2\x80\xae" "fdp.exe";   // U+202E: right-to-left override
+  const std::string name = "evil" + c1 + rlo + ":2,S";
+  for (const char* sub : {"cur", "new", "tmp"}) {
+    fs::create_directories(dir.path() / "md" / sub);
+  }
+  dir.write("md/cur/" + name, TestMessage{.to = address_list(30), .subject = "pay " + rlo + c1}.str());
+  const auto db = (dir.path() / "c.db").string();
+  const auto raw = [&](const std::string& s) {
+    return s.find("\xc2\x9b") != std::string::npos || s.find("\xe2\x80\xae") != std::string::npos;
+  };
+  const auto scan = run_ccaudit({"scan", (dir.path() / "md").string(), "--db", db, "--jsonl"});
+  CHECK(scan.exit_code == 1);
+  CHECK_FALSE(raw(scan.out));
+  CHECK_FALSE(raw(scan.err));
+  const auto line = nlohmann::json::parse(scan.out);
+  CHECK(line.dump().find("\xe2\x80\xae") != std::string::npos); // the value is kept, escaped
+  for (const char* format : {"jsonl", "csv", "json", "text"}) {
+    CAPTURE(format);
+    const auto r = run_ccaudit({"report", "--db", db, "--format", format});
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(raw(r.out));
+  }
+}
+
+TEST_CASE("hostile: numbers that pass a range check but are not numbers are usage errors",
+          "[hostile][cli]")
+{
+  TempDir dir;
+  dir.write("a.eml", TestMessage{.to = address_list(30)}.str());
+  const auto db = (dir.path() / "n.db").string();
+  REQUIRE(run_ccaudit({"scan", (dir.path() / "a.eml").string(), "--db", db}).exit_code == 1);
+  for (const char* window : {"nan", "NaN", "inf", "-1", "1e9", "3650.5"}) {
+    CAPTURE(window);
+    const auto r = run_ccaudit({"report", "--db", db, "--campaign-window", window});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("campaign-window") != std::string::npos);
+  }
+  CHECK(run_ccaudit({"report", "--db", db, "--campaign-window", "2.5"}).exit_code == 0);
+  dir.write("bad.toml", "[report]\ncampaign_window_days = nan\n");
+  const auto config = run_ccaudit({"report", "--db", db, "--config", (dir.path() / "bad.toml").string()});
+  CHECK(config.exit_code == 2);
+  const auto offset = run_ccaudit({"explain", (dir.path() / "a.eml").string(), "--offset", "-1"});
+  CHECK(offset.exit_code == 2);
+  CHECK(offset.err.find("--offset") != std::string::npos);
 }

@@ -80,3 +80,13 @@ TEST_CASE("text: header field names", "[core]")
   CHECK(text::header_field_name_length(": no name") == 0);
   CHECK(text::header_field_name_length("From sender@example.org Mon") == 0);
 }
+
+TEST_CASE("text: JSON output gets C1 and bidi controls as escapes, nothing else changed",
+          "[core]")
+{
+  CHECK(text::json_escape_c1_and_bidi("{\"a\":\"x\xc2\x85y\xe2\x80\xaez\"}")
+        == "{\"a\":\"x\\u0085y\\u202ez\"}");
+  CHECK(text::json_escape_c1_and_bidi("{\"a\":\"caf\xc3\xa9 \\u001b\"}")
+        == "{\"a\":\"caf\xc3\xa9 \\u001b\"}");
+  CHECK(text::without_controls("a\tb\xc2\x9f" "c\xe2\x81\xa9" "d", "_") == "a_b_c_d");
+}

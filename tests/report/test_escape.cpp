@@ -21,13 +21,23 @@ TEST_CASE("escape: CSV cells cannot become formulas or break rows", "[report]")
 {
   CHECK(csv_cell("plain") == "\"plain\"");
   CHECK(csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  for (const char* formula : {"=HYPERLINK(\"x\")", "+SUM(1)", "-2+3", "@cmd", "\tx", "\rx"}) {
+  for (const char* formula : {"=HYPERLINK(\"x\")", "+SUM(1)", "-2+3", "@cmd", "\t=x", "\r+x", " =x"}) {
     CAPTURE(formula);
     const auto cell = csv_cell(formula);
     CHECK(cell.substr(0, 2) == "\"'");
   }
   CHECK(csv_cell("two\nlines\r\n") == "\"two lines  \"");
   CHECK(csv_cell("") == "\"\"");
+}
+
+TEST_CASE("escape: C1 and bidirectional controls never reach a CSV cell", "[report]")
+{
+  // U+009B is a one-character CSI on 8-bit terminals; U+202E reverses the
+  // text that follows ("gpj.exe" shown as "exe.jpg").
+  CHECK(csv_cell("a\xc2\x9b" "31mb") == "\"a 31mb\"");
+  CHECK(csv_cell("x\xe2\x80\xae" "gpj.exe") == "\"x gpj.exe\"");
+  CHECK(csv_cell("\xe2\x81\xa6=SUM(1)") == "\"' =SUM(1)\""); // a formula after a control
+  CHECK(csv_cell("caf\xc3\xa9") == "\"caf\xc3\xa9\""); // other UTF-8 is kept
 }
 
 TEST_CASE("redact: addresses become keyed hashes, stable per key, domain kept",
