@@ -14,7 +14,9 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <signal.h>
 #include <thread>
 #include <unistd.h>
@@ -124,11 +126,18 @@ private:
 
   // One line per new finding, for a SIEM: the keys of 'report --format
   // jsonl' and its fingerprint.
+  // A line that cannot be written is an alert lost: the scan stops (exit
+  // 4), and since it does not complete, what it recorded stays new and the
+  // next scan prints it again.
   static void print_json(const MessageLocator& w, const Finding& f)
   {
     const auto line = report::finding_jsonl(w, f, "new");
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
+    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()
+        || std::fflush(stdout) != 0) {
+      throw FatalError(std::string("cannot write a finding to standard output (")
+                       + std::strerror(errno)
+                       + "): scan stopped; its findings are sent again by the next scan");
+    }
   }
 
   store::SqliteStore& m_next;
@@ -259,6 +268,11 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   options.exclude = cmd.exclude;
   options.stop = &g_stop;
   const StopOnSignals signals;
+  if (cmd.jsonl) {
+    // A reader that goes away must be an error we report, not a signal
+    // that kills the scan with nothing said.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
   scan::Scanner scanner(sink, std::move(detectors), std::move(options),

@@ -42,6 +42,9 @@ PY
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 fi
+# Deep nesting and long repeated structures, added to a corpus kept from
+# earlier runs too: what broke parsers before is where fuzzing starts.
+python3 tests/fuzz/seeds.py "$target" "$corpus"
 # Inputs that once failed (each also a regular test) always run first.
 if [ -d "tests/fuzz/regressions/$target" ]; then
   cp tests/fuzz/regressions/"$target"/* "$corpus/" 2>/dev/null || true
