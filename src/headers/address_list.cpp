@@ -19,6 +19,7 @@
 #include <random>
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ccaudit::headers {
 
@@ -347,6 +348,22 @@ scavenge(std::string_view item)
     }
   };
   scan_structure(item, on_char, on_quoted);
+  if (depth > 0) {
+    // An unclosed '<' ran to the end ("<a@x, b@y, ..."): what it holds is
+    // still what a reader sees, item by item.
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= angle.size(); ++i) {
+      if (i == angle.size() || angle[i] == ',' || angle[i] == ';' || angle[i] == '<') {
+        const auto piece = std::string_view(angle).substr(start, i - start);
+        if (auto a = address_from_token(piece.substr(piece.rfind(':') + 1)); !a.empty()) {
+          out.addresses.push_back(std::move(a));
+        } else if (piece.find('@') != std::string_view::npos) {
+          out.junk.push_back("<" + std::string(piece));
+        }
+        start = i + 1;
+      }
+    }
+  }
   end_item();
   return out;
 }
@@ -429,35 +446,106 @@ normalize_address(std::string_view address, std::vector<Issue>* issues)
 
 namespace {
 
-// Parses with GMime; an unparsable non-empty list is recorded.
+// GMime's group parser recurses once per "name:" before the ';' that closes
+// it: 40,000 of them overflowed a thread's stack (about 3,000 fill 256 KiB).
+// What counts as a name is decided by GMime's tokenizer, not ours (a '\"'
+// or '\(' outside quotes, an unclosed '<', read differently), so the only
+// bound that holds is the raw count: GMime never sees a string with more
+// ':' than this. RFC 5322 has no nested groups; routes and "mailto:" hold
+// one ':' each.
+constexpr std::size_t k_max_colons = 16;
+
+bool
+safe_for_gmime(std::string_view s)
+{
+  return text::count_byte(s, ':') <= k_max_colons;
+}
+
+// The deepest group nesting of a list as our tokenizer reads it: ':' opens
+// a group, ';' closes one (angle brackets, quotes and comments aside).
+int
+group_depth(std::string_view v)
+{
+  int depth = 0, deepest = 0;
+  scan_structure(v, [&](std::size_t, char c, int angle) {
+    if (angle > 0) {
+      return;
+    }
+    if (c == ':') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ';' && depth > 0) {
+      --depth;
+    }
+  });
+  return deepest;
+}
+
+// GMime's mailboxes of one string it may see; false if it read no list.
+bool
+gmime_mailboxes(const std::string& s, Parsed<std::vector<Mailbox>>& out,
+                std::size_t& without_domain)
+{
+  InternetAddressList* list = internet_address_list_parse(nullptr, s.c_str());
+  if (!list) {
+    return false;
+  }
+  collect(list, "", out, without_domain);
+  g_object_unref(list);
+  return true;
+}
+
+// Parses with GMime: the whole list, or, when it holds too many ':', each
+// item that does not (an item that does is left to the lenient reader). An
+// unparsable non-empty list is recorded.
 void
 parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
                  std::size_t& without_domain)
 {
-  InternetAddressList* list = internet_address_list_parse(nullptr, v.c_str());
-  if (list) {
-    collect(list, "", out, without_domain);
-    g_object_unref(list);
+  if (safe_for_gmime(v)) {
+    if (!gmime_mailboxes(v, out, without_domain)) {
+      out.issues.push_back({IssueKind::address_unparsable,
+                            "no address in \"" + text::for_terminal(v.substr(0, 60)) + "\""});
+    }
   } else {
-    out.issues.push_back({IssueKind::address_unparsable,
-                          "no address in \"" + text::for_terminal(v.substr(0, 60))
-                            + "\""});
+    std::size_t unsafe = 0;
+    for (const auto item : split_items(v)) {
+      if (safe_for_gmime(item)) {
+        gmime_mailboxes(std::string(item), out, without_domain);
+      } else {
+        ++unsafe;
+      }
+    }
+    if (const int depth = group_depth(v); unsafe > 0 || depth > static_cast<int>(k_max_colons)) {
+      out.issues.push_back(
+        {IssueKind::nesting_too_deep,
+         "groups nested " + std::to_string(depth) + " deep, "
+           + std::to_string(text::count_byte(v, ':')) + " ':' in all: read item by item, "
+           + std::to_string(unsafe) + " item(s) without the parser"});
+    }
   }
 }
 
-// Addresses a reader sees in the text that are not in `mailboxes`. A
+// Marks which of a few candidate addresses a parsed address covers. A
 // parsed address also covers what a reader's eye may stop at inside an
 // obsolete local part: "test . test@x" is parsed as test.test@x, and the
 // text shows test@x; '"test".test@x' shows .test@x. So every suffix of a
 // parsed address that starts at, or just after, a '.' or '"' of its local
-// part counts as seen. A local part may hold 100,000 dots: each suffix's
-// hash is computed from the next one's in constant time (right to left),
-// and strings are compared only on a hash match. Lists hold 50,000
-// addresses.
-class SeenAddresses
+// part covers a candidate. Only the candidates are held (a local part may
+// hold 100,000 dots, a list 50,000 addresses): each suffix's hash is
+// computed from the next one's in constant time, right to left, and
+// strings are compared only on a hash match.
+class Cover
 {
 public:
-  void add_with_suffixes(std::string_view a)
+  explicit Cover(const std::vector<std::string>& candidates)
+    : m_candidates(candidates), m_covered(candidates.size(), false)
+  {
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      m_index.emplace(hash(candidates[i]), i);
+    }
+  }
+
+  void cover_with_suffixes(std::string_view a)
   {
     const auto at = a.rfind('@');
     std::uint64_t h = 0;
@@ -465,29 +553,27 @@ public:
       const auto after = h; // the hash of a.substr(i + 1)
       h = step(h, a[i]);
       if (i < at && (a[i] == '.' || a[i] == '"')) {
-        m_seen.emplace(h, a.substr(i));
-        m_seen.emplace(after, a.substr(i + 1));
+        mark(h, a.substr(i));
+        mark(after, a.substr(i + 1));
       } else if (i == 0) {
-        m_seen.emplace(h, a);
+        mark(h, a);
       }
     }
   }
 
-  // Adds `a` (which must outlive this) unless seen; true if it was new.
-  bool insert(std::string_view a)
-  {
-    const auto h = hash(a);
-    const auto [first, last] = m_seen.equal_range(h);
-    for (auto it = first; it != last; ++it) {
-      if (it->second == a) {
-        return false;
-      }
-    }
-    m_seen.emplace(h, a);
-    return true;
-  }
+  bool covered(std::size_t i) const { return m_covered[i]; }
 
 private:
+  void mark(std::uint64_t h, std::string_view s)
+  {
+    const auto [first, last] = m_index.equal_range(h);
+    for (auto it = first; it != last; ++it) {
+      if (m_candidates[it->second] == s) {
+        m_covered[it->second] = true;
+      }
+    }
+  }
+
   // A polynomial hash modulo the prime 2^61 - 1 with a base drawn once per
   // process: modulo 2^64 any base has known colliding strings (Thue-Morse),
   // and hostile mail would fill one bucket.
@@ -496,8 +582,7 @@ private:
     constexpr std::uint64_t p = (std::uint64_t{1} << 61) - 1;
     static const std::uint64_t base = std::random_device{}() % (p - 256) + 256;
     __extension__ typedef unsigned __int128 u128;
-    const u128 x = static_cast<u128>(h) * base
-                                + static_cast<unsigned char>(c) + 1;
+    const u128 x = static_cast<u128>(h) * base + static_cast<unsigned char>(c) + 1;
     const std::uint64_t folded = static_cast<std::uint64_t>(x & p)
                                  + static_cast<std::uint64_t>(x >> 61);
     return folded >= p ? folded - p : folded;
@@ -512,30 +597,42 @@ private:
     return h;
   }
 
-  std::unordered_multimap<std::uint64_t, std::string_view> m_seen;
+  const std::vector<std::string>& m_candidates;
+  std::vector<bool> m_covered;
+  std::unordered_multimap<std::uint64_t, std::size_t> m_index;
 };
 
-// Addresses a reader sees in `text` that no mailbox covers, and the <...>
-// items that hold an '@' but no address and were not parsed either.
+// Addresses a reader sees in `text` that no mailbox covers (each once), and
+// the <...> items that hold an '@' but no address and were not parsed
+// either.
 Scavenged
 missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
 {
-  SeenAddresses seen;
-  for (const auto& m : mailboxes) {
-    seen.add_with_suffixes(m.address);
+  auto found = scavenge(text);
+  // The junk's address as a parser would have read it, after the rest.
+  std::vector<std::string> candidates = found.addresses;
+  for (const auto& junk : found.junk) {
+    auto inner = std::string_view(junk).substr(1);
+    if (inner.ends_with('>')) {
+      inner.remove_suffix(1);
+    }
+    candidates.push_back(normalize_address(inner.substr(inner.rfind(':') + 1)));
   }
-  auto found = scavenge(text); // owns what `seen` points to
+  Cover cover(candidates);
+  for (const auto& m : mailboxes) {
+    cover.cover_with_suffixes(m.address);
+  }
   Scavenged missing;
-  for (const auto& a : found.addresses) {
-    if (seen.insert(a)) {
-      missing.addresses.push_back(a);
+  std::unordered_set<std::string_view> listed;
+  for (std::size_t i = 0; i < found.addresses.size(); ++i) {
+    if (!cover.covered(i) && listed.insert(found.addresses[i]).second) {
+      missing.addresses.push_back(found.addresses[i]);
     }
   }
-  for (auto& junk : found.junk) {
-    const auto inner = std::string_view(junk).substr(1, junk.size() - 2);
-    const auto as_parsed = normalize_address(inner.substr(inner.rfind(':') + 1));
-    if (as_parsed.empty() || seen.insert(as_parsed)) {
-      missing.junk.push_back(std::move(junk));
+  for (std::size_t k = 0; k < found.junk.size(); ++k) {
+    const auto i = found.addresses.size() + k;
+    if (candidates[i].empty() || !cover.covered(i)) {
+      missing.junk.push_back(std::move(found.junk[k]));
     }
   }
   return missing;
@@ -556,10 +653,8 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
       continue;
     }
     Parsed<std::vector<Mailbox>> one;
-    if (InternetAddressList* list =
-          internet_address_list_parse(nullptr, text.c_str())) {
-      collect(list, "", one, items_without_domain);
-      g_object_unref(list);
+    if (safe_for_gmime(text)) {
+      gmime_mailboxes(text, one, items_without_domain);
     }
     for (auto& a : missing_from(item, one.value).addresses) {
       one.value.push_back({std::move(a), "", ""});
@@ -607,54 +702,18 @@ prepare(std::string_view value, Parsed<std::vector<Mailbox>>& out)
   return v;
 }
 
-// GMime parses a group by recursion, one level per "name:" before the ';'
-// that closes it: 40,000 of them overflow a thread's stack (about 3,000 in
-// 256 KiB). RFC 5322 has no nested groups; mail with a few exists, and past
-// this bound the list is read item by item (no item holds a group).
-constexpr int k_max_group_depth = 16;
-
-// The deepest group nesting of a list: ':' opens a group, ';' closes one
-// (angle brackets, quotes and comments aside).
-int
-group_depth(std::string_view v)
-{
-  if (text::count_byte(v, ':') <= static_cast<std::size_t>(k_max_group_depth)) {
-    return 0; // the usual case: too few ':' to matter, no second pass
-  }
-  int depth = 0, deepest = 0;
-  scan_structure(v, [&](std::size_t, char c, int angle) {
-    if (angle > 0) {
-      return;
-    }
-    if (c == ':') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ';' && depth > 0) {
-      --depth;
-    }
-  });
-  return deepest;
-}
-
 void
 read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
 {
   std::size_t without_domain = 0;
-  const int depth = group_depth(v);
-  if (depth > k_max_group_depth) {
-    out.issues.push_back({IssueKind::nesting_too_deep,
-                          "groups nested " + std::to_string(depth)
-                            + " deep; the list is read item by item"});
-    recover(v, out, without_domain);
-  } else {
-    parse_with_gmime(v, out, without_domain);
-  }
+  parse_with_gmime(v, out, without_domain);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (text::count_byte(v, '@') <= out.value.size()) {
     return;
   }
   auto missing = missing_from(v, out.value);
-  if (!missing.addresses.empty() && depth <= k_max_group_depth) {
+  if (!missing.addresses.empty()) {
     recover(v, out, without_domain);
     missing = missing_from(v, out.value);
   }

@@ -143,6 +143,24 @@ TEST_CASE("address list: groups nested past the bound are read item by item, not
   CHECK(joined(parsed.value) == "a@example.com b@example.org");
   CHECK(has_issue(parsed.issues, IssueKind::nesting_too_deep));
 
+  // Our tokenizer and GMime's read '\"', '\(' outside quotes and an unclosed
+  // '(' or '<' differently: the bound on ':' must hold whatever a tokenizer
+  // makes of the text (each of these overflowed the stack past the first fix).
+  std::string groups;
+  for (int i = 0; i < 40000; ++i) {
+    groups += "g: ";
+  }
+  for (const std::string prefix : {"a\\\"b, ", "a\\(b, ", "a (b, ", "a <b, "}) {
+    CAPTURE(prefix);
+    const auto hidden = parse_address_list("x@example.com, " + prefix + groups + "z@example.com");
+    CHECK(has_issue(hidden.issues, IssueKind::nesting_too_deep));
+    CHECK(joined(hidden.value).starts_with("x@example.com"));
+  }
+  // Every '<' unclosed: the addresses after it are still read.
+  const auto unclosed = parse_address_list("x y@ <u0@example.com, u1@example.com").value;
+  CHECK(unclosed.size() == 2);
+  CHECK(joined(unclosed).find("u0@example.com") != std::string::npos);
+
   // A few nested groups (not RFC 5322, but seen) are still GMime's to read.
   const auto shallow = parse_address_list("outer: inner: a@example.com, b@example.org;;");
   CHECK(joined(shallow.value) == "a@example.com b@example.org");
