@@ -4,6 +4,7 @@
 #include "headers/field_values.hpp"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 namespace ccaudit::headers {
@@ -84,13 +85,18 @@ std::vector<Issue>
 block_issues(const HeaderBlock& block)
 {
   std::vector<Issue> out;
+  // The names of fields with invalid UTF-8, each once (a set: a header of
+  // 100,000 distinct names made a search of the list quadratic), the first
+  // ten of them listed.
+  constexpr std::size_t k_listed = 10;
+  std::unordered_set<std::string_view> invalid_names;
   std::string invalid_utf8_fields;
   std::size_t to_fields = 0, cc_fields = 0;
   // Fields split at ASCII bytes: a valid block has valid fields.
   const bool valid = text::is_valid_utf8(block.text);
   for (const auto& field : block.fields) {
-    if (!valid && !text::is_valid_utf8(field.raw)
-        && invalid_utf8_fields.find(field.name) == std::string::npos) {
+    if (!valid && !text::is_valid_utf8(field.raw) && invalid_names.insert(field.name).second
+        && invalid_names.size() <= k_listed) {
       invalid_utf8_fields += (invalid_utf8_fields.empty() ? "" : ", ")
                              + text::for_terminal(field.name);
     }
@@ -111,8 +117,11 @@ block_issues(const HeaderBlock& block)
     out.push_back({IssueKind::repeated_address_field, repeated + ", all counted"});
   }
   if (!invalid_utf8_fields.empty()) {
+    const auto more = invalid_names.size() > k_listed
+                        ? " and " + std::to_string(invalid_names.size() - k_listed) + " more field(s)"
+                        : std::string();
     out.push_back({IssueKind::invalid_utf8_in_header,
-                   "8-bit bytes that are not UTF-8 in " + invalid_utf8_fields});
+                   "8-bit bytes that are not UTF-8 in " + invalid_utf8_fields + more});
   }
   return out;
 }
@@ -144,6 +153,8 @@ parse_headers(const HeaderBlock& block)
   bool have_from = false, have_subject = false, have_date = false,
        have_id = false, have_in_reply_to = false, have_references = false;
   std::vector<std::string> in_reply_to, references;
+  // Per kind: where its first issue is in out.issues, and how many more.
+  std::map<IssueKind, std::pair<std::size_t, std::size_t>> field_issues;
   for (const auto& field : block.fields) {
     if (out.value.bulk_marker.empty()) {
       out.value.bulk_marker = bulk_marker(field);
@@ -157,10 +168,17 @@ parse_headers(const HeaderBlock& block)
       for (auto& mailbox : parsed.value) {
         out.value.recipients.push_back({*visible, std::move(mailbox)});
       }
+      // One issue of a kind per message, with a count: 100,000 To fields
+      // each with a problem were 100,000 rows.
       for (auto& issue : parsed.issues) {
-        issue.detail = std::string(field.name) + ": " + issue.detail;
+        const auto [it, first] = field_issues.try_emplace(issue.kind, out.issues.size(), 0);
+        if (first) {
+          issue.detail = std::string(field.name) + ": " + issue.detail;
+          out.issues.push_back(std::move(issue));
+        } else {
+          ++it->second.second;
+        }
       }
-      append_issues(out.issues, std::move(parsed.issues));
       out.value.address_fields.push_back(std::move(record));
     } else if (!have_from && text::iequals(field.name, "from")) {
       have_from = true;
@@ -181,6 +199,12 @@ parse_headers(const HeaderBlock& block)
     } else if (!have_references && text::iequals(field.name, "references")) {
       have_references = true;
       references = parse_references(field.value());
+    }
+  }
+  for (const auto& [kind, where] : field_issues) {
+    if (where.second > 0) {
+      out.issues[where.first].detail +=
+        " (and " + std::to_string(where.second) + " more in other address fields)";
     }
   }
   // In order, each id once: a hash set, since a References field may hold

@@ -167,3 +167,51 @@ TEST_CASE("hostile: numbers that pass a range check but are not numbers are usag
   CHECK(offset.exit_code == 2);
   CHECK(offset.err.find("--offset") != std::string::npos);
 }
+
+TEST_CASE("hostile: 120,000 distinct field names with invalid UTF-8 cost linear time, one problem",
+          "[hostile]")
+{
+  TempDir dir;
+  const auto md = maildir(dir);
+  // Each name was searched for in the list of names so far (below the
+  // 25-'@' gate: any message could do this).
+  std::string fields;
+  for (int i = 0; i < 120000; ++i) {
+    fields += "X-F" + std::to_string(i) + ": \xff\n";
+  }
+  dir.write("md/cur/2.names:2,S",
+            TestMessage{.to = "a@example.net", .message_id = "<names@example.org>",
+                        .extra_headers = fields}
+              .str());
+  const auto db = dir.path() / "u.db";
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_ccaudit({"scan", md.string(), "--db", db.string()});
+  const auto took = std::chrono::steady_clock::now() - start;
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(took < k_per_message);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'invalid_utf8_in_header' "
+                   "AND detail LIKE '%and 119990 more field(s)'") == 1);
+}
+
+TEST_CASE("hostile: 20,000 To fields with a problem each are one problem row per kind",
+          "[hostile]")
+{
+  TempDir dir;
+  const auto md = maildir(dir);
+  std::string fields;
+  for (int i = 0; i < 20000; ++i) {
+    fields += "To: u" + std::to_string(i) + "@example.net; v" + std::to_string(i) + "@example.net\n";
+  }
+  dir.write("md/cur/2.to:2,S",
+            TestMessage{.message_id = "<to@example.org>", .extra_headers = fields}.str());
+  const auto db = dir.path() / "t.db";
+  const auto r = run_ccaudit({"scan", md.string(), "--db", db.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(scalar(db, "SELECT visible_count FROM finding JOIN source ON source.id = finding.source_id "
+                   "WHERE source.path LIKE '%2.to%'") == 40001);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'semicolon_address_separator'") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE detail LIKE "
+                   "'%and 19999 more in other address fields)'") == 1);
+}
