@@ -126,7 +126,9 @@ shape_of(std::string_view body, bool starts_in_header)
       field = 0;
     } else if ((line.front() == ' ' || line.front() == '\t') && field > 0) {
       field += line.size() + 1;
-    } else if (name_length > 0) {
+    } else if (name_length > 0 || line.front() == ':') {
+      // mimetic skips a line that starts with ':' and reads on in the
+      // header, so the field after it must be measured too.
       field = line.size() + 1;
     } else {
       in_header = false; // mimetic ends the header here (D7)
@@ -236,6 +238,15 @@ public:
       } else if (text::iequals(f.name, "Content-Disposition") && disposition.empty()) {
         disposition = f.value();
       }
+    }
+    // The fields handed to mimetic (and GMime) are bounded as a part's are:
+    // mimetic grows its buffer 128 bytes at a time, and a 1.5 MB
+    // Content-Type took 73 s.
+    if (type_value.size() > k_max_part_header_field || encoding.size() > k_max_part_header_field) {
+      unreadable("a Content-Type or Content-Transfer-Encoding field over "
+                 + std::to_string(k_max_part_header_field / 1024) + " KiB"
+                 + (prefix.empty() ? std::string() : " in part " + prefix));
+      return;
     }
     const auto type = headers::parse_content_type(type_value);
     const std::string first = prefix.empty() ? "1" : prefix + ".1";

@@ -215,3 +215,41 @@ TEST_CASE("hostile: 20,000 To fields with a problem each are one problem row per
   CHECK(scalar(db, "SELECT count(*) FROM problem WHERE detail LIKE "
                    "'%and 19999 more in other address fields)'") == 1);
 }
+
+TEST_CASE("hostile: --content: a 1.5 MB top-level Content-Type, or a long part field after a "
+          "':' line, is refused before mimetic, in linear time",
+          "[hostile]")
+{
+  TempDir dir;
+  const auto md = maildir(dir);
+  const std::string long_value(1500000, 'y');
+  const std::string part = "--b\nContent-Type: text/plain\n\nhi\n--b--\n";
+  // mimetic grows its buffer 128 bytes at a time: 73 s for this one.
+  dir.write("md/cur/2.ct:2,S",
+            TestMessage{.to = address_list(30, "example.net"), .message_id = "<ct@example.org>",
+                        .extra_headers = "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+                                         "boundary=b; x="
+                                         + long_value + "\n",
+                        .body = part}
+              .str());
+  // mimetic skips a part header line that starts with ':' and reads on: the
+  // field after it escaped the 16 KiB bound on part header fields.
+  dir.write("md/cur/3.colon:2,S",
+            TestMessage{.to = address_list(30, "example.org"), .message_id = "<colon@example.org>",
+                        .extra_headers = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n",
+                        .body = "--b\nContent-Type: text/plain\n:x\nX-Long: " + long_value
+                                + "\n\nhi\n--b--\n"}
+              .str());
+  const auto db = dir.path() / "m.db";
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_ccaudit({"scan", md.string(), "--db", db.string(), "--content"});
+  const auto took = std::chrono::steady_clock::now() - start;
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(took < k_per_message);
+  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 3);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' AND detail LIKE "
+                   "'a Content-Type or Content-Transfer-Encoding field over 16 KiB%'") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' AND detail LIKE "
+                   "'a part header field over 16 KiB%'") == 1);
+}
