@@ -341,6 +341,100 @@ open_connection(const std::filesystem::path& file, int flags)
   return db;
 }
 
+std::string
+shown(const std::filesystem::path& file)
+{
+  return text::for_terminal(file.string());
+}
+
+// Waits until `fd` is flock()ed as `operation` (LOCK_EX or LOCK_SH), or
+// `deadline` passes: false then.
+bool
+wait_for_flock(int fd, int operation, std::chrono::steady_clock::time_point deadline,
+               const std::string& what)
+{
+  while (::flock(fd, operation | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      throw FatalError("cannot lock " + what + ": " + std::strerror(errno));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+// Why the lock file a writer is about to truncate and write cannot be
+// trusted, or "" if it can: a symbolic link (to any file, which would be
+// truncated, or created anywhere), anything but a regular file (a FIFO
+// could block, a device do worse), another user's file, or a file with
+// other names (a hard link to a file elsewhere).
+std::string
+untrusted_lock_file(const struct stat& st)
+{
+  if (S_ISLNK(st.st_mode)) {
+    return "is a symbolic link";
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return "is not a regular file";
+  }
+  if (st.st_uid != ::geteuid()) {
+    return "belongs to another user (uid " + std::to_string(st.st_uid) + ")";
+  }
+  if (st.st_nlink != 1) {
+    return "has other names (hard links)";
+  }
+  return {};
+}
+
+// Opens (creating it if needed) the lock file beside a database, refusing
+// one that untrusted_lock_file() rejects: ccaudit truncates and writes it,
+// and a root scan must not do that to a file someone else placed there.
+int
+open_lock_file(const std::filesystem::path& database, const std::string& lock_file)
+{
+  const auto refuse = [&](const std::string& why) {
+    return FatalError("cannot open database " + shown(database) + ": its lock file "
+                      + shown(lock_file) + " " + why
+                      + "; refused (ccaudit creates that file itself: remove it if no "
+                        "ccaudit run is using the database)");
+  };
+  struct stat before {};
+  const bool existed = ::lstat(lock_file.c_str(), &before) == 0;
+  if (existed) {
+    if (const auto why = untrusted_lock_file(before); !why.empty()) {
+      throw refuse(why);
+    }
+  }
+  const auto old_mask = ::umask(077);
+  const int fd = ::open(lock_file.c_str(),
+                        O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  const int open_error = errno;
+  ::umask(old_mask);
+  if (fd < 0) {
+    if (open_error == ELOOP) {
+      throw refuse("is a symbolic link");
+    }
+    throw FatalError("cannot open database " + shown(database)
+                     + ": cannot create its lock file " + shown(lock_file) + ": "
+                     + std::strerror(open_error));
+  }
+  struct stat st {};
+  std::string why;
+  if (::fstat(fd, &st) != 0) {
+    why = std::string("cannot be examined: ") + std::strerror(errno);
+  } else if (why = untrusted_lock_file(st); why.empty() && existed
+             && (st.st_dev != before.st_dev || st.st_ino != before.st_ino)) {
+    why = "was replaced while it was opened";
+  }
+  if (!why.empty()) {
+    ::close(fd);
+    throw refuse(why);
+  }
+  return fd;
+}
+
 // A database a newer ccaudit wrote: this one must not read or change it.
 std::string
 newer_schema(const std::filesystem::path& file, int version)
@@ -524,6 +618,15 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
   }
 }
 
+void
+SqliteStore::Descriptor::reset(int new_fd)
+{
+  if (fd >= 0) {
+    ::close(fd); // releases its flock
+  }
+  fd = new_fd;
+}
+
 SqliteStore::~SqliteStore()
 {
   try {
@@ -543,43 +646,50 @@ SqliteStore::~SqliteStore()
   m_insert_addresses.reset();
   m_insert_sources.reset();
   m_insert_problem.reset();
-  sqlite3_close_v2(m_db); // closes once the statements below are finalized
-  if (m_lock_fd >= 0) {
-    ::close(m_lock_fd); // releases the lock
-  }
+  // Closes once the statements still prepared are finalized, as the
+  // members are destroyed; the locks go after that (see m_lock_file).
+  sqlite3_close_v2(m_db);
 }
 
+// The writer's lock: FILE.lock (which says who holds it), then the database
+// file itself. Holding both, waiting at most `wait` in all: the path lock
+// names the holder; the file lock makes two names of one file (hard links,
+// which SQLite would give two -wal files) one lock. A new database file is
+// created here, empty, readable by its owner only.
 void
 SqliteStore::lock(const std::filesystem::path& file, std::chrono::seconds wait)
 {
   const auto lock_file = file.string() + ".lock";
-  const auto old_mask = ::umask(077);
-  m_lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  ::umask(old_mask);
-  if (m_lock_fd < 0) {
-    throw FatalError("cannot open database " + file.string() + ": cannot create its lock file "
-                     + lock_file + ": " + std::strerror(errno));
-  }
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      throw FatalError("cannot lock " + lock_file + ": " + std::strerror(errno));
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      char holder[64] = {};
-      const auto n = ::pread(m_lock_fd, holder, sizeof holder - 1, 0);
-      ::close(m_lock_fd);
-      m_lock_fd = -1;
-      throw FatalError("another ccaudit run (" + std::string(holder, n > 0 ? n : 0)
-                       + ") is writing to " + file.string() + "; waited "
-                       + std::to_string(wait.count())
-                       + " s (--lock-wait). Nothing was scanned.");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto busy = [&](const std::string& holder) {
+    return FatalError("another ccaudit run (" + holder + ") is writing to " + shown(file)
+                      + "; waited " + std::to_string(wait.count())
+                      + " s (--lock-wait). Nothing was scanned.");
+  };
+  m_lock_file.reset(open_lock_file(file, lock_file));
+  if (!wait_for_flock(m_lock_file.fd, LOCK_EX, deadline, shown(lock_file))) {
+    char holder[64] = {};
+    const auto n = ::pread(m_lock_file.fd, holder, sizeof holder - 1, 0);
+    m_lock_file.reset();
+    throw busy(text::for_terminal(std::string_view(holder, n > 0 ? n : 0)));
+  }
+  const auto old_mask = ::umask(077);
+  m_database_file.reset(::open(file.c_str(), O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600));
+  const int open_error = errno;
+  ::umask(old_mask);
+  if (m_database_file.fd < 0) {
+    throw FatalError("cannot open database " + shown(file) + ": " + std::strerror(open_error));
+  }
+  struct stat st {};
+  if (::fstat(m_database_file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    throw FatalError("cannot open database " + shown(file) + ": not a regular file");
+  }
+  if (!wait_for_flock(m_database_file.fd, LOCK_EX, deadline, shown(file))) {
+    throw busy("through another name of the same file, such as a hard link");
   }
   const auto holder = "pid " + std::to_string(::getpid());
-  if (::ftruncate(m_lock_fd, 0) == 0) {
-    [[maybe_unused]] const auto n = ::pwrite(m_lock_fd, holder.data(), holder.size(), 0);
+  if (::ftruncate(m_lock_file.fd, 0) == 0) {
+    [[maybe_unused]] const auto n = ::pwrite(m_lock_file.fd, holder.data(), holder.size(), 0);
   }
 }
 

@@ -64,9 +64,12 @@ enum class OpenMode { read_write, read_only };
 class SqliteStore final : public FindingSink, public SourceHistory
 {
 public:
-  // A read-write store first takes the database's writer lock (a file
-  // beside it, FILE.lock), waiting at most `lock_wait`: two scans never
-  // write to one database at once. Readers take no lock.
+  // A read-write store first takes the database's writer lock, waiting at
+  // most `lock_wait`: FILE.lock beside it (a regular file of our own: a
+  // symbolic link, FIFO, device, hard link or another user's file is
+  // refused), then the database file itself (flock), so that two names of
+  // one file (hard links) are one lock. Two scans never write at once.
+  // Readers take no lock.
   SqliteStore(const std::filesystem::path& file, OpenMode mode,
               std::chrono::seconds lock_wait = std::chrono::seconds(60));
   ~SqliteStore() override;
@@ -123,6 +126,17 @@ public:
 
 private:
   class Statement;
+  // A file descriptor, closed when destroyed.
+  struct Descriptor
+  {
+    int fd = -1;
+    Descriptor() = default;
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+    ~Descriptor() { reset(); }
+    void reset(int new_fd = -1);
+  };
+
   void exec(const char* sql);
   void create_schema();
   void prepare_statements();
@@ -140,8 +154,13 @@ private:
 
   void lock(const std::filesystem::path& file, std::chrono::seconds wait);
 
+  // Declared first, so closed last: after the connection, which the
+  // statements below keep open until they are finalized. Closing any
+  // descriptor of the database file drops every POSIX lock this process
+  // holds on it, SQLite's own included.
+  Descriptor m_lock_file;     // FILE.lock, held by a writer
+  Descriptor m_database_file; // the database itself, flock()ed by a writer
   sqlite3* m_db = nullptr;
-  int m_lock_fd = -1;
   std::int64_t m_scan_id = 0;
   bool m_had_sources = false; // the database knew files when this scan began
   bool m_new_database = false; // created by this run: no WAL until its scan ends
