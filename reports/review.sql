@@ -21,6 +21,15 @@
 --   re-exposure a later message that replies to an incident (In-Reply-To or
 --               References) and shows again at least half of its exposed
 --               addresses: a reply-all
+--
+-- No view here looks rows up in another view for each of its own rows:
+-- SQLite has no index on a view, so it reads the whole view each time, or
+-- builds an index of its own when its planner thinks of it (a report of
+-- 40,000 incidents took 205 s). Groupings of one key are read as one stream
+-- (UNION ALL) and grouped, or partitioned by a window, on that key; rows are
+-- looked up only in tables, by an index. tests/report/test_report.cpp checks
+-- the query plans of reports/ and that 4 times the incidents is about 4
+-- times the work.
 
 CREATE TEMP TABLE IF NOT EXISTS review_setting (
   scan_id              INTEGER,            -- NULL: the newest scan
@@ -86,74 +95,104 @@ FROM incident_copy AS c
 JOIN finding_address AS a ON a.finding_id = c.finding_id
 GROUP BY c.incident_id, a.address;
 
+-- One row per incident. Its copies and its addresses are two groupings by
+-- incident, read as one stream and grouped again (each row of one has NULL
+-- for the other's columns); the first copy's own columns are then read from
+-- finding by its id.
 CREATE TEMP VIEW IF NOT EXISTS incident AS
-WITH first_copy AS (
-  -- SQLite takes the bare columns from the row holding min(finding_id):
-  -- the first copy in archive order.
-  SELECT incident_id, min(finding_id) AS first_finding, message_id,
-         from_address AS sender, from_name AS sender_name, subject,
-         subject_key, date
-  FROM incident_copy
-  GROUP BY incident_id
-), copies AS (
-  SELECT incident_id, count(*) AS copies,
-         count(DISTINCT recipient_hash) AS recipient_sets,
-         min(sent_at) AS first_sent,
-         -- accepted: every copy; new: a copy this scan found for the first
-         -- time; seen: known from an earlier scan or another copy
-         CASE WHEN min(status = 'accepted') THEN 'accepted'
-              WHEN max(status = 'new' AND scan_id = (SELECT id FROM review_scan)) THEN 'new'
-              ELSE 'seen' END AS status,
-         min(source_gone) AS all_gone
-  FROM incident_copy
-  GROUP BY incident_id
-), addresses AS (
+WITH counted AS (
   SELECT incident_id,
-         sum(internal = 0) AS exposed_count,
-         count(*) AS recipient_count,
-         sum(internal = 0 AND personal_name = 1) AS identifiable_count,
-         count(DISTINCT CASE WHEN internal = 0 THEN domain END) AS domain_count
-  FROM incident_address
+         min(first_finding) AS first_finding, min(first_sent) AS first_sent,
+         max(copies) AS copies, max(recipient_sets) AS recipient_sets,
+         max(status) AS status, max(all_gone) AS all_gone,
+         max(exposed_count) AS exposed_count, max(recipient_count) AS recipient_count,
+         max(identifiable_count) AS identifiable_count, max(domain_count) AS domain_count
+  FROM (
+    SELECT incident_id,
+           min(finding_id) AS first_finding, -- the first copy in archive order
+           min(sent_at) AS first_sent,
+           count(*) AS copies,
+           count(DISTINCT recipient_hash) AS recipient_sets,
+           -- accepted: every copy; new: a copy this scan found for the first
+           -- time; seen: known from an earlier scan or another copy
+           CASE WHEN min(status = 'accepted') THEN 'accepted'
+                WHEN max(status = 'new' AND scan_id = (SELECT id FROM review_scan)) THEN 'new'
+                ELSE 'seen' END AS status,
+           min(source_gone) AS all_gone,
+           NULL AS exposed_count, NULL AS recipient_count, NULL AS identifiable_count,
+           NULL AS domain_count
+    FROM incident_copy
+    GROUP BY incident_id
+    UNION ALL
+    SELECT incident_id, NULL, NULL, NULL, NULL, NULL, NULL,
+           sum(internal = 0), count(*), sum(internal = 0 AND personal_name = 1),
+           count(DISTINCT CASE WHEN internal = 0 THEN domain END)
+    FROM incident_address
+    GROUP BY incident_id)
   GROUP BY incident_id
+  HAVING count(*) = 2 -- an incident has copies and addresses
 )
-SELECT f.incident_id, f.message_id, f.sender, f.sender_name, f.subject,
-       f.subject_key, f.date, c.first_sent, a.exposed_count,
-       a.recipient_count, a.identifiable_count, a.domain_count, c.copies,
+SELECT c.incident_id, f.message_id, f.from_address AS sender, f.from_name AS sender_name,
+       f.subject, f.subject_key, f.date, c.first_sent, c.exposed_count,
+       c.recipient_count, c.identifiable_count, c.domain_count, c.copies,
        c.recipient_sets, c.recipient_sets > 1 AS divergent, c.status, c.all_gone
-FROM first_copy AS f
-JOIN copies AS c USING (incident_id)
-JOIN addresses AS a USING (incident_id);
+FROM counted AS c
+CROSS JOIN finding AS f ON f.id = c.first_finding;
 
 -- Later messages (flagged ones, and replies kept as context) that reply to
 -- an incident and show again at least half of its exposed addresses.
 CREATE TEMP VIEW IF NOT EXISTS reexposure AS
-SELECT * FROM (
-  SELECT i.incident_id, r.id AS finding_id, r.path, r.offset, r.mbox_index,
-         r.message_id, r.from_address AS sender, r.sent_at, r.date,
-         (SELECT count(*) FROM (
-            SELECT address FROM finding_address
-            WHERE finding_id = r.id AND internal = 0
-            INTERSECT
-            SELECT address FROM incident_address AS ia
-            WHERE ia.incident_id = i.incident_id AND ia.internal = 0)) AS shared_count,
-         i.exposed_count
+WITH reply AS (
+  -- each message that replies to an incident (In-Reply-To or References)
+  SELECT DISTINCT i.incident_id, i.exposed_count, r.id AS finding_id
   FROM incident AS i
-  JOIN finding_reference AS ref ON ref.message_id = i.message_id
-  JOIN current_finding AS r ON r.id = ref.finding_id
+  CROSS JOIN finding_reference AS ref ON ref.message_id = i.message_id
+  CROSS JOIN current_finding AS r ON r.id = ref.finding_id
   WHERE i.message_id <> ''
     AND coalesce(nullif(r.incident_id, ''), 'F-' || r.id) <> i.incident_id
     AND (r.sent_at IS NULL OR i.first_sent IS NULL OR r.sent_at >= i.first_sent)
-  GROUP BY i.incident_id, r.id
+), exposed AS (
+  -- its exposed addresses (and one row with none, so that each reply
+  -- counts), and those of the incidents replied to (finding_id NULL)
+  SELECT incident_id, finding_id, exposed_count, NULL AS address, 0 AS of_incident
+  FROM reply
+  UNION ALL
+  SELECT r.incident_id, r.finding_id, r.exposed_count, a.address, 0
+  FROM reply AS r
+  CROSS JOIN finding_address AS a ON a.finding_id = r.finding_id
+  WHERE a.internal = 0
+  UNION ALL
+  SELECT incident_id, NULL, NULL, address, 1
+  FROM incident_address
+  WHERE internal = 0 AND incident_id IN (SELECT incident_id FROM reply)
+), shared AS (
+  -- a reply's address is shared when the incident's own is in its partition
+  SELECT incident_id, finding_id, exposed_count, address,
+         max(of_incident) OVER (PARTITION BY incident_id, address) AS shared
+  FROM exposed
+), counted AS (
+  SELECT incident_id, finding_id, max(exposed_count) AS exposed_count,
+         count(DISTINCT CASE WHEN shared THEN address END) AS shared_count
+  FROM shared
+  WHERE finding_id IS NOT NULL
+  GROUP BY incident_id, finding_id
 )
-WHERE 2 * shared_count >= exposed_count;
+SELECT c.incident_id, r.id AS finding_id, r.path, r.offset, r.mbox_index,
+       r.message_id, r.from_address AS sender, r.sent_at, r.date,
+       c.shared_count, c.exposed_count
+FROM counted AS c
+CROSS JOIN finding AS r ON r.id = c.finding_id
+WHERE 2 * c.shared_count >= c.exposed_count;
 
 -- Campaigns: an incident starts a new batch group when it is the first of
 -- its sender and subject, has no readable date, or comes more than
 -- campaign_window_days after the one before. Groups of two or more
--- incidents are campaigns, named after their first incident.
-CREATE TEMP VIEW IF NOT EXISTS campaign_member AS
+-- incidents are campaigns, named after their first incident. Each incident
+-- with its campaign (campaign_id NULL: none), its batch and the campaign's
+-- figures that come from its incidents (the same on each of them).
+CREATE TEMP VIEW IF NOT EXISTS incident_campaign AS
 WITH ordered AS (
-  SELECT incident_id, sender, subject_key, first_sent,
+  SELECT i.*,
          CASE
            WHEN first_sent IS NULL THEN 1
            WHEN lag(first_sent) OVER w IS NULL THEN 1
@@ -161,53 +200,73 @@ WITH ordered AS (
                 > (SELECT campaign_window_days FROM review_setting) THEN 1
            ELSE 0
          END AS starts_group
-  FROM incident
+  FROM incident AS i
   WINDOW w AS (PARTITION BY sender, subject_key ORDER BY first_sent, incident_id)
 ), grouped AS (
-  SELECT incident_id, sender, subject_key, first_sent,
+  SELECT o.*,
          sum(starts_group) OVER (PARTITION BY sender, subject_key
                                  ORDER BY first_sent, incident_id
                                  ROWS UNBOUNDED PRECEDING) AS batch_group
-  FROM ordered
+  FROM ordered AS o
 ), named AS (
-  SELECT incident_id, first_sent,
-         'C-' || substr(first_value(incident_id) OVER g, 3) AS campaign_id,
-         count(*) OVER (PARTITION BY sender, subject_key, batch_group) AS batches,
-         row_number() OVER g AS batch
-  FROM grouped
+  SELECT g.*,
+         'C-' || substr(first_value(incident_id) OVER g, 3) AS campaign,
+         count(*) OVER g AS batches,
+         row_number() OVER g AS batch,
+         first_value(subject) OVER g AS campaign_subject,
+         group_concat(incident_id, ' ') OVER g AS incident_ids,
+         sum(exposed_count) OVER g AS exposed_total,
+         min(first_sent) OVER g AS campaign_first_sent,
+         max(first_sent) OVER g AS campaign_last_sent
+  FROM grouped AS g
   WINDOW g AS (PARTITION BY sender, subject_key, batch_group
                ORDER BY first_sent, incident_id
                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT campaign_id, incident_id, batch, batches
-FROM named
-WHERE batches > 1;
+SELECT incident_id, message_id, sender, sender_name, subject, subject_key, date,
+       first_sent, exposed_count, recipient_count, identifiable_count,
+       domain_count, copies, recipient_sets, divergent, status, all_gone,
+       CASE WHEN batches > 1 THEN campaign END AS campaign_id, batch, batches,
+       campaign_subject, incident_ids, exposed_total, campaign_first_sent,
+       campaign_last_sent
+FROM named;
 
+CREATE TEMP VIEW IF NOT EXISTS campaign_member AS
+SELECT campaign_id, incident_id, batch, batches
+FROM incident_campaign
+WHERE campaign_id IS NOT NULL;
+
+-- A campaign's unique addresses: each incident's addresses get its campaign
+-- from the incident's row in their partition (one stream again).
 CREATE TEMP VIEW IF NOT EXISTS campaign AS
-WITH addresses AS (
-  SELECT m.campaign_id,
-         count(DISTINCT CASE WHEN ia.internal = 0 THEN ia.address END) AS exposed_unique,
-         count(DISTINCT ia.address) AS recipients_unique,
-         count(DISTINCT CASE WHEN ia.internal = 0 AND ia.personal_name = 1
-                             THEN ia.address END) AS identifiable_unique
-  FROM campaign_member AS m
-  JOIN incident_address AS ia USING (incident_id)
-  GROUP BY m.campaign_id
+WITH stream AS (
+  SELECT incident_id, campaign_id, sender, campaign_subject, batches, incident_ids,
+         exposed_total, campaign_first_sent, campaign_last_sent,
+         NULL AS address, NULL AS internal, NULL AS personal_name
+  FROM incident_campaign
+  WHERE campaign_id IS NOT NULL
+  UNION ALL
+  SELECT incident_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         address, internal, personal_name
+  FROM incident_address
+), tagged AS (
+  SELECT s.*, max(campaign_id) OVER (PARTITION BY incident_id) AS campaign
+  FROM stream AS s
 )
-SELECT m.campaign_id,
-       (SELECT sender FROM incident JOIN campaign_member AS f USING (incident_id)
-        WHERE f.campaign_id = m.campaign_id AND f.batch = 1) AS sender,
-       (SELECT subject FROM incident JOIN campaign_member AS f USING (incident_id)
-        WHERE f.campaign_id = m.campaign_id AND f.batch = 1) AS subject,
-       count(*) AS batches,
-       group_concat(m.incident_id, ' ') AS incident_ids,
-       a.exposed_unique, a.recipients_unique, a.identifiable_unique,
-       sum(i.exposed_count) AS exposed_total,
-       min(i.first_sent) AS first_sent, max(i.first_sent) AS last_sent
-FROM (SELECT * FROM campaign_member ORDER BY campaign_id, batch) AS m
-JOIN incident AS i USING (incident_id)
-JOIN addresses AS a USING (campaign_id)
-GROUP BY m.campaign_id;
+SELECT campaign AS campaign_id,
+       max(sender) AS sender,
+       max(campaign_subject) AS subject,
+       max(batches) AS batches,
+       max(incident_ids) AS incident_ids,
+       count(DISTINCT CASE WHEN internal = 0 THEN address END) AS exposed_unique,
+       count(DISTINCT address) AS recipients_unique,
+       count(DISTINCT CASE WHEN internal = 0 AND personal_name = 1
+                           THEN address END) AS identifiable_unique,
+       max(exposed_total) AS exposed_total,
+       max(campaign_first_sent) AS first_sent, max(campaign_last_sent) AS last_sent
+FROM tagged
+WHERE campaign IS NOT NULL
+GROUP BY campaign;
 
 -- Recurrence: how often each sender did it.
 CREATE TEMP VIEW IF NOT EXISTS sender_recurrence AS
@@ -234,6 +293,10 @@ SELECT f.id AS finding_id, f.kind, f.path, f.offset, f.mbox_index,
        f.part_path, f.part_filename, f.part_type,
        f.message_id, f.from_address AS sender, f.subject, f.sent_at, f.date,
        f.visible_count, f.external_count, f.incident_id, f.review_status AS status,
-       EXISTS (SELECT 1 FROM incident_copy AS c WHERE c.incident_id = f.incident_id) AS linked
+       -- a copy of its incident here (incident_copy's F- ids are never
+       -- stored, so finding.incident_id and its index answer)
+       f.incident_id <> '' AND EXISTS (
+         SELECT 1 FROM current_finding AS c
+         WHERE c.incident_id = f.incident_id AND c.kind = 'visible-recipients') AS linked
 FROM current_finding AS f
 WHERE f.kind IN ('forwarded-recipients', 'address-list-in-content', 'quoted-recipients');
