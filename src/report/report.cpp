@@ -164,15 +164,20 @@ reviewed(store::SqliteStore& db, const Request& request)
 void
 render(store::SqliteStore& db, const Request& request, Format format, std::ostream& out)
 {
+  if (format == Format::jsonl) {
+    // The raw findings: no grouping into incidents to compute.
+    const auto scan = prepare_review(db, request.scan, request.campaign_window_days,
+                                     request.include_suppressed); // checks the scan exists
+    render_jsonl(db, Value{scan}, request.include_suppressed, request.redactor, out);
+    return;
+  }
   auto review = reviewed(db, request); // checks the scan exists
   switch (format) {
   case Format::text: render_review_text(review, out); break;
   case Format::csv: render_review_csv(review, out); break;
   case Format::json: render_review_json(review, out); break;
   case Format::html: render_review_html(review, out); break;
-  case Format::jsonl:
-    render_jsonl(db, Value{review.scan.id}, request.include_suppressed, request.redactor, out);
-    break;
+  case Format::jsonl: break; // above
   }
 }
 

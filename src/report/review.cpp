@@ -46,7 +46,7 @@ Review::campaign(const std::string& id) const
   return with_id(campaigns, id);
 }
 
-void
+std::int64_t
 prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
                double campaign_window_days, bool include_suppressed)
 {
@@ -67,6 +67,7 @@ prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
   db.execute("UPDATE review_setting SET scan_id = " + std::to_string(*scan)
              + ", campaign_window_days = " + std::to_string(campaign_window_days)
              + ", include_suppressed = " + (include_suppressed ? "1" : "0"));
+  return *scan;
 }
 
 Review
@@ -145,6 +146,7 @@ load_review(store::SqliteStore& db)
       i->by_domain.push_back({r.text(1), r.integer(2)});
     }
   });
+  std::map<std::string, std::size_t> campaign_by_id;
   db.query(sql::campaigns, {}, [&](const Row& r) {
     Campaign c;
     c.id = r.text(0);
@@ -156,15 +158,15 @@ load_review(store::SqliteStore& db)
     c.exposed_total = r.integer(8);
     c.first_sent = r.text(9);
     c.last_sent = r.text(10);
+    campaign_by_id[c.id] = review.campaigns.size();
     review.campaigns.push_back(std::move(c));
   });
-  // Batch order, from the membership view (group_concat has no order).
+  // Batch order, from the membership view.
   db.query("SELECT campaign_id, incident_id FROM campaign_member "
            "ORDER BY campaign_id, batch", {}, [&](const Row& r) {
-    for (auto& c : review.campaigns) {
-      if (c.id == r.text(0)) {
-        c.incident_ids.push_back(r.text(1));
-      }
+    const auto it = campaign_by_id.find(r.text(0));
+    if (it != campaign_by_id.end()) {
+      review.campaigns[it->second].incident_ids.push_back(r.text(1));
     }
   });
   db.query(sql::senders, {}, [&](const Row& r) {

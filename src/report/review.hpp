@@ -127,10 +127,10 @@ struct Review
 };
 
 // Installs the review views on the connection (TEMP: works read-only) and
-// points them at a scan (nullopt: the newest) and a campaign window.
-// Throws FatalError if the scan does not exist.
-void prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
-                    double campaign_window_days, bool include_suppressed = false);
+// points them at a scan (nullopt: the newest) and a campaign window; returns
+// that scan's id. Throws FatalError if the scan does not exist.
+std::int64_t prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
+                            double campaign_window_days, bool include_suppressed = false);
 
 // Reads the whole review. prepare_review() first.
 Review load_review(store::SqliteStore& db);

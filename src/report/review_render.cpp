@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <string_view>
 
 namespace ccaudit::report {
 
@@ -156,6 +158,10 @@ render_review_text(const Review& review, std::ostream& out)
   if (!review.campaigns.empty()) {
     out << "\ncampaigns:\n";
   }
+  std::map<std::string_view, const Incident*> incident_by_id;
+  for (const auto& i : review.incidents) {
+    incident_by_id.emplace(i.id, &i);
+  }
   for (const auto& c : review.campaigns) {
     out << "\n[" << c.id << "] " << c.incident_ids.size() << " batches: "
         << exposure_statement(c.exposed_unique, c.recipients_unique) << "\n"
@@ -164,10 +170,10 @@ render_review_text(const Review& review, std::ostream& out)
         << "    identifiable: " << c.identifiable_unique << " of " << c.exposed_unique
         << "\n    batches:";
     for (std::size_t k = 0; k < c.incident_ids.size(); ++k) {
-      const auto* i = review.incident(c.incident_ids[k]);
+      const auto i = incident_by_id.find(c.incident_ids[k]);
       out << (k ? ", " : " ") << c.incident_ids[k];
-      if (i) {
-        out << " (" << i->exposed << ")";
+      if (i != incident_by_id.end()) {
+        out << " (" << i->second->exposed << ")";
       }
     }
     out << "\n";
