@@ -312,11 +312,18 @@ folder_of(std::string_view path)
   return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
 }
 
+// How long a reader waits for SQLite's locks (a scan's commit).
 constexpr int k_busy_ms = 10000;
+// How long a writer waits for them: a reader of a database without a WAL
+// (any SQLite client: ccaudit's own readers keep away from a first scan)
+// holds a shared lock while a query runs, which a commit must outwait.
+constexpr int k_writer_busy_ms = 120000;
+constexpr int k_read_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 
-// Opens `file` with `flags`, waiting up to k_busy_ms for a lock.
+// Opens `file` (a name, or a URI with SQLITE_OPEN_URI) with `flags`,
+// waiting up to `busy_ms` for SQLite's locks.
 sqlite3*
-open_connection(const std::filesystem::path& file, int flags)
+open_connection(const std::string& file, int flags, int busy_ms = k_busy_ms)
 {
   // SQLite counts every allocation for sqlite3_memory_used() under a global
   // mutex unless told not to; nothing here reads the count. Only before
@@ -335,16 +342,46 @@ open_connection(const std::filesystem::path& file, int flags)
   if (rc != SQLITE_OK) {
     const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    throw FatalError("cannot open database " + file.string() + ": " + why);
+    throw FatalError("cannot open database " + file + ": " + why);
   }
-  sqlite3_busy_timeout(db, k_busy_ms);
+  sqlite3_busy_timeout(db, busy_ms);
   return db;
+}
+
+// The first read of a connection, where SQLite finds the journal files
+// and what state they are in: SQLITE_OK or the extended error code.
+int
+first_read(sqlite3* db)
+{
+  if (sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr)
+      == SQLITE_OK) {
+    return SQLITE_OK;
+  }
+  return sqlite3_extended_errcode(db);
 }
 
 std::string
 shown(const std::filesystem::path& file)
 {
   return text::for_terminal(file.string());
+}
+
+// Whether the database file open as `fd` is in WAL mode (its header's
+// read and write versions are 2); a new, empty file is not.
+bool
+has_wal(int fd)
+{
+  unsigned char versions[2] = {};
+  return ::pread(fd, versions, sizeof versions, 18) == 2 && versions[0] == 2
+         && versions[1] == 2;
+}
+
+std::string
+being_written(const std::filesystem::path& file)
+{
+  return shown(file) + " is being written by its first scan, and can be read when that "
+                       "scan ends: until then it has no write-ahead log, and a reader "
+                       "would hold the scan up";
 }
 
 // Waits until `fd` is flock()ed as `operation` (LOCK_EX or LOCK_SH), or
@@ -557,64 +594,122 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
                          std::chrono::seconds lock_wait)
   : m_sources_group(k_sources_waiting)
 {
-  const bool read_only = mode == OpenMode::read_only;
-  if (!read_only) {
+  if (mode == OpenMode::read_only) {
+    open_for_reading(file);
+  } else {
     lock(file, lock_wait);
-  }
-  int flags = read_only ? SQLITE_OPEN_READONLY
-                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  flags |= SQLITE_OPEN_NOMUTEX;
-  std::error_code ec;
-  if (read_only && !std::filesystem::exists(file, ec)) {
-    throw FatalError("no database at " + file.string()
-                     + " (run 'ccaudit scan' first, or pass --db)");
-  }
-  m_db = open_connection(file, flags);
-  constexpr const char* k_first_read = "SELECT 1 FROM sqlite_schema LIMIT 1";
-  if (read_only && sqlite3_exec(m_db, k_first_read, nullptr, nullptr, nullptr) != SQLITE_OK
-      && sqlite3_extended_errcode(m_db) == SQLITE_READONLY_ROLLBACK) {
-    // A scan killed during its first transaction left a rollback journal
-    // (a new database has no WAL until its first scan ends): roll it back,
-    // as the next scan would, then read. If that cannot be done, the
-    // reads below say why.
-    sqlite3_close(m_db);
-    m_db = nullptr;
-    try {
-      sqlite3* writer = open_connection(file, SQLITE_OPEN_READWRITE);
-      sqlite3_exec(writer, k_first_read, nullptr, nullptr, nullptr);
-      sqlite3_close(writer);
-    } catch (const FatalError&) {
-      // not writable here: the reads below say why
-    }
-    m_db = open_connection(file, flags);
+    m_db = open_connection(file.string(),
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           k_writer_busy_ms);
   }
   try {
-    if (!read_only) {
-      create_schema();
+    if (mode == OpenMode::read_only) {
+      check_readable_schema(file);
     } else {
-      int version = 0;
-      query("PRAGMA user_version", {}, [&](const Row& row) {
-        version = static_cast<int>(row.integer(0));
-      });
-      if (version >= 1 && version < k_schema_version) {
-        throw FatalError(file.string() + " was written by an older ccaudit "
-                         "(schema " + std::to_string(version)
-                         + "): run 'ccaudit scan' with it once to upgrade it");
-      }
-      if (version > k_schema_version) {
-        throw FatalError(newer_schema(file, version));
-      }
-      if (version != k_schema_version) {
-        throw FatalError(file.string() + " is not a ccaudit database (schema "
-                         + std::to_string(version) + ", expected "
-                         + std::to_string(k_schema_version) + ")");
-      }
+      create_schema();
     }
   } catch (...) {
     m_insert_source.reset();
-    sqlite3_close(m_db);
+    sqlite3_close_v2(m_db); // closes once the statements are finalized
     m_db = nullptr;
     throw;
+  }
+}
+
+// Readers and a first scan. A new database has no WAL until its first scan
+// ends: until then a reader's query holds a shared lock that the scan's
+// every commit must wait for (a long query stopped the scan with "database
+// is locked"), and SQLite can take the scan's live journal for a dead
+// one's. A scan holds the database file's flock while it runs; a reader
+// that finds it held on a database without a WAL is turned away.
+void
+SqliteStore::open_for_reading(const std::filesystem::path& file)
+{
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    throw FatalError("no database at " + shown(file)
+                     + " (run 'ccaudit scan' first, or pass --db)");
+  }
+  m_database_file.reset(::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (m_database_file.fd < 0) {
+    throw FatalError("cannot open database " + shown(file) + ": " + std::strerror(errno));
+  }
+  if (::flock(m_database_file.fd, LOCK_SH | LOCK_NB) != 0) {
+    if (!has_wal(m_database_file.fd)) {
+      throw FatalError(being_written(file));
+    }
+  } else {
+    ::flock(m_database_file.fd, LOCK_UN);
+  }
+  m_db = open_connection(file.string(), k_read_flags);
+  const int rc = first_read(m_db);
+  if (rc == SQLITE_OK) {
+    return;
+  }
+  if (rc == SQLITE_READONLY_ROLLBACK) {
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    roll_back_killed_scan(file);
+    return;
+  }
+  // Otherwise the reads that follow say what is wrong.
+}
+
+// A scan killed in its first transaction left a rollback journal, which
+// must be rolled back before anything can be read (as the next scan would
+// do). Only while no scan holds the database: never a live scan's journal,
+// and no scan starts meanwhile.
+void
+SqliteStore::roll_back_killed_scan(const std::filesystem::path& file)
+{
+  if (::flock(m_database_file.fd, LOCK_EX | LOCK_NB) != 0) {
+    throw FatalError(being_written(file));
+  }
+  bool rolled_back = false;
+  try {
+    sqlite3* writer = open_connection(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+    rolled_back = first_read(writer) == SQLITE_OK;
+    sqlite3_close(writer);
+  } catch (const FatalError&) {
+    // said below
+  }
+  ::flock(m_database_file.fd, LOCK_UN);
+  if (!rolled_back) {
+    throw FatalError(shown(file.string() + "-journal")
+                     + " holds the unfinished transaction of a scan that was stopped, "
+                       "which must be rolled back before " + shown(file)
+                     + " can be read, and that needs write access to it and its folder: run "
+                       "'ccaudit report' once where it can be written, or copy both "
+                       "files together to a folder you can write and pass the copy "
+                       "with --db");
+  }
+  m_db = open_connection(file.string(), k_read_flags);
+}
+
+void
+SqliteStore::check_readable_schema(const std::filesystem::path& file)
+{
+  int version = 0;
+  query("PRAGMA user_version", {},
+        [&](const Row& row) { version = static_cast<int>(row.integer(0)); });
+  if (version >= 1 && version < k_schema_version) {
+    throw FatalError(shown(file) + " was written by an older ccaudit "
+                     "(schema " + std::to_string(version)
+                     + "): run 'ccaudit scan' with it once to upgrade it");
+  }
+  if (version > k_schema_version) {
+    throw FatalError(newer_schema(file, version));
+  }
+  if (version != k_schema_version) {
+    bool has_tables = false;
+    query("SELECT 1 FROM sqlite_schema LIMIT 1", {}, [&](const Row&) { has_tables = true; });
+    if (!has_tables) {
+      // A first scan that has only just created the file.
+      throw FatalError("the database holds no scan yet");
+    }
+    throw FatalError(shown(file) + " is not a ccaudit database (schema "
+                     + std::to_string(version) + ", expected "
+                     + std::to_string(k_schema_version) + ")");
   }
 }
 
@@ -897,10 +992,21 @@ SqliteStore::begin_scan(const ScanStart& start)
   m_settings = start.settings_json.empty()
                  ? std::to_string(start.threshold) + " " + start.internal_domains_json
                  : start.settings_json;
-  exec("BEGIN");
+  begin_write();
   m_in_transaction = true;
   m_batch_started = std::chrono::steady_clock::now();
   return m_scan_id;
+}
+
+// A write transaction that holds its write lock from its start. A deferred
+// one (plain BEGIN) reads first and asks for the lock at its first write,
+// and SQLite then answers "database is locked" at once, without waiting,
+// when another connection has the lock (waiting could deadlock two
+// connections that both read first): the scan would die instead of wait.
+void
+SqliteStore::begin_write()
+{
+  exec("BEGIN IMMEDIATE");
 }
 
 void
@@ -910,7 +1016,7 @@ SqliteStore::commit_batch()
     exec("COMMIT");
     m_in_transaction = false;
   }
-  exec("BEGIN");
+  begin_write();
   m_in_transaction = true;
   m_rows_in_batch = 0;
   m_batch_started = std::chrono::steady_clock::now();
@@ -946,7 +1052,10 @@ SqliteStore::finish_scan(const ScanEnd& end)
     m_in_transaction = false;
   }
   if (m_new_database) {
-    exec("PRAGMA journal_mode=WAL");
+    // Everything is committed. A reader can hold the switch off past the
+    // busy timeout (it needs the only lock): the database then keeps its
+    // rollback journal until the next scan opens it, which switches it.
+    sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
     m_new_database = false;
   }
 }

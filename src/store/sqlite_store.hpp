@@ -69,7 +69,12 @@ public:
   // symbolic link, FIFO, device, hard link or another user's file is
   // refused), then the database file itself (flock), so that two names of
   // one file (hard links) are one lock. Two scans never write at once.
-  // Readers take no lock.
+  //
+  // A reader never writes to the database and holds no lock, except where
+  // SQLite cannot read safely alone. It is turned away while a first scan
+  // runs (until then the database has no WAL, and a reader would hold the
+  // scan up), and it rolls back the journal a killed first scan left only
+  // while it holds the writer's lock on the database file.
   SqliteStore(const std::filesystem::path& file, OpenMode mode,
               std::chrono::seconds lock_wait = std::chrono::seconds(60));
   ~SqliteStore() override;
@@ -137,9 +142,13 @@ private:
     void reset(int new_fd = -1);
   };
 
+  void open_for_reading(const std::filesystem::path& file);
+  void roll_back_killed_scan(const std::filesystem::path& file);
+  void check_readable_schema(const std::filesystem::path& file);
   void exec(const char* sql);
   void create_schema();
   void prepare_statements();
+  void begin_write();
   void wrote_row();
   void commit_batch();
   void flush_sources();
@@ -159,7 +168,7 @@ private:
   // descriptor of the database file drops every POSIX lock this process
   // holds on it, SQLite's own included.
   Descriptor m_lock_file;     // FILE.lock, held by a writer
-  Descriptor m_database_file; // the database itself, flock()ed by a writer
+  Descriptor m_database_file; // the database itself: a writer's flock, or a reader's
   sqlite3* m_db = nullptr;
   std::int64_t m_scan_id = 0;
   bool m_had_sources = false; // the database knew files when this scan began

@@ -139,6 +139,33 @@ TEST_CASE("files: the holder a lock file names is printed with its control chara
 
 // (7) One writer per database file.
 
+TEST_CASE("files: reports in a loop during a database's first scan never stop it",
+          "[files]")
+{
+  TempDir dir;
+  write_wide_messages(dir, "mail", 1500);
+  for (int round = 0; round < 3; ++round) {
+    CAPTURE(round);
+    const auto db = (dir.path() / ("r" + std::to_string(round) + ".db")).string();
+    const pid_t scan = ccaudit::test::spawn_ccaudit(
+      {"scan", (dir.path() / "mail").string(), "--db", db, "-q"});
+    int status = 0, reports = 0;
+    while (::waitpid(scan, &status, WNOHANG) == 0) {
+      const auto r = run_ccaudit({"report", "--db", db, "--format", "jsonl"});
+      ++reports;
+      CAPTURE(r.err);
+      // Before the first commit there is nothing to report yet.
+      CHECK((r.exit_code == 0 || r.err.find("no database") != std::string::npos
+             || r.err.find("holds no scan") != std::string::npos
+             || r.err.find("being written by its first scan") != std::string::npos));
+    }
+    CAPTURE(reports);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM finding") == 1500);
+  }
+}
+
 TEST_CASE("files: two names of one database (hard links) are one lock: a scan through "
           "the other name waits, then stops with a clear message", "[files]")
 {

@@ -6,9 +6,13 @@
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
+#include <chrono>
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace ccaudit;
@@ -621,4 +625,125 @@ TEST_CASE("store: source rows written in groups keep every file's own values, an
   db.query("SELECT size FROM source WHERE path = '/m/cur/42'", {},
            [&](const Row& r) { size = r.integer(0); });
   CHECK(size == 4242);
+}
+
+TEST_CASE("store: a scan's transaction holds the write lock from its start: another "
+          "writer cannot slip in between its reads and its writes, and never stops it",
+          "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "w.db";
+  SqliteStore db(file, OpenMode::read_write);
+  db.begin_scan({});
+  CHECK_FALSE(db.source("/m/a")); // a read inside the scan's transaction
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open_v2(file.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+  // No busy timeout: at once, the lock is the scan's.
+  const int rc = sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  CHECK(rc == SQLITE_BUSY);
+  std::thread release;
+  if (rc == SQLITE_OK) {
+    // Where it got the lock, it gives it back soon: the scan must wait.
+    release = std::thread([other] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    });
+  }
+  CHECK_NOTHROW(db.record_finding({"/m/a"}, sample_finding()));
+  if (release.joinable()) {
+    release.join();
+  }
+  sqlite3_close(other);
+  db.finish_scan({"complete"});
+  CHECK(count(db, "finding") == 1);
+}
+
+TEST_CASE("store: a reader never rolls back the journal of a first scan that holds the "
+          "database, and rolls back a dead one's", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "new.db";
+  const auto journal = file.string() + "-journal";
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // A first scan that dies inside its first transaction (see above).
+    try {
+      SqliteStore db(file, OpenMode::read_write);
+      db.execute("PRAGMA cache_size=8");
+      db.begin_scan({});
+      for (int i = 0; i < 20000; ++i) {
+        SourceInfo s;
+        s.path = "/m/cur/" + std::to_string(i);
+        s.kind = "message";
+        db.record_source(s);
+      }
+      ::_exit(std::filesystem::exists(journal) ? 0 : 2);
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto bytes = test::read_file(file), journal_bytes = test::read_file(journal);
+  {
+    // While a scan holds the database file (as a live first scan does), its
+    // journal is live whatever SQLite makes of it: not to be touched.
+    const int fd = ::open(file.c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX) == 0);
+    CHECK_THROWS_WITH(SqliteStore(file, OpenMode::read_only),
+                      Catch::Contains("is being written by its first scan"));
+    ::close(fd);
+  }
+  CHECK(test::read_file(file) == bytes);
+  CHECK(test::read_file(journal) == journal_bytes);
+  SqliteStore reader(file, OpenMode::read_only); // nobody holds it: rolled back
+  CHECK(count(reader, "source") == 0);
+  CHECK_FALSE(std::filesystem::exists(journal));
+}
+
+TEST_CASE("store: while a database's first scan runs, readers are turned away with a "
+          "clear message, and read beside later scans", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "first.db";
+  SqliteStore db(file, OpenMode::read_write);
+  db.begin_scan({});
+  db.record_finding({"/m/a"}, sample_finding());
+  // Its shared lock would hold up the scan's every commit (it has no WAL
+  // yet): a long report stopped the scan with "database is locked".
+  CHECK_THROWS_WITH(SqliteStore(file, OpenMode::read_only),
+                    Catch::Contains("is being written by its first scan"));
+  db.finish_scan({"complete"});
+  db.begin_scan({});
+  SqliteStore reader(file, OpenMode::read_only); // WAL now: beside the scan
+  CHECK(count(reader, "finding") == 1);
+  db.record_finding({"/m/b"}, sample_finding());
+  db.finish_scan({"complete"});
+}
+
+TEST_CASE("store: a first scan's commit outwaits a long read by another client instead "
+          "of failing after ten seconds", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "first.db";
+  SqliteStore db(file, OpenMode::read_write);
+  db.begin_scan({});
+  db.record_finding({"/m/a"}, sample_finding());
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open_v2(file.c_str(), &other, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_busy_timeout(other, 10000);
+  REQUIRE(sqlite3_exec(other, "BEGIN; SELECT count(*) FROM scan", nullptr, nullptr, nullptr)
+          == SQLITE_OK); // a shared lock, held until it commits
+  std::thread reader([other] {
+    std::this_thread::sleep_for(std::chrono::seconds(11));
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  CHECK_NOTHROW(db.finish_scan({"complete"}));
+  reader.join();
+  sqlite3_close(other);
+  CHECK(count(db, "finding") == 1);
 }
