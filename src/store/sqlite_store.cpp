@@ -366,6 +366,34 @@ shown(const std::filesystem::path& file)
   return text::for_terminal(file.string());
 }
 
+// The folder of `file` ("." for a bare name).
+std::filesystem::path
+parent_folder(const std::filesystem::path& file)
+{
+  return file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+}
+
+// A URI naming `file` for sqlite3_open_v2(): every byte that is not plainly
+// safe in one is percent-encoded.
+std::string
+file_uri(const std::filesystem::path& file)
+{
+  const auto absolute = std::filesystem::absolute(file).string();
+  std::string uri = "file:";
+  constexpr const char* k_hex = "0123456789ABCDEF";
+  for (const unsigned char c : absolute) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += k_hex[c >> 4];
+      uri += k_hex[c & 15];
+    }
+  }
+  return uri;
+}
+
 // Whether the database file open as `fd` is in WAL mode (its header's
 // read and write versions are 2); a new, empty file is not.
 bool
@@ -621,7 +649,8 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
 // every commit must wait for (a long query stopped the scan with "database
 // is locked"), and SQLite can take the scan's live journal for a dead
 // one's. A scan holds the database file's flock while it runs; a reader
-// that finds it held on a database without a WAL is turned away.
+// that finds it held on a database without a WAL is turned away, and
+// only holds the database up when it has to (see open_immutable()).
 void
 SqliteStore::open_for_reading(const std::filesystem::path& file)
 {
@@ -651,6 +680,13 @@ SqliteStore::open_for_reading(const std::filesystem::path& file)
     m_db = nullptr;
     roll_back_killed_scan(file);
     return;
+  }
+  // Reading a WAL database takes its -shm index, which a reader creates if
+  // it is missing: not where the folder cannot be written.
+  if (::access(parent_folder(file).c_str(), W_OK) != 0) {
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    open_immutable(file);
   }
   // Otherwise the reads that follow say what is wrong.
 }
@@ -684,6 +720,40 @@ SqliteStore::roll_back_killed_scan(const std::filesystem::path& file)
                        "with --db");
   }
   m_db = open_connection(file.string(), k_read_flags);
+}
+
+// Where a reader cannot write the database's folder (read-only media, a
+// folder of another user), SQLite cannot create the -shm index it reads a
+// WAL database through. The database is then opened as immutable (no
+// index, no locks, no journal read), which is exact only if nothing waits
+// in a -wal or -journal file and nothing writes meanwhile: a scan holds the
+// database file's flock, so a shared one is held while reading (a scan
+// that starts meanwhile waits for it, --lock-wait), and a -wal or -journal
+// with content is refused with what to do, not ignored.
+void
+SqliteStore::open_immutable(const std::filesystem::path& file)
+{
+  if (::flock(m_database_file.fd, LOCK_SH | LOCK_NB) != 0) {
+    throw FatalError("a scan is writing to " + shown(file)
+                     + ", and its folder cannot be written from here, which reading it "
+                       "meanwhile needs (SQLite's -shm file): try again when the scan ends");
+  }
+  for (const auto& [suffix, what] :
+       {std::pair<const char*, const char*>{"-wal", "changes not yet merged into"},
+        {"-journal", "an unfinished transaction of a stopped scan on"}}) {
+    const auto companion = file.string() + suffix;
+    struct stat st {};
+    if (::stat(companion.c_str(), &st) == 0 && st.st_size > 0) {
+      throw FatalError(shown(companion) + " holds " + what + " " + shown(file)
+                       + ", and its folder cannot be written from here (read-only), "
+                         "which reading them together needs: reading the database "
+                         "alone would miss them. Copy "
+                       + shown(file) + " and " + shown(companion)
+                       + " together to a folder you can write and pass the copy with "
+                         "--db");
+    }
+  }
+  m_db = open_connection(file_uri(file) + "?immutable=1", k_read_flags | SQLITE_OPEN_URI);
 }
 
 void
@@ -904,12 +974,7 @@ SqliteStore::prepare_statements()
   m_source_id = std::make_unique<Statement>(m_db, "SELECT id FROM source WHERE path = ?");
   constexpr const char* k_known =
     "SELECT id, path, kind, size, mtime, mtime_ns, inode, messages, complete, "
-    "resume_offset, resume_index, prefix_hash, settings, gone_scan, "
-    // Findings of it that a scan recorded and did not complete: they may
-    // never have reached anyone (exit 3, 4, 130, 143).
-    "EXISTS (SELECT 1 FROM finding f JOIN scan s ON s.id = f.scan_id "
-    "WHERE f.source_id = source.id AND f.retired_scan IS NULL AND s.status <> 'complete') "
-    "FROM source ";
+    "resume_offset, resume_index, prefix_hash, settings, gone_scan FROM source ";
   // Only what earlier scans recorded (last_scan < this scan).
   m_known_by_path = std::make_unique<Statement>(
     m_db, std::string(k_known) + "WHERE path = ?1 AND last_scan < ?2");
@@ -947,11 +1012,7 @@ SqliteStore::prepare_statements()
           "unchanged_scan=coalesce(excluded.unchanged_scan, directory.unchanged_scan)");
   m_fingerprint_known = std::make_unique<Statement>(
     m_db, "SELECT (SELECT 1 FROM acceptance WHERE fingerprint = ?1), "
-          // Seen: recorded by this scan, or by one that completed. A scan
-          // that was interrupted, failed or could not read everything
-          // delivered nothing for sure: its findings stay new.
-          "(SELECT 1 FROM finding f JOIN scan s ON s.id = f.scan_id WHERE f.fingerprint = ?1 "
-          "AND (s.id = ?2 OR s.status = 'complete') LIMIT 1)");
+          "(SELECT 1 FROM finding WHERE fingerprint = ?1 LIMIT 1)");
   m_insert_finding = std::make_unique<Statement>(
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
@@ -1233,10 +1294,8 @@ SqliteStore::known_row(Statement& query)
     // Read with another threshold or other internal domains: what it gave
     // then says nothing now, so it is read again (as if incomplete).
     // ... and one that was gone has come back: its content may be new.
-    // ... and one whose findings were recorded by a scan that did not
-    // complete is read again, so that they are new and reported again.
     k.info.complete = k.info.complete && text(12) == m_settings
-                      && sqlite3_column_type(st, 13) == SQLITE_NULL && number(14) == 0;
+                      && sqlite3_column_type(st, 13) == SQLITE_NULL;
     out = std::move(k);
   }
   return out;
@@ -1447,7 +1506,7 @@ SqliteStore::status_of(const std::string& fingerprint)
     return it->second;
   }
   bool accepted = false, seen = false;
-  m_fingerprint_known->bind(1, fingerprint).bind(2, m_scan_id);
+  m_fingerprint_known->bind(1, fingerprint);
   if (m_fingerprint_known->step()) {
     accepted = sqlite3_column_type(m_fingerprint_known->get(), 0) != SQLITE_NULL;
     seen = sqlite3_column_type(m_fingerprint_known->get(), 1) != SQLITE_NULL;

@@ -73,8 +73,11 @@ public:
   // A reader never writes to the database and holds no lock, except where
   // SQLite cannot read safely alone. It is turned away while a first scan
   // runs (until then the database has no WAL, and a reader would hold the
-  // scan up), and it rolls back the journal a killed first scan left only
-  // while it holds the writer's lock on the database file.
+  // scan up); it rolls back the journal a killed first scan left only while
+  // it holds the writer's lock on the database file; and where the folder
+  // cannot be written (read-only media, another user's folder) it reads the
+  // database as an immutable file while scans are kept out, refusing with
+  // what to do when a -wal or -journal file holds changes it would miss.
   SqliteStore(const std::filesystem::path& file, OpenMode mode,
               std::chrono::seconds lock_wait = std::chrono::seconds(60));
   ~SqliteStore() override;
@@ -144,6 +147,7 @@ private:
 
   void open_for_reading(const std::filesystem::path& file);
   void roll_back_killed_scan(const std::filesystem::path& file);
+  void open_immutable(const std::filesystem::path& file);
   void check_readable_schema(const std::filesystem::path& file);
   void exec(const char* sql);
   void create_schema();

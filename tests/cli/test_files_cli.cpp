@@ -37,6 +37,16 @@ namespace {
 
 const fs::path k_fixtures = CCAUDIT_FIXTURES_DIR;
 
+// A database of the fixtures (29 findings; its HTML report is 263 KB).
+std::string
+fixture_database(const TempDir& dir)
+{
+  const auto db = (dir.path() / "f.db").string();
+  REQUIRE(run_ccaudit({"scan", k_fixtures.string(), "--db", db}).exit_code == 1);
+  return db;
+}
+
+// `count` one-message files in `folder`, each showing 30 addresses under
 // its own Message-ID: one finding each.
 void
 write_wide_messages(const TempDir& dir, const std::string& folder, int count)
@@ -50,6 +60,54 @@ write_wide_messages(const TempDir& dir, const std::string& folder, int count)
   }
 }
 
+// A file's bytes and modification time, to show it was not written.
+struct FileState
+{
+  std::string bytes;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileState&) const = default;
+};
+
+FileState
+state_of(const fs::path& file)
+{
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  return {read_file(file), st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
+}
+
+// Runs ccaudit with `folder` mounted read-only over itself, in a mount
+// namespace of its own (as on read-only media: writes fail with EROFS,
+// even for root). nullopt where that cannot be done (no unshare, no right
+// to mount).
+std::optional<RunResult>
+run_on_read_only_mount(const fs::path& folder, const std::vector<std::string>& args)
+{
+  const std::string unshare = "/usr/bin/unshare";
+  if (!fs::exists(unshare)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> argv = {
+    "-m", "/bin/sh", "-c",
+    "mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\" \"$1\" || exit 97; "
+    "if touch \"$1/.probe\" 2>/dev/null; then exit 98; fi; shift; exec \"$@\"",
+    "sh", folder.string(), CCAUDIT_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_program(unshare, argv);
+  if (r.exit_code == 97 || r.exit_code == 98
+      || r.err.find("unshare failed") != std::string::npos) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+std::string
+first_incident(const std::string& db)
+{
+  const auto r = run_ccaudit({"report", "--db", db, "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out)["incidents"][0]["id"];
+}
 
 } // namespace
 
@@ -135,6 +193,123 @@ TEST_CASE("files: the holder a lock file names is printed with its control chara
   CHECK_THAT(r.err, Catch::Contains("another ccaudit run (pid 1?[2J?]0;owned?"));
   CHECK(r.err.find('\x1b') == std::string::npos);
   CHECK(r.err.find('\x07') == std::string::npos);
+}
+
+// (6) Evidence that can only be read.
+
+TEST_CASE("files: reviewing a database never writes to it", "[files]")
+{
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  const auto incident = first_incident(db);
+  const auto before = state_of(db);
+  for (const auto* format : {"text", "json", "html", "csv", "jsonl"}) {
+    CHECK(run_ccaudit({"report", "--db", db, "--format", format}).exit_code == 0);
+  }
+  CHECK(run_ccaudit({"export", "--incident", incident, "--db", db}).exit_code == 0);
+  CHECK(run_ccaudit({"baseline", "export", "--db", db}).exit_code == 0);
+  CHECK(state_of(db) == before);
+  std::error_code ec;
+  CHECK(fs::file_size(db + "-wal", ec) == (ec ? static_cast<std::uintmax_t>(-1) : 0));
+}
+
+TEST_CASE("files: a database on read-only media is reviewed: report, export and "
+          "baseline export", "[files]")
+{
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  const auto incident = first_incident(db);
+  const std::vector<std::vector<std::string>> commands = {
+    {"report", "--db", db, "--format", "json"},
+    {"report", "--db", db, "--format", "jsonl"},
+    {"export", "--incident", incident, "--db", db},
+    {"baseline", "export", "--db", db},
+  };
+  // What a writable folder gives, to compare with; then as a scan leaves
+  // it: no -wal, no -shm (the state a copy to read-only media has).
+  std::vector<std::string> expected;
+  for (const auto& args : commands) {
+    expected.push_back(run_ccaudit(args).out);
+  }
+  fs::remove(db + "-wal");
+  fs::remove(db + "-shm");
+  const auto before = state_of(db);
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    CAPTURE(commands[i]);
+    const auto r = run_on_read_only_mount(dir.path(), commands[i]);
+    if (!r) {
+      WARN("skipped: a read-only bind mount needs root and unshare(1)");
+      return;
+    }
+    CHECK(r->exit_code == 0);
+    CHECK(r->err.empty());
+    CHECK(r->out == expected[i]);
+  }
+  CHECK(state_of(db) == before);
+  CHECK_FALSE(fs::exists(db + "-shm"));
+}
+
+TEST_CASE("files: on read-only media, a -wal file holding changes is refused with what "
+          "to do, not ignored", "[files]")
+{
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  // A change that stays in the -wal: a connection that does not checkpoint
+  // when it closes, and the -shm gone (as in a copy of the two files).
+  {
+    ccaudit::store::SqliteStore store(db, ccaudit::store::OpenMode::read_write);
+    store.execute("PRAGMA wal_autocheckpoint=0");
+    store.execute("INSERT INTO acceptance(fingerprint, accepted_at) VALUES ('x', 'now')");
+    fs::copy_file(db, dir.path() / "copy.db");
+    fs::copy_file(db + "-wal", dir.path() / "copy.db-wal");
+  }
+  const auto copy = (dir.path() / "copy.db").string();
+  REQUIRE(fs::file_size(copy + "-wal") > 0);
+  const auto before = state_of(copy);
+  const auto r = run_on_read_only_mount(dir.path(), {"baseline", "export", "--db", copy});
+  if (!r) {
+    WARN("skipped: a read-only bind mount needs root and unshare(1)");
+    return;
+  }
+  CHECK(r->exit_code == 4);
+  CHECK_THAT(r->err, Catch::Contains(copy + "-wal holds changes not yet merged into " + copy)
+                       && Catch::Contains("Copy " + copy + " and " + copy + "-wal together"));
+  CHECK(state_of(copy) == before);
+  // Where the folder can be written, SQLite reads the two together.
+  CHECK(scalar(copy, "SELECT count(*) FROM acceptance") == 1);
+}
+
+TEST_CASE("files: a database in a folder its reader cannot write is reviewed (as "
+          "another user)", "[files]")
+{
+  const std::string setpriv = "/usr/bin/setpriv";
+  if (::geteuid() != 0 || !fs::exists(setpriv)) {
+    WARN("skipped: running as another user needs root and setpriv(1)");
+    return;
+  }
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  const auto incident = first_incident(db);
+  const auto expected = run_ccaudit({"report", "--db", db, "--format", "jsonl"}).out;
+  fs::remove(db + "-wal");
+  fs::remove(db + "-shm");
+  // The reviewer may read the database, not write its folder.
+  ::chmod(db.c_str(), 0644);
+  ::chmod(dir.path().c_str(), 0555);
+  const auto before = state_of(db);
+  const auto as_nobody = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups",
+                               CCAUDIT_BINARY});
+    return run_program(setpriv, args);
+  };
+  auto r = as_nobody({"report", "--db", db, "--format", "jsonl"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == expected);
+  CHECK(as_nobody({"export", "--incident", incident, "--db", db}).exit_code == 0);
+  CHECK(as_nobody({"baseline", "export", "--db", db}).exit_code == 0);
+  ::chmod(dir.path().c_str(), 0700);
+  CHECK(state_of(db) == before);
 }
 
 // (7) One writer per database file.
