@@ -974,7 +974,12 @@ SqliteStore::prepare_statements()
   m_source_id = std::make_unique<Statement>(m_db, "SELECT id FROM source WHERE path = ?");
   constexpr const char* k_known =
     "SELECT id, path, kind, size, mtime, mtime_ns, inode, messages, complete, "
-    "resume_offset, resume_index, prefix_hash, settings, gone_scan FROM source ";
+    "resume_offset, resume_index, prefix_hash, settings, gone_scan, "
+    // Findings of it that a scan recorded and did not complete: they may
+    // never have reached anyone (exit 3, 4, 130, 143).
+    "EXISTS (SELECT 1 FROM finding f JOIN scan s ON s.id = f.scan_id "
+    "WHERE f.source_id = source.id AND f.retired_scan IS NULL AND s.status <> 'complete') "
+    "FROM source ";
   // Only what earlier scans recorded (last_scan < this scan).
   m_known_by_path = std::make_unique<Statement>(
     m_db, std::string(k_known) + "WHERE path = ?1 AND last_scan < ?2");
@@ -1012,7 +1017,11 @@ SqliteStore::prepare_statements()
           "unchanged_scan=coalesce(excluded.unchanged_scan, directory.unchanged_scan)");
   m_fingerprint_known = std::make_unique<Statement>(
     m_db, "SELECT (SELECT 1 FROM acceptance WHERE fingerprint = ?1), "
-          "(SELECT 1 FROM finding WHERE fingerprint = ?1 LIMIT 1)");
+          // Seen: recorded by this scan, or by one that completed. A scan
+          // that was interrupted, failed or could not read everything
+          // delivered nothing for sure: its findings stay new.
+          "(SELECT 1 FROM finding f JOIN scan s ON s.id = f.scan_id WHERE f.fingerprint = ?1 "
+          "AND (s.id = ?2 OR s.status = 'complete') LIMIT 1)");
   m_insert_finding = std::make_unique<Statement>(
     m_db, "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
@@ -1294,8 +1303,10 @@ SqliteStore::known_row(Statement& query)
     // Read with another threshold or other internal domains: what it gave
     // then says nothing now, so it is read again (as if incomplete).
     // ... and one that was gone has come back: its content may be new.
+    // ... and one whose findings were recorded by a scan that did not
+    // complete is read again, so that they are new and reported again.
     k.info.complete = k.info.complete && text(12) == m_settings
-                      && sqlite3_column_type(st, 13) == SQLITE_NULL;
+                      && sqlite3_column_type(st, 13) == SQLITE_NULL && number(14) == 0;
     out = std::move(k);
   }
   return out;
@@ -1506,7 +1517,7 @@ SqliteStore::status_of(const std::string& fingerprint)
     return it->second;
   }
   bool accepted = false, seen = false;
-  m_fingerprint_known->bind(1, fingerprint);
+  m_fingerprint_known->bind(1, fingerprint).bind(2, m_scan_id);
   if (m_fingerprint_known->step()) {
     accepted = sqlite3_column_type(m_fingerprint_known->get(), 0) != SQLITE_NULL;
     seen = sqlite3_column_type(m_fingerprint_known->get(), 1) != SQLITE_NULL;
