@@ -62,11 +62,15 @@ prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
     throw FatalError("no scan " + std::to_string(*scan) + " in the database");
   }
   db.execute(sql::review);
-  // SQLite binds doubles as text here; the view compares with julianday()
-  // differences, so pass the window as a number literal instead.
-  db.execute("UPDATE review_setting SET scan_id = " + std::to_string(*scan)
-             + ", campaign_window_days = " + std::to_string(campaign_window_days)
-             + ", include_suppressed = " + (include_suppressed ? "1" : "0"));
+  // Bound, never spliced into the SQL. The store binds integers and text:
+  // the window (a finite number of days, checked by the command line and the
+  // config) goes as text and is cast, since the view compares it with
+  // julianday() differences.
+  db.query("UPDATE review_setting SET scan_id = ?1, campaign_window_days = CAST(?2 AS REAL), "
+           "include_suppressed = ?3",
+           {store::Value{*scan}, store::Value{std::to_string(campaign_window_days)},
+            store::Value{std::int64_t{include_suppressed ? 1 : 0}}},
+           [](const store::Row&) {});
   return *scan;
 }
 
