@@ -8,10 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <sstream>
-
-#include <sys/stat.h>
 
 namespace ccaudit::cli {
 
@@ -60,6 +57,7 @@ read_baseline(const std::string& file)
 ExitCode
 run_baseline_export(const BaselineOptions& cmd)
 {
+  check_output_file(cmd.out, cmd.db);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
   std::ostringstream out;
   out << "# ccaudit baseline: fingerprints of known findings (no addresses).\n"
@@ -67,22 +65,7 @@ run_baseline_export(const BaselineOptions& cmd)
   store.query(report::sql::baseline, {}, [&](const store::Row& r) {
     out << r.text(0) << " " << r.text(1) << " " << r.text(2) << "\n";
   });
-  if (cmd.out.empty() || cmd.out == "-") {
-    std::cout << out.str();
-    std::cout.flush();
-    if (!std::cout) {
-      throw FatalError("cannot write to standard output");
-    }
-    return ExitCode::clean;
-  }
-  const auto old_mask = ::umask(077);
-  std::ofstream file(cmd.out, std::ios::trunc);
-  ::umask(old_mask);
-  file << out.str();
-  file.close();
-  if (!file) {
-    throw FatalError("cannot write " + text::for_terminal(cmd.out));
-  }
+  write_output(cmd.out, out.view());
   return ExitCode::clean;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ccaudit::cli {
@@ -99,6 +100,17 @@ struct UsageError : std::runtime_error
 {
   using std::runtime_error::runtime_error;
 };
+
+// Throws UsageError when --out `out` names the database `db` or a file
+// beside it (its -wal, -shm, -journal or lock file), by path or as the same
+// file through a link: writing there would destroy the evidence.
+void check_output_file(const std::string& out, const std::string& db);
+
+// Writes `text` to `out` ("" or "-": standard output). A file is written
+// whole or not at all: into a new file in the same folder (readable by its
+// owner only), synced, then renamed over `out`; on any failure the new file
+// is removed, `out` is left as it was, and FatalError says why.
+void write_output(const std::string& out, std::string_view text);
 
 // A --since value: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), as seconds
 // since the epoch. Throws UsageError for anything else.

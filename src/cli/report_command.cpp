@@ -4,11 +4,16 @@
 #include "report/report.hpp"
 #include "store/sqlite_store.hpp"
 
-#include <fstream>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace ccaudit::cli {
 
@@ -30,28 +35,118 @@ request_for(const ReviewOptions& options)
 // Renders into memory, then writes: a failed report leaves no half file.
 template <typename Render>
 void
-write_output(const ReviewOptions& options, Render&& render)
+render_output(const ReviewOptions& options, Render&& render)
 {
   std::ostringstream text;
   render(text);
-  if (options.out.empty() || options.out == "-") {
-    std::cout << text.str();
+  write_output(options.out, text.view());
+}
+
+// Writes all of `text` to `fd`: 0, or the errno of the failure.
+int
+write_all(int fd, std::string_view text)
+{
+  while (!text.empty()) {
+    const auto n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return n < 0 ? errno : EIO;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
+// SIGXFSZ ignored while it lives: past a file size limit (ulimit -f), a
+// write then fails with EFBIG, and the new file is removed, instead of the
+// process being killed with it left behind.
+class FileSizeSignalIgnored
+{
+public:
+  FileSizeSignalIgnored()
+  {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGXFSZ, &ignore, &m_previous);
+  }
+  ~FileSizeSignalIgnored() { ::sigaction(SIGXFSZ, &m_previous, nullptr); }
+  FileSizeSignalIgnored(const FileSizeSignalIgnored&) = delete;
+  FileSizeSignalIgnored& operator=(const FileSizeSignalIgnored&) = delete;
+
+private:
+  struct sigaction m_previous {};
+};
+
+} // namespace
+
+void
+check_output_file(const std::string& out, const std::string& db)
+{
+  if (out.empty() || out == "-") {
+    return;
+  }
+  if (const auto what = store::database_file_named(out, db)) {
+    throw UsageError("--out " + text::for_terminal(out) + " is " + *what
+                     + ": refused, the output would replace it; choose another file");
+  }
+}
+
+void
+write_output(const std::string& out, std::string_view text)
+{
+  if (out.empty() || out == "-") {
+    std::cout << text;
     std::cout.flush();
     if (!std::cout) {
       throw FatalError("cannot write to standard output");
     }
     return;
   }
-  // Reports name people: readable by the owner only, like the database.
-  const auto old_mask = ::umask(077);
-  std::ofstream file(options.out, std::ios::binary | std::ios::trunc);
-  ::umask(old_mask);
-  file << text.str();
-  file.close();
-  if (!file) {
-    throw FatalError("cannot write " + text::for_terminal(options.out));
+  namespace fs = std::filesystem;
+  // A symbolic link keeps pointing where it did: its file is replaced.
+  fs::path target = out;
+  std::error_code ec;
+  if (fs::is_symlink(target, ec)) {
+    if (auto resolved = fs::weakly_canonical(target, ec); !ec) {
+      target = resolved;
+    }
+  }
+  const auto folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  // Reports name people: readable by the owner only, like the database
+  // (mkstemp creates it 0600).
+  auto temp = (folder / ("." + target.filename().string() + ".ccaudit-XXXXXX")).string();
+  const FileSizeSignalIgnored no_signal;
+  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) {
+    throw FatalError("cannot write " + text::for_terminal(out) + ": cannot create a file in "
+                     + text::for_terminal(folder.string()) + ": " + std::strerror(errno));
+  }
+  int error = write_all(fd, text);
+  if (error == 0 && ::fsync(fd) != 0) {
+    error = errno;
+  }
+  if (::close(fd) != 0 && error == 0) {
+    error = errno;
+  }
+  if (error == 0 && ::rename(temp.c_str(), target.c_str()) != 0) {
+    error = errno;
+  }
+  if (error != 0) {
+    ::unlink(temp.c_str());
+    throw FatalError("cannot write " + text::for_terminal(out) + ": " + std::strerror(error)
+                     + (fs::exists(target, ec) ? " (the file there is unchanged)" : ""));
+  }
+  // The rename itself reaches the disk with the folder.
+  if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
 }
+
+namespace {
 
 } // namespace
 
@@ -70,9 +165,10 @@ run_report(const ReportOptions& cmd)
     throw UsageError("--incident is for --art33 here; for the people to notify, "
                      "use 'ccaudit export --incident " + text::for_terminal(cmd.incident) + "'");
   }
+  check_output_file(cmd.out, cmd.db);
   const auto request = request_for(cmd);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
-  write_output(cmd, [&](std::ostream& out) {
+  render_output(cmd, [&](std::ostream& out) {
     if (cmd.art33) {
       report::render_art33(store, request, cmd.incident, std::time(nullptr), out);
     } else {
@@ -89,9 +185,10 @@ run_export(const ExportOptions& cmd)
     throw UsageError("--format: expected csv or json, got '"
                      + text::for_terminal(cmd.format) + "'");
   }
+  check_output_file(cmd.out, cmd.db);
   const auto request = request_for(cmd);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
-  write_output(cmd, [&](std::ostream& out) {
+  render_output(cmd, [&](std::ostream& out) {
     report::render_people(store, request, cmd.incident,
                           cmd.format == "csv" ? report::PeopleFormat::csv
                                               : report::PeopleFormat::json,

@@ -511,6 +511,34 @@ newer_schema(const std::filesystem::path& file, int version)
 
 } // namespace
 
+std::optional<std::string>
+database_file_named(const std::filesystem::path& file, const std::filesystem::path& database)
+{
+  namespace fs = std::filesystem;
+  const auto same_file = [](const fs::path& a, const fs::path& b) {
+    std::error_code ea, eb;
+    const auto ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+    if (!ea && !eb && ca == cb) {
+      return true;
+    }
+    struct stat sa {}, sb {};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0
+           && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  };
+  for (const auto& [suffix, what] : {
+         std::pair<const char*, const char*>{"", "the database"},
+         {"-wal", "its write-ahead log"},
+         {"-shm", "its write-ahead log's index"},
+         {"-journal", "its rollback journal"},
+         {".lock", "its lock file"},
+       }) {
+    if (same_file(file, database.string() + suffix)) {
+      return std::string(what) + " (" + shown(database.string() + suffix) + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 class SqliteStore::Statement
 {
 public:

@@ -58,6 +58,13 @@ struct Row
 
 enum class OpenMode { read_write, read_only };
 
+// If `file` names the database `database` or a file SQLite or ccaudit keeps
+// beside it (-wal, -shm, -journal, .lock), by path or as the same file (a
+// symbolic or hard link to it): what it is, e.g. "its write-ahead log".
+// Output written there would destroy evidence.
+std::optional<std::string> database_file_named(const std::filesystem::path& file,
+                                               const std::filesystem::path& database);
+
 // The findings database: the only user of <sqlite3.h>. Writes go through
 // prepared statements in batched transactions. A new database file is
 // created readable by its owner only. Every failure throws FatalError.

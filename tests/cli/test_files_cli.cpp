@@ -76,6 +76,55 @@ state_of(const fs::path& file)
   return {read_file(file), st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
 }
 
+// Names in `folder` that a --out write left behind (its temporary files).
+std::vector<std::string>
+leftovers(const fs::path& folder)
+{
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    if (e.path().filename().string().find(".ccaudit-") != std::string::npos) {
+      out.push_back(e.path().filename().string());
+    }
+  }
+  return out;
+}
+
+// Runs ccaudit with RLIMIT_FSIZE at `max_bytes` (ulimit -f: a write past
+// it fails with EFBIG, as on a full disk) and, if `ignore_signal`, SIGXFSZ
+// ignored (else the kernel's default kills a process that writes past it).
+RunResult
+run_with_file_limit(const std::vector<std::string>& args, rlim_t max_bytes, bool ignore_signal)
+{
+  TempDir io;
+  const auto out_path = io.path() / "out", err_path = io.path() / "err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::signal(SIGXFSZ, ignore_signal ? SIG_IGN : SIG_DFL);
+    const struct rlimit limit {max_bytes, max_bytes};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    std::string binary = CCAUDIT_BINARY;
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv{binary.data()};
+    for (auto& a : copy) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
 // Runs ccaudit with `folder` mounted read-only over itself, in a mount
 // namespace of its own (as on read-only media: writes fail with EROFS,
 // even for root). nullopt where that cannot be done (no unshare, no right
@@ -193,6 +242,117 @@ TEST_CASE("files: the holder a lock file names is printed with its control chara
   CHECK_THAT(r.err, Catch::Contains("another ccaudit run (pid 1?[2J?]0;owned?"));
   CHECK(r.err.find('\x1b') == std::string::npos);
   CHECK(r.err.find('\x07') == std::string::npos);
+}
+
+// (5) --out files: written whole or not at all, and never over the database.
+
+TEST_CASE("files: report --out past a file size limit fails and leaves the previous "
+          "report as it was, and no temporary file", "[files]")
+{
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  const auto out = dir.write("review.html", "the previous report\n");
+  for (const bool ignore_signal : {true, false}) {
+    CAPTURE(ignore_signal);
+    // 64 KiB: room for SQLite's 32 KiB -shm index, not for the 263 KB page.
+    const auto r = run_with_file_limit({"report", "--db", db, "--format", "html", "--out",
+                                        out.string()},
+                                       64 * 1024, ignore_signal);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("cannot write " + out.string() + ": File too large")
+                        && Catch::Contains("unchanged"));
+    CHECK(read_file(out) == "the previous report\n");
+    CHECK(leftovers(dir.path()).empty());
+  }
+  const auto r = run_ccaudit({"report", "--db", db, "--format", "html", "--out", out.string()});
+  CHECK(r.exit_code == 0);
+  CHECK(read_file(out).size() > 200000);
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(leftovers(dir.path()).empty());
+}
+
+TEST_CASE("files: export and baseline export --out are written whole or not at all",
+          "[files]")
+{
+  TempDir dir;
+  // 1,000 findings (a baseline of 90 KB); one with 3,000 addresses (an
+  // export of 100 KB) in a database of its own (what a review of both
+  // sorts would not fit SQLite's cache, and go to a temporary file).
+  write_wide_messages(dir, "mail", 1000);
+  dir.write("wide/wide.eml", TestMessage{.to = address_list(3000, "example.net"),
+                                         .message_id = "<wide@example.org>"}
+                               .str());
+  const auto db = (dir.path() / "w.db").string(), wide = (dir.path() / "x.db").string();
+  REQUIRE(run_ccaudit({"scan", (dir.path() / "mail").string(), "--db", db}).exit_code == 1);
+  REQUIRE(run_ccaudit({"scan", (dir.path() / "wide").string(), "--db", wide}).exit_code == 1);
+  const auto incident = first_incident(wide);
+  const std::vector<std::vector<std::string>> commands = {
+    {"export", "--incident", incident, "--db", wide, "--format", "csv"},
+    {"export", "--incident", incident, "--db", wide, "--format", "json"},
+    {"baseline", "export", "--db", db},
+  };
+  for (auto args : commands) {
+    CAPTURE(args);
+    const auto out = dir.write("out.txt", "the previous file\n");
+    args.insert(args.end(), {"--out", out.string()});
+    const auto failed = run_with_file_limit(args, 64 * 1024, true);
+    CHECK(failed.exit_code == 4);
+    CHECK_THAT(failed.err, Catch::Contains("File too large"));
+    CHECK(read_file(out) == "the previous file\n");
+    CHECK(leftovers(dir.path()).empty());
+    const auto written = run_ccaudit(args);
+    CHECK(written.exit_code == 0);
+    CHECK(read_file(out).size() > 64 * 1024);
+    struct stat st {};
+    REQUIRE(::stat(out.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+}
+
+TEST_CASE("files: --out naming the database or a file beside it is refused, and the "
+          "database is left as it was", "[files]")
+{
+  TempDir dir;
+  const auto db = fixture_database(dir);
+  const auto incident = first_incident(db);
+  // The -wal and -shm that a reader leaves, and a lock file.
+  REQUIRE(fs::exists(db + ".lock"));
+  const auto before = state_of(db);
+  const auto findings = scalar(db, "SELECT count(*) FROM finding");
+  fs::create_symlink(db, dir.path() / "link.db");
+  fs::create_hard_link(db, dir.path() / "hard.db");
+  fs::create_directory(dir.path() / "sub");
+  const std::vector<std::pair<std::string, std::string>> names = {
+    {db, "the database"},
+    {db + "-wal", "its write-ahead log"},
+    {db + "-shm", "its write-ahead log's index"},
+    {db + "-journal", "its rollback journal"},
+    {db + ".lock", "its lock file"},
+    {(dir.path() / "link.db").string(), "the database"},
+    {(dir.path() / "hard.db").string(), "the database"},
+    {(dir.path() / "sub" / ".." / "f.db").string(), "the database"},
+    {"f.db", "the database"}, // relative to the working folder
+  };
+  for (const auto& [out, what] : names) {
+    for (std::vector<std::string> args : {
+           std::vector<std::string>{"report", "--db", db, "--format", "html"},
+           std::vector<std::string>{"export", "--incident", incident, "--db", db},
+           std::vector<std::string>{"baseline", "export", "--db", db},
+         }) {
+      args.insert(args.end(), {"--out", out});
+      CAPTURE(args);
+      const auto r = run_ccaudit(args, dir.path());
+      CHECK(r.exit_code == 2);
+      CHECK_THAT(r.err, Catch::Contains("--out " + out + " is " + what)
+                          && Catch::Contains("refused"));
+    }
+  }
+  CHECK(state_of(db) == before);
+  CHECK(scalar(db, "SELECT count(*) FROM finding") == findings);
+  CHECK(fs::is_symlink(dir.path() / "link.db"));
+  CHECK_FALSE(fs::exists(db + "-journal"));
 }
 
 // (6) Evidence that can only be read.
