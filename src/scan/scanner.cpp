@@ -637,8 +637,15 @@ Scanner::run(Job& job)
                                job.folder.get());
   } catch (const std::system_error& e) {
     job.source = SourceInfo{path, "unreadable"};
+    std::string why = e.what();
+    if (e.code() == std::errc::no_such_file_or_directory) {
+      // Listed, then gone: Maildir messages move from new/ to cur/ and are
+      // renamed when their flags change while a scan runs.
+      why += " (gone since its folder was listed: moved, renamed or deleted; the next "
+             "scan reads it where it is now)";
+    }
     job.file_issues.emplace_back(MessageLocator{path},
-                                 Issue{IssueKind::unreadable_input, e.what()});
+                                 Issue{IssueKind::unreadable_input, std::move(why)});
   } catch (const std::exception& e) {
     job.source = SourceInfo{path, "unreadable"};
     job.file_issues.emplace_back(MessageLocator{path},

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -116,7 +117,9 @@ CREATE TABLE IF NOT EXISTS finding (
   fingerprint    TEXT NOT NULL DEFAULT '', -- SHA-256 of kind, incident key, recipients
   status         TEXT NOT NULL DEFAULT 'new', -- when recorded: new | seen | accepted
   retired_scan   INTEGER,           -- scan that read its source again from the
-                                    -- start: no longer current; NULL: current
+                                    -- start, or found a Maildir message it was
+                                    -- read from renamed: no longer current;
+                                    -- NULL: current
   suppressed     TEXT NOT NULL DEFAULT '', -- list or bulk mail: why ("List-Id: ...")
   part_path      TEXT NOT NULL DEFAULT '', -- --content: MIME part, e.g. "2.1";
   part_filename  TEXT NOT NULL DEFAULT '', -- its file name and media type;
@@ -1452,9 +1455,74 @@ SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
           "= ?2 || '/') AND unchanged_scan IS NOT ?1",
           {Value{m_scan_id}, Value{text}}, [&](const Row& r) { folders.push_back(r.text(0)); });
   }
+  std::set<std::string> maildirs;
   for (const auto& folder : folders) {
     for (const auto& [low, high] : direct_ranges(folder)) {
       m_mark_gone->bind(1, m_scan_id).bind(2, folder).bind(3, low).bind(4, high).run();
+    }
+    const auto slash = folder.rfind('/');
+    const auto name = std::string_view(folder).substr(slash == std::string::npos ? 0 : slash + 1);
+    if (slash != std::string::npos && (name == "cur" || name == "new")) {
+      maildirs.insert(folder.substr(0, slash));
+    }
+  }
+  for (const auto& maildir : maildirs) {
+    settle_renamed(maildir);
+  }
+}
+
+// A Maildir message renamed while a scan listed its folders (new/ to cur/,
+// or a change of flags) can be read under both names: the old name is gone
+// next time, and a gone source keeps its findings (deleted mail was still
+// sent). Here the message is not gone, it is under its new name: the old
+// name's findings that the new name also holds are retired, leaving one copy
+// as a clean scan gives. Only same-fingerprint findings of a present file
+// with the same unique name are settled this way (two different messages
+// sharing a unique name, a damaged Maildir, keep both).
+void
+SqliteStore::settle_renamed(const std::string& maildir)
+{
+  Statement gone(m_db, "SELECT id, path FROM source WHERE path >= ?2 AND path < ?3 AND dir = ?1 "
+                       "AND gone_scan IS NOT NULL AND EXISTS (SELECT 1 FROM finding AS f "
+                       "WHERE f.source_id = source.id AND f.retired_scan IS NULL)");
+  std::vector<std::pair<std::int64_t, std::string>> old_names;
+  for (const char* sub : {"/cur", "/new"}) {
+    const auto folder = maildir + sub;
+    for (const auto& [low, high] : direct_ranges(folder)) {
+      gone.bind(1, folder).bind(2, low).bind(3, high);
+      while (gone.step()) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(gone.get(), 1));
+        old_names.emplace_back(sqlite3_column_int64(gone.get(), 0), p ? p : "");
+      }
+      gone.reset();
+    }
+  }
+  if (old_names.empty()) {
+    return;
+  }
+  // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
+  Statement present(m_db, "SELECT id FROM source WHERE (path = ?1 OR (path > ?1 || ':' "
+                          "AND path < ?1 || ';')) AND gone_scan IS NULL");
+  Statement retire(m_db, "UPDATE finding SET retired_scan = ?1 WHERE source_id = ?2 "
+                         "AND retired_scan IS NULL AND fingerprint IN (SELECT fingerprint "
+                         "FROM finding WHERE source_id = ?3 AND retired_scan IS NULL)");
+  for (const auto& [id, path] : old_names) {
+    const auto identity = maildir_identity(path);
+    if (!identity) {
+      continue;
+    }
+    std::vector<std::int64_t> renamed;
+    for (const char* sub : {"/cur/", "/new/"}) {
+      const auto prefix = maildir + sub + std::string(identity->unique);
+      present.bind(1, prefix);
+      while (present.step()) {
+        renamed.push_back(sqlite3_column_int64(present.get(), 0));
+      }
+      present.reset();
+    }
+    for (const auto new_id : renamed) {
+      retire.bind(1, m_scan_id).bind(2, id).bind(3, new_id).run();
+      wrote_row();
     }
   }
 }

@@ -163,6 +163,7 @@ private:
   void wrote_row();
   void commit_batch();
   void flush_sources();
+  void settle_renamed(const std::string& maildir);
   // The statement in `slot`, prepared from `sql` on first use.
   Statement& prepared(std::unique_ptr<Statement>& slot, const std::string& sql);
   std::vector<std::pair<std::string, std::string>> direct_ranges(const std::string& dir);

@@ -247,6 +247,41 @@ TEST_CASE("incremental: a deleted file is marked gone, and its finding stays",
   CHECK(s.current() == 3);
 }
 
+// A scan lists new/, the message moves to cur/ (or its flags change), and
+// the scan lists cur/: it read the one message under both names. The end
+// state, built without the race: both names present for one scan, then only
+// the new one. Before, 20,000 messages moved during a scan left 17,648
+// incidents with a second copy at a path that no longer exists, for good.
+TEST_CASE("incremental: a Maildir message read under two names while it was "
+          "renamed keeps one copy once the old name is gone", "[incremental]")
+{
+  Store s;
+  const auto old_name = s.dir.write("mail/box/new/1001.M1P1.host.example", wide(1));
+  s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(1));
+  // Two different messages sharing a unique name (a damaged Maildir): the
+  // deleted one stays a copy, as any deleted mail does.
+  const auto other = s.dir.write("mail/box/new/1002.M2P1.host.example", wide(2));
+  s.dir.write("mail/box/cur/1002.M2P1.host.example:2,S", wide(3));
+  REQUIRE(s.scan().exit_code == 1);
+  REQUIRE(s.current() == 4);
+  fs::remove(old_name);
+  fs::remove(other);
+  CHECK(s.scan().exit_code == 0);
+  CHECK(s.current() == 3);
+  CHECK(s.current("path = '" + old_name.string() + "'") == 0);
+  CHECK(s.current("path = '" + other.string() + "'") == 1);
+  const auto report = run_ccaudit({"report", "--db", s.db, "--format", "json"});
+  REQUIRE(report.exit_code == 0);
+  const auto j = nlohmann::json::parse(report.out);
+  REQUIRE(j["incidents"].size() == 3);
+  for (const auto& i : j["incidents"]) {
+    CHECK(i["copies"].size() == 1);
+  }
+  // Settled for good: a later scan changes nothing.
+  CHECK(s.scan().exit_code == 0);
+  CHECK(s.current() == 3);
+}
+
 TEST_CASE("incremental: a baseline makes known findings not new, accepted ones "
           "are not open", "[incremental]")
 {
