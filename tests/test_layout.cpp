@@ -37,6 +37,9 @@ const std::map<std::string, std::set<std::string>> k_libraries = {
   {"openssl/", {"core"}},
   {"toml++/", {"cli"}},
   {"mimetic/", {"mime"}},
+  {"archive.h", {"archive"}},
+  {"archive_entry.h", {"archive"}},
+  {"zlib.h", {"archive"}},
   {"CLI/", {"cli"}},
   {"nlohmann/", {"report", "cli"}},
 };

@@ -117,11 +117,18 @@ compression(std::string_view head)
     {"\x28\xb5\x2f\xfd", "zstd"},
     {"LZIP", "lzip"},
     {"PK\x03\x04", "zip"},
+    {"PK\x05\x06", "zip"}, // an empty zip file
+    {"\x04\x22\x4d\x18", "lz4"},
+    {"\x1f\x9d", "compress"},
   };
   for (const auto& m : k_magic) {
     if (head.starts_with(m.bytes)) {
       return m.name;
     }
+  }
+  // POSIX and GNU tar: "ustar" at 257 in the first 512-byte block.
+  if (head.size() >= 512 && head.substr(257, 5) == "ustar") {
+    return "tar";
   }
   return {};
 }
@@ -168,6 +175,12 @@ classify(std::string_view head)
   }
   if (const auto format = compression(head); !format.empty()) {
     return {FileKind::compressed, std::string(format)};
+  }
+  if (head.starts_with("7z\xbc\xaf\x27\x1c")) {
+    return {FileKind::unsupported_archive, "7z"};
+  }
+  if (head.starts_with("Rar!\x1a\x07")) {
+    return {FileKind::unsupported_archive, "rar"};
   }
   // The common case first: a header block that starts at once and holds a
   // mail field.

@@ -9,7 +9,7 @@
 
 namespace ccaudit::archive {
 
-enum class FileKind { mbox, message, not_mail, compressed };
+enum class FileKind { mbox, message, not_mail, compressed, unsupported_archive };
 
 struct Classification
 {
@@ -27,8 +27,9 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 // - message: a header block holding at least one field mail always has
 //   (From, To, Subject, Date, Received, Message-ID, ...), or two of them
 //   after a damaged first line, the first on the second line;
-// - compressed: gzip, bzip2, xz, zstd, lzip or zip data (not read: it may
-//   hold a mailbox);
+// - compressed: gzip, bzip2, xz, zstd, lzip, lz4 or compress data, or a zip
+//   or tar file (read by archive/unpack.hpp);
+// - unsupported_archive: 7z or rar (not read: it may hold a mailbox);
 // - otherwise not mail (empty, binary, or text without a mail header).
 Classification classify(std::string_view head);
 

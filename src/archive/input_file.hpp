@@ -55,6 +55,8 @@ public:
   std::int64_t mtime_ns() const { return m_mtime_ns; }
   std::uint64_t device() const { return m_device; }
   std::uint64_t inode() const { return m_inode; }
+  // For readers that read it front to back themselves (archive/unpack.hpp).
+  int fd() const { return m_fd; }
 
 private:
   int m_fd = -1;

@@ -218,9 +218,16 @@ walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks)
     if (callbacks.should_stop && callbacks.should_stop()) {
       return;
     }
+    if (root == "-" && callbacks.on_stream) {
+      callbacks.on_stream(root);
+      continue;
+    }
     std::error_code ec;
     const auto status = fs::status(root, ec);
-    if (ec) {
+    if (!ec && callbacks.on_stream
+        && (fs::is_fifo(status) || fs::is_character_file(status))) {
+      callbacks.on_stream(root);
+    } else if (ec) {
       callbacks.on_issue(root, unreadable(ec, "cannot open"));
     } else if (fs::is_directory(status)) {
       walk_directory(root, callbacks);

@@ -31,6 +31,10 @@ struct WalkCallbacks
   // Optional: asked before each entry; true ends the walk there (a folder
   // left early gets no on_directory_end).
   std::function<bool()> should_stop;
+  // Optional: a path given that is a stream to read once, front to back:
+  // "-" (standard input), a FIFO or a character device (/dev/stdin, a
+  // process substitution). Without it, these are not_regular_file.
+  std::function<void(const std::filesystem::path&)> on_stream;
 };
 
 // Walks the given paths, each folder in the order the file system lists it

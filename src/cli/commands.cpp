@@ -26,7 +26,8 @@ constexpr const char* k_scan_footer = R"(Exit codes:
   0  scan complete, nothing to report under --fail-on (default: no new finding)
   1  scan complete, with a new finding (--fail-on new) or an open one (--fail-on any)
   2  usage or configuration error: nothing scanned
-  3  some input could not be read or is compressed (the rest was scanned)
+  3  some input could not be read (damaged, 7z/rar, a bomb cut off, or named and
+     holding no message); the rest was scanned
   4  fatal: the database cannot be written, another scan holds it, or an internal error
   130/143  stopped by SIGINT/SIGTERM: what was read is recorded, the next scan reads the rest
 
@@ -319,8 +320,9 @@ run(int argc, char** argv)
     "scan", "Scan mbox files, Maildirs and message files; record findings");
   scan->footer(k_scan_footer);
   scan->add_option("PATH", scan_options.paths,
-                   "mbox file, Maildir, Maildir++ tree, message file, or a "
-                   "directory holding any mix of them")
+                   "mbox file, Maildir, Maildir++ tree, message file, compressed file "
+                   "(gzip, bzip2, xz, zstd, lz4, lzip), zip or tar export, a directory "
+                   "holding any mix of them, or '-' (standard input) or a FIFO")
     ->required();
   scan->add_option("--db", scan_options.db, "findings database")
     ->capture_default_str();
@@ -374,6 +376,11 @@ run(int argc, char** argv)
                    "with --content: most MiB read of one message (raw, and decoded)")
     ->capture_default_str()
     ->check(positive_number());
+  scan->add_option("--max-expansion", scan_options.max_expansion,
+                   "read compressed data up to this many times its compressed size "
+                   "(plus 64 MiB); the rest of a bomb is not read (expansion_limit)")
+    ->capture_default_str()
+    ->check(positive_number());
   add_config_option(scan, scan_options.config);
   scan->add_flag("-q,--quiet", scan_options.quiet, "no progress line");
   scan->add_flag("-v,--verbose", scan_options.verbose,
@@ -408,8 +415,12 @@ run(int argc, char** argv)
     "explain", "Show how the messages of one file were read and counted");
   explain->footer(k_explain_footer);
   explain->add_option("PATH", explain_options.path,
-                      "an mbox file or a message file")
+                      "an mbox file, a message file, a compressed one, or a member of a zip "
+                      "or tar file as findings name it (FILE!MEMBER)")
     ->required();
+  explain->add_option("--member", explain_options.member,
+                      "the member of the zip or tar file PATH to explain (nested: "
+                      "INNER!MEMBER)");
   explain->add_option("--offset", explain_options.offset,
                       "only the mbox message whose \"From \" line starts at "
                       "this byte offset (as in reports) [default: every "

@@ -44,7 +44,7 @@ occurrences(const headers::MessageHeaders& h)
 std::string
 location(const scan::ExplainedMessage& m)
 {
-  std::string s = t(m.where.archive.string());
+  std::string s = t(m.where.path_text());
   if (m.where.in_mbox) {
     s += ": message " + std::to_string(m.where.index) + " at offset "
          + std::to_string(m.where.byte_offset);
@@ -159,7 +159,7 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
 {
   const auto& h = m.headers;
   ordered_json j;
-  j["path"] = u(m.where.archive.string());
+  j["path"] = u(m.where.path_text());
   j["offset"] = m.where.byte_offset;
   j["end"] = m.end;
   j["mbox_index"] = m.where.in_mbox ? ordered_json(m.where.index) : ordered_json();
@@ -231,7 +231,24 @@ run_explain(const ExplainOptions& cmd)
     throw UsageError("--format: expected text or jsonl, got '"
                      + text::for_terminal(cmd.format) + "'");
   }
+  // "FILE!MEMBER", as findings name a member of a zip or tar file: the
+  // first prefix before a '!' that is a file.
+  std::string path = cmd.path;
+  std::optional<std::string> member = cmd.member;
+  if (std::error_code ec; !std::filesystem::exists(path, ec)) {
+    for (auto bang = path.find('!'); bang != std::string::npos; bang = path.find('!', bang + 1)) {
+      if (std::filesystem::is_regular_file(path.substr(0, bang), ec)) {
+        if (member) {
+          throw UsageError("--member: '" + t(cmd.path) + "' names a member already");
+        }
+        member = path.substr(bang + 1);
+        path.resize(bang);
+        break;
+      }
+    }
+  }
   scan::ExplainOptions options;
+  options.member = member;
   options.threshold = cmd.threshold;
   options.internal_domains = normalised_domains(cmd.internal_domains);
   options.offset = cmd.offset;
@@ -239,10 +256,13 @@ run_explain(const ExplainOptions& cmd)
   options.content_threshold = cmd.content_threshold;
   scan::Explanation explanation;
   try {
-    explanation = scan::explain(cmd.path, options);
+    explanation = scan::explain(path, options);
   } catch (const std::system_error& e) {
     std::fprintf(stderr, "ccaudit: %s: %s\n", t(cmd.path).c_str(), e.what());
     return ExitCode::incomplete;
+  }
+  if (member && !explanation.member_found) {
+    throw UsageError("no member '" + t(*member) + "' in " + t(path));
   }
   if (cmd.offset && explanation.messages.empty()) {
     std::string near;
@@ -258,7 +278,8 @@ run_explain(const ExplainOptions& cmd)
   }
   const bool text_format = cmd.format == "text";
   if (text_format) {
-    std::cout << t(cmd.path) << ": " << explanation.source.kind << ", "
+    std::cout << t(MessageLocator::locator_text(path, member.value_or(""))) << ": "
+              << explanation.source.kind << ", "
               << explanation.source.messages << " message(s) read\n";
     for (const auto& issue : explanation.file_issues) {
       std::cout << "  problem: " << to_string(issue.kind) << ": "

@@ -38,6 +38,7 @@ struct ScanOptions
   std::size_t content_max_depth = 32;
   std::size_t content_max_part_mib = 16;
   std::size_t content_max_message_mib = 64;
+  std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
 };
 
 struct BaselineOptions
@@ -78,6 +79,7 @@ struct ExportOptions : ReviewOptions
 struct ExplainOptions
 {
   std::string path;
+  std::optional<std::string> member; // inside a zip or tar file
   std::optional<std::uint64_t> offset;
   std::size_t threshold = 25;
   std::vector<std::string> internal_domains;

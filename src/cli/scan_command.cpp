@@ -115,7 +115,7 @@ public:
 private:
   static void print(const MessageLocator& w, const Issue& issue)
   {
-    std::string where = text::for_terminal(w.archive.string());
+    std::string where = text::for_terminal(w.path_text());
     if (w.in_mbox) {
       where += "#" + std::to_string(w.index) + "@" + std::to_string(w.byte_offset);
     }
@@ -151,6 +151,10 @@ absolute_paths(const std::vector<std::string>& given)
 {
   std::vector<fs::path> out;
   for (const auto& p : given) {
+    if (p == "-") {
+      out.emplace_back(p); // standard input
+      continue;
+    }
     auto path = fs::absolute(p).lexically_normal();
     if (!path.has_filename() && path != path.root_path()) {
       path = path.parent_path(); // "dir/" is "dir"
@@ -266,6 +270,7 @@ run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
   options.history = &store;
   options.read_all = cmd.full;
   options.exclude = cmd.exclude;
+  options.unpack.max_expansion = static_cast<double>(cmd.max_expansion);
   options.stop = &g_stop;
   const StopOnSignals signals;
   if (cmd.jsonl) {

@@ -15,7 +15,8 @@ namespace ccaudit {
 struct SourceInfo
 {
   std::filesystem::path path;
-  std::string kind; // "mbox", "message", "not-mail", "unreadable", ...
+  std::string kind; // "mbox", "message", "not-mail", "unreadable", "compressed",
+                    // "archive" (zip, tar: its members are sources too), ...
   std::uint64_t size = 0;
   std::int64_t mtime = 0; // seconds since the epoch
   std::uint64_t inode = 0;
@@ -29,6 +30,7 @@ struct SourceInfo
   // fingerprint of the bytes before it (see scan/fingerprint.hpp).
   std::uint64_t resume_offset = 0, resume_index = 0;
   std::string prefix_hash;
+  std::string member; // a member of the zip or tar file `path` (see MessageLocator)
 };
 
 // A file as an earlier scan left it (info.path is left empty: `path` says it).

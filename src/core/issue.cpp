@@ -43,6 +43,8 @@ to_string(IssueKind kind)
   case IssueKind::unknown_charset: return "unknown_charset";
   case IssueKind::nesting_too_deep: return "nesting_too_deep";
   case IssueKind::blank_lines_before_header: return "blank_lines_before_header";
+  case IssueKind::expansion_limit: return "expansion_limit";
+  case IssueKind::no_message_found: return "no_message_found";
   }
   return "unknown";
 }
@@ -52,7 +54,9 @@ means_not_scanned(IssueKind kind)
 {
   return kind == IssueKind::unreadable_input
          || kind == IssueKind::internal_error
-         || kind == IssueKind::compressed_not_scanned;
+         || kind == IssueKind::compressed_not_scanned
+         || kind == IssueKind::expansion_limit
+         || kind == IssueKind::no_message_found;
 }
 
 } // namespace ccaudit

@@ -18,6 +18,17 @@ struct MessageLocator
   std::uint64_t index = 0;       // 0-based message number in an mbox
   std::uint64_t byte_offset = 0; // where the message starts in `archive`
   bool in_mbox = false;          // index is meaningful
+  // Inside a zip or tar file (or one nested in it) named by `archive`: the
+  // member's name, nested ones joined by '!' ("inner.tgz!Maildir/cur/1:2,").
+  // Empty for a file, and for the data of a compressed file.
+  std::string member;
+
+  // How users see and paste it: "/exports/t.zip!Takeout/Mail/x.mbox".
+  std::string path_text() const { return locator_text(archive, member); }
+  static std::string locator_text(const std::filesystem::path& archive, std::string_view member)
+  {
+    return member.empty() ? archive.native() : archive.native() + "!" + std::string(member);
+  }
 };
 
 // Everything odd about an input, as a closed list. The names are stored in
@@ -47,7 +58,7 @@ enum class IssueKind {
   addresses_dropped,            // fewer mailboxes parsed than '@' seen
   ambiguous_separator,          // mbox: a "From " line + header read as body
   lenient_address_recovery,     // addresses read from text GMime rejected
-  compressed_not_scanned,       // gzip/xz/... file: NOT scanned
+  compressed_not_scanned,       // 7z or rar file (others are read): NOT scanned
   header_line_too_long,         // a header line over 998 characters
   bare_cr_in_header,            // a CR not followed by LF in a header line
   repeated_address_field,       // more than one To or Cc field
@@ -61,6 +72,10 @@ enum class IssueKind {
                                 // bound: read leniently, not by the parser
   blank_lines_before_header,    // a message that starts with blank lines:
                                 // skipped, the header read after them
+  expansion_limit,              // compressed data growing past --max-expansion
+                                // times its size (a bomb): the rest NOT read
+  no_message_found,             // a file or stream named on the command line
+                                // gave no message at all: NOT a clean result
 };
 
 std::string_view to_string(IssueKind kind);

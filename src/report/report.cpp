@@ -94,7 +94,7 @@ finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view st
 {
   const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
   nlohmann::ordered_json j;
-  j["path"] = u(where.archive.string());
+  j["path"] = u(where.path_text());
   j["offset"] = where.byte_offset;
   j["mbox_index"] = where.in_mbox ? nlohmann::ordered_json(where.index)
                                   : nlohmann::ordered_json(nullptr);

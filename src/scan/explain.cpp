@@ -14,7 +14,14 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
   const detect::ContentDetector content(visible, options.content_threshold);
   const BodyRead body_read;
   FileCallbacks callbacks;
+  const auto wanted = [&](const MessageLocator& where) {
+    return !options.member || where.member == *options.member;
+  };
   callbacks.on_message = [&](RawMessage&& raw) {
+    if (!wanted(raw.where)) {
+      return true;
+    }
+    out.member_found = true;
     const auto offset = raw.where.byte_offset;
     if (options.offset && offset != *options.offset) {
       if (offset < *options.offset) {
@@ -48,10 +55,22 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     out.messages.push_back(std::move(m));
     return !options.offset; // the one asked for is found
   };
-  callbacks.on_issue = [&](const MessageLocator&, const Issue& issue) {
-    out.file_issues.push_back(issue);
+  callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
+    if (wanted(where)) {
+      out.file_issues.push_back(issue);
+    }
+  };
+  std::optional<SourceInfo> member;
+  callbacks.on_member = [&](SourceInfo&& info) {
+    if (options.member && info.member == *options.member) {
+      out.member_found = true;
+      member = std::move(info);
+    }
   };
   out.source = read_messages(path, {}, callbacks, nullptr, options.content ? &body_read : nullptr);
+  if (member) {
+    out.source = std::move(*member);
+  }
   return out;
 }
 

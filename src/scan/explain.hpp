@@ -42,6 +42,7 @@ struct Explanation
   std::vector<Issue> file_issues;
   // With an offset at which no message starts: the nearest message starts.
   std::optional<std::uint64_t> previous_offset, next_offset;
+  bool member_found = false; // with options.member
 };
 
 struct ExplainOptions
@@ -49,6 +50,7 @@ struct ExplainOptions
   std::size_t threshold = 25;
   std::vector<std::string> internal_domains; // normalised
   std::optional<std::uint64_t> offset;       // only the message starting here
+  std::optional<std::string> member;         // only this member of a zip or tar file
   bool content = false;                      // also walk each message's MIME parts
   std::size_t content_threshold = 25;
 };

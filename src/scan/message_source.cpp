@@ -1,13 +1,22 @@
 #include "scan/message_source.hpp"
 
 #include "archive/classify.hpp"
+#include "archive/gzip_stream.hpp"
 #include "archive/input_file.hpp"
+#include "archive/unpack.hpp"
 #include "core/byte_source.hpp"
+#include "core/stream_source.hpp"
 #include "mbox/mbox_reader.hpp"
 #include "scan/fingerprint.hpp"
 
 #include <algorithm>
+#include <ctime>
+#include <map>
 #include <optional>
+#include <set>
+
+#include <cerrno>
+#include <unistd.h>
 
 #include <vector>
 
@@ -15,23 +24,402 @@ namespace ccaudit::scan {
 
 namespace {
 
-// The body of a message, [from, to) in the file, up to the bound.
+// The body of a message, [from, to) in `source`, up to the bound. In a
+// stream, `to` may be unknown (UINT64_MAX: to the end), and bytes before
+// `earliest` are no longer there.
 void
-read_body(archive::InputFile& file, std::uint64_t from, std::uint64_t to, const BodyRead& bound,
-          RawMessage& raw)
+read_body(ByteSource& source, std::uint64_t from, std::uint64_t to, const BodyRead& bound,
+          RawMessage& raw, std::uint64_t earliest = 0)
 {
   raw.has_body = true;
   if (to <= from) {
     return;
   }
+  if (from < earliest) {
+    raw.issues.push_back({IssueKind::content_limit,
+                          "message body over " + std::to_string(bound.max_bytes >> 20)
+                            + " MiB in a compressed stream: its content was not read"});
+    return;
+  }
   const auto size = to - from;
   const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(size, bound.max_bytes));
   raw.body.resize(wanted);
-  raw.body.resize(file.read_at(from, raw.body.data(), wanted));
-  if (size > bound.max_bytes) {
+  std::size_t got = 0;
+  while (got < wanted) {
+    const auto n = source.read_at(from + got, raw.body.data() + got, wanted - got);
+    if (n == 0) {
+      break;
+    }
+    got += n;
+  }
+  raw.body.resize(got);
+  char more = 0;
+  if (got == bound.max_bytes && (size > bound.max_bytes || (to == UINT64_MAX && source.read_at(from + got, &more, 1) == 1))) {
     raw.issues.push_back({IssueKind::content_limit,
                           "message body over " + std::to_string(bound.max_bytes >> 20)
                             + " MiB: its content after that was not read"});
+  }
+}
+
+// How a scan sees one input's bytes: what it holds (from its first bytes)
+// and its messages, handed out in order.
+struct Input
+{
+  ByteSource& bytes;
+  std::string_view head;      // its first bytes (up to k_classify_bytes)
+  std::uint64_t size;         // UINT64_MAX: a stream, not known until read
+  std::int64_t mtime;
+  bool stream;                // read once: no resume, no prefix fingerprint
+  // More of the first bytes than `head` holds (a file's first read is
+  // short); empty if there are none.
+  std::function<std::string_view()> more_head = {};
+};
+
+// Reads one message file's header (and body) from `in`.
+void
+read_one_message(const Input& in, MessageLocator where, const BodyRead* body_read,
+                 const FileCallbacks& callbacks, SourceInfo& source,
+                 const std::function<std::uint64_t()>& earliest)
+{
+  source.kind = "message";
+  // Blank lines before the header (classify() looked past them) would
+  // read as an empty header: every recipient missed.
+  const auto lead = archive::leading_blank_bytes(in.head);
+  auto header = archive::header_block_in(in.head.substr(lead));
+  if (!header && in.more_head) {
+    if (const auto more = in.more_head(); !more.empty()) {
+      header = archive::header_block_in(more.substr(lead));
+    }
+  }
+  TailSource after_lead(in.bytes, lead);
+  auto block = header ? std::move(*header)
+                      : archive::read_header_block(after_lead); // longer than the first read
+  if (lead > 0) {
+    std::vector<Issue> issues{{IssueKind::blank_lines_before_header,
+                               std::to_string(lead) + " byte(s) of blank lines before the "
+                                                      "header skipped; the header read after them"}};
+    append_issues(issues, std::move(block.issues));
+    block.issues = std::move(issues);
+  }
+  source.messages = 1;
+  RawMessage raw{std::move(where), in.size, std::move(block.value), std::move(block.issues),
+                 in.mtime};
+  if (body_read) {
+    read_body(in.bytes, lead + raw.header.size(), in.size, *body_read, raw, earliest());
+  }
+  callbacks.on_message(std::move(raw));
+}
+
+// Reads an mbox from `in`, from `resume` on if given.
+void
+read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
+          const BodyRead* body_read, const FileCallbacks& callbacks, SourceInfo& source,
+          const std::function<std::uint64_t()>& earliest)
+{
+  source.kind = "mbox";
+  where.in_mbox = true;
+  const std::uint64_t start = resume ? resume->offset : 0;
+  const std::uint64_t first_index = resume ? resume->index : 0;
+  TailSource tail(in.bytes, start);
+  mbox::MboxReader reader(tail);
+  source.messages = first_index;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> last; // offset, index
+  while (auto message = reader.next()) {
+    where.index = first_index + message->value.index;
+    where.byte_offset = start + message->value.offset;
+    last = {where.byte_offset, where.index};
+    ++source.messages;
+    RawMessage raw{where, start + message->value.end, std::move(message->value.header),
+                   std::move(message->issues), in.mtime};
+    if (body_read) {
+      read_body(in.bytes, start + message->value.body_offset, raw.end, *body_read, raw,
+                earliest());
+    }
+    if (!callbacks.on_message(std::move(raw))) {
+      break;
+    }
+  }
+  if (last && !in.stream) {
+    source.resume_offset = last->first;
+    source.resume_index = last->second;
+    source.prefix_hash = prefix_fingerprint(in.bytes, last->first);
+  }
+  auto file_where = where;
+  file_where.index = 0;
+  file_where.byte_offset = 0;
+  for (const auto& issue : reader.take_file_issues()) {
+    callbacks.on_issue(file_where, issue);
+  }
+}
+
+// Reads compressed data or an archive file through `unpacker`: what the
+// locator `where` names (a file, or a member of one), `depth` levels deep.
+// Fills `source` for the data of a compressed file (one member, no name);
+// each member of an archive goes to on_member.
+void read_unpacked(archive::Unpacker& unpacker, const MessageLocator& where, int depth,
+                   const BodyRead* body_read, const UnpackLimits& limits,
+                   const FileCallbacks& callbacks, SourceInfo& source);
+
+void read_gzipped(const StreamSource::Pull& compressed, const MessageLocator& where, int depth,
+                  const BodyRead* body_read, const UnpackLimits& limits,
+                  const FileCallbacks& callbacks, SourceInfo& source);
+
+// Reads one member (or the data of a compressed file), whose bytes `pull`
+// gives, as a file: mbox, message, compressed again, or not mail. Returns
+// false if the reader asked to stop.
+void
+read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, int depth,
+                   const BodyRead* body_read, const UnpackLimits& limits,
+                   const FileCallbacks& callbacks, SourceInfo& source)
+{
+  // The window: an mbox reader's look-ahead and, with --content, a whole
+  // body behind it.
+  const std::size_t window =
+    (std::size_t{4} << 20) + (body_read ? body_read->max_bytes : 0);
+  StreamSource stream(pull, window);
+  std::vector<char> first(archive::k_classify_bytes);
+  const std::string_view head(first.data(), stream.read_at(0, first.data(), first.size()));
+  const Input in{stream, head, UINT64_MAX, source.mtime, true};
+  const auto earliest = [&] { return stream.earliest(); };
+  const auto kind = archive::classify(head);
+  switch (kind.kind) {
+  case archive::FileKind::not_mail:
+    source.kind = "not-mail";
+    callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
+    break;
+  case archive::FileKind::unsupported_archive:
+    source.kind = "compressed";
+    callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
+                               kind.reason + " data: not read (7z and rar are not); "
+                                             "extract it and scan the result"});
+    break;
+  case archive::FileKind::compressed: {
+    if (depth >= limits.max_depth) {
+      source.kind = "compressed";
+      callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
+                                 kind.reason + " data inside " + std::to_string(depth)
+                                   + " levels of compressed or archive files: not read "
+                                     "(a zip that holds itself stops here too)"});
+      break;
+    }
+    std::uint64_t position = 0;
+    const StreamSource::Pull rest = [&](char* out, std::size_t size) {
+      const auto n = stream.read_at(position, out, std::min<std::size_t>(size, 256 * 1024));
+      position += n;
+      return n;
+    };
+    if (kind.reason == "gzip") {
+      read_gzipped(rest, where, depth + 1, body_read, limits, callbacks, source);
+    } else {
+      auto inner = archive::Unpacker::from(rest);
+      read_unpacked(*inner, where, depth + 1, body_read, limits, callbacks, source);
+    }
+    break;
+  }
+  case archive::FileKind::message:
+    read_one_message(in, where, body_read, callbacks, source, earliest);
+    break;
+  case archive::FileKind::mbox:
+    read_mbox(in, where, nullptr, body_read, callbacks, source, earliest);
+    break;
+  }
+  // What was read of it, decompressed (a member not read to its end, such
+  // as a message file past its header, counts what was read).
+  source.size = stream.pulled();
+  if (const auto error = stream.error()) {
+    std::rethrow_exception(error); // after every message before the damage
+  }
+}
+
+// gzip data (`compressed` gives it) read with zlib, which checks every
+// member's CRC: what it holds is read as a file would be.
+void
+read_gzipped(const StreamSource::Pull& compressed, const MessageLocator& where, int depth,
+             const BodyRead* body_read, const UnpackLimits& limits,
+             const FileCallbacks& callbacks, SourceInfo& source)
+{
+  archive::GzipStream gz(compressed, limits.max_expansion, UnpackLimits::k_expansion_allowance);
+  try {
+    read_packed_member([&](char* out, std::size_t size) { return gz.read(out, size); }, where,
+                       depth, body_read, limits, callbacks, source);
+  } catch (const std::system_error& e) {
+    callbacks.on_issue(where, {IssueKind::unreadable_input,
+                               "gzip data damaged after " + std::to_string(gz.bytes_out())
+                                 + " decompressed byte(s): " + e.what()
+                                 + "; the messages before it were read"});
+  }
+  if (gz.bounded()) {
+    callbacks.on_issue(where, {IssueKind::expansion_limit,
+                               "gzip data past "
+                                 + std::to_string(static_cast<long long>(limits.max_expansion))
+                                 + " times its compressed size (" + std::to_string(gz.bytes_out())
+                                 + " bytes from " + std::to_string(gz.bytes_in())
+                                 + "): the rest not read (--max-expansion)"});
+  }
+}
+
+// A member's name inside its locator: nested names are joined by '!'.
+std::string
+member_text(const MessageLocator& where, const std::string& name)
+{
+  return where.member.empty() ? name : where.member + "!" + name;
+}
+
+// Maildir tmp/ holds mail still in delivery: skipped, as in a walked tree,
+// when the archive showed the Maildir's cur/ or new/ before it.
+std::optional<std::string>
+maildir_tmp_folder(const std::string& name, const std::set<std::string>& maildirs)
+{
+  const auto slash = name.rfind('/');
+  if (slash == std::string::npos) {
+    return std::nullopt;
+  }
+  const auto folder = name.substr(0, slash);
+  const auto parent_end = folder.rfind('/');
+  const auto last = folder.substr(parent_end == std::string::npos ? 0 : parent_end + 1);
+  const auto parent = parent_end == std::string::npos ? std::string() : folder.substr(0, parent_end);
+  if (last == "tmp" && maildirs.contains(parent)) {
+    return folder;
+  }
+  return std::nullopt;
+}
+
+void
+read_unpacked(archive::Unpacker& unpacker, const MessageLocator& where, int depth,
+              const BodyRead* body_read, const UnpackLimits& limits,
+              const FileCallbacks& callbacks, SourceInfo& source)
+{
+  std::set<std::string> maildirs;             // folders holding cur/ or new/
+  std::map<std::string, std::uint64_t> in_tmp; // Maildir tmp/ folder: files skipped
+  bool first = true;
+  bool stop = false;
+  bool member_not_scanned = false;
+  FileCallbacks inner = callbacks;
+  inner.on_message = [&](RawMessage&& raw) {
+    if (!callbacks.on_message(std::move(raw))) {
+      stop = true;
+      return false;
+    }
+    return true;
+  };
+  inner.on_issue = [&](const MessageLocator& at, const Issue& issue) {
+    member_not_scanned = member_not_scanned || means_not_scanned(issue.kind);
+    callbacks.on_issue(at, issue);
+  };
+  const auto issue = [&](const MessageLocator& at, const Issue& found) {
+    inner.on_issue(at, found);
+  };
+  while (!stop) {
+    std::optional<archive::Unpacker::Member> member;
+    try {
+      member = unpacker.next();
+    } catch (const std::system_error& e) {
+      if (first) {
+        throw; // not an archive or compressed data it can read
+      }
+      callbacks.on_issue(where, {IssueKind::unreadable_input,
+                                 unpacker.format() + " " + e.what()
+                                   + ": the members after it were not read"});
+      break;
+    }
+    if (!member) {
+      break;
+    }
+    if (first) {
+      first = false;
+      source.kind = unpacker.is_archive() ? "archive" : "compressed";
+    }
+    const bool named = unpacker.is_archive();
+    member_not_scanned = false;
+    MessageLocator at = where;
+    SourceInfo info{where.archive, "unreadable"};
+    info.mtime = source.mtime;
+    if (named) {
+      at.member = member_text(where, member->name);
+      info.member = at.member;
+      using Type = archive::Unpacker::Member::Type;
+      if (member->type == Type::directory) {
+        const auto& n = member->name;
+        const auto trimmed = n.ends_with('/') ? n.substr(0, n.size() - 1) : n;
+        const auto slash = trimmed.rfind('/');
+        const auto last = trimmed.substr(slash == std::string::npos ? 0 : slash + 1);
+        if (last == "cur" || last == "new") {
+          maildirs.insert(slash == std::string::npos ? std::string() : trimmed.substr(0, slash));
+        }
+        continue;
+      }
+      if (member->type != Type::file) {
+        issue(at, {member->type == Type::link ? IssueKind::symlink_not_followed
+                                                           : IssueKind::not_regular_file,
+                                "a link or special file inside " + unpacker.format()
+                                  + " data: a name only, not read"});
+        continue;
+      }
+      if (const auto maildir = [&]() -> std::optional<std::string> {
+            // A member path such as "box/cur/1:2,S" shows a Maildir "box".
+            for (const std::string_view sub : {"/cur/", "/new/"}) {
+              if (const auto p = member->name.rfind(sub); p != std::string::npos) {
+                return member->name.substr(0, p);
+              }
+            }
+            for (const std::string_view sub : {"cur/", "new/"}) {
+              if (member->name.starts_with(sub)) {
+                return std::string();
+              }
+            }
+            return std::nullopt;
+          }()) {
+        maildirs.insert(*maildir);
+      }
+      if (const auto tmp = maildir_tmp_folder(member->name, maildirs)) {
+        ++in_tmp[*tmp];
+        continue;
+      }
+    }
+    // The member's bytes, bounded against a bomb: at most max_expansion
+    // times what they came from, plus an allowance.
+    const auto input_start = unpacker.input_bytes();
+    std::uint64_t out = 0;
+    bool bounded = false;
+    const StreamSource::Pull pull = [&](char* buffer, std::size_t size) -> std::size_t {
+      const auto in = unpacker.input_bytes() - input_start;
+      const auto allowed = static_cast<double>(in) * limits.max_expansion
+                           + static_cast<double>(UnpackLimits::k_expansion_allowance);
+      if (static_cast<double>(out) > allowed) {
+        bounded = true;
+        return 0;
+      }
+      const auto n = unpacker.read(buffer, size);
+      out += n;
+      return n;
+    };
+    auto& target = named ? info : source;
+    try {
+      read_packed_member(pull, at, depth, body_read, limits, inner, target);
+    } catch (const std::system_error& e) {
+      issue(at, {IssueKind::unreadable_input,
+                              unpacker.format() + " data damaged after "
+                                + std::to_string(out) + " decompressed byte(s): " + e.what()
+                                + (named ? "" : "; the messages before it were read")});
+    }
+    if (bounded) {
+      issue(at, {IssueKind::expansion_limit,
+                              unpacker.format() + " data past "
+                                + std::to_string(static_cast<long long>(limits.max_expansion))
+                                + " times its compressed size (" + std::to_string(out)
+                                + " bytes from " + std::to_string(unpacker.input_bytes() - input_start)
+                                + "): the rest not read (--max-expansion)"});
+    }
+    if (named && callbacks.on_member) {
+      info.complete = !member_not_scanned && !stop;
+      callbacks.on_member(std::move(info));
+    }
+  }
+  for (const auto& [folder, count] : in_tmp) {
+    MessageLocator at = where;
+    at.member = member_text(where, folder);
+    callbacks.on_issue(at, {IssueKind::maildir_tmp_skipped,
+                            std::to_string(count) + " file(s) still in delivery not scanned"});
   }
 }
 
@@ -40,7 +428,8 @@ read_body(archive::InputFile& file, std::uint64_t from, std::uint64_t to, const 
 SourceInfo
 read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
               const FileCallbacks& callbacks, const ResumePoint* resume,
-              const BodyRead* body_read, const archive::Folder* folder)
+              const BodyRead* body_read, const archive::Folder* folder,
+              const UnpackLimits& limits)
 {
   SourceInfo source{path, "unreadable"};
   archive::InputFile file(path, folder);
@@ -72,82 +461,75 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     kind = archive::classify(head);
   }
   MessageLocator where{path};
+  const auto from_start = [] { return std::uint64_t{0}; };
   switch (kind.kind) {
   case archive::FileKind::not_mail:
     source.kind = "not-mail";
     callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
     break;
-  case archive::FileKind::compressed:
+  case archive::FileKind::unsupported_archive:
     source.kind = "compressed";
     callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
-                               kind.reason + " data: it may hold a mailbox; "
-                                             "decompress it and scan the result"});
+                               kind.reason + " data: not read (7z and rar are not); "
+                                             "extract it and scan the result"});
     break;
-  case archive::FileKind::message: {
-    source.kind = "message";
-    // Blank lines before the header (classify() looked past them) would
-    // read as an empty header: every recipient missed.
-    const auto lead = archive::leading_blank_bytes(head);
-    auto header = archive::header_block_in(head.substr(lead));
-    if (!header && read_more()) {
-      header = archive::header_block_in(head.substr(lead));
-    }
-    TailSource after_lead(file, lead);
-    auto block = header ? std::move(*header)
-                        : archive::read_header_block(after_lead); // longer than the first read
-    if (lead > 0) {
-      std::vector<Issue> issues{{IssueKind::blank_lines_before_header,
-                                 std::to_string(lead) + " byte(s) of blank lines before the "
-                                                        "header skipped; the header read after them"}};
-      append_issues(issues, std::move(block.issues));
-      block.issues = std::move(issues);
-    }
-    source.messages = 1;
-    RawMessage raw{std::move(where), file.size(), std::move(block.value),
-                   std::move(block.issues), file.mtime()};
-    if (body_read) {
-      read_body(file, lead + raw.header.size(), file.size(), *body_read, raw);
-    }
-    callbacks.on_message(std::move(raw));
-    break;
-  }
-  case archive::FileKind::mbox: {
-    source.kind = "mbox";
+  case archive::FileKind::compressed: {
+    source.kind = "compressed";
     if (callbacks.on_mbox && !callbacks.on_mbox()) {
       break;
     }
-    where.in_mbox = true;
-    const std::uint64_t start = resume ? resume->offset : 0;
-    const std::uint64_t first_index = resume ? resume->index : 0;
-    TailSource tail(file, start);
-    mbox::MboxReader reader(tail);
-    source.messages = first_index;
-    std::optional<std::pair<std::uint64_t, std::uint64_t>> last; // offset, index
-    while (auto message = reader.next()) {
-      where.index = first_index + message->value.index;
-      where.byte_offset = start + message->value.offset;
-      last = {where.byte_offset, where.index};
-      ++source.messages;
-      RawMessage raw{where, start + message->value.end, std::move(message->value.header),
-                     std::move(message->issues), file.mtime()};
-      if (body_read) {
-        read_body(file, start + message->value.body_offset, raw.end, *body_read, raw);
-      }
-      if (!callbacks.on_message(std::move(raw))) {
-        break;
-      }
+    if (kind.reason == "gzip") {
+      std::uint64_t position = 0;
+      read_gzipped(
+        [&](char* out, std::size_t size) {
+          const auto n = file.read_at(position, out, size);
+          position += n;
+          return n;
+        },
+        where, 1, body_read, limits, callbacks, source);
+    } else {
+      auto unpacker = archive::Unpacker::from_fd(file.fd());
+      read_unpacked(*unpacker, where, 1, body_read, limits, callbacks, source);
     }
-    if (last) {
-      source.resume_offset = last->first;
-      source.resume_index = last->second;
-      source.prefix_hash = prefix_fingerprint(file, last->first);
-    }
-    for (const auto& issue : reader.take_file_issues()) {
-      callbacks.on_issue(MessageLocator{path, 0, 0, true}, issue);
-    }
+    source.size = file.size();
     break;
   }
+  case archive::FileKind::message:
+    read_one_message(Input{file, head, file.size(), file.mtime(), false,
+                           [&] { return read_more() ? head : std::string_view(); }},
+                     std::move(where), body_read, callbacks, source, from_start);
+    break;
+  case archive::FileKind::mbox:
+    if (callbacks.on_mbox && !callbacks.on_mbox()) {
+      source.kind = "mbox";
+      break;
+    }
+    read_mbox(Input{file, head, file.size(), file.mtime(), false}, std::move(where), resume,
+              body_read, callbacks, source, from_start);
+    break;
   }
+  return source;
+}
+
+SourceInfo
+read_stream(int fd, const std::filesystem::path& name, const FileCallbacks& callbacks,
+            const BodyRead* body_read, const UnpackLimits& limits)
+{
+  SourceInfo source{name, "stream"};
+  source.mtime = static_cast<std::int64_t>(std::time(nullptr));
+  const StreamSource::Pull pull = [fd](char* out, std::size_t size) -> std::size_t {
+    for (;;) {
+      const auto n = ::read(fd, out, size);
+      if (n >= 0) {
+        return static_cast<std::size_t>(n);
+      }
+      if (errno != EINTR) {
+        throw std::system_error(errno, std::generic_category(), "read");
+      }
+    }
+  };
+  // What it holds is decided from its first bytes, as for a file.
+  read_packed_member(pull, MessageLocator{name}, 0, body_read, limits, callbacks, source);
   return source;
 }
 

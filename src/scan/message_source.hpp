@@ -44,9 +44,26 @@ struct FileCallbacks
   // Issues about the file rather than one message (not mail, text before
   // the first separator).
   std::function<void(const MessageLocator&, const Issue&)> on_issue;
-  // Called when the file turns out to be an mbox, before it is split;
-  // return false to leave it unsplit (no message, no issue handed out).
+  // Called when the file turns out to hold many messages (an mbox, a
+  // compressed or archive file), before they are read; return false to
+  // leave it unread (no message, no issue handed out).
   std::function<bool()> on_mbox;
+  // A member of a zip or tar file, once read (its messages and issues were
+  // handed out before). Also a compressed file inside one.
+  std::function<void(SourceInfo&&)> on_member;
+};
+
+// Bounds on compressed data and archive files (a decompression bomb, a zip
+// that holds itself).
+struct UnpackLimits
+{
+  // A member (or a compressed file) is read up to this many times the
+  // compressed bytes it came from, plus k_expansion_allowance; the rest is
+  // not read (expansion_limit).
+  double max_expansion = 1000;
+  static constexpr std::uint64_t k_expansion_allowance = std::uint64_t{64} << 20;
+  // Archive and compressed files inside each other, at most this deep.
+  int max_depth = 4;
 };
 
 // Where an earlier scan left an mbox that has grown since: the start of its
@@ -69,11 +86,21 @@ using ExcludedFiles = std::set<std::pair<std::uint64_t, std::uint64_t>>;
 // indexes stay those of the whole file). An mbox's SourceInfo says where a
 // later scan can resume. With `folder`, the file is opened in that folder
 // (see archive::Folder).
+//
+// A compressed file is read as a stream (its messages' offsets are in the
+// decompressed data); a zip or tar file member by member, each a source of
+// its own, handed to on_member (see MessageLocator::member).
 SourceInfo read_messages(const std::filesystem::path& path,
                          const ExcludedFiles& excluded,
                          const FileCallbacks& callbacks,
                          const ResumePoint* resume = nullptr,
                          const BodyRead* body = nullptr,
-                         const archive::Folder* folder = nullptr);
+                         const archive::Folder* folder = nullptr,
+                         const UnpackLimits& limits = {});
+
+// Reads a stream (standard input, a FIFO: `fd`, named `name`) as
+// read_messages() reads a file: plain, compressed, or an archive file.
+SourceInfo read_stream(int fd, const std::filesystem::path& name, const FileCallbacks& callbacks,
+                       const BodyRead* body = nullptr, const UnpackLimits& limits = {});
 
 } // namespace ccaudit::scan

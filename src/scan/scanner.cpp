@@ -23,7 +23,11 @@
 #include <mutex>
 #include <thread>
 
+#include <algorithm>
+
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <system_error>
 
@@ -36,7 +40,8 @@ struct Scanner::Job
 {
   // file: read a file; unchanged: a known file, not read; directory_start,
   // directory_end: a Maildir cur/ or new/ listing begins or ends.
-  enum class Kind { file, issue, message, unchanged, directory_start, directory_end };
+  // member: a member of a zip or tar file, read (its messages before it).
+  enum class Kind { file, issue, message, unchanged, directory_start, directory_end, member };
   Kind kind = Kind::file;
   MessageLocator where;
   std::optional<KnownSource> known;  // unchanged
@@ -48,6 +53,8 @@ struct Scanner::Job
   // file: what reading it gave; an mbox is only classified (split later)
   SourceInfo source;
   bool split_later = false;
+  bool stream = false;      // file: standard input or a FIFO, read on the calling thread
+  bool named = false;       // file: a path given on the command line
   bool interrupted = false; // an mbox left before its end: not complete
   std::vector<std::pair<MessageLocator, Issue>> file_issues;
   std::shared_ptr<const archive::Folder> folder; // file: the folder listing it
@@ -117,7 +124,7 @@ private:
   // to `batch` for the workers.
   void hand_out(Job& job, Batch& batch)
   {
-    if (job.kind != Job::Kind::file && job.kind != Job::Kind::message) {
+    if ((job.kind != Job::Kind::file && job.kind != Job::Kind::message) || job.stream) {
       job.done = true;
     } else if (m_wanted <= 1) {
       m_scanner.run(job);
@@ -217,6 +224,15 @@ private:
     callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
       file.file_issues.emplace_back(where, issue);
     };
+    callbacks.on_member = [&](SourceInfo&& member) {
+      auto job = std::make_unique<Job>();
+      job->kind = Job::Kind::member;
+      job->where = MessageLocator{member.path};
+      job->where.member = member.member;
+      job->source = std::move(member);
+      job->done = true;
+      messages.push_back(std::move(job));
+    };
     try {
       const ResumePoint* resume = nullptr;
       if (file.resume) {
@@ -236,8 +252,16 @@ private:
         // while it was still being written) is replaced.
         m_scanner.m_sink.retire_findings(file.where.archive, resume->offset);
       }
-      file.source = read_messages(file.where.archive, {}, callbacks, resume,
-                                  m_scanner.body_read(), file.folder.get());
+      if (file.stream) {
+        file.source = read_streamed(file, callbacks);
+      } else {
+        file.source = read_messages(file.where.archive, {}, callbacks, resume,
+                                    m_scanner.body_read(), file.folder.get(),
+                                    m_scanner.m_options.unpack);
+      }
+      if (file.source.kind == "archive") {
+        file.source.messages = count;
+      }
     } catch (const std::system_error& e) {
       file.source.messages = count;
       file.file_issues.emplace_back(
@@ -253,6 +277,26 @@ private:
       apply_ready(messages, m_messages, true);
     }
     file.split_later = false;
+  }
+
+  // Standard input ("-") or a FIFO named on the command line.
+  SourceInfo read_streamed(const Job& file, const FileCallbacks& callbacks)
+  {
+    const auto& name = file.where.archive;
+    if (name == "-") {
+      return read_stream(STDIN_FILENO, name, callbacks, m_scanner.body_read(),
+                         m_scanner.m_options.unpack);
+    }
+    const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw std::system_error(errno, std::generic_category(), "open");
+    }
+    struct Closer
+    {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    return read_stream(fd, name, callbacks, m_scanner.body_read(), m_scanner.m_options.unpack);
   }
 
   // Waits until the workers are done with every job in `jobs`, so that
@@ -411,7 +455,18 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       record_exclusion(path, *pattern);
       return;
     }
-    submit_file(path, folder, pipeline);
+    submit_file(path, folder, pipeline, std::find(paths.begin(), paths.end(), path) != paths.end());
+  };
+  callbacks.on_stream = [&](const fs::path& path) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::file;
+    job->where = MessageLocator{path};
+    job->stream = true;
+    job->named = true;
+    job->split_later = true;
+    // Read whole every time: what it gave before is replaced.
+    job->retire_first = m_options.history && m_options.history->source(path).has_value();
+    pipeline.submit(std::move(job));
   };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
     if (m_open_dirs.erase(path) > 0) {
@@ -551,10 +606,11 @@ Scanner::known_file(const fs::path& path, const std::optional<MaildirIdentity>& 
 // read from where an earlier scan left it, or not read at all.
 void
 Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::Folder>& folder,
-                     Pipeline& pipeline)
+                     Pipeline& pipeline, bool named)
 {
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::file;
+  job->named = named;
   job->where = MessageLocator{path};
   job->folder = folder;
   if (m_options.history) {
@@ -634,7 +690,7 @@ Scanner::run(Job& job)
   };
   try {
     job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
-                               job.folder.get());
+                               job.folder.get(), m_options.unpack);
   } catch (const std::system_error& e) {
     job.source = SourceInfo{path, "unreadable"};
     std::string why = e.what();
@@ -667,8 +723,7 @@ void
 Scanner::record(const MessageLocator& where, const Issue& issue)
 {
   ++m_summary.problems;
-  if (issue.kind == IssueKind::unreadable_input
-      || issue.kind == IssueKind::compressed_not_scanned) {
+  if (means_not_scanned(issue.kind) && issue.kind != IssueKind::internal_error) {
     ++m_summary.inputs_unreadable;
   }
   m_sink.record_issue(where, issue);
@@ -682,6 +737,11 @@ Scanner::apply(Job& job)
   switch (job.kind) {
   case Job::Kind::unchanged:
     ++m_summary.unchanged;
+    if (job.named && job.known->info.messages == 0) {
+      record(job.where, {IssueKind::no_message_found,
+                         "named to be scanned, but no message was read from it ("
+                           + job.known->info.kind + ", unchanged)"});
+    }
     if (job.known->info.kind != "message") {
       not_only_messages(job.where.archive);
     }
@@ -741,14 +801,32 @@ Scanner::apply(Job& job)
     m_summary.messages_failed += issue.kind == IssueKind::internal_error ? 1 : 0;
     record(where, issue);
   }
+  if (job.kind == Job::Kind::member) {
+    // A member of a zip or tar file: a source of its own, whose completeness
+    // the reader decided (its issues come with the file's).
+    ++m_summary.inputs;
+    m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
+    m_sink.record_source(job.source);
+    return;
+  }
   if (job.kind != Job::Kind::file || job.source.kind == "excluded") {
     return; // the findings database is not part of the archive
+  }
+  if (job.named && !job.has_message && job.source.messages == 0 && !job.interrupted
+      && m_summary.not_scanned() == job.not_scanned_before) {
+    // A file or stream the user named that gave nothing: never a clean
+    // result (an empty pipe, an export that is not mail).
+    record(job.where, {IssueKind::no_message_found,
+                       "named to be scanned, but no message was read from it ("
+                         + (job.source.kind == "not-mail" ? std::string("not mail")
+                                                          : job.source.kind)
+                         + ")"});
   }
   ++m_summary.inputs;
   m_summary.bytes += job.source.size;
   m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
   job.source.complete = m_summary.not_scanned() == job.not_scanned_before && !job.interrupted
-                        && job.source.kind != "unreadable" && job.source.kind != "compressed";
+                        && job.source.kind != "unreadable";
   if (job.source.kind != "message" || !job.source.complete) {
     not_only_messages(job.where.archive);
   }

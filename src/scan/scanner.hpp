@@ -72,6 +72,8 @@ struct ScanOptions
   // headers only).
   ContentScan content;
   BodyRead body_read;
+  // Compressed and archive files: bounds against bombs (--max-expansion).
+  UnpackLimits unpack;
   // Set (by a signal handler) to stop: the walk ends, what was handed out
   // is finished and recorded, an mbox being split is left incomplete (read
   // again next time), and nothing is marked gone. Null: never stops.
@@ -109,7 +111,8 @@ private:
   }
   void apply(Job& job);
   void submit_file(const std::filesystem::path& path,
-                   const std::shared_ptr<const archive::Folder>& folder, Pipeline& pipeline);
+                   const std::shared_ptr<const archive::Folder>& folder, Pipeline& pipeline,
+                   bool named = false);
   std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
   void record(const MessageLocator& where, const Issue& issue);
   void not_only_messages(const std::filesystem::path& file);

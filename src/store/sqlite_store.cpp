@@ -578,7 +578,9 @@ public:
   // The text must live until run() or step(): SQLite does not copy it.
   Statement& bind(int i, std::string_view s)
   {
-    check(sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC));
+    // An empty view may have no data: still text, never NULL.
+    check(sqlite3_bind_text(m_stmt, i, s.data() ? s.data() : "", static_cast<int>(s.size()),
+                            SQLITE_STATIC));
     return *this;
   }
   Statement& bind(int i, const std::string& s) { return bind(i, std::string_view(s)); }
@@ -1192,7 +1194,7 @@ SqliteStore::flush_sources()
 {
   const auto bind_row = [&](Statement& statement, int column, const PendingSource& source) {
     statement.bind(column, source.path)
-      .bind(column + 1, folder_of(source.path))
+      .bind(column + 1, folder_of(source.file))
       .bind(column + 2, source.kind)
       .bind(column + 3, source.size)
       .bind(column + 4, std::int64_t{source.mtime})
@@ -1237,15 +1239,15 @@ SqliteStore::flush_sources()
 }
 
 std::int64_t
-SqliteStore::source_id(const std::filesystem::path& path)
+SqliteStore::source_id(const MessageLocator& where)
 {
-  const auto text = path.string();
+  const auto text = where.path_text();
   if (text == m_last_source_path) {
     return m_last_source_id;
   }
   // The file's own row comes after its messages: hold its place.
   m_placeholder_source->bind(1, text)
-    .bind(2, folder_of(text))
+    .bind(2, folder_of(where.archive.native()))
     .bind(3, m_scan_id)
     .bind(4, m_scan_id)
     .run();
@@ -1392,6 +1394,13 @@ SqliteStore::source_unchanged(const KnownSource& known, const std::filesystem::p
   } else if (text != known.path) {
     m_move_findings->bind(1, text).bind(2, known.id).bind(3, text).run();
   }
+  if (known.info.kind == "archive" || known.info.kind == "compressed") {
+    // Its members ("FILE!member") are unchanged too.
+    auto& members = prepared(m_members_seen,
+                             "UPDATE source SET last_scan = ?1, gone_scan = NULL "
+                             "WHERE path > ?2 || '!' AND path < ?2 || '\"'");
+    members.bind(1, m_scan_id).bind(2, text).run();
+  }
   wrote_row();
 }
 
@@ -1400,6 +1409,14 @@ SqliteStore::retire_findings(const std::filesystem::path& path, std::uint64_t fr
 {
   const auto text = path.string();
   m_retire->bind(1, m_scan_id).bind(2, text).bind(3, from).run();
+  if (from == 0) {
+    // A zip or tar file read again: its members' findings too.
+    auto& members = prepared(
+      m_retire_members,
+      "UPDATE finding SET retired_scan = ?1 WHERE retired_scan IS NULL AND source_id IN "
+      "(SELECT id FROM source WHERE path > ?2 || '!' AND path < ?2 || '\"')");
+    members.bind(1, m_scan_id).bind(2, text).run();
+  }
   wrote_row();
 }
 
@@ -1645,12 +1662,13 @@ SqliteStore::fingerprint_old_findings()
 FindingStatus
 SqliteStore::record_finding(const MessageLocator& where, const Finding& finding)
 {
-  const auto source = source_id(where.archive);
+  const auto source = source_id(where);
   const auto status = status_of(finding.fingerprint);
   const auto& all = finding.addresses;
+  const auto path = where.path_text();
   m_insert_finding->bind(1, Value{m_scan_id})
     .bind(2, finding.kind)
-    .bind(3, where.archive.string())
+    .bind(3, path)
     .bind(4, where.byte_offset)
     .bind(5, where.in_mbox ? Value{static_cast<std::int64_t>(where.index)}
                            : Value{})
@@ -1730,7 +1748,7 @@ void
 SqliteStore::record_issue(const MessageLocator& where, const Issue& issue)
 {
   m_insert_problem->bind(1, Value{m_scan_id})
-    .bind(2, where.archive.string())
+    .bind(2, where.path_text())
     .bind(3, where.byte_offset)
     .bind(4, where.in_mbox ? Value{static_cast<std::int64_t>(where.index)}
                            : Value{})

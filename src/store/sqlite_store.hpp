@@ -167,7 +167,7 @@ private:
   // The statement in `slot`, prepared from `sql` on first use.
   Statement& prepared(std::unique_ptr<Statement>& slot, const std::string& sql);
   std::vector<std::pair<std::string, std::string>> direct_ranges(const std::string& dir);
-  std::int64_t source_id(const std::filesystem::path& path);
+  std::int64_t source_id(const MessageLocator& where);
   std::optional<KnownSource> known(Statement& query);
   std::optional<KnownSource> known_row(Statement& query); // one step, no reset
   FindingStatus status_of(const std::string& fingerprint);
@@ -194,7 +194,7 @@ private:
     m_mark_gone,
     m_known_by_name,
     m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory,
-    m_fingerprint_known;
+    m_fingerprint_known, m_retire_members, m_members_seen;
   std::string m_last_source_path;
   std::int64_t m_last_source_id = 0;
   std::map<std::string, FindingStatus> m_baseline;
@@ -203,13 +203,13 @@ private:
   struct PendingSource
   {
     explicit PendingSource(const SourceInfo& s)
-      : path(s.path.native()), kind(s.kind), prefix_hash(s.prefix_hash), size(s.size),
+      : path(MessageLocator::locator_text(s.path, s.member)), file(s.path.native()), kind(s.kind), prefix_hash(s.prefix_hash), size(s.size),
         inode(s.inode), messages(s.messages), resume_offset(s.resume_offset),
         resume_index(s.resume_index), mtime(s.mtime), mtime_ns(s.mtime_ns),
         complete(s.complete)
     {
     }
-    std::string path, kind, prefix_hash;
+    std::string path, file, kind, prefix_hash; // file: the file holding it (path for a member)
     std::uint64_t size, inode, messages, resume_offset, resume_index;
     std::int64_t mtime, mtime_ns;
     bool complete;

@@ -176,7 +176,8 @@ TEST_CASE("hostile: file names with line breaks, escapes and invalid UTF-8 are s
   CHECK(no_controls(explained.out));
 }
 
-TEST_CASE("hostile: FIFOs, sockets and device nodes are recorded and never opened", "[hostile]")
+TEST_CASE("hostile: FIFOs, sockets and device nodes in a tree are recorded and never opened, "
+          "and a FIFO named is read as a stream", "[hostile]")
 {
   TempDir dir;
   const auto root = dir.path() / "tree";
@@ -193,15 +194,23 @@ TEST_CASE("hostile: FIFOs, sockets and device nodes are recorded and never opene
   // A character device (/dev/zero's numbers) where the tester may make one.
   const bool device = ::mknod((root / "zero").c_str(), S_IFCHR | 0600, makedev(1, 5)) == 0;
   const auto db = dir.path() / "f.db";
-  // A FIFO opened for reading would block this scan for ever.
-  const auto r = run_ccaudit({"scan", root.string(), (root / "fifo").string(), "--db",
-                              db.string()});
+  // A FIFO in the tree opened for reading would block this scan for ever.
+  const auto r = run_ccaudit({"scan", root.string(), "--db", db.string()});
   ::close(sock);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'not_regular_file'")
-        == (device ? 4 : 3)); // the FIFO twice: in the tree and as a path
+        == (device ? 3 : 2));
   CHECK(scalar(db, "SELECT messages FROM scan") == 1);
+  // Named on the command line, it is what the user pipes in.
+  std::thread writer([&] {
+    std::ofstream(root / "fifo") << TestMessage{.to = address_list(30)}.str();
+  });
+  const auto named = run_ccaudit({"scan", (root / "fifo").string(), "--db", db.string()});
+  writer.join();
+  INFO(named.err);
+  CHECK(named.exit_code == 1);
+  CHECK(scalar(db, "SELECT messages FROM scan WHERE id = 2") == 1);
 }
 
 TEST_CASE("hostile: a directory symlink loop is reported, not followed", "[hostile]")

@@ -104,16 +104,18 @@ TEST_CASE("scanner: the whole fixture tree", "[scan]")
   RecordingSink sink;
   const auto s = run_scan(sink, k_fixtures);
   CHECK(s.complete());
-  // README.md, 3 in notmail/, 2 maildirfolder, incidents/ and content/ make.py
-  CHECK(s.inputs_not_mail == 8);
+  // README.md, 3 in notmail/, 2 maildirfolder, incidents/ and content/
+  // make.py, packed/'s Takeout HTML page
+  CHECK(s.inputs_not_mail == 9);
   // Headers only: content/sent.mbox holds one wide send; the 2 replies
   // kept as context are not counted.
-  CHECK(s.findings == 29);
-  CHECK(sink.findings.size() == 31);
+  // packed/ holds 16 copies of other fixtures' sends.
+  CHECK(s.findings == 45);
+  CHECK(sink.findings.size() == 47);
   // Maildir tmp/ folders are reported, and their wide message never flagged.
   CHECK(std::count_if(sink.issues.begin(), sink.issues.end(), [](const auto& p) {
           return p.issue.kind == IssueKind::maildir_tmp_skipped;
-        }) == 4);
+        }) == 5);
   for (const auto& f : sink.findings) {
     CHECK(f.where.archive.parent_path().filename() != "tmp");
   }
@@ -161,16 +163,26 @@ TEST_CASE("scanner: an unreadable file is recorded and the scan goes on",
   CHECK(sink.kinds_for("b.eml") == std::vector<IssueKind>{IssueKind::unreadable_input});
 }
 
-TEST_CASE("scanner: a compressed file is not scanned, and says so", "[scan]")
+TEST_CASE("scanner: a compressed file is read as its data, a cut one says where it broke",
+          "[scan]")
 {
   test::TempDir dir;
-  dir.write("archive.mbox.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10));
+  const auto gz = test::read_file(k_fixtures / "packed/two-messages.mbox.gz");
+  dir.write("archive.mbox.gz", gz);
   RecordingSink sink;
-  const auto s = run_scan(sink, dir.path());
+  auto s = run_scan(sink, dir.path());
+  CHECK(s.complete());
+  CHECK(s.messages == 2);
+  CHECK(s.findings == 1);
+  CHECK(sink.issues.empty());
+  // Only its gzip header: nothing read, and said.
+  test::TempDir cut;
+  cut.write("archive.mbox.gz", gz.substr(0, 10));
+  RecordingSink cut_sink;
+  s = run_scan(cut_sink, cut.path());
   CHECK_FALSE(s.complete());
-  REQUIRE(sink.issues.size() == 1);
-  CHECK(sink.issues[0].issue.kind == IssueKind::compressed_not_scanned);
-  CHECK_THAT(sink.issues[0].issue.detail, Catch::StartsWith("gzip"));
+  CHECK(cut_sink.kinds_for("archive.mbox.gz")
+        == std::vector<IssueKind>{IssueKind::not_mail, IssueKind::unreadable_input});
 }
 
 TEST_CASE("scanner: excluded files (the database) are not scanned", "[scan]")
