@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 #include <cerrno>
 #include <unistd.h>
@@ -182,46 +183,51 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
   const Input in{stream, head, UINT64_MAX, source.mtime, true};
   const auto earliest = [&] { return stream.earliest(); };
   const auto kind = archive::classify(head);
-  switch (kind.kind) {
-  case archive::FileKind::not_mail:
-    source.kind = "not-mail";
-    callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
-    break;
-  case archive::FileKind::unsupported_archive:
-    source.kind = "compressed";
-    callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
-                               kind.reason + " data: not read (7z and rar are not); "
-                                             "extract it and scan the result"});
-    break;
-  case archive::FileKind::compressed: {
-    if (depth >= limits.max_depth) {
+  try {
+    switch (kind.kind) {
+    case archive::FileKind::not_mail:
+      source.kind = "not-mail";
+      callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
+      break;
+    case archive::FileKind::unsupported_archive:
       source.kind = "compressed";
       callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
-                                 kind.reason + " data inside " + std::to_string(depth)
-                                   + " levels of compressed or archive files: not read "
-                                     "(a zip that holds itself stops here too)"});
+                                 kind.reason + " data: not read (7z and rar are not); "
+                                               "extract it and scan the result"});
+      break;
+    case archive::FileKind::compressed: {
+      if (depth >= limits.max_depth) {
+        source.kind = "compressed";
+        callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
+                                   kind.reason + " data inside " + std::to_string(depth)
+                                     + " levels of compressed or archive files: not read "
+                                       "(a zip that holds itself stops here too)"});
+        break;
+      }
+      std::uint64_t position = 0;
+      const StreamSource::Pull rest = [&](char* out, std::size_t size) {
+        const auto n = stream.read_at(position, out, std::min<std::size_t>(size, 256 * 1024));
+        position += n;
+        return n;
+      };
+      if (kind.reason == "gzip") {
+        read_gzipped(rest, where, depth + 1, body_read, limits, callbacks, source);
+      } else {
+        auto inner = archive::Unpacker::from(rest);
+        read_unpacked(*inner, where, depth + 1, body_read, limits, callbacks, source);
+      }
       break;
     }
-    std::uint64_t position = 0;
-    const StreamSource::Pull rest = [&](char* out, std::size_t size) {
-      const auto n = stream.read_at(position, out, std::min<std::size_t>(size, 256 * 1024));
-      position += n;
-      return n;
-    };
-    if (kind.reason == "gzip") {
-      read_gzipped(rest, where, depth + 1, body_read, limits, callbacks, source);
-    } else {
-      auto inner = archive::Unpacker::from(rest);
-      read_unpacked(*inner, where, depth + 1, body_read, limits, callbacks, source);
+    case archive::FileKind::message:
+      read_one_message(in, where, body_read, callbacks, source, earliest);
+      break;
+    case archive::FileKind::mbox:
+      read_mbox(in, where, nullptr, body_read, callbacks, source, earliest);
+      break;
     }
-    break;
-  }
-  case archive::FileKind::message:
-    read_one_message(in, where, body_read, callbacks, source, earliest);
-    break;
-  case archive::FileKind::mbox:
-    read_mbox(in, where, nullptr, body_read, callbacks, source, earliest);
-    break;
+  } catch (const std::logic_error& e) {
+    // A reader stepped back out of the stream's window: a bug, not bad input.
+    callbacks.on_issue(where, {IssueKind::internal_error, std::string("stream: ") + e.what()});
   }
   // What was read of it, decompressed (a member not read to its end, such
   // as a message file past its header, counts what was read).
