@@ -76,6 +76,22 @@ struct Input
   std::function<std::string_view()> more_head = {};
 };
 
+// An input that is not mail, or an archive format not read (7z, rar).
+void
+record_not_read(const archive::Classification& kind, const MessageLocator& where,
+                const FileCallbacks& callbacks, SourceInfo& source)
+{
+  if (kind.kind == archive::FileKind::not_mail) {
+    source.kind = "not-mail";
+    callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
+  } else {
+    source.kind = "compressed";
+    callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
+                               kind.reason + " data: not read (7z and rar are not); "
+                                             "extract it and scan the result"});
+  }
+}
+
 // Reads one message file's header (and body) from `in`.
 void
 read_one_message(const Input& in, MessageLocator where, const BodyRead* body_read,
@@ -186,14 +202,8 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
   try {
     switch (kind.kind) {
     case archive::FileKind::not_mail:
-      source.kind = "not-mail";
-      callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
-      break;
     case archive::FileKind::unsupported_archive:
-      source.kind = "compressed";
-      callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
-                                 kind.reason + " data: not read (7z and rar are not); "
-                                               "extract it and scan the result"});
+      record_not_read(kind, where, callbacks, source);
       break;
     case archive::FileKind::compressed: {
       if (depth >= limits.max_depth) {
@@ -470,14 +480,8 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
   const auto from_start = [] { return std::uint64_t{0}; };
   switch (kind.kind) {
   case archive::FileKind::not_mail:
-    source.kind = "not-mail";
-    callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
-    break;
   case archive::FileKind::unsupported_archive:
-    source.kind = "compressed";
-    callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
-                               kind.reason + " data: not read (7z and rar are not); "
-                                             "extract it and scan the result"});
+    record_not_read(kind, where, callbacks, source);
     break;
   case archive::FileKind::compressed: {
     source.kind = "compressed";
