@@ -221,8 +221,24 @@ private:
       }
       return true;
     };
+    // Members of a zip or tar file come in order with the messages: their
+    // rows and problems are applied as they come, so that a file of a
+    // million members holds no more than the messages in flight.
+    const auto queue_in_order = [&](std::unique_ptr<Job> job) {
+      job->done = true;
+      messages.push_back(std::move(job));
+      apply_ready(messages, m_messages, messages.size() > k_max_waiting);
+    };
     callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
-      file.file_issues.emplace_back(where, issue);
+      if (where.member.empty()) {
+        file.file_issues.emplace_back(where, issue);
+        return;
+      }
+      auto job = std::make_unique<Job>();
+      job->kind = Job::Kind::issue;
+      job->where = where;
+      job->file_issues.emplace_back(where, issue);
+      queue_in_order(std::move(job));
     };
     callbacks.on_member = [&](SourceInfo&& member) {
       auto job = std::make_unique<Job>();
@@ -230,8 +246,7 @@ private:
       job->where = MessageLocator{member.path};
       job->where.member = member.member;
       job->source = std::move(member);
-      job->done = true;
-      messages.push_back(std::move(job));
+      queue_in_order(std::move(job));
     };
     try {
       const ResumePoint* resume = nullptr;

@@ -358,3 +358,29 @@ TEST_CASE("packed: 7z and rar are recorded as not read", "[packed]")
   CHECK(r.exit_code == 3);
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'compressed_not_scanned'") == 1);
 }
+
+TEST_CASE("packed: a zip of 40,000 members is read in the memory of one of 4,000",
+          "[packed]")
+{
+  TempDir dir;
+  long rss[2] = {0, 0};
+  int i = 0;
+  for (const int members : {4000, 40000}) {
+    const auto zip = dir.path() / ("many" + std::to_string(members) + ".zip");
+    REQUIRE(run_program("/usr/bin/python3",
+                        {"-c",
+                         "import sys, zipfile\n"
+                         "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+                         "    for i in range(int(sys.argv[2])): z.writestr('m/%d.txt' % i, 'note')\n",
+                         zip.string(), std::to_string(members)})
+              .exit_code == 0);
+    Scan s;
+    const auto r = s.run({zip.string()});
+    CHECK(r.exit_code == 3); // named, and no mail in it
+    CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'not_mail'") == members);
+    rss[i++] = r.peak_rss_kib;
+  }
+  // Before, every member's row and problem waited for the end of the file:
+  // about 1 KiB each.
+  CHECK(rss[1] < rss[0] + 20 * 1024);
+}
