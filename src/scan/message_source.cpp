@@ -196,6 +196,9 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
   StreamSource stream(pull, window);
   std::vector<char> first(archive::k_classify_bytes);
   const std::string_view head(first.data(), stream.read_at(0, first.data(), first.size()));
+  if (head.empty() && stream.error()) {
+    std::rethrow_exception(stream.error()); // damaged from its first byte: not "empty"
+  }
   const Input in{stream, head, UINT64_MAX, source.mtime, true};
   const auto earliest = [&] { return stream.earliest(); };
   const auto kind = archive::classify(head);
