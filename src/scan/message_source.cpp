@@ -44,16 +44,22 @@ read_body(ByteSource& source, std::uint64_t from, std::uint64_t to, const BodyRe
   }
   const auto size = to - from;
   const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(size, bound.max_bytes));
-  raw.body.resize(wanted);
+  // A stream's message has no known end: the body grows as it is read,
+  // instead of taking the whole bound at once.
+  constexpr std::size_t k_step = 256 * 1024;
   std::size_t got = 0;
   while (got < wanted) {
-    const auto n = source.read_at(from + got, raw.body.data() + got, wanted - got);
+    if (raw.body.size() == got) {
+      raw.body.resize(to == UINT64_MAX ? std::min(wanted, std::max(got * 2, k_step)) : wanted);
+    }
+    const auto n = source.read_at(from + got, raw.body.data() + got, raw.body.size() - got);
     if (n == 0) {
       break;
     }
     got += n;
   }
   raw.body.resize(got);
+  raw.body.shrink_to_fit();
   char more = 0;
   if (got == bound.max_bytes && (size > bound.max_bytes || (to == UINT64_MAX && source.read_at(from + got, &more, 1) == 1))) {
     raw.issues.push_back({IssueKind::content_limit,
@@ -217,11 +223,17 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
                                        "(a zip that holds itself stops here too)"});
         break;
       }
+      // The inner reader takes what classify() looked at, then the bytes
+      // straight from `pull`: only the innermost level keeps a window.
       std::uint64_t position = 0;
-      const StreamSource::Pull rest = [&](char* out, std::size_t size) {
-        const auto n = stream.read_at(position, out, std::min<std::size_t>(size, 256 * 1024));
-        position += n;
-        return n;
+      const StreamSource::Pull rest = [&](char* out, std::size_t size) -> std::size_t {
+        if (position < stream.pulled()) {
+          const auto n = stream.read_at(
+            position, out, std::min<std::uint64_t>(size, stream.pulled() - position));
+          position += n;
+          return n;
+        }
+        return stream.ended() ? 0 : pull(out, size);
       };
       if (kind.reason == "gzip") {
         read_gzipped(rest, where, depth + 1, body_read, limits, callbacks, source);

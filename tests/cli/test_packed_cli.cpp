@@ -384,3 +384,23 @@ TEST_CASE("packed: a zip of 40,000 members is read in the memory of one of 4,000
   // about 1 KiB each.
   CHECK(rss[1] < rss[0] + 20 * 1024);
 }
+
+TEST_CASE("packed: --content reads a tar of a Maildir message by message, in bounded memory",
+          "[packed]")
+{
+  TempDir dir;
+  for (int i = 0; i < 40; ++i) {
+    dir.write("Maildir/cur/" + std::to_string(1000 + i) + ".M1P1.host.example:2,S",
+              test::TestMessage{.to = test::address_list(30)}.str());
+  }
+  REQUIRE(run_program("/bin/sh", {"-c", "cd '" + dir.path().string()
+                                          + "' && tar czf export.tgz Maildir"})
+            .exit_code == 0);
+  Scan s;
+  const auto r = s.run({(dir.path() / "export.tgz").string()}, {"--content"});
+  CHECK(r.exit_code == 1);
+  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'message'") == 40);
+  // Before, each message of a stream took the whole body bound (64 MiB) at
+  // once: 40 of them in flight held gigabytes.
+  CHECK(r.peak_rss_kib < 400 * 1024);
+}
