@@ -5,6 +5,7 @@
 #include "archive/input_file.hpp"
 #include "archive/unpack.hpp"
 #include "core/byte_source.hpp"
+#include "core/prefetch.hpp"
 #include "core/stream_source.hpp"
 #include "mbox/mbox_reader.hpp"
 #include "scan/fingerprint.hpp"
@@ -270,10 +271,14 @@ read_gzipped(const StreamSource::Pull& compressed, const MessageLocator& where, 
              const FileCallbacks& callbacks, SourceInfo& source)
 {
   archive::GzipStream gz(compressed, limits.max_expansion, UnpackLimits::k_expansion_allowance);
+  // Decompressing on a thread of its own while this one reads the result.
+  Prefetch ahead([&](char* out, std::size_t size) { return gz.read(out, size); });
   try {
-    read_packed_member([&](char* out, std::size_t size) { return gz.read(out, size); }, where,
+    read_packed_member([&](char* out, std::size_t size) { return ahead(out, size); }, where,
                        depth, body_read, limits, callbacks, source);
+    ahead.stop();
   } catch (const std::system_error& e) {
+    ahead.stop();
     callbacks.on_issue(where, {IssueKind::unreadable_input,
                                "gzip data damaged after " + std::to_string(gz.bytes_out())
                                  + " decompressed byte(s): " + e.what()
@@ -425,9 +430,14 @@ read_unpacked(archive::Unpacker& unpacker, const MessageLocator& where, int dept
       return n;
     };
     auto& target = named ? info : source;
+    // Decompressing on a thread of its own while this one reads the result.
+    Prefetch ahead(pull);
     try {
-      read_packed_member(pull, at, depth, body_read, limits, inner, target);
+      read_packed_member([&](char* buffer, std::size_t size) { return ahead(buffer, size); }, at,
+                         depth, body_read, limits, inner, target);
+      ahead.stop();
     } catch (const std::system_error& e) {
+      ahead.stop();
       issue(at, {IssueKind::unreadable_input,
                               unpacker.format() + " data damaged after "
                                 + std::to_string(out) + " decompressed byte(s): " + e.what()
