@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes one target for a while: tests/fuzz/run.sh TARGET SECONDS
-# TARGET: mbox, header_block, address_list or mime. Configures build-fuzz
+# TARGET: mbox, header_block, address_list, mime or packed. Configures build-fuzz
 # (clang, libFuzzer, ASan, UBSan) when needed and rebuilds the target from
 # the current sources every time, seeds the corpus from fixtures/, keeps
 # it in build-fuzz/corpus/TARGET between runs, and writes any crash to
 # build-fuzz/crashes/TARGET/. Exit code: libFuzzer's (0: nothing found).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target=${1:?target: mbox, header_block, address_list or mime}
+target=${1:?target: mbox, header_block, address_list, mime or packed}
 seconds=${2:-60}
 build=build-fuzz
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -39,6 +39,7 @@ for root, _, files in os.walk("fixtures"):
             n += 1
 PY
       ;;
+    packed) cp fixtures/packed/* "$corpus/" ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 fi
