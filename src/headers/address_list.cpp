@@ -538,10 +538,19 @@ class Cover
 {
 public:
   explicit Cover(const std::vector<std::string>& candidates)
-    : m_candidates(candidates), m_covered(candidates.size(), false)
+    : m_candidates(candidates), m_covered(candidates.size(), false),
+      m_first(candidates.size())
   {
+    // Each distinct candidate once in the index: a list that repeats one
+    // address 8,000 times must not make each lookup compare 8,000 strings
+    // (the fuzzer's find: quadratic).
+    std::unordered_map<std::string_view, std::size_t> first;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      m_index.emplace(hash(candidates[i]), i);
+      const auto [it, added] = first.emplace(candidates[i], i);
+      m_first[i] = it->second;
+      if (added) {
+        m_index.emplace(hash(candidates[i]), i);
+      }
     }
   }
 
@@ -561,7 +570,7 @@ public:
     }
   }
 
-  bool covered(std::size_t i) const { return m_covered[i]; }
+  bool covered(std::size_t i) const { return m_covered[m_first[i]]; }
 
 private:
   void mark(std::uint64_t h, std::string_view s)
@@ -598,8 +607,9 @@ private:
   }
 
   const std::vector<std::string>& m_candidates;
-  std::vector<bool> m_covered;
-  std::unordered_multimap<std::uint64_t, std::size_t> m_index;
+  std::vector<bool> m_covered;          // by the first index of each candidate
+  std::vector<std::size_t> m_first;     // candidate -> first index of the same text
+  std::unordered_multimap<std::uint64_t, std::size_t> m_index; // distinct ones only
 };
 
 // Addresses a reader sees in `text` that no mailbox covers (each once), and
