@@ -31,21 +31,23 @@ enable_formats(struct ::archive* a)
 
 } // namespace
 
+// A new reader with only our formats and filters enabled, not yet open.
 std::unique_ptr<Unpacker>
-Unpacker::start(struct ::archive* a)
-{
-  return std::unique_ptr<Unpacker>(new Unpacker(a));
-}
-
-std::unique_ptr<Unpacker>
-Unpacker::from_fd(int fd)
+Unpacker::start()
 {
   auto* a = archive_read_new();
   if (a == nullptr) {
     throw std::system_error(ENOMEM, std::generic_category(), "libarchive");
   }
   enable_formats(a);
-  auto out = start(a);
+  return std::unique_ptr<Unpacker>(new Unpacker(a));
+}
+
+std::unique_ptr<Unpacker>
+Unpacker::from_fd(int fd)
+{
+  auto out = start();
+  auto* a = out->m_archive;
   if (archive_read_open_fd(a, fd, k_block) != ARCHIVE_OK) {
     out->fail("open");
   }
@@ -55,12 +57,8 @@ Unpacker::from_fd(int fd)
 std::unique_ptr<Unpacker>
 Unpacker::from(Pull pull)
 {
-  auto* a = archive_read_new();
-  if (a == nullptr) {
-    throw std::system_error(ENOMEM, std::generic_category(), "libarchive");
-  }
-  enable_formats(a);
-  auto out = start(a);
+  auto out = start();
+  auto* a = out->m_archive;
   out->m_pull = std::move(pull);
   out->m_block = std::make_unique<char[]>(k_block);
   const auto read = [](struct ::archive* self, void* data, const void** buffer) -> la_ssize_t {

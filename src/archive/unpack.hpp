@@ -62,7 +62,7 @@ public:
 
 private:
   explicit Unpacker(struct ::archive* a) : m_archive(a) {}
-  static std::unique_ptr<Unpacker> start(struct ::archive* a);
+  static std::unique_ptr<Unpacker> start();
   [[noreturn]] void fail(const std::string& what) const;
 
   struct ::archive* m_archive;
