@@ -1,6 +1,7 @@
-// Resource bounds and hostile archives, end to end (README, "Threat model"
-// and "Input we tolerate"): each case states its bound, and the scan must
-// finish, record what it could not read, and stay within the memory said.
+// Resource bounds and hostile archives, end to end (src/ARCHITECTURE.md,
+// "Threat model", and README, "Input we tolerate"): each case states its
+// bound, and the scan must finish, record what it could not read, and stay
+// within the memory said.
 #include "support/database.hpp"
 #include "support/test_message.hpp"
 
@@ -30,7 +31,8 @@ using nlohmann::json;
 namespace {
 
 // Sanitizer builds keep shadow memory and quarantine: bounds are checked
-// with room for them, and the Release figures are in README.
+// with room for them, and the Release figures are in src/ARCHITECTURE.md
+// ("Threat model").
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr long k_rss_slack = 4;
 #else

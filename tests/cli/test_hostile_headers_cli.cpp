@@ -1,5 +1,6 @@
-// Hostile header content, end to end (README, "Threat model"): structures
-// nested or repeated to break a parser's stack or make a loop quadratic.
+// Hostile header content, end to end (src/ARCHITECTURE.md, "Threat
+// model"): structures nested or repeated to break a parser's stack or make a
+// loop quadratic.
 // Each message must be read (or recorded as a problem) without stopping the
 // scan, and in time linear in its size.
 #include "support/database.hpp"
