@@ -25,7 +25,7 @@ Prefetch::operator()(char* out, std::size_t size)
     }
     m_thread = std::thread([this] { run(); });
   }
-  if (m_current_at == m_current.size()) {
+  if (m_current_at == m_current.size) {
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [&] { return !m_ready.empty() || m_end; });
     if (m_ready.empty()) {
@@ -34,7 +34,7 @@ Prefetch::operator()(char* out, std::size_t size)
       }
       return 0;
     }
-    if (m_current.capacity() > 0) {
+    if (m_current.data) {
       m_free.push_back(std::move(m_current)); // the thread fills it again
     }
     m_current = std::move(m_ready.front());
@@ -42,8 +42,8 @@ Prefetch::operator()(char* out, std::size_t size)
     m_current_at = 0;
     m_changed.notify_all(); // room for another block
   }
-  const auto n = std::min(size, m_current.size() - m_current_at);
-  std::memcpy(out, m_current.data() + m_current_at, n);
+  const auto n = std::min(size, m_current.size - m_current_at);
+  std::memcpy(out, m_current.data.get() + m_current_at, n);
   m_current_at += n;
   return n;
 }
@@ -52,7 +52,7 @@ void
 Prefetch::run()
 {
   for (;;) {
-    std::vector<char> block;
+    Block block;
     {
       std::unique_lock lock(m_mutex);
       m_changed.wait(lock, [&] { return m_ready.size() < k_blocks || m_stopping; });
@@ -64,17 +64,19 @@ Prefetch::run()
         m_free.pop_back();
       }
     }
-    block.resize(k_block);
+    if (!block.data) {
+      block.data = std::make_unique_for_overwrite<char[]>(k_block);
+    }
     std::size_t n = 0;
     std::exception_ptr error;
     try {
-      n = m_pull(block.data(), block.size());
+      n = m_pull(block.data.get(), k_block);
     } catch (...) {
       error = std::current_exception();
     }
     std::lock_guard lock(m_mutex);
     if (n > 0) {
-      block.resize(n);
+      block.size = n;
       m_ready.push_back(std::move(block));
     } else {
       m_end = true;

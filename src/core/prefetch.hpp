@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -40,6 +41,13 @@ private:
   static constexpr std::size_t k_block = 1024 * 1024;
   static constexpr std::size_t k_blocks = 4;
 
+  // A block of k_block bytes, `size` of them filled.
+  struct Block
+  {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+  };
+
   void run();
 
   Pull m_pull;
@@ -47,9 +55,9 @@ private:
   std::thread m_thread;
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  std::deque<std::vector<char>> m_ready; // guarded by m_mutex
-  std::vector<std::vector<char>> m_free; // guarded: blocks given back, to reuse
-  std::vector<char> m_current;           // the consumer's block
+  std::deque<Block> m_ready;             // guarded by m_mutex
+  std::vector<Block> m_free;             // guarded: blocks given back, to reuse
+  Block m_current;                       // the consumer's block
   std::size_t m_current_at = 0;
   bool m_end = false;                    // guarded: pull returned 0 or threw
   bool m_stopping = false;               // guarded

@@ -24,7 +24,8 @@ namespace ccaudit {
 //   (readers treat that as "no such byte": a Content-Length that points
 //   further than W is not trusted, as if it pointed past the end);
 // - a read more than W back throws std::logic_error: a bug in the caller.
-// Memory: at most 2 W, whatever the length of the stream.
+// Memory: at most 2 W, whatever the length of the stream (a ring: the
+// bytes are copied once in and once out, never moved).
 class StreamSource final : public ByteSource
 {
 public:

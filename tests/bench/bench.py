@@ -446,6 +446,11 @@ def compressed(args):
     group.append(scan("ccaudit scan (plain mbox)", mbox, "mbox"))
     res = {}
     counts = {}
+    # Other work on the machine, the same for every command: --hogs busy
+    # processes, each taking a core while it can.
+    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
+    if hogs:
+        print("with %d busy process(es) running" % len(hogs), flush=True)
     try:  # measure_group exits on a failed command
         measure_group(group, args.repeat, res)
         # A scan that stopped early would read as fast: the three must agree.
@@ -454,6 +459,9 @@ def compressed(args):
                 ["sqlite3", path, "SELECT messages, findings, problems, not_scanned FROM scan"],
                 capture_output=True, text=True, check=True).stdout.strip()
     finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
         shutil.rmtree(db)
     grep = subprocess.run(["grep", "-c", "^From ", mbox], capture_output=True, text=True).stdout.strip()
     print("messages|findings|problems|not scanned: %s (grep -c '^From ' of the mbox: %s)"
@@ -540,6 +548,8 @@ def main():
     z.add_argument("dir")
     z.add_argument("--ccaudit", default="build/src/ccaudit")
     z.add_argument("--repeat", type=int, default=5)
+    z.add_argument("--hogs", type=int, default=0,
+                   help="run this many busy processes meanwhile (other work on the machine)")
     i = sub.add_parser("identical")
     i.add_argument("dir", nargs="?")
     i.add_argument("--messages", type=int,

@@ -97,3 +97,28 @@ TEST_CASE("stream source: a damaged stream reads as ended there, and keeps its e
   REQUIRE(s.error());
   CHECK_THROWS_AS(std::rethrow_exception(s.error()), std::system_error);
 }
+
+TEST_CASE("stream source: reads of odd sizes, back and ahead within the window, give the "
+          "bytes after the buffer wrapped many times", "[stream]")
+{
+  const auto bytes = pattern(3 << 20);
+  const std::size_t window = 64 * 1024;
+  StreamSource s(pull_from(bytes, 3001), window);
+  std::uint64_t furthest = 0;
+  std::uint32_t state = 12345;
+  const auto next = [&state] { return state = state * 1103515245u + 12345u; };
+  std::size_t reads = 0;
+  while (furthest + 1 < bytes.size()) {
+    // Somewhere from one window behind the furthest byte read to a little
+    // ahead of it, any size up to the window.
+    const auto back = furthest > window ? furthest - window : 0;
+    const auto offset = back + next() % (furthest - back + 9000);
+    const auto size = 1 + next() % window;
+    const auto piece = read(s, offset, size);
+    const auto expected = offset < bytes.size() ? bytes.substr(offset, size) : std::string();
+    REQUIRE(piece == expected);
+    furthest = std::max<std::uint64_t>(furthest, offset + piece.size());
+    ++reads;
+  }
+  CHECK(reads > 100);
+}
