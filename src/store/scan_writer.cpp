@@ -1,0 +1,387 @@
+#include "store/scan_writer.hpp"
+
+#include "core/text.hpp"
+#include "store/connection.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+namespace ccaudit::store {
+
+namespace {
+
+constexpr std::size_t k_rows_per_batch = 50000;
+constexpr auto k_batch_time = std::chrono::seconds(2);
+constexpr std::size_t k_addresses_per_insert = 64;
+constexpr std::size_t k_sources_per_insert = 64;
+// Source rows wait in groups this large and are written in path order: in
+// walk (readdir) order each row landed somewhere else in the path index,
+// and writing a Maildir's rows took a quarter more instructions (2,048
+// rows wait in about 400 KiB).
+constexpr std::size_t k_sources_waiting = 2048;
+// Once the listing is done, rows are written in small groups as they come:
+// the last rows then wait for the last files only, not for a whole group
+// written after the workers have stopped (12,000 files left 1,760 rows,
+// about 5 ms on one core, at the end of every such scan).
+constexpr std::size_t k_sources_after_listing = 64;
+
+} // namespace
+
+ScanWriter::PendingSource::PendingSource(const SourceInfo& s)
+  : path(MessageLocator::locator_text(s.path, s.member)), file(s.path.native()), kind(s.kind),
+    prefix_hash(s.prefix_hash), size(s.size), inode(s.inode), messages(s.messages),
+    resume_offset(s.resume_offset), resume_index(s.resume_index), mtime(s.mtime),
+    mtime_ns(s.mtime_ns), complete(s.complete)
+{
+}
+
+ScanWriter::ScanWriter(Connection& db, bool new_database)
+  : m_db(db), m_new_database(new_database), m_sources_group(k_sources_waiting)
+{
+  // One row per path: a later scan updates it (upsert).
+  constexpr const char* k_source_columns =
+    "INSERT INTO source(path, dir, kind, size, "
+    "mtime, mtime_ns, inode, messages, complete, resume_offset, resume_index, "
+    "prefix_hash, settings, first_scan, last_scan, gone_scan) VALUES ";
+  constexpr const char* k_source_row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)";
+  constexpr const char* k_source_upsert =
+    " ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, kind=excluded.kind, size=excluded.size, mtime=excluded.mtime, "
+    "mtime_ns=excluded.mtime_ns, inode=excluded.inode, messages=excluded.messages, "
+    "complete=excluded.complete, resume_offset=excluded.resume_offset, "
+    "resume_index=excluded.resume_index, prefix_hash=excluded.prefix_hash, "
+    "settings=excluded.settings, last_scan=excluded.last_scan, gone_scan=NULL";
+  m_insert_source = std::make_unique<Statement>(
+    m_db.get(), std::string(k_source_columns) + k_source_row + k_source_upsert);
+  std::string sources = std::string(k_source_columns) + k_source_row;
+  for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
+    sources += std::string(",") + k_source_row;
+  }
+  // The multi-row statements are prepared when first used: parsing them is
+  // most of what a rescan that finds nothing changed spends in SQLite.
+  m_insert_sources_sql = sources + k_source_upsert;
+  m_placeholder_source = std::make_unique<Statement>(
+    m_db.get(), "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
+          "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
+  m_source_id = std::make_unique<Statement>(m_db.get(), "SELECT id FROM source WHERE path = ?");
+  m_insert_finding = std::make_unique<Statement>(
+    m_db.get(), "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
+          "message_id, date, from_address, from_name, subject, "
+          "visible_count, external_count, domain_count, sent_at, subject_key, "
+          "recipient_hash, incident_key, incident_id, source_id, fingerprint, status, "
+          "suppressed, part_path, part_filename, part_type, address_count) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT DO NOTHING");
+  m_insert_reference = std::make_unique<Statement>(
+    m_db.get(), "INSERT INTO finding_reference(finding_id, position, message_id) "
+          "VALUES (?,?,?)");
+  // The id is left to SQLite: one more than the largest, so a finding's
+  // rows are consecutive; the finding learns where they start after them.
+  constexpr const char* k_address_columns =
+    "INSERT INTO finding_address_row(address, display_name, field, flags) VALUES ";
+  m_insert_address = std::make_unique<Statement>(m_db.get(), std::string(k_address_columns) + "(?,?,?,?)");
+  std::string rows = k_address_columns;
+  for (std::size_t i = 0; i < k_addresses_per_insert; ++i) {
+    rows += i == 0 ? "(?,?,?,?)" : ",(?,?,?,?)";
+  }
+  m_insert_addresses_sql = rows;
+  m_set_address_first =
+    std::make_unique<Statement>(m_db.get(), "UPDATE finding SET address_first = ? WHERE id = ?");
+  m_insert_problem = std::make_unique<Statement>(
+    m_db.get(), "INSERT INTO problem(scan_id, path, offset, mbox_index, kind, "
+                "detail) VALUES (?,?,?,?,?,?)");
+}
+
+ScanWriter::~ScanWriter()
+{
+  try {
+    if (!m_sources.empty() && m_in_transaction) {
+      flush_sources(); // a scan cut short keeps what it read
+    }
+  } catch (const std::exception&) {
+    // the database is failing: what was committed stays
+  }
+  if (m_in_transaction) {
+    sqlite3_exec(m_db.get(), "COMMIT", nullptr, nullptr, nullptr);
+  }
+}
+
+std::int64_t
+ScanWriter::begin_scan(const ScanStart& start)
+{
+  Statement insert(m_db.get(), "INSERT INTO scan(started_at, status, tool_version, "
+                         "host, arguments, threshold, internal_domains, settings) "
+                         "VALUES (?, 'running', ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, utc_now())
+    .bind(2, start.tool_version)
+    .bind(3, start.host)
+    .bind(4, start.arguments_json)
+    .bind(5, start.threshold)
+    .bind(6, start.internal_domains_json)
+    .bind(7, start.settings_json.empty() ? std::string("{}") : start.settings_json)
+    .run();
+  m_scan_id = m_db.last_insert_rowid();
+  m_had_sources = false;
+  m_db.query("SELECT EXISTS (SELECT 1 FROM source)", {},
+        [&](const Row& r) { m_had_sources = r.integer(0) != 0; });
+  m_settings = start.settings_json.empty()
+                 ? std::to_string(start.threshold) + " " + start.internal_domains_json
+                 : start.settings_json;
+  begin_write();
+  m_in_transaction = true;
+  m_batch_started = std::chrono::steady_clock::now();
+  return m_scan_id;
+}
+
+// A write transaction that holds its write lock from its start. A deferred
+// one (plain BEGIN) reads first and asks for the lock at its first write,
+// and SQLite then answers "database is locked" at once, without waiting,
+// when another connection has the lock (waiting could deadlock two
+// connections that both read first): the scan would die instead of wait.
+void
+ScanWriter::begin_write()
+{
+  m_db.exec("BEGIN IMMEDIATE");
+}
+
+void
+ScanWriter::commit_batch()
+{
+  if (m_in_transaction) {
+    m_db.exec("COMMIT");
+    m_in_transaction = false;
+  }
+  begin_write();
+  m_in_transaction = true;
+  m_rows_in_batch = 0;
+  m_batch_started = std::chrono::steady_clock::now();
+}
+
+void
+ScanWriter::wrote_row()
+{
+  if (++m_rows_in_batch >= k_rows_per_batch
+      || std::chrono::steady_clock::now() - m_batch_started > k_batch_time) {
+    commit_batch();
+  }
+}
+
+void
+ScanWriter::finish_scan(const ScanEnd& end)
+{
+  flush_sources();
+  Statement update(m_db.get(), "UPDATE scan SET finished_at=?, status=?, sources=?, "
+                         "messages=?, findings=?, problems=?, not_scanned=? "
+                         "WHERE id=?");
+  update.bind(1, utc_now())
+    .bind(2, end.status)
+    .bind(3, end.sources)
+    .bind(4, end.messages)
+    .bind(5, end.findings)
+    .bind(6, end.problems)
+    .bind(7, end.not_scanned)
+    .bind(8, Value{m_scan_id})
+    .run();
+  if (m_in_transaction) {
+    m_db.exec("COMMIT");
+    m_in_transaction = false;
+  }
+  if (m_new_database) {
+    // Everything is committed. A reader can hold the switch off past the
+    // busy timeout (it needs the only lock): the database then keeps its
+    // rollback journal until the next scan opens it, which switches it.
+    sqlite3_exec(m_db.get(), "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    m_new_database = false;
+  }
+}
+
+void
+ScanWriter::record_source(const SourceInfo& source)
+{
+  // A Maildir has one source per message: rows go in groups.
+  m_sources.emplace_back(source);
+  if (m_sources.size() >= m_sources_group) {
+    flush_sources();
+  }
+}
+
+void
+ScanWriter::listing_done()
+{
+  flush_sources();
+  m_sources_group = k_sources_after_listing;
+}
+
+void
+ScanWriter::flush_sources()
+{
+  const auto bind_row = [&](Statement& statement, int column, const PendingSource& source) {
+    statement.bind(column, source.path)
+      .bind(column + 1, folder_of(source.file))
+      .bind(column + 2, source.kind)
+      .bind(column + 3, source.size)
+      .bind(column + 4, std::int64_t{source.mtime})
+      .bind(column + 5, std::int64_t{source.mtime_ns})
+      .bind(column + 6, source.inode)
+      .bind(column + 7, source.messages)
+      .bind(column + 8, std::int64_t{source.complete ? 1 : 0})
+      .bind(column + 9, source.resume_offset)
+      .bind(column + 10, source.resume_index)
+      .bind(column + 11, source.prefix_hash)
+      .bind(column + 12, m_settings)
+      .bind(column + 13, m_scan_id)
+      .bind(column + 14, m_scan_id);
+  };
+  constexpr int k_columns = 15;
+  // Sorted by reference (the rows are large to move). Stable: of two rows
+  // for one path, the later still wins.
+  std::vector<const PendingSource*> order;
+  order.reserve(m_sources.size());
+  for (const auto& source : m_sources) {
+    order.push_back(&source);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const PendingSource* a, const PendingSource* b) { return a->path < b->path; });
+  std::size_t done = 0;
+  for (; order.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
+    auto& insert = m_db.prepared(m_insert_sources, m_insert_sources_sql);
+    for (std::size_t i = 0; i < k_sources_per_insert; ++i) {
+      bind_row(insert, static_cast<int>(i * k_columns + 1), *order[done + i]);
+    }
+    insert.run();
+  }
+  for (; done < order.size(); ++done) {
+    bind_row(*m_insert_source, 1, *order[done]);
+    m_insert_source->run();
+  }
+  const auto rows = m_sources.size();
+  m_sources.clear();
+  for (std::size_t i = 0; i < rows; ++i) {
+    wrote_row();
+  }
+}
+
+std::int64_t
+ScanWriter::source_id(const MessageLocator& where)
+{
+  const auto text = where.path_text();
+  if (text == m_last_source_path) {
+    return m_last_source_id;
+  }
+  // The file's own row comes after its messages: hold its place.
+  m_placeholder_source->bind(1, text)
+    .bind(2, folder_of(where.archive.native()))
+    .bind(3, m_scan_id)
+    .bind(4, m_scan_id)
+    .run();
+  m_source_id->bind(1, text);
+  std::int64_t id = 0;
+  if (m_source_id->step()) {
+    id = m_source_id->integer(0);
+  }
+  m_source_id->reset();
+  m_last_source_path = text;
+  m_last_source_id = id;
+  return id;
+}
+
+bool
+ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
+                           FindingStatus status)
+{
+  const auto source = source_id(where);
+  const auto& all = finding.addresses;
+  const auto path = where.path_text();
+  m_insert_finding->bind(1, Value{m_scan_id})
+    .bind(2, finding.kind)
+    .bind(3, path)
+    .bind(4, where.byte_offset)
+    .bind(5, where.in_mbox ? Value{static_cast<std::int64_t>(where.index)}
+                           : Value{})
+    .bind(6, finding.message_id)
+    .bind(7, finding.date)
+    .bind(8, finding.from_address)
+    .bind(9, finding.from_name)
+    .bind(10, finding.subject)
+    .bind(11, std::uint64_t{finding.visible_count})
+    .bind(12, std::uint64_t{finding.external_count})
+    .bind(13, std::uint64_t{finding.domain_count})
+    .bind(14, finding.sent_at ? Value{iso_utc(static_cast<std::time_t>(*finding.sent_at))}
+                              : Value{})
+    .bind(15, finding.subject_key)
+    .bind(16, finding.recipient_hash)
+    .bind(17, finding.incident_key)
+    .bind(18, finding.incident_id)
+    .bind(19, source)
+    .bind(20, finding.fingerprint)
+    .bind(21, std::string(to_string(status)))
+    .bind(22, finding.suppressed)
+    .bind(23, finding.part_path)
+    .bind(24, finding.part_filename)
+    .bind(25, finding.part_type)
+    .bind(26, std::uint64_t{all.size()})
+    .run();
+  if (m_db.changes() == 0) {
+    return false; // this copy is recorded already
+  }
+  const auto id = m_db.last_insert_rowid();
+  for (std::size_t i = 0; i < finding.references.size(); ++i) {
+    m_insert_reference->bind(1, static_cast<std::int64_t>(id))
+      .bind(2, std::uint64_t{i})
+      .bind(3, finding.references[i])
+      .run();
+  }
+  // Wide messages hold thousands of addresses: many rows per statement.
+  std::size_t done = 0;
+  const auto bind_row = [&](Statement& statement, int column, std::size_t position) {
+    const auto& a = all[position];
+    // Where the domain starts, in characters (SQL's substr() counts them).
+    const auto domain = text::domain_part(a.address);
+    const auto before = std::string_view(a.address).substr(0, a.address.size() - domain.size());
+    const auto characters = static_cast<std::int64_t>(
+      std::count_if(before.begin(), before.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    statement.bind(column, a.address)
+      .bind(column + 1, a.display_name)
+      .bind(column + 2, a.field)
+      .bind(column + 3, std::int64_t{(a.internal ? 1 : 0) | (a.personal_name ? 2 : 0)
+                                     | (characters << 2)});
+  };
+  for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
+    auto& insert = m_db.prepared(m_insert_addresses, m_insert_addresses_sql);
+    for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
+      bind_row(insert, static_cast<int>(1 + r * 4), done + r);
+    }
+    insert.run();
+  }
+  for (; done < all.size(); ++done) {
+    bind_row(*m_insert_address, 1, done);
+    m_insert_address->run();
+  }
+  if (!all.empty()) {
+    // Consecutive ids (each one more than the largest): the last one tells
+    // where the first went.
+    const std::int64_t last = m_db.last_insert_rowid();
+    m_set_address_first->bind(1, last - static_cast<std::int64_t>(all.size()) + 1)
+      .bind(2, static_cast<std::int64_t>(id))
+      .run();
+  }
+  wrote_row();
+  return true;
+}
+
+void
+ScanWriter::record_issue(const MessageLocator& where, const Issue& issue)
+{
+  m_insert_problem->bind(1, Value{m_scan_id})
+    .bind(2, where.path_text())
+    .bind(3, where.byte_offset)
+    .bind(4, where.in_mbox ? Value{static_cast<std::int64_t>(where.index)}
+                           : Value{})
+    .bind(5, std::string(to_string(issue.kind)))
+    .bind(6, issue.detail)
+    .run();
+  wrote_row();
+}
+
+} // namespace ccaudit::store

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "core/finding_sink.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ccaudit::store {
+
+class Connection;
+class Statement;
+
+// What a scan row holds at its start.
+struct ScanStart
+{
+  std::string tool_version;
+  std::string host;
+  std::string arguments_json;        // the command line, as a JSON array
+  std::string internal_domains_json; // JSON array
+  std::uint64_t threshold = 0;
+  // Everything that decides what is flagged, as a JSON object (threshold,
+  // internal domains, bulk senders, --since): files read under other
+  // settings are read again.
+  std::string settings_json;
+};
+
+// What a scan row holds at its end.
+struct ScanEnd
+{
+  std::string status; // "complete" or "incomplete"
+  std::uint64_t sources = 0, messages = 0, findings = 0, problems = 0,
+                not_scanned = 0;
+};
+
+// Writes what one scan found: its scan row, a source row per file read,
+// findings with their address rows and references, and problems. Writes
+// go through prepared statements in batched transactions (at most 50,000
+// rows or 2 s each), committed in order, so a scan that is stopped keeps
+// everything before its last commit.
+class ScanWriter
+{
+public:
+  // `new_database`: created by this run (see make_current()).
+  ScanWriter(Connection& db, bool new_database);
+  // Writes the source rows that wait and commits: a scan cut short keeps
+  // what it read.
+  ~ScanWriter();
+  ScanWriter(const ScanWriter&) = delete;
+  ScanWriter& operator=(const ScanWriter&) = delete;
+
+  // Starts a scan row (status "running") and a write transaction.
+  std::int64_t begin_scan(const ScanStart& start);
+  // Closes the scan row and commits everything.
+  void finish_scan(const ScanEnd& end);
+
+  std::int64_t scan_id() const { return m_scan_id; }
+  // What the scan flags with, as stored in source.settings: a file read
+  // under other settings is read again.
+  const std::string& settings() const { return m_settings; }
+  // Whether the database knew any file when this scan began.
+  bool had_sources() const { return m_had_sources; }
+
+  // Source rows wait in groups and are written in path order.
+  void record_source(const SourceInfo& source);
+  // The walk has listed every folder: from now on rows wait in small groups.
+  void listing_done();
+  // Writes the source rows that wait.
+  void flush_sources();
+
+  // Writes a finding with `status` and its rows; false if this copy (the
+  // same source, offset, kind and part) is recorded already.
+  bool record_finding(const MessageLocator& where, const Finding& finding, FindingStatus status);
+  void record_issue(const MessageLocator& where, const Issue& issue);
+
+  // Counts a row written: commits the batch when it is full or old.
+  void wrote_row();
+
+private:
+  // A source row waiting for a multi-row insert: the path as a string
+  // (copying a std::filesystem::path copies its parsed components too).
+  struct PendingSource
+  {
+    explicit PendingSource(const SourceInfo& s);
+    std::string path, file, kind, prefix_hash; // file: the file holding it (path for a member)
+    std::uint64_t size, inode, messages, resume_offset, resume_index;
+    std::int64_t mtime, mtime_ns;
+    bool complete;
+  };
+
+  void begin_write();
+  void commit_batch();
+  std::int64_t source_id(const MessageLocator& where);
+
+  Connection& m_db;
+  bool m_new_database; // no WAL until its scan ends
+  std::int64_t m_scan_id = 0;
+  bool m_had_sources = false;
+  std::string m_settings;
+  std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
+  std::unique_ptr<Statement> m_insert_source, m_insert_sources, m_placeholder_source,
+    m_source_id, m_insert_finding, m_insert_reference, m_insert_address, m_insert_addresses,
+    m_set_address_first, m_insert_problem;
+  std::string m_last_source_path;
+  std::int64_t m_last_source_id = 0;
+  std::vector<PendingSource> m_sources;
+  std::size_t m_sources_group; // rows that wait before they are written
+  std::size_t m_rows_in_batch = 0;
+  std::chrono::steady_clock::time_point m_batch_started;
+  bool m_in_transaction = false;
+};
+
+} // namespace ccaudit::store

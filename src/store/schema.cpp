@@ -1,0 +1,157 @@
+#include "store/schema.hpp"
+
+#include "core/digest.hpp"
+#include "core/fatal_error.hpp"
+#include "core/text.hpp"
+#include "store/connection.hpp"
+#include "store/schema_sql.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+namespace ccaudit::store {
+
+namespace {
+
+std::string
+shown(const std::filesystem::path& file)
+{
+  return text::for_terminal(file.string());
+}
+
+// A database a newer ccaudit wrote: this one must not read or change it.
+std::string
+newer_schema(const std::filesystem::path& file, int version)
+{
+  return file.string() + " was written by a newer ccaudit (schema " + std::to_string(version)
+         + "; this one knows schemas up to " + std::to_string(k_schema_version)
+         + "): use that ccaudit, or pass another --db";
+}
+
+// Findings an older ccaudit recorded without a fingerprint (schema 2 and
+// before) get the one a scan would give them.
+void
+fingerprint_old_findings(Connection& db)
+{
+  struct Old
+  {
+    std::int64_t id;
+    std::string kind, key, hash;
+  };
+  std::vector<Old> old;
+  db.query("SELECT id, kind, incident_key, recipient_hash FROM finding "
+        "WHERE fingerprint = '' AND incident_key <> ''",
+        {}, [&](const Row& r) { old.push_back({r.integer(0), r.text(1), r.text(2), r.text(3)}); });
+  Statement update(db.get(), "UPDATE finding SET fingerprint = ? WHERE id = ?");
+  for (const auto& f : old) { // inside the upgrade's transaction
+    std::string fields = f.kind + "\n" + f.key + "\n" + f.hash;
+    update.bind(1, digest::sha256_hex(fields)).bind(2, f.id).run();
+  }
+}
+
+} // namespace
+
+bool
+make_current(Connection& db)
+{
+  int version = 0;
+  db.query("PRAGMA user_version", {}, [&](const Row& row) {
+    version = static_cast<int>(row.integer(0));
+  });
+  bool has_tables = false;
+  db.query("SELECT 1 FROM sqlite_schema LIMIT 1", {},
+        [&](const Row&) { has_tables = true; });
+  if (has_tables && version > k_schema_version) {
+    throw FatalError(newer_schema(sqlite3_db_filename(db.get(), "main"), version));
+  }
+  if (has_tables && version < 1) {
+    throw FatalError("the database file is not a ccaudit database (schema "
+                     + std::to_string(version) + "); pass another --db");
+  }
+  // A new database has no reader whose snapshot a WAL would keep: its first
+  // scan writes each page once, beside a rollback journal, instead of to
+  // the WAL and again at the closing checkpoint (that copy and its syncs
+  // were a seventh of a first Maildir scan's time). finish_scan() turns the
+  // WAL on for the scans and reports that follow.
+  const bool new_database = !has_tables;
+  db.exec(new_database ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=NORMAL");
+  // Checkpoints sync the disk (tens of ms on a VM): few, large ones. The
+  // WAL keeps every commit safe from a crash of the scan itself.
+  db.exec("PRAGMA wal_autocheckpoint=16384");
+  // Statement journals (a multi-row upsert keeps one) and temporary
+  // b-trees stay in memory instead of temporary files written page by page.
+  db.exec("PRAGMA temp_store=MEMORY");
+  // The REFERENCES clauses document the model and let other tools check it
+  // (PRAGMA foreign_key_check, which the tests run after scans); they are not
+  // enforced on insert: a finding's rows are written by this class right
+  // after it, and the check per address row was a fifth of a wide
+  // finding's cost.
+  db.exec("PRAGMA foreign_keys=OFF");
+  if (has_tables && version == k_schema_version) {
+    return false; // nothing to create or upgrade
+  }
+  // Creating the tables of a new file protects nothing yet: no sync (the
+  // next commit's sync writes these pages too). Upgrades do sync.
+  if (new_database) {
+    db.exec("PRAGMA synchronous=OFF");
+  }
+  db.exec("BEGIN IMMEDIATE");
+  if (has_tables && version == 1) {
+    db.exec(sql::upgrade_from_1);
+  }
+  if (has_tables && version <= 2) {
+    db.exec(sql::upgrade_from_2);
+  }
+  if (has_tables && version <= 3) {
+    db.exec(sql::upgrade_from_3);
+  }
+  if (has_tables && version <= 4) {
+    db.exec(sql::upgrade_from_4);
+  }
+  if (has_tables && version <= 5) {
+    db.exec(sql::upgrade_from_5);
+  }
+  if (has_tables && version <= 6) {
+    db.exec(sql::upgrade_from_6);
+  }
+  db.exec(sql::schema);
+  if (has_tables && version <= 2) {
+    fingerprint_old_findings(db);
+  }
+  db.exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
+  db.exec("COMMIT");
+  db.exec("PRAGMA synchronous=NORMAL");
+  return new_database;
+}
+
+void
+check_readable(Connection& db, const std::filesystem::path& file)
+{
+  int version = 0;
+  db.query("PRAGMA user_version", {},
+        [&](const Row& row) { version = static_cast<int>(row.integer(0)); });
+  if (version >= 1 && version < k_schema_version) {
+    throw FatalError(shown(file) + " was written by an older ccaudit "
+                     "(schema " + std::to_string(version)
+                     + "): run 'ccaudit scan' with it once to upgrade it");
+  }
+  if (version > k_schema_version) {
+    throw FatalError(newer_schema(file, version));
+  }
+  if (version != k_schema_version) {
+    bool has_tables = false;
+    db.query("SELECT 1 FROM sqlite_schema LIMIT 1", {}, [&](const Row&) { has_tables = true; });
+    if (!has_tables) {
+      // A first scan that has only just created the file.
+      throw FatalError("the database holds no scan yet");
+    }
+    throw FatalError(shown(file) + " is not a ccaudit database (schema "
+                     + std::to_string(version) + ", expected "
+                     + std::to_string(k_schema_version) + ")");
+  }
+}
+
+} // namespace ccaudit::store
