@@ -15,6 +15,7 @@
 #include "archive/input_file.hpp"
 #include "core/source_identity.hpp"
 #include "scan/analyse.hpp"
+#include "scan/change_detector.hpp"
 #include "scan/fingerprint.hpp"
 #include "scan/message_source.hpp"
 
@@ -429,6 +430,9 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       m_excluded_names.push_back({file.filename().native(), st.st_dev, st.st_ino});
     }
   }
+  if (m_options.history) {
+    m_changes.emplace(*m_options.history, m_options.read_all);
+  }
   Pipeline pipeline(*this, m_options.jobs);
   const auto submit = [&](Job::Kind kind, const fs::path& path) {
     auto job = std::make_unique<Job>();
@@ -487,7 +491,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     if (m_open_dirs.erase(path) > 0) {
       // A folder that could not be listed: nothing known in it is gone.
       m_not_walked.push_back(path);
-      m_folders.erase(path.native());
+      m_changes->folder_left(path);
       m_listing.erase(path);
     }
     auto job = std::make_unique<Job>();
@@ -512,11 +516,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
           const DirectoryState state{
             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
             static_cast<std::uint64_t>(st.st_ino)};
-          if (const auto known = m_options.history->directory(dir);
-              known && known->same_listing(state) && !m_options.read_all) {
-            // Maildir messages never change, and no name in this folder
-            // did: every message in it is known and unchanged. Only
-            // folders inside it (not Maildir, but possible) are walked.
+          if (const auto known = m_changes->unchanged_folder(dir, state)) {
+            // Only folders inside it (not Maildir, but possible) are walked.
             m_sink.record_directory(dir, *known, true);
             return known->subdirectories ? archive::Listing::subdirectories_only
                                          : archive::Listing::nothing;
@@ -529,25 +530,13 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       // without a problem.
       m_sink.record_directory(dir, DirectoryState{}, false);
       m_open_dirs.insert(dir);
-      // Up to this many known files of a folder are held in memory; a
-      // larger folder is looked up file by file (slower, still bounded).
-      constexpr std::size_t k_cached = 50000;
-      if (auto known = m_options.history->sources_in(dir, k_cached)) {
-        auto& cache = m_folders[dir.native()];
-        for (auto& source : *known) {
-          if (const auto identity = maildir_identity(source.path)) {
-            cache.by_unique.emplace(identity->unique, source);
-          }
-          auto path = source.path;
-          cache.by_path.emplace(std::move(path), std::move(source));
-        }
-      }
+      m_changes->folder_entered(dir);
       return archive::Listing::everything;
     };
   }
   if (m_options.history) {
     callbacks.on_directory_end = [&](const fs::path& dir, bool subdirectories) {
-      m_folders.erase(dir.native());
+      m_changes->folder_left(dir);
       m_open_dirs.erase(dir);
       if (const auto it = m_listing.find(dir); it != m_listing.end()) {
         it->second.state.subdirectories = subdirectories;
@@ -591,32 +580,6 @@ Scanner::is_excluded_name(const fs::path& path) const
   return false;
 }
 
-// What the history knows of a file: from its folder's cache when the walk
-// listed the folder, else (a file given on the command line) by one query.
-// With `identity`, a Maildir message by the unique part of its name.
-std::optional<KnownSource>
-Scanner::known_file(const fs::path& path, const std::optional<MaildirIdentity>& identity)
-{
-  // String operations: this runs once per file (a Maildir has millions).
-  const std::string_view p = path.native();
-  const auto slash = p.rfind('/');
-  const auto parent = slash == std::string_view::npos ? std::string_view{}
-                      : slash == 0                    ? p.substr(0, 1)
-                                                      : p.substr(0, slash);
-  const auto folder = m_folders.find(parent);
-  if (folder == m_folders.end()) {
-    return identity ? m_options.history->maildir_message(fs::path(identity->folder),
-                                                         std::string(identity->unique))
-                    : m_options.history->source(path);
-  }
-  const auto& cache = identity ? folder->second.by_unique : folder->second.by_path;
-  if (cache.empty()) {
-    return std::nullopt; // a folder new to the history: the common first scan
-  }
-  const auto it = cache.find(identity ? std::string(identity->unique) : path.native());
-  return it == cache.end() ? std::nullopt : std::optional(it->second);
-}
-
 // On the calling thread: decides from the history whether a file is read,
 // read from where an earlier scan left it, or not read at all.
 void
@@ -628,48 +591,23 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
   job->named = named;
   job->where = MessageLocator{path};
   job->folder = folder;
-  if (m_options.history) {
-    const auto identity = maildir_identity(path.native());
-    const bool maildir_name = identity.has_value();
-    auto known = known_file(path, identity);
-    bool same = false;
-    struct stat st {};
-    const auto stat_path = [&] { return ::stat(path.c_str(), &st) == 0; };
-    if (known && known->info.kind == "message" && maildir_name) {
-      // A Maildir message's content never changes; renamed, it is the same
-      // message, unless the old name is still there (two files share the
-      // unique part of a name: a damaged Maildir) or the size differs.
-      struct stat old {};
-      const bool renamed = known->path != path;
-      const bool old_name_there = renamed && ::stat(known->path.c_str(), &old) == 0;
-      if (old_name_there) {
-        known.reset(); // another file: read it as a new one
-      } else {
-        same = !renamed
-               || (stat_path() && static_cast<std::uint64_t>(st.st_size) == known->info.size);
-      }
-    } else if ((known = maildir_name ? known_file(path, std::nullopt) : std::move(known))
-               && stat_path()) {
-      same = static_cast<std::uint64_t>(st.st_size) == known->info.size
-             && static_cast<std::uint64_t>(st.st_ino) == known->info.inode
-             && static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec
-                  == known->info.mtime_ns;
-      if (!same && !m_options.read_all && known->info.complete && known->info.kind == "mbox"
-          && known->info.resume_offset > 0
-          && static_cast<std::uint64_t>(st.st_size) > known->info.size
-          && static_cast<std::uint64_t>(st.st_ino) == known->info.inode) {
-        job->resume = ResumePoint{known->info.resume_offset, known->info.resume_index};
-        job->resume_prefix_hash = known->info.prefix_hash;
-      }
-    }
-    if (known && same && known->info.complete && !m_options.read_all) {
+  if (m_changes) {
+    auto decision = m_changes->decide(path);
+    switch (decision.action) {
+    case FileDecision::Action::read:
+      break;
+    case FileDecision::Action::unchanged:
       job->kind = Job::Kind::unchanged;
-      job->known = std::move(known);
-    } else if (known && !job->resume) {
+      job->known = std::move(decision.known);
+      break;
+    case FileDecision::Action::resume:
+      job->resume = decision.resume;
+      job->resume_prefix_hash = std::move(decision.resume_prefix_hash);
+      break;
+    case FileDecision::Action::reread:
       job->retire_first = true;
-      if (known->path != path) {
-        job->known = std::move(known); // a renamed Maildir message: retire there
-      }
+      job->known = std::move(decision.known); // set if it was under another name
+      break;
     }
   }
   pipeline.submit(std::move(job));
@@ -772,12 +710,9 @@ Scanner::apply(Job& job)
     if (it == m_listing.end()) {
       return;
     }
-    // A folder is skipped next time only if everything in it was a Maildir
-    // message, read without a problem, and its mtime is not so recent that
-    // a delivery in the same clock tick could hide behind it.
-    constexpr std::int64_t k_settle_ns = 2'000'000'000;
-    if (it->second.clean && it->second.not_scanned == m_summary.not_scanned()
-        && it->second.state.mtime_ns < m_started_ns - k_settle_ns) {
+    if (ChangeDetector::folder_settled(
+          it->second.clean && it->second.not_scanned == m_summary.not_scanned(),
+          it->second.state, m_started_ns)) {
       m_sink.record_directory(it->first, it->second.state, false);
     }
     m_listing.erase(it);

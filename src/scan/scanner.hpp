@@ -2,6 +2,7 @@
 
 #include "core/finding_sink.hpp"
 #include "scan/analyse.hpp"
+#include "scan/change_detector.hpp"
 #include "scan/message_source.hpp"
 #include "detect/detector.hpp"
 #include "core/source_identity.hpp"
@@ -147,18 +148,8 @@ private:
   // that could not be listed): what was known there is not gone.
   std::vector<std::filesystem::path> m_not_walked;
   std::int64_t m_started_ns = 0; // when the scan began (wall clock)
-  // What the history knows of the folders being listed, loaded once per
-  // folder: by path, and a Maildir's messages by the unique part of their
-  // name. Only folders being walked are held: memory stays bounded.
-  struct FolderCache
-  {
-    std::unordered_map<std::string, KnownSource> by_path, by_unique;
-  };
-  std::map<std::string, FolderCache, std::less<>> m_folders; // by native path
-  // What the history knows of a file; with `identity`, a Maildir message by
-  // the unique part of its name (renamed or moved, it is the same message).
-  std::optional<KnownSource> known_file(const std::filesystem::path& path,
-                                        const std::optional<MaildirIdentity>& identity);
+  // What earlier scans recorded decides what is read (with a history).
+  std::optional<ChangeDetector> m_changes;
 };
 
 } // namespace ccaudit::scan
