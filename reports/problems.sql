@@ -1,11 +1,12 @@
 -- What could not be read or looked odd in one scan, counted by kind. Kinds
--- that mean "NOT scanned" (unreadable_input, internal_error) come first.
+-- that mean "NOT scanned" (problem_kind.not_scanned) come first.
 --   sqlite3 -header -column ccaudit.db < reports/problems.sql
 SELECT p.kind,
        count(*) AS problems,
        count(DISTINCT p.path) AS files,
-       p.kind IN ('unreadable_input', 'internal_error', 'compressed_not_scanned') AS not_scanned
+       coalesce(k.not_scanned, 0) AS not_scanned
 FROM problem AS p
+LEFT JOIN problem_kind AS k ON k.kind = p.kind
 WHERE p.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
 GROUP BY p.kind
 ORDER BY not_scanned DESC, problems DESC, p.kind;

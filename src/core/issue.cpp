@@ -59,4 +59,15 @@ means_not_scanned(IssueKind kind)
          || kind == IssueKind::no_message_found;
 }
 
+std::vector<IssueKind>
+all_issue_kinds()
+{
+  // The kinds are numbered from 0 without gaps; to_string() names each.
+  std::vector<IssueKind> out;
+  for (int i = 0; to_string(static_cast<IssueKind>(i)) != "unknown"; ++i) {
+    out.push_back(static_cast<IssueKind>(i));
+  }
+  return out;
+}
+
 } // namespace ccaudit

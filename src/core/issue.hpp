@@ -81,8 +81,12 @@ enum class IssueKind {
 std::string_view to_string(IssueKind kind);
 
 // True for kinds that mean part of the input was NOT scanned: such an issue
-// makes the scan incomplete (exit code 3).
+// makes the scan incomplete (exit code 3). The one place that says so: the
+// database's problem_kind table is written from it, and reports/ join it.
 bool means_not_scanned(IssueKind kind);
+
+// Every kind, in declaration order.
+std::vector<IssueKind> all_issue_kinds();
 
 // One problem noticed while reading or parsing. Parsers don't know where a
 // message came from; the scanner pairs each Issue with a MessageLocator.

@@ -2,12 +2,15 @@
 
 #include "core/digest.hpp"
 #include "core/fatal_error.hpp"
+#include "core/issue.hpp"
 #include "core/text.hpp"
 #include "store/connection.hpp"
 #include "store/schema_sql.hpp"
 
 #include <sqlite3.h>
 
+#include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,43 @@ fingerprint_old_findings(Connection& db)
   }
 }
 
+// The problem kinds this ccaudit records, and which mean NOT scanned.
+std::map<std::string, std::int64_t>
+problem_kinds()
+{
+  std::map<std::string, std::int64_t> out;
+  for (const auto kind : all_issue_kinds()) {
+    out.emplace(std::string(to_string(kind)), means_not_scanned(kind) ? 1 : 0);
+  }
+  return out;
+}
+
+bool
+problem_kinds_current(Connection& db)
+{
+  std::map<std::string, std::int64_t> stored;
+  db.query("SELECT kind, not_scanned FROM problem_kind", {},
+           [&](const Row& r) { stored.emplace(r.text(0), r.integer(1)); });
+  for (const auto& [kind, not_scanned] : problem_kinds()) {
+    if (const auto it = stored.find(kind); it == stored.end() || it->second != not_scanned) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Inside a write transaction. Kinds an older ccaudit wrote and this one no
+// longer records stay: old problem rows still name them.
+void
+write_problem_kinds(Connection& db)
+{
+  Statement upsert(db.get(), "INSERT INTO problem_kind(kind, not_scanned) VALUES (?, ?) "
+                             "ON CONFLICT(kind) DO UPDATE SET not_scanned = excluded.not_scanned");
+  for (const auto& [kind, not_scanned] : problem_kinds()) {
+    upsert.bind(1, kind).bind(2, not_scanned).run();
+  }
+}
+
 } // namespace
 
 bool
@@ -91,6 +131,11 @@ make_current(Connection& db)
   // finding's cost.
   db.exec("PRAGMA foreign_keys=OFF");
   if (has_tables && version == k_schema_version) {
+    if (!problem_kinds_current(db)) {
+      db.exec("BEGIN IMMEDIATE");
+      write_problem_kinds(db);
+      db.exec("COMMIT");
+    }
     return false; // nothing to create or upgrade
   }
   // Creating the tables of a new file protects nothing yet: no sync (the
@@ -99,28 +144,24 @@ make_current(Connection& db)
     db.exec("PRAGMA synchronous=OFF");
   }
   db.exec("BEGIN IMMEDIATE");
-  if (has_tables && version == 1) {
-    db.exec(sql::upgrade_from_1);
-  }
-  if (has_tables && version <= 2) {
-    db.exec(sql::upgrade_from_2);
-  }
-  if (has_tables && version <= 3) {
-    db.exec(sql::upgrade_from_3);
-  }
-  if (has_tables && version <= 4) {
-    db.exec(sql::upgrade_from_4);
-  }
-  if (has_tables && version <= 5) {
-    db.exec(sql::upgrade_from_5);
-  }
-  if (has_tables && version <= 6) {
-    db.exec(sql::upgrade_from_6);
+  // Each step takes a database of schema N to N + 1.
+  const char* const upgrade_from[] = {nullptr,
+                                      sql::upgrade_from_1,
+                                      sql::upgrade_from_2,
+                                      sql::upgrade_from_3,
+                                      sql::upgrade_from_4,
+                                      sql::upgrade_from_5,
+                                      sql::upgrade_from_6,
+                                      sql::upgrade_from_7};
+  static_assert(std::size(upgrade_from) == k_schema_version);
+  for (int from = version; has_tables && from < k_schema_version; ++from) {
+    db.exec(upgrade_from[from]);
   }
   db.exec(sql::schema);
   if (has_tables && version <= 2) {
     fingerprint_old_findings(db);
   }
+  write_problem_kinds(db);
   db.exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
   db.exec("COMMIT");
   db.exec("PRAGMA synchronous=NORMAL");

@@ -10,4 +10,5 @@ extern const char* const upgrade_from_3;
 extern const char* const upgrade_from_4;
 extern const char* const upgrade_from_5;
 extern const char* const upgrade_from_6;
+extern const char* const upgrade_from_7;
 } // namespace ccaudit::store::sql

@@ -221,6 +221,10 @@ TEST_CASE("packed: an empty pipe, an empty file or a file of no mail named to be
     const auto r = run_program("/bin/bash", {"-c", how, "bash", s.db});
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("no_message_found") != std::string::npos);
+    // The report names it among what was NOT scanned.
+    const auto report = run_ccaudit({"report", "--db", s.db});
+    CHECK(report.out.find("no_message_found: 1 in 1 file(s) (NOT scanned)") != std::string::npos);
+    CHECK(report.out.find("not scanned:\n") != std::string::npos);
     // And again, once nothing changed: still not clean.
     if (how.find(": |") == std::string::npos) {
       CHECK(run_program("/bin/bash", {"-c", how, "bash", s.db}).exit_code == 3);
@@ -312,6 +316,10 @@ TEST_CASE("packed: a decompression bomb costs bounded memory and time, and is re
   CHECK(r.exit_code == 3);
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'expansion_limit'") == 1);
   CHECK(s.count("SELECT count(*) FROM finding") == 1); // what came before is kept
+  // The report names the file among what was NOT scanned.
+  const auto report = run_ccaudit({"report", "--db", s.db});
+  CHECK(report.out.find("expansion_limit: 1 in 1 file(s) (NOT scanned)") != std::string::npos);
+  CHECK(report.out.find("not scanned:\n  " + bomb.string()) != std::string::npos);
   CHECK(r.peak_rss_kib < 200 * 1024);
   CHECK(seconds < 60);
   CHECK(run_ccaudit({"scan", "--db", s.db, bomb.string(), "--max-expansion", "0"}).exit_code

@@ -1,12 +1,14 @@
 #include "store/sqlite_store.hpp"
 
 #include "core/fatal_error.hpp"
+#include "store/schema.hpp"
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -350,6 +352,42 @@ TEST_CASE("store: each address reads back with its field, flags and domain, what
   CHECK(count(db, "finding_address") == 73);
 }
 
+TEST_CASE("store: the database names every problem kind and which mean NOT scanned, also "
+          "once upgraded from schema 7", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "kinds.db";
+  const auto stored = [](SqliteStore& db) {
+    std::map<std::string, std::int64_t> out;
+    db.query("SELECT kind, not_scanned FROM problem_kind", {},
+             [&](const Row& r) { out.emplace(r.text(0), r.integer(1)); });
+    return out;
+  };
+  std::map<std::string, std::int64_t> expected;
+  for (const auto kind : all_issue_kinds()) {
+    expected.emplace(std::string(to_string(kind)), means_not_scanned(kind) ? 1 : 0);
+  }
+  REQUIRE(expected.size() > 30);
+  CHECK(expected.at("no_message_found") == 1);
+  CHECK(expected.at("expansion_limit") == 1);
+  CHECK(expected.at("not_mail") == 0);
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    CHECK(stored(db) == expected);
+    // As schema 7 left it: no such table.
+    db.execute("DROP TABLE problem_kind; PRAGMA user_version=7;");
+  }
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    CHECK(schema_version(db) == store::k_schema_version);
+    CHECK(stored(db) == expected);
+    // A wrong row (an older ccaudit's idea of a kind) is put right.
+    db.execute("UPDATE problem_kind SET not_scanned = 0 WHERE kind = 'no_message_found'");
+  }
+  SqliteStore db(file, OpenMode::read_write);
+  CHECK(stored(db) == expected);
+}
+
 TEST_CASE("store: a schema 5 database's addresses move to finding_address_row and "
           "read back the same through finding_address", "[store]")
 {
@@ -368,7 +406,7 @@ TEST_CASE("store: a schema 5 database's addresses move to finding_address_row an
                  "PRAGMA user_version=5;");
   }
   SqliteStore db(file, OpenMode::read_write);
-  CHECK(schema_version(db) == 7);
+  CHECK(schema_version(db) == store::k_schema_version);
   CHECK(address_rows(db, "") == std::vector<std::string>{"0|a@example.org|A|to|0|example.org|0",
                                          "1|b@example.com||cc|1|example.com|0",
                                          "2|\"x@y\"@example.net|X|cc|1|y\"@example.net|1"});
@@ -406,7 +444,7 @@ TEST_CASE("store: a schema 6 database's address rows become consecutive rows of 
                  "'to', 0); PRAGMA user_version=6;");
   }
   SqliteStore db(file, OpenMode::read_write);
-  CHECK(schema_version(db) == 7);
+  CHECK(schema_version(db) == store::k_schema_version);
   CHECK(address_rows(db, "WHERE finding_id = 1") == first);
   CHECK(address_rows(db, "WHERE finding_id = 2").empty());
   CHECK(address_rows(db, "WHERE finding_id = 3") == third);
@@ -499,7 +537,7 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
                         + "CREATE INDEX source_dir ON source(dir); PRAGMA user_version=4;");
   SqliteStore db(file, OpenMode::read_write);
   CHECK(count(db, "sqlite_schema WHERE name = 'source_dir'") == 0);
-  CHECK(schema_version(db) == 7);
+  CHECK(schema_version(db) == store::k_schema_version);
 
   db.begin_scan({});
   // A folder, a folder inside it, and folders whose names extend its name

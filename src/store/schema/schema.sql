@@ -126,6 +126,12 @@ CREATE TABLE IF NOT EXISTS problem (
   kind       TEXT NOT NULL,         -- see README, "Problem kinds"
   detail     TEXT NOT NULL
 );
+-- Every problem kind this ccaudit records, written by each scan: reports
+-- join it instead of naming the kinds that mean "NOT scanned".
+CREATE TABLE IF NOT EXISTS problem_kind (
+  kind        TEXT PRIMARY KEY,
+  not_scanned INTEGER NOT NULL      -- 1: part of the input was NOT scanned
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
 CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind, part_path)
