@@ -53,6 +53,27 @@ location(const scan::ExplainedMessage& m)
          + std::to_string(m.end) + ")";
 }
 
+// What the scan decides on the message's header, in words.
+std::string
+decision(const scan::ExplainedMessage& m)
+{
+  if (!m.finding) {
+    return "not flagged";
+  }
+  const auto& f = *m.finding;
+  if (f.context_only) {
+    return "not flagged; kept as " + f.kind
+           + " (a reply showing at least half the threshold: linked to the incident it "
+             "answers)";
+  }
+  std::string out = "FLAGGED (" + f.kind + ")";
+  if (!f.suppressed.empty()) {
+    out += ", suppressed as list or bulk mail (" + t(f.suppressed)
+           + "): recorded, never exit 1";
+  }
+  return out;
+}
+
 void
 print_text(const scan::ExplainedMessage& m, std::size_t threshold,
            std::ostream& out)
@@ -115,8 +136,7 @@ print_text(const scan::ExplainedMessage& m, std::size_t threshold,
   out << "\n  " << h.recipients.size() << " mailbox(es), " << e.visible
       << " distinct visible, " << internal << " internal, " << e.external
       << " exposed over " << e.domains << " domain(s)\n"
-      << "  threshold " << threshold << ": "
-      << (m.flagged ? "FLAGGED (visible-recipients)" : "not flagged") << "\n";
+      << "  threshold " << threshold << ": " << decision(m) << "\n";
   if (m.content_read) {
     out << "\n  content: " << m.parts.size() << " text part(s), " << m.embedded.size()
         << " embedded message(s)\n";
@@ -196,6 +216,10 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
   j["domain_count"] = m.exposure.domains;
   j["threshold"] = threshold;
   j["flagged"] = m.flagged;
+  j["kind"] = m.finding ? ordered_json(m.finding->kind) : ordered_json(nullptr);
+  j["suppressed"] = m.finding && !m.finding->suppressed.empty()
+                      ? ordered_json(u(m.finding->suppressed))
+                      : ordered_json(nullptr);
   if (m.content_read) {
     auto parts = ordered_json::array();
     for (const auto& p : m.parts) {

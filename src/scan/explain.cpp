@@ -10,7 +10,9 @@ Explanation
 explain(const std::filesystem::path& path, const ExplainOptions& options)
 {
   Explanation out;
-  const detect::VisibleRecipientsDetector visible(options.threshold, options.internal_domains);
+  // The scan's own detector decides: explain only shows how.
+  const detect::VisibleRecipientsDetector visible(options.threshold, options.internal_domains,
+                                                  options.bulk_senders, options.since);
   const detect::ContentDetector content(visible, options.content_threshold);
   const BodyRead body_read;
   FileCallbacks callbacks;
@@ -39,7 +41,8 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     m.issues = std::move(raw.issues);
     m.issues.insert(m.issues.end(), parsed.issues.begin(), parsed.issues.end());
     m.exposure = detect::measure(m.headers, options.internal_domains);
-    m.flagged = m.exposure.external >= options.threshold;
+    m.finding = visible.inspect(m.headers);
+    m.flagged = m.finding && m.finding->kind == visible.id();
     if (options.content) {
       m.content_read = true;
       auto walked = mime::read_content(raw.header, raw.body);

@@ -21,7 +21,12 @@ struct ExplainedMessage
   std::uint64_t end = 0;
   headers::MessageHeaders headers; // address_fields: every field as written
   detect::Exposure exposure;       // distinct addresses, internal or not
-  bool flagged = false;
+  // What the scan's detector decides on the header, as a scan would
+  // (threshold, --since, list and bulk mail suppressed, the reply rule):
+  // a visible-recipients finding, a reply-recipients one kept as context,
+  // or none.
+  std::optional<Finding> finding;
+  bool flagged = false; // a visible-recipients finding (suppressed or not)
   std::vector<Issue> issues;       // reading and parsing, in that order
   // --content: what the MIME walk found, and what it flagged.
   bool content_read = false;
@@ -49,6 +54,8 @@ struct ExplainOptions
 {
   std::size_t threshold = 25;
   std::vector<std::string> internal_domains; // normalised
+  std::vector<std::string> bulk_senders;     // as the scan's --bulk-sender
+  std::optional<std::int64_t> since;         // as the scan's --since (UTC seconds)
   std::optional<std::uint64_t> offset;       // only the message starting here
   std::optional<std::string> member;         // only this member of a zip or tar file
   bool content = false;                      // also walk each message's MIME parts

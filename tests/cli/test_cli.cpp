@@ -356,3 +356,22 @@ TEST_CASE("cli: blank lines before a message's header are skipped, recorded, and
   CHECK(e.exit_code == 0);
   CHECK(e.out.find("blank_lines_before_header") != std::string::npos);
 }
+
+TEST_CASE("cli: explain says that list mail is flagged but suppressed, as the scan records it",
+          "[cli]")
+{
+  test::TempDir dir;
+  test::TestMessage m;
+  m.to = test::address_list(30);
+  m.extra_headers = "List-Id: Team list <team.example.org>\n";
+  const auto file = dir.write("list.eml", m.str()).string();
+  const auto text = run_ccaudit({"explain", file});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("FLAGGED (visible-recipients), suppressed as list or bulk mail (List-Id: "
+                      "Team list <team.example.org>)")
+        != std::string::npos);
+  const auto json = run_ccaudit({"explain", file, "--format", "jsonl"});
+  CHECK(json.out.find("\"kind\":\"visible-recipients\",\"suppressed\":\"List-Id: Team list "
+                      "<team.example.org>\"")
+        != std::string::npos);
+}

@@ -110,3 +110,46 @@ TEST_CASE("explain: one message by offset, counted as a scan counts it",
   CHECK(missing.previous_offset == 0);
   CHECK(missing.next_offset == 1655);
 }
+
+TEST_CASE("explain: decides as the scan's detector does: list mail suppressed, a small "
+          "reply kept as context, --since and bulk senders applied", "[scan]")
+{
+  test::TempDir dir;
+  test::TestMessage list;
+  list.to = test::address_list(30);
+  list.extra_headers = "List-Id: Team list <team.example.org>\n";
+  test::TestMessage reply;
+  reply.to = test::address_list(15);
+  reply.extra_headers = "In-Reply-To: <earlier@example.org>\n";
+  test::TestMessage plain;
+  plain.to = test::address_list(30);
+  const auto explain_one = [&](const test::TestMessage& m, const scan::ExplainOptions& options) {
+    const auto e = scan::explain(dir.write("m.eml", m.str()), options);
+    REQUIRE(e.messages.size() == 1);
+    return e.messages[0];
+  };
+  scan::ExplainOptions options;
+
+  const auto l = explain_one(list, options);
+  CHECK(l.flagged);
+  REQUIRE(l.finding);
+  CHECK(l.finding->suppressed.rfind("List-Id: Team list", 0) == 0);
+
+  const auto r = explain_one(reply, options);
+  CHECK_FALSE(r.flagged); // 15 exposed: under 25, but half of it
+  REQUIRE(r.finding);
+  CHECK(r.finding->kind == "reply-recipients");
+  CHECK(r.finding->context_only);
+
+  CHECK(explain_one(plain, options).flagged);
+  options.bulk_senders = {"@example.org"}; // the sender's domain
+  const auto bulk = explain_one(plain, options);
+  CHECK(bulk.flagged);
+  REQUIRE(bulk.finding);
+  CHECK(bulk.finding->suppressed == "bulk sender @example.org");
+  options.since = 1'600'000'000; // 2020-09-13: the message is dated 2019
+  const auto old = explain_one(plain, options);
+  CHECK_FALSE(old.flagged);
+  CHECK_FALSE(old.finding);
+  CHECK(old.exposure.external == 30); // counted all the same
+}
