@@ -18,17 +18,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string
-t(std::string_view s)
-{
-  return text::for_terminal(s);
-}
-
-std::string
-u(std::string_view s)
-{
-  return text::to_valid_utf8(s);
-}
+// Untrusted text shown on a terminal (t) or written as JSON (u).
+constexpr auto t = &text::for_terminal;
+constexpr auto u = &text::to_valid_utf8;
 
 // How often each normalised address appears, and in which fields.
 std::map<std::string, std::vector<std::string>>

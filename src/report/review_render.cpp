@@ -17,17 +17,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string
-t(std::string_view s)
-{
-  return text::for_terminal(s);
-}
-
-std::string
-u(std::string_view s)
-{
-  return text::to_valid_utf8(s);
-}
+// Untrusted text shown on a terminal (t) or written as JSON (u).
+constexpr auto t = &text::for_terminal;
+constexpr auto u = &text::to_valid_utf8;
 
 json
 date_or_null(const std::string& iso)
