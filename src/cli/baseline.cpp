@@ -55,7 +55,7 @@ read_baseline(const std::string& file)
 }
 
 ExitCode
-run_baseline_export(const BaselineOptions& cmd)
+run_baseline_export(const BaselineCommand& cmd)
 {
   check_output_file(cmd.out, cmd.db);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
@@ -70,7 +70,7 @@ run_baseline_export(const BaselineOptions& cmd)
 }
 
 ExitCode
-run_baseline_accept(const BaselineOptions& cmd)
+run_baseline_accept(const BaselineCommand& cmd)
 {
   store::SqliteStore store(cmd.db, store::OpenMode::read_write);
   for (const auto& id : cmd.accept) {

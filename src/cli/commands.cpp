@@ -239,7 +239,7 @@ given(CLI::App* command, const char* option)
 }
 
 void
-apply_config(CLI::App* command, ScanOptions& o)
+apply_config(CLI::App* command, ScanCommand& o)
 {
   const auto c = load_config(o.config);
   if (!c) {
@@ -265,7 +265,7 @@ apply_config(CLI::App* command, ScanOptions& o)
 }
 
 void
-apply_config(CLI::App* command, ReviewOptions& o, std::string* format)
+apply_config(CLI::App* command, ReviewCommand& o, std::string* format)
 {
   const auto c = load_config(o.config);
   if (!c) {
@@ -282,7 +282,7 @@ apply_config(CLI::App* command, ReviewOptions& o, std::string* format)
 
 // The options of report and export that choose the data and the output.
 void
-add_review_options(CLI::App* command, ReviewOptions& options)
+add_review_options(CLI::App* command, ReviewCommand& options)
 {
   add_config_option(command, options.config);
   command->add_option("--db", options.db, "findings database")->capture_default_str();
@@ -315,7 +315,7 @@ run(int argc, char** argv)
   app.require_subcommand(1);
   app.footer(k_scan_footer);
 
-  ScanOptions scan_options;
+  ScanCommand scan_options;
   auto* scan = app.add_subcommand(
     "scan", "Scan mbox files, Maildirs and message files; record findings");
   scan->footer(k_scan_footer);
@@ -387,7 +387,7 @@ run(int argc, char** argv)
                  "print every problem as it is found (what could not be "
                  "read is always printed)");
 
-  ReportOptions report_options;
+  ReportCommand report_options;
   auto* report = app.add_subcommand(
     "report", "Incident review of a scan: incidents, campaigns, reply-alls, senders");
   report->footer(k_report_footer);
@@ -399,7 +399,7 @@ run(int argc, char** argv)
   report->add_flag("--art33", report_options.art33,
                    "print the GDPR Art. 33 worksheet of --incident");
 
-  ExportOptions export_options;
+  ExportCommand export_options;
   auto* export_command = app.add_subcommand(
     "export", "The people to notify for one incident or campaign (Art. 34)");
   export_command->footer(k_export_footer);
@@ -410,7 +410,7 @@ run(int argc, char** argv)
   export_command->add_option("--format", export_options.format, "csv or json")
     ->capture_default_str();
 
-  ExplainOptions explain_options;
+  ExplainCommand explain_options;
   auto* explain = app.add_subcommand(
     "explain", "Show how the messages of one file were read and counted");
   explain->footer(k_explain_footer);
@@ -437,7 +437,7 @@ run(int argc, char** argv)
   explain->add_option("--format", explain_options.format, "text or jsonl")
     ->capture_default_str();
 
-  BaselineOptions baseline_options;
+  BaselineCommand baseline_options;
   auto* baseline = app.add_subcommand(
     "baseline", "Known findings: export their fingerprints, or accept some");
   baseline->require_subcommand(1);

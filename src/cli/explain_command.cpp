@@ -241,7 +241,7 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
 } // namespace
 
 ExitCode
-run_explain(const ExplainOptions& cmd)
+run_explain(const ExplainCommand& cmd)
 {
   if (!report::parse_format(cmd.format)) {
     throw UsageError("--format: expected text or jsonl, got '"

@@ -12,10 +12,12 @@
 
 namespace ccaudit::cli {
 
-// One options struct per subcommand, filled by the parser in commands.cpp
-// and then handed to the command: parsing and running never mix.
+// One struct per subcommand (what its command line said), filled by the
+// parser in commands.cpp and then handed to the command: parsing and running
+// never mix. The library's own option structs (scan::ScanOptions, ...) are
+// what the commands build from these.
 
-struct ScanOptions
+struct ScanCommand
 {
   std::vector<std::string> paths;
   std::string db = "ccaudit.db";
@@ -41,7 +43,7 @@ struct ScanOptions
   std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
 };
 
-struct BaselineOptions
+struct BaselineCommand
 {
   std::string db = "ccaudit.db";
   std::string out;                 // export: "" or "-" for stdout
@@ -52,7 +54,7 @@ struct BaselineOptions
 
 // What report and export share: which database, scan and grouping, where
 // the output goes, and whether addresses are redacted.
-struct ReviewOptions
+struct ReviewCommand
 {
   std::string db = "ccaudit.db";
   std::optional<std::int64_t> scan;
@@ -63,20 +65,20 @@ struct ReviewOptions
   std::string config;     // --config
 };
 
-struct ReportOptions : ReviewOptions
+struct ReportCommand : ReviewCommand
 {
   std::string format = "text";
   std::string incident; // with art33
   bool art33 = false;
 };
 
-struct ExportOptions : ReviewOptions
+struct ExportCommand : ReviewCommand
 {
   std::string incident;
   std::string format = "csv";
 };
 
-struct ExplainOptions
+struct ExplainCommand
 {
   std::string path;
   std::optional<std::string> member; // inside a zip or tar file
@@ -90,12 +92,12 @@ struct ExplainOptions
 
 // The commands. They throw UsageError for a bad argument found late and
 // FatalError when they cannot run; cli::run turns both into exit codes.
-ExitCode run_scan(const ScanOptions& options, const std::vector<std::string>& argv);
-ExitCode run_report(const ReportOptions& options);
-ExitCode run_export(const ExportOptions& options);
-ExitCode run_baseline_export(const BaselineOptions& options);
-ExitCode run_baseline_accept(const BaselineOptions& options);
-ExitCode run_explain(const ExplainOptions& options);
+ExitCode run_scan(const ScanCommand& options, const std::vector<std::string>& argv);
+ExitCode run_report(const ReportCommand& options);
+ExitCode run_export(const ExportCommand& options);
+ExitCode run_baseline_export(const BaselineCommand& options);
+ExitCode run_baseline_accept(const BaselineCommand& options);
+ExitCode run_explain(const ExplainCommand& options);
 
 // An argument that the parser could not check (exit code 2).
 struct UsageError : std::runtime_error

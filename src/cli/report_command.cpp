@@ -20,7 +20,7 @@ namespace ccaudit::cli {
 namespace {
 
 report::Request
-request_for(const ReviewOptions& options)
+request_for(const ReviewCommand& options)
 {
   report::Request request;
   request.scan = options.scan;
@@ -35,7 +35,7 @@ request_for(const ReviewOptions& options)
 // Renders into memory, then writes: a failed report leaves no half file.
 template <typename Render>
 void
-render_output(const ReviewOptions& options, Render&& render)
+render_output(const ReviewCommand& options, Render&& render)
 {
   std::ostringstream text;
   render(text);
@@ -151,7 +151,7 @@ namespace {
 } // namespace
 
 ExitCode
-run_report(const ReportOptions& cmd)
+run_report(const ReportCommand& cmd)
 {
   const auto format = report::parse_format(cmd.format);
   if (!format) {
@@ -179,7 +179,7 @@ run_report(const ReportOptions& cmd)
 }
 
 ExitCode
-run_export(const ExportOptions& cmd)
+run_export(const ExportCommand& cmd)
 {
   if (cmd.format != "csv" && cmd.format != "json") {
     throw UsageError("--format: expected csv or json, got '"

@@ -210,7 +210,7 @@ host_name()
 } // namespace
 
 ExitCode
-run_scan(const ScanOptions& cmd, const std::vector<std::string>& argv)
+run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
 {
   const auto internal = normalised_domains(cmd.internal_domains);
   if (cmd.fail_on != "new" && cmd.fail_on != "any" && cmd.fail_on != "none") {
