@@ -295,7 +295,7 @@ run_explain(const ExplainCommand& cmd)
   const bool text_format = cmd.format == "text";
   if (text_format) {
     std::cout << t(MessageLocator::locator_text(path, member.value_or(""))) << ": "
-              << explanation.source.kind << ", "
+              << to_string(explanation.source.kind) << ", "
               << explanation.source.messages << " message(s) read\n";
     for (const auto& issue : explanation.file_issues) {
       std::cout << "  problem: " << to_string(issue.kind) << ": "

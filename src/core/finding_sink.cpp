@@ -14,4 +14,34 @@ to_string(FindingStatus status)
   return "unknown";
 }
 
+std::string_view
+to_string(SourceKind kind)
+{
+  switch (kind) {
+  case SourceKind::mbox: return "mbox";
+  case SourceKind::message: return "message";
+  case SourceKind::not_mail: return "not-mail";
+  case SourceKind::unreadable: return "unreadable";
+  case SourceKind::compressed: return "compressed";
+  case SourceKind::archive: return "archive";
+  case SourceKind::stream: return "stream";
+  case SourceKind::excluded: return "excluded";
+  case SourceKind::reading: return "reading";
+  }
+  return "reading";
+}
+
+SourceKind
+source_kind_named(std::string_view name)
+{
+  for (const auto kind : {SourceKind::mbox, SourceKind::message, SourceKind::not_mail,
+                          SourceKind::unreadable, SourceKind::compressed, SourceKind::archive,
+                          SourceKind::stream, SourceKind::excluded}) {
+    if (to_string(kind) == name) {
+      return kind;
+    }
+  }
+  return SourceKind::reading;
+}
+
 } // namespace ccaudit

@@ -7,16 +7,33 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ccaudit {
+
+// What a source is. Stored by name (to_string) in source.kind.
+enum class SourceKind {
+  mbox,
+  message,    // a file holding one message
+  not_mail,   // "not-mail"
+  unreadable, // could not be read (the scan recorded why)
+  compressed, // compressed data: what it held is read as its own kind
+  archive,    // zip, tar: its members are sources too
+  stream,     // standard input or a FIFO named on the command line
+  excluded,   // the findings database: never scanned
+  reading,    // its messages were recorded, its own row was not (a scan stopped)
+};
+std::string_view to_string(SourceKind kind);
+// The kind a stored name names; `reading` for a name this ccaudit does not
+// know (such a source is read again).
+SourceKind source_kind_named(std::string_view name);
 
 // A file the scanner looked at, and what it made of it.
 struct SourceInfo
 {
   std::filesystem::path path;
-  std::string kind; // "mbox", "message", "not-mail", "unreadable", "compressed",
-                    // "archive" (zip, tar: its members are sources too), ...
+  SourceKind kind = SourceKind::unreadable;
   std::uint64_t size = 0;
   std::int64_t mtime = 0; // seconds since the epoch
   std::uint64_t inode = 0;

@@ -97,7 +97,7 @@ ChangeDetector::decide(const fs::path& path)
   bool same = false;
   std::optional<FileState> now;
   const auto look = [&] { return (now = m_stat(path)).has_value(); };
-  if (known && known->info.kind == "message" && maildir_name) {
+  if (known && known->info.kind == SourceKind::message && maildir_name) {
     // A Maildir message's content never changes; renamed, it is the same
     // message, unless the old name is still there (two files share the
     // unique part of a name: a damaged Maildir) or the size differs.
@@ -110,7 +110,7 @@ ChangeDetector::decide(const fs::path& path)
   } else if ((known = maildir_name ? known_file(path, std::nullopt) : std::move(known)) && look()) {
     same = now->size == known->info.size && now->inode == known->info.inode
            && now->mtime_ns == known->info.mtime_ns;
-    if (!same && !m_read_all && known->info.complete && known->info.kind == "mbox"
+    if (!same && !m_read_all && known->info.complete && known->info.kind == SourceKind::mbox
         && known->info.resume_offset > 0 && now->size > known->info.size
         && now->inode == known->info.inode) {
       out.action = FileDecision::Action::resume;

@@ -89,10 +89,10 @@ record_not_read(const archive::Classification& kind, const MessageLocator& where
                 const FileCallbacks& callbacks, SourceInfo& source)
 {
   if (kind.kind == archive::FileKind::not_mail) {
-    source.kind = "not-mail";
+    source.kind = SourceKind::not_mail;
     callbacks.on_issue(where, {IssueKind::not_mail, kind.reason});
   } else {
-    source.kind = "compressed";
+    source.kind = SourceKind::compressed;
     callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
                                kind.reason + " data: not read (7z and rar are not); "
                                              "extract it and scan the result"});
@@ -105,7 +105,7 @@ read_one_message(const Input& in, MessageLocator where, const BodyRead* body_rea
                  const FileCallbacks& callbacks, SourceInfo& source,
                  const std::function<std::uint64_t()>& earliest)
 {
-  source.kind = "message";
+  source.kind = SourceKind::message;
   // Blank lines before the header (classify() looked past them) would
   // read as an empty header: every recipient missed.
   const auto lead = archive::leading_blank_bytes(in.head);
@@ -140,7 +140,7 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
           const BodyRead* body_read, const FileCallbacks& callbacks, SourceInfo& source,
           const std::function<std::uint64_t()>& earliest)
 {
-  source.kind = "mbox";
+  source.kind = SourceKind::mbox;
   where.in_mbox = true;
   const std::uint64_t start = resume ? resume->offset : 0;
   const std::uint64_t first_index = resume ? resume->index : 0;
@@ -217,7 +217,7 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
       break;
     case archive::FileKind::compressed: {
       if (depth >= limits.max_depth) {
-        source.kind = "compressed";
+        source.kind = SourceKind::compressed;
         callbacks.on_issue(where, {IssueKind::compressed_not_scanned,
                                    kind.reason + " data inside " + std::to_string(depth)
                                      + " levels of compressed or archive files: not read "
@@ -363,12 +363,12 @@ read_unpacked(archive::Unpacker& unpacker, const MessageLocator& where, int dept
     }
     if (first) {
       first = false;
-      source.kind = unpacker.is_archive() ? "archive" : "compressed";
+      source.kind = unpacker.is_archive() ? SourceKind::archive : SourceKind::compressed;
     }
     const bool named = unpacker.is_archive();
     member_not_scanned = false;
     MessageLocator at = where;
-    SourceInfo info{where.archive, "unreadable"};
+    SourceInfo info{where.archive, SourceKind::unreadable};
     info.mtime = source.mtime;
     if (named) {
       at.member = member_text(where, member->name);
@@ -472,10 +472,10 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
               const BodyRead* body_read, const archive::Folder* folder,
               const UnpackLimits& limits)
 {
-  SourceInfo source{path, "unreadable"};
+  SourceInfo source{path, SourceKind::unreadable};
   archive::InputFile file(path, folder);
   if (excluded.contains({file.device(), file.inode()})) {
-    source.kind = "excluded";
+    source.kind = SourceKind::excluded;
     return source;
   }
   source.size = file.size();
@@ -509,7 +509,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     record_not_read(kind, where, callbacks, source);
     break;
   case archive::FileKind::compressed: {
-    source.kind = "compressed";
+    source.kind = SourceKind::compressed;
     if (callbacks.on_mbox && !callbacks.on_mbox()) {
       break;
     }
@@ -536,7 +536,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     break;
   case archive::FileKind::mbox:
     if (callbacks.on_mbox && !callbacks.on_mbox()) {
-      source.kind = "mbox";
+      source.kind = SourceKind::mbox;
       break;
     }
     read_mbox(Input{file, head, file.size(), file.mtime(), false}, std::move(where), resume,
@@ -550,7 +550,7 @@ SourceInfo
 read_stream(int fd, const std::filesystem::path& name, const FileCallbacks& callbacks,
             const BodyRead* body_read, const UnpackLimits& limits)
 {
-  SourceInfo source{name, "stream"};
+  SourceInfo source{name, SourceKind::stream};
   source.mtime = static_cast<std::int64_t>(std::time(nullptr));
   const StreamSource::Pull pull = [fd](char* out, std::size_t size) -> std::size_t {
     for (;;) {

@@ -181,7 +181,7 @@ private:
       job->not_scanned_before = m_scanner.m_summary.not_scanned();
       if (job->split_later) {
         split(*job);
-      } else if ((job->retire_first || job->resume) && job->source.kind != "unreadable") {
+      } else if ((job->retire_first || job->resume) && job->source.kind != SourceKind::unreadable) {
         // Read again from its start (an mbox that is one no longer is not
         // resumed); a read that failed retires nothing.
         m_scanner.m_sink.retire_findings(job->where.archive);
@@ -275,7 +275,7 @@ private:
                                     m_scanner.body_read(), file.folder.get(),
                                     m_scanner.m_options.unpack);
       }
-      if (file.source.kind == "archive") {
+      if (file.source.kind == SourceKind::archive) {
         file.source.messages = count;
       }
     } catch (const std::system_error& e) {
@@ -645,7 +645,7 @@ Scanner::run(Job& job)
     job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
                                job.folder.get(), m_options.unpack);
   } catch (const std::system_error& e) {
-    job.source = SourceInfo{path, "unreadable"};
+    job.source = SourceInfo{path, SourceKind::unreadable};
     std::string why = e.what();
     if (e.code() == std::errc::no_such_file_or_directory) {
       // Listed, then gone: Maildir messages move from new/ to cur/ and are
@@ -656,7 +656,7 @@ Scanner::run(Job& job)
     job.file_issues.emplace_back(MessageLocator{path},
                                  Issue{IssueKind::unreadable_input, std::move(why)});
   } catch (const std::exception& e) {
-    job.source = SourceInfo{path, "unreadable"};
+    job.source = SourceInfo{path, SourceKind::unreadable};
     job.file_issues.emplace_back(MessageLocator{path},
                                  Issue{IssueKind::internal_error, e.what()});
   }
@@ -693,9 +693,9 @@ Scanner::apply(Job& job)
     if (job.named && job.known->info.messages == 0) {
       record(job.where, {IssueKind::no_message_found,
                          "named to be scanned, but no message was read from it ("
-                           + job.known->info.kind + ", unchanged)"});
+                           + std::string(to_string(job.known->info.kind)) + ", unchanged)"});
     }
-    if (job.known->info.kind != "message") {
+    if (job.known->info.kind != SourceKind::message) {
       not_only_messages(job.where.archive);
     }
     m_sink.source_unchanged(*job.known, job.where.archive);
@@ -755,11 +755,11 @@ Scanner::apply(Job& job)
     // A member of a zip or tar file: a source of its own, whose completeness
     // the reader decided (its issues come with the file's).
     ++m_summary.inputs;
-    m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
+    m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
     m_sink.record_source(job.source);
     return;
   }
-  if (job.kind != Job::Kind::file || job.source.kind == "excluded") {
+  if (job.kind != Job::Kind::file || job.source.kind == SourceKind::excluded) {
     return; // the findings database is not part of the archive
   }
   if (job.named && !job.has_message && job.source.messages == 0 && !job.interrupted
@@ -768,16 +768,17 @@ Scanner::apply(Job& job)
     // result (an empty pipe, an export that is not mail).
     record(job.where, {IssueKind::no_message_found,
                        "named to be scanned, but no message was read from it ("
-                         + (job.source.kind == "not-mail" ? std::string("not mail")
-                                                          : job.source.kind)
+                         + (job.source.kind == SourceKind::not_mail
+                              ? std::string("not mail")
+                              : std::string(to_string(job.source.kind)))
                          + ")"});
   }
   ++m_summary.inputs;
   m_summary.bytes += job.source.size;
-  m_summary.inputs_not_mail += job.source.kind == "not-mail" ? 1 : 0;
+  m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
   job.source.complete = m_summary.not_scanned() == job.not_scanned_before && !job.interrupted
-                        && job.source.kind != "unreadable";
-  if (job.source.kind != "message" || !job.source.complete) {
+                        && job.source.kind != SourceKind::unreadable;
+  if (job.source.kind != SourceKind::message || !job.source.complete) {
     not_only_messages(job.where.archive);
   }
   m_sink.record_source(job.source);

@@ -29,7 +29,7 @@ constexpr std::size_t k_sources_after_listing = 64;
 } // namespace
 
 ScanWriter::PendingSource::PendingSource(const SourceInfo& s)
-  : path(MessageLocator::locator_text(s.path, s.member)), file(s.path.native()), kind(s.kind),
+  : path(MessageLocator::locator_text(s.path, s.member)), file(s.path.native()), kind(to_string(s.kind)),
     prefix_hash(s.prefix_hash), size(s.size), inode(s.inode), messages(s.messages),
     resume_offset(s.resume_offset), resume_index(s.resume_index), mtime(s.mtime),
     mtime_ns(s.mtime_ns), complete(s.complete)

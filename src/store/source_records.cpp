@@ -115,7 +115,7 @@ SourceRecords::known_row(Statement& query)
     KnownSource k;
     k.id = number(0);
     k.path = text(1);
-    k.info.kind = text(2);
+    k.info.kind = source_kind_named(text(2));
     k.info.size = static_cast<std::uint64_t>(number(3));
     k.info.mtime = number(4);
     k.info.mtime_ns = number(5);
@@ -185,7 +185,7 @@ SourceRecords::source_unchanged(const KnownSource& known, const std::filesystem:
   } else if (text != known.path) {
     m_move_findings->bind(1, text).bind(2, known.id).bind(3, text).run();
   }
-  if (known.info.kind == "archive" || known.info.kind == "compressed") {
+  if (known.info.kind == SourceKind::archive || known.info.kind == SourceKind::compressed) {
     // Its members ("FILE!member") are unchanged too.
     auto& members = m_db.prepared(m_members_seen,
                              "UPDATE source SET last_scan = ?1, gone_scan = NULL "

@@ -27,7 +27,7 @@ public:
     auto& k = sources[path];
     k.id = static_cast<std::int64_t>(sources.size());
     k.path = path;
-    k.info.kind = kind;
+    k.info.kind = source_kind_named(kind);
     k.info.size = state.size;
     k.info.inode = state.inode;
     k.info.mtime_ns = state.mtime_ns;

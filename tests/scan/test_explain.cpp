@@ -57,7 +57,7 @@ TEST_CASE("explain: every mbox fixture splits at its real separators only",
     offsets.push_back(m.where.byte_offset);
   }
   CHECK(offsets == separator_lines(bytes));
-  CHECK(explanation.source.kind == "mbox");
+  CHECK(explanation.source.kind == SourceKind::mbox);
 }
 
 TEST_CASE("explain: the problems of tricky splits are named", "[scan][mbox]")

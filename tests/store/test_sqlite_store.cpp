@@ -203,7 +203,7 @@ TEST_CASE("store: rows are written with bound parameters", "[store]")
   const auto scan = db.begin_scan({"0.1.0", "host", "[\"ccaudit\"]", "[]", 25});
   db.record_finding({"/archive/mbox", 3, 1234, true}, sample_finding());
   db.record_issue({"/archive/x.eml"}, {IssueKind::nul_in_header, "1 NUL"});
-  db.record_source({"/archive/mbox", "mbox", 10, 0, 0, 4});
+  db.record_source({"/archive/mbox", SourceKind::mbox, 10, 0, 0, 4});
   db.finish_scan({"complete", 1, 4, 1, 1, 0});
 
   CHECK(count(db, "finding") == 1);
@@ -549,7 +549,7 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
                         "/m/cur/sub0"}) {
     SourceInfo s;
     s.path = p;
-    s.kind = "message";
+    s.kind = SourceKind::message;
     s.complete = true;
     db.record_source(s);
     db.record_directory(std::filesystem::path(p).parent_path(), DirectoryState{}, false);
@@ -597,7 +597,7 @@ TEST_CASE("store: a new database's first scan, killed inside its transaction, is
       for (int i = 0; i < 20000; ++i) {
         SourceInfo s;
         s.path = "/m/cur/" + std::to_string(i);
-        s.kind = "message";
+        s.kind = SourceKind::message;
         db.record_source(s);
       }
       ::_exit(std::filesystem::exists(journal) ? 0 : 2);
@@ -644,7 +644,7 @@ TEST_CASE("store: source rows written in groups keep every file's own values, an
     const auto n = (i * 7919) % k_files;
     SourceInfo s;
     s.path = "/m/cur/" + std::to_string(n);
-    s.kind = "message";
+    s.kind = SourceKind::message;
     s.size = n;
     s.inode = n + 1;
     s.messages = 1;
@@ -713,7 +713,7 @@ TEST_CASE("store: a reader never rolls back the journal of a first scan that hol
       for (int i = 0; i < 20000; ++i) {
         SourceInfo s;
         s.path = "/m/cur/" + std::to_string(i);
-        s.kind = "message";
+        s.kind = SourceKind::message;
         db.record_source(s);
       }
       ::_exit(std::filesystem::exists(journal) ? 0 : 2);
