@@ -93,24 +93,6 @@ public:
     }
     m_next.record_issue(w, issue);
   }
-  void source_unchanged(const KnownSource& known, const fs::path& path) override
-  {
-    m_next.source_unchanged(known, path);
-  }
-  void retire_findings(const fs::path& path, std::uint64_t from) override
-  {
-    m_next.retire_findings(path, from);
-  }
-  void record_directory(const fs::path& dir, const DirectoryState& state, bool unchanged) override
-  {
-    m_next.record_directory(dir, state, unchanged);
-  }
-  void listing_done() override { m_next.listing_done(); }
-  void walk_finished(const std::vector<fs::path>& roots,
-                     const std::vector<fs::path>& not_walked) override
-  {
-    m_next.walk_finished(roots, not_walked);
-  }
 
 private:
   static void print(const MessageLocator& w, const Issue& issue)
@@ -267,7 +249,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);
   }
-  options.history = &store;
+  options.history = &store.history();
   options.read_all = cmd.full;
   options.exclude = cmd.exclude;
   options.unpack.max_expansion = static_cast<double>(cmd.max_expansion);

@@ -71,7 +71,8 @@ struct DirectoryState
   }
 };
 
-// What earlier scans recorded, so that a scan reads only what changed.
+// What earlier scans recorded, so that a scan reads only what changed, and
+// what this scan adds to it. A scan without one reads everything.
 class SourceHistory
 {
 public:
@@ -89,6 +90,30 @@ public:
   // caller then asks file by file: memory stays bounded).
   virtual std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
                                                              std::size_t limit) = 0;
+
+  // What this scan learns of known sources without reading them anew,
+  // recorded in the same order as the sink's rows.
+  // A known source found unchanged (at `path`, which differs from the known
+  // path when a Maildir message was renamed): nothing was read.
+  virtual void source_unchanged(const KnownSource& known, const std::filesystem::path& path) = 0;
+  // A source about to be read again from its start (or from `from`, a
+  // byte offset): what was recorded from its old content there is retired
+  // (kept, but no longer current).
+  virtual void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) = 0;
+  // A directory the walk reached; for a Maildir cur/ or new/ listed without
+  // a problem, its state before it was listed; whether it was skipped as
+  // unchanged.
+  virtual void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
+                                bool unchanged) = 0;
+  // Nothing more will be listed: the results still to come arrive as the
+  // workers finish them. Rows held back to be written together are better
+  // written now, while the workers still parse (not after, while they idle).
+  virtual void listing_done() = 0;
+  // The walk of `roots` ended: known sources below them that were not seen
+  // are gone (marked, never deleted), except below `not_walked` (folders
+  // and files the walk left alone: excluded, or not listable).
+  virtual void walk_finished(const std::vector<std::filesystem::path>& roots,
+                             const std::vector<std::filesystem::path>& not_walked) = 0;
 };
 
 // What recording a finding found: a fingerprint never seen before, one seen
@@ -97,9 +122,9 @@ public:
 enum class FindingStatus { new_finding, seen, accepted, duplicate };
 const char* to_string(FindingStatus status); // "new", "seen", "accepted", "duplicate"
 
-// Where the scanner puts its results. The SQLite store implements it; tests
-// use vectors. So scan/ knows nothing of SQLite. Implementations throw
-// FatalError when they cannot record.
+// Where the scanner puts its results: sources read, findings, problems. The
+// SQLite store implements it; tests use vectors. So scan/ knows nothing of
+// SQLite. Implementations throw FatalError when they cannot record.
 class FindingSink
 {
 public:
@@ -109,46 +134,6 @@ public:
                                        const Finding& finding) = 0;
   virtual void record_issue(const MessageLocator& where,
                             const Issue& issue) = 0;
-
-  // Incremental scans; a sink without history ignores them.
-  // A known source found unchanged (at `path`, which differs from the known
-  // path when a Maildir message was renamed): nothing was read.
-  virtual void source_unchanged(const KnownSource& known, const std::filesystem::path& path)
-  {
-    (void)known;
-    (void)path;
-  }
-  // A source about to be read again from its start (or from `from`, a
-  // byte offset): what was recorded from its old content there is retired
-  // (kept, but no longer current).
-  virtual void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0)
-  {
-    (void)path;
-    (void)from;
-  }
-  // A directory the walk reached; for a Maildir cur/ or new/ listed without
-  // a problem, its state before it was listed; whether it was skipped as
-  // unchanged.
-  virtual void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
-                                bool unchanged)
-  {
-    (void)dir;
-    (void)state;
-    (void)unchanged;
-  }
-  // Nothing more will be listed: the results still to come arrive as the
-  // workers finish them. Rows held back to be written together are better
-  // written now, while the workers still parse (not after, while they idle).
-  virtual void listing_done() {}
-  // The walk of `roots` ended: known sources below them that were not seen
-  // are gone (marked, never deleted), except below `not_walked` (folders
-  // and files the walk left alone: excluded, or not listable).
-  virtual void walk_finished(const std::vector<std::filesystem::path>& roots,
-                             const std::vector<std::filesystem::path>& not_walked)
-  {
-    (void)roots;
-    (void)not_walked;
-  }
 };
 
 } // namespace ccaudit

@@ -105,7 +105,9 @@ public:
   void finish()
   {
     flush(m_files);
-    m_scanner.m_sink.listing_done();
+    if (m_scanner.m_options.history) {
+      m_scanner.m_options.history->listing_done();
+    }
     while (!m_order.empty()) {
       apply_ready(m_order, m_files, true);
     }
@@ -184,7 +186,7 @@ private:
       } else if ((job->retire_first || job->resume) && job->source.kind != SourceKind::unreadable) {
         // Read again from its start (an mbox that is one no longer is not
         // resumed); a read that failed retires nothing.
-        m_scanner.m_sink.retire_findings(job->where.archive);
+        m_scanner.m_options.history->retire_findings(job->where.archive);
       }
       m_scanner.apply(*job);
       wait = false;
@@ -262,11 +264,11 @@ private:
         }
       }
       if (file.retire_first) {
-        m_scanner.m_sink.retire_findings(file.where.archive);
+        m_scanner.m_options.history->retire_findings(file.where.archive);
       } else if (resume) {
         // Its last message is read again: what it gave before (perhaps
         // while it was still being written) is replaced.
-        m_scanner.m_sink.retire_findings(file.where.archive, resume->offset);
+        m_scanner.m_options.history->retire_findings(file.where.archive, resume->offset);
       }
       if (file.stream) {
         file.source = read_streamed(file, callbacks);
@@ -518,7 +520,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
             static_cast<std::uint64_t>(st.st_ino)};
           if (const auto known = m_changes->unchanged_folder(dir, state)) {
             // Only folders inside it (not Maildir, but possible) are walked.
-            m_sink.record_directory(dir, *known, true);
+            m_options.history->record_directory(dir, *known, true);
             return known->subdirectories ? archive::Listing::subdirectories_only
                                          : archive::Listing::nothing;
           }
@@ -528,7 +530,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       }
       // Visited; a Maildir folder's state is written once it is listed
       // without a problem.
-      m_sink.record_directory(dir, DirectoryState{}, false);
+      m_options.history->record_directory(dir, DirectoryState{}, false);
       m_open_dirs.insert(dir);
       m_changes->folder_entered(dir);
       return archive::Listing::everything;
@@ -556,7 +558,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
         walked.push_back(p); // a missing root says nothing of what it held
       }
     }
-    m_sink.walk_finished(walked, m_not_walked);
+    m_options.history->walk_finished(walked, m_not_walked);
   }
 }
 
@@ -698,7 +700,7 @@ Scanner::apply(Job& job)
     if (job.known->info.kind != SourceKind::message) {
       not_only_messages(job.where.archive);
     }
-    m_sink.source_unchanged(*job.known, job.where.archive);
+    m_options.history->source_unchanged(*job.known, job.where.archive);
     return;
   case Job::Kind::directory_start:
     if (const auto it = m_listing.find(job.where.archive); it != m_listing.end()) {
@@ -713,7 +715,7 @@ Scanner::apply(Job& job)
     if (ChangeDetector::folder_settled(
           it->second.clean && it->second.not_scanned == m_summary.not_scanned(),
           it->second.state, m_started_ns)) {
-      m_sink.record_directory(it->first, it->second.state, false);
+      m_options.history->record_directory(it->first, it->second.state, false);
     }
     m_listing.erase(it);
     return;
@@ -722,7 +724,7 @@ Scanner::apply(Job& job)
     break;
   }
   if (job.retire_first && job.known && job.known->path != job.where.archive) {
-    m_sink.retire_findings(job.known->path);
+    m_options.history->retire_findings(job.known->path);
   }
   if (job.has_message) {
     ++m_summary.messages;

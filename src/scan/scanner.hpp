@@ -61,7 +61,9 @@ struct ScanOptions
   // reach the sink in the same order whatever the number.
   unsigned jobs = 1;
   // What earlier scans recorded: files found unchanged are not read again,
-  // a grown mbox is read from where it was left. Null: read everything.
+  // a grown mbox is read from where it was left; what this scan learns of
+  // known files (unchanged, retired, gone) is recorded there too, in order
+  // with the sink's rows. Null: read everything.
   SourceHistory* history = nullptr;
   // With a history: read every file all the same (what the history knew of
   // a file is retired, so nothing is kept twice). --full.

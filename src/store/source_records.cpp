@@ -58,6 +58,12 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
 
 SourceRecords::~SourceRecords() = default;
 
+void
+SourceRecords::listing_done()
+{
+  m_writer.listing_done();
+}
+
 std::optional<KnownSource>
 SourceRecords::known(Statement& query)
 {

@@ -40,16 +40,17 @@ public:
   std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
                                                      std::size_t limit) override;
 
-  // As FindingSink's methods of the same names.
-  void source_unchanged(const KnownSource& known, const std::filesystem::path& path);
-  void retire_findings(const std::filesystem::path& path, std::uint64_t from);
+  void source_unchanged(const KnownSource& known, const std::filesystem::path& path) override;
+  void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) override;
   void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
-                        bool unchanged);
+                        bool unchanged) override;
+  // The scan writer's source rows go in small groups from now on.
+  void listing_done() override;
   // Marks gone the files of the folders this scan listed (or did not
   // reach) that it did not see, and settles Maildir messages renamed
   // while it ran.
   void walk_finished(const std::vector<std::filesystem::path>& roots,
-                     const std::vector<std::filesystem::path>& not_walked);
+                     const std::vector<std::filesystem::path>& not_walked) override;
 
 private:
   void settle_renamed(const std::string& maildir);

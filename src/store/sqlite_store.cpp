@@ -38,8 +38,8 @@ SqliteStore::writer()
   return *m_writer;
 }
 
-SourceRecords&
-SqliteStore::records()
+SourceHistory&
+SqliteStore::history()
 {
   writer();
   return *m_records;
@@ -82,62 +82,6 @@ void
 SqliteStore::record_issue(const MessageLocator& where, const Issue& issue)
 {
   writer().record_issue(where, issue);
-}
-
-void
-SqliteStore::source_unchanged(const KnownSource& known, const std::filesystem::path& path)
-{
-  records().source_unchanged(known, path);
-}
-
-void
-SqliteStore::retire_findings(const std::filesystem::path& path, std::uint64_t from)
-{
-  records().retire_findings(path, from);
-}
-
-void
-SqliteStore::record_directory(const std::filesystem::path& dir, const DirectoryState& state,
-                              bool unchanged)
-{
-  records().record_directory(dir, state, unchanged);
-}
-
-void
-SqliteStore::listing_done()
-{
-  writer().listing_done();
-}
-
-void
-SqliteStore::walk_finished(const std::vector<std::filesystem::path>& roots,
-                           const std::vector<std::filesystem::path>& not_walked)
-{
-  records().walk_finished(roots, not_walked);
-}
-
-std::optional<KnownSource>
-SqliteStore::source(const std::filesystem::path& path)
-{
-  return records().source(path);
-}
-
-std::optional<KnownSource>
-SqliteStore::maildir_message(const std::filesystem::path& folder, const std::string& unique)
-{
-  return records().maildir_message(folder, unique);
-}
-
-std::optional<DirectoryState>
-SqliteStore::directory(const std::filesystem::path& dir)
-{
-  return records().directory(dir);
-}
-
-std::optional<std::vector<KnownSource>>
-SqliteStore::sources_in(const std::filesystem::path& dir, std::size_t limit)
-{
-  return records().sources_in(dir, limit);
 }
 
 void

@@ -25,11 +25,12 @@ class Triage;
 // - Connection: the file, the writer's lock, readers' recovery;
 // - schema.hpp: the schema (src/store/schema/*.sql) and its upgrades;
 // - ScanWriter: what a scan writes, in batched transactions;
-// - SourceRecords: the source history incremental scans start from;
+// - SourceRecords: the source history incremental scans start from, and add to;
 // - Triage: baselines, acceptances, open findings.
+// It is the scan's FindingSink; history() is its SourceHistory.
 // A new database file is created readable by its owner only. Every failure
 // throws FatalError.
-class SqliteStore final : public FindingSink, public SourceHistory
+class SqliteStore final : public FindingSink
 {
 public:
   // Opens `file` (see Connection for the locks), and for a writer makes its
@@ -49,21 +50,10 @@ public:
   FindingStatus record_finding(const MessageLocator& where,
                                const Finding& finding) override;
   void record_issue(const MessageLocator& where, const Issue& issue) override;
-  void source_unchanged(const KnownSource& known, const std::filesystem::path& path) override;
-  void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) override;
-  void record_directory(const std::filesystem::path& dir, const DirectoryState& state,
-                        bool unchanged) override;
-  void listing_done() override;
-  void walk_finished(const std::vector<std::filesystem::path>& roots,
-                     const std::vector<std::filesystem::path>& not_walked) override;
 
-  // SourceHistory: what earlier scans recorded (gone sources are not known).
-  std::optional<KnownSource> source(const std::filesystem::path& path) override;
-  std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
-                                             const std::string& unique) override;
-  std::optional<DirectoryState> directory(const std::filesystem::path& dir) override;
-  std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
-                                                     std::size_t limit) override;
+  // What earlier scans recorded, and what this one adds to it: the history
+  // an incremental scan reads and writes (a writer's only).
+  SourceHistory& history();
 
   // Fingerprints a baseline file lists, with the status they get.
   void set_baseline(std::map<std::string, FindingStatus> baseline);
@@ -91,7 +81,6 @@ public:
 private:
   // A writer's parts; a reader has none.
   ScanWriter& writer();
-  SourceRecords& records();
   Triage& triage();
 
   // Declared first, so destroyed last: the parts finalize their

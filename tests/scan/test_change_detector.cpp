@@ -80,6 +80,12 @@ public:
     }
     return out;
   }
+  // What a scan records: not the detector's business.
+  void source_unchanged(const KnownSource&, const fs::path&) override {}
+  void retire_findings(const fs::path&, std::uint64_t) override {}
+  void record_directory(const fs::path&, const DirectoryState&, bool) override {}
+  void listing_done() override {}
+  void walk_finished(const std::vector<fs::path>&, const std::vector<fs::path>&) override {}
 };
 
 // The disk as it is now.

@@ -552,12 +552,12 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
     s.kind = SourceKind::message;
     s.complete = true;
     db.record_source(s);
-    db.record_directory(std::filesystem::path(p).parent_path(), DirectoryState{}, false);
+    db.history().record_directory(std::filesystem::path(p).parent_path(), DirectoryState{}, false);
   }
   db.finish_scan({"complete"});
 
   db.begin_scan({});
-  const auto in_cur = db.sources_in("/m/cur", 100);
+  const auto in_cur = db.history().sources_in("/m/cur", 100);
   REQUIRE(in_cur.has_value());
   std::vector<std::string> found;
   for (const auto& known : *in_cur) {
@@ -567,9 +567,9 @@ TEST_CASE("store: a schema 4 database loses the folder index, and files are stil
   CHECK(found == std::vector<std::string>{"/m/cur/a", "/m/cur/b", "/m/cur/sub-x", "/m/cur/sub0"});
   // A walk of /m/cur that saw nothing: only the files directly in it and
   // the one in /m/cur/sub are gone.
-  db.record_directory("/m/cur", DirectoryState{}, false);
-  db.record_directory("/m/cur/sub", DirectoryState{}, false);
-  db.walk_finished({"/m/cur"}, {});
+  db.history().record_directory("/m/cur", DirectoryState{}, false);
+  db.history().record_directory("/m/cur/sub", DirectoryState{}, false);
+  db.history().walk_finished({"/m/cur"}, {});
   db.finish_scan({"complete"});
   std::vector<std::string> gone;
   db.query("SELECT path FROM source WHERE gone_scan IS NOT NULL ORDER BY path", {},
@@ -673,7 +673,7 @@ TEST_CASE("store: a scan's transaction holds the write lock from its start: anot
   const auto file = dir.path() / "w.db";
   SqliteStore db(file, OpenMode::read_write);
   db.begin_scan({});
-  CHECK_FALSE(db.source("/m/a")); // a read inside the scan's transaction
+  CHECK_FALSE(db.history().source("/m/a")); // a read inside the scan's transaction
   sqlite3* other = nullptr;
   REQUIRE(sqlite3_open_v2(file.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
   // No busy timeout: at once, the lock is the scan's.
