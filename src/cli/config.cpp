@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 
 namespace ccaudit::cli {
@@ -47,94 +48,6 @@ public:
                         const std::string& expected) const
   {
     throw UsageError(where(m_file, node.source()) + key + " must be " + expected);
-  }
-
-  std::optional<std::string> string(const toml::table& t, const char* name,
-                                    const std::string& key) const
-  {
-    const auto* node = t.get(name);
-    if (!node) {
-      return std::nullopt;
-    }
-    if (!node->is_string()) {
-      bad(*node, key, "a string");
-    }
-    return node->value<std::string>();
-  }
-
-  std::optional<std::int64_t> whole(const toml::table& t, const char* name, const std::string& key,
-                                    std::int64_t min, std::int64_t max) const
-  {
-    const auto* node = t.get(name);
-    if (!node) {
-      return std::nullopt;
-    }
-    const auto v = node->value<std::int64_t>();
-    if (!node->is_integer() || !v || *v < min || *v > max) {
-      bad(*node, key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return v;
-  }
-
-  std::optional<double> number(const toml::table& t, const char* name, const std::string& key,
-                               double min, double max) const
-  {
-    const auto* node = t.get(name);
-    if (!node) {
-      return std::nullopt;
-    }
-    const auto v = node->value<double>();
-    if (!(node->is_integer() || node->is_floating_point()) || !v || !(*v >= min && *v <= max)) { // NaN too
-      bad(*node, key, "a number from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return v;
-  }
-
-  std::optional<bool> boolean(const toml::table& t, const char* name, const std::string& key) const
-  {
-    const auto* node = t.get(name);
-    if (!node) {
-      return std::nullopt;
-    }
-    if (!node->is_boolean()) {
-      bad(*node, key, "true or false");
-    }
-    return node->value<bool>();
-  }
-
-  std::optional<std::vector<std::string>> strings(const toml::table& t, const char* name,
-                                                  const std::string& key) const
-  {
-    const auto* node = t.get(name);
-    if (!node) {
-      return std::nullopt;
-    }
-    const auto* array = node->as_array();
-    if (!array) {
-      bad(*node, key, "a list of strings, e.g. [\"a\", \"b\"]");
-    }
-    std::vector<std::string> out;
-    for (const auto& item : *array) {
-      if (!item.is_string()) {
-        bad(item, key, "a list of strings");
-      }
-      out.push_back(*item.value<std::string>());
-    }
-    return out;
-  }
-
-  std::optional<std::string> choice(const toml::table& t, const char* name, const std::string& key,
-                                    const std::set<std::string>& allowed) const
-  {
-    auto v = string(t, name, key);
-    if (v && !allowed.contains(*v)) {
-      std::string list;
-      for (const auto& a : allowed) {
-        list += (list.empty() ? "" : ", ") + a;
-      }
-      bad(*t.get(name), key, "one of " + list);
-    }
-    return v;
   }
 
   const toml::table* section(const toml::table& root, const char* name) const
@@ -181,8 +94,80 @@ find_config(const std::string& given)
   return std::nullopt;
 }
 
-Config
-read_config(const fs::path& file)
+namespace {
+
+// Reads the value `node` holds for `option` (named `key`) into its field.
+void
+read_value(const Reader& r, const toml::node& node, const std::string& key, const Option& option)
+{
+  std::visit(
+    [&](auto* field) {
+      using T = std::remove_pointer_t<decltype(field)>;
+      if constexpr (std::is_same_v<T, bool>) {
+        if (!node.is_boolean()) {
+          r.bad(node, key, option.expected());
+        }
+        *field = *node.value<bool>();
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        const auto v = node.value<std::string>();
+        bool allowed = option.choices.empty();
+        for (const auto& c : option.choices) {
+          allowed = allowed || (v && *v == c);
+        }
+        if (!node.is_string() || !allowed) {
+          r.bad(node, key, option.expected());
+        }
+        *field = *v;
+      } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        const auto* array = node.as_array();
+        if (!array) {
+          r.bad(node, key, option.expected());
+        }
+        std::vector<std::string> out;
+        for (const auto& item : *array) {
+          if (!item.is_string()) {
+            r.bad(item, key, "a list of strings");
+          }
+          out.push_back(*item.value<std::string>());
+        }
+        *field = std::move(out);
+      } else if constexpr (std::is_same_v<T, double>) {
+        const auto v = node.value<double>();
+        if (!(node.is_integer() || node.is_floating_point()) || !v
+            || !(*v >= option.min && *v <= option.max)) { // NaN too
+          r.bad(node, key, option.expected());
+        }
+        *field = *v;
+      } else {
+        const auto v = node.value<std::int64_t>();
+        if (!node.is_integer() || !v || static_cast<double>(*v) < option.min
+            || static_cast<double>(*v) > option.max) {
+          r.bad(node, key, option.expected());
+        }
+        *field = static_cast<T>(*v);
+      }
+    },
+    option.target);
+}
+
+// The node of `key` ("db", "scan.threshold") in `root`, if any.
+const toml::node*
+node_of(const toml::table& root, const std::string& key)
+{
+  const auto dot = key.find('.');
+  if (dot == std::string::npos) {
+    return root.get(key);
+  }
+  const auto* section = root.get(key.substr(0, dot));
+  return section && section->is_table() ? section->as_table()->get(key.substr(dot + 1))
+                                        : nullptr;
+}
+
+} // namespace
+
+void
+apply_config(const fs::path& file, const std::vector<Option>& options,
+             const std::function<bool(const Option&)>& given)
 {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
@@ -196,41 +181,41 @@ read_config(const fs::path& file)
     throw UsageError(where(file, e.source()) + std::string(e.description()));
   }
   const Reader r(file);
-  Config c;
-  c.file = file;
-  r.only(root, "", {"db", "scan", "report"});
-  c.db = r.string(root, "db", "db");
-  if (const auto* scan = r.section(root, "scan")) {
-    r.only(*scan, "scan.", {"threshold", "internal_domains", "bulk_senders", "exclude",
-                            "since", "fail_on", "jobs", "content", "content_threshold",
-                            "content_max_depth", "content_max_part_mib",
-                            "content_max_message_mib"});
-    c.threshold = r.whole(*scan, "threshold", "scan.threshold", 1, 1000000000);
-    c.internal_domains = r.strings(*scan, "internal_domains", "scan.internal_domains");
-    c.bulk_senders = r.strings(*scan, "bulk_senders", "scan.bulk_senders");
-    c.exclude = r.strings(*scan, "exclude", "scan.exclude");
-    c.since = r.string(*scan, "since", "scan.since");
-    c.fail_on = r.choice(*scan, "fail_on", "scan.fail_on", {"new", "any", "none"});
-    c.jobs = r.whole(*scan, "jobs", "scan.jobs", 1, 1024);
-    c.content = r.boolean(*scan, "content", "scan.content");
-    c.content_threshold = r.whole(*scan, "content_threshold", "scan.content_threshold", 1, 1000000000);
-    c.content_max_depth = r.whole(*scan, "content_max_depth", "scan.content_max_depth", 1, 1000);
-    c.content_max_part_mib =
-      r.whole(*scan, "content_max_part_mib", "scan.content_max_part_mib", 1, 4096);
-    c.content_max_message_mib =
-      r.whole(*scan, "content_max_message_mib", "scan.content_max_message_mib", 1, 4096);
+  // The keys every command knows, by section ("" for the top).
+  std::map<std::string, std::set<std::string>> known;
+  for (const auto& key : config_keys()) {
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) {
+      known[""].insert(key);
+    } else {
+      known[""].insert(key.substr(0, dot));
+      known[key.substr(0, dot)].insert(key.substr(dot + 1));
+    }
   }
-  if (const auto* report = r.section(root, "report")) {
-    r.only(*report, "report.", {"format", "campaign_window_days", "include_suppressed",
-                                "redact_key"});
-    c.format = r.choice(*report, "format", "report.format",
-                        {"text", "csv", "json", "html", "jsonl"});
-    c.campaign_window_days =
-      r.number(*report, "campaign_window_days", "report.campaign_window_days", 0, 3650);
-    c.include_suppressed = r.boolean(*report, "include_suppressed", "report.include_suppressed");
-    c.redact_key = r.string(*report, "redact_key", "report.redact_key");
+  r.only(root, "", known[""]);
+  for (const auto& [name, keys] : known) {
+    if (!name.empty()) {
+      if (const auto* section = r.section(root, name.c_str())) {
+        r.only(*section, name + ".", keys);
+      }
+    }
   }
-  return c;
+  // Every value is checked, whichever command reads the file.
+  ScanCommand scan;
+  ReportCommand report;
+  for (const auto& table : {scan_options(scan), report_options(report)}) {
+    for (const auto& option : table) {
+      if (const auto* node = option.key ? node_of(root, option.key) : nullptr) {
+        read_value(r, *node, option.key, option);
+      }
+    }
+  }
+  for (const auto& option : options) {
+    if (const auto* node = option.key ? node_of(root, option.key) : nullptr;
+        node && !given(option)) {
+      read_value(r, *node, option.key, option);
+    }
+  }
 }
 
 } // namespace ccaudit::cli
