@@ -1,13 +1,10 @@
-// The scan pipeline. The calling thread walks the paths and is the only one
-// that writes to the sink, in walk order. Worker threads take whole files
-// (open, classify, read the header, parse, detect): a Maildir is read on
-// all cores. An mbox is split on the calling thread when its turn comes, and
-// its messages go to the workers ahead of anything else, so one large mbox
-// also uses all cores. With --jobs N there are N - 1 workers: the calling
-// thread parses queued files itself whenever it would wait for one, so N
-// cores run N busy threads (N + 1 sharing them were 11% slower on 2 cores).
-// What waits between the stages is bounded, so memory does not grow with
-// the archive.
+// The scan: the calling thread walks the paths and is the only one that
+// writes to the sink, in walk order (scan/pipeline.hpp keeps the order).
+// Worker threads take whole files (open, classify, read the header, parse,
+// detect): a Maildir is read on all cores. An mbox is split on the calling
+// thread when its turn comes, and its messages go to the workers ahead of
+// anything else, so one large mbox also uses all cores. What waits between
+// the stages is bounded, so memory does not grow with the archive.
 #include "scan/scanner.hpp"
 
 #include "archive/walker.hpp"
@@ -18,11 +15,7 @@
 #include "scan/change_detector.hpp"
 #include "scan/fingerprint.hpp"
 #include "scan/message_source.hpp"
-
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
+#include "scan/pipeline.hpp"
 
 #include <algorithm>
 
@@ -36,373 +29,12 @@ namespace ccaudit::scan {
 
 namespace fs = std::filesystem;
 
-// One unit of work, applied in walk order once done.
-struct Scanner::Job
-{
-  // file: read a file; unchanged: a known file, not read; directory_start,
-  // directory_end: a Maildir cur/ or new/ listing begins or ends.
-  // member: a member of a zip or tar file, read (its messages before it).
-  enum class Kind { file, issue, message, unchanged, directory_start, directory_end, member };
-  Kind kind = Kind::file;
-  MessageLocator where;
-  std::optional<KnownSource> known;  // unchanged
-  bool retire_first = false;         // file: read again from its start
-  std::optional<ResumePoint> resume; // file: an mbox that grew
-  std::string resume_prefix_hash;    // what its prefix must still hash to
-  std::uint64_t not_scanned_before = 0;
-  std::int64_t file_mtime = 0;       // message: of its file
-  // file: what reading it gave; an mbox is only classified (split later)
-  SourceInfo source;
-  bool split_later = false;
-  bool stream = false;      // file: standard input or a FIFO, read on the calling thread
-  bool named = false;       // file: a path given on the command line
-  bool interrupted = false; // an mbox left before its end: not complete
-  std::vector<std::pair<MessageLocator, Issue>> file_issues;
-  std::shared_ptr<const archive::Folder> folder; // file: the folder listing it
-                                                 // (null: open by path)
-  // file holding one message, or message: its header and its analysis
-  bool has_message = false;
-  std::string header;
-  bool has_body = false; // --content: `body` was read
-  std::string body;      // freed once analysed
-  std::vector<Issue> reader_issues;
-  Analysis result;
-  bool done = false; // guarded by the pipeline's mutex
-};
+namespace {
 
-class Scanner::Pipeline
-{
-public:
-  // Workers start with the first file to read: a rescan that finds
-  // nothing changed starts none.
-  Pipeline(Scanner& scanner, unsigned threads) : m_scanner(scanner), m_wanted(threads) {}
+// --content: body bytes of an mbox's messages waiting to be analysed, at most.
+constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
 
-  ~Pipeline()
-  {
-    {
-      std::lock_guard lock(m_mutex);
-      m_stop = true;
-    }
-    m_ready.notify_all();
-    for (auto& t : m_threads) {
-      t.join();
-    }
-  }
-
-  Pipeline(const Pipeline&) = delete;
-  Pipeline& operator=(const Pipeline&) = delete;
-
-  // Queues a job in walk order and applies what is ready.
-  void submit(std::unique_ptr<Job> job)
-  {
-    hand_out(*job, m_files);
-    m_order.push_back(std::move(job));
-    apply_ready(m_order, m_files, m_order.size() > k_max_waiting);
-  }
-
-  // Applies everything, waiting for the workers. The sink hears first that
-  // the listing is done, once the workers have every file.
-  void finish()
-  {
-    flush(m_files);
-    if (m_scanner.m_options.history) {
-      m_scanner.m_options.history->listing_done();
-    }
-    while (!m_order.empty()) {
-      apply_ready(m_order, m_files, true);
-    }
-  }
-
-private:
-  // Jobs go to the workers in batches: one lock and one wake-up per batch,
-  // not per file (a Maildir has one file per message).
-  using Batch = std::vector<Job*>;
-  static constexpr std::size_t k_batch = 32;
-  // Jobs waiting to be applied, at most: memory stays bounded.
-  static constexpr std::size_t k_max_waiting = 1024;
-  // --content: body bytes of an mbox's messages waiting to be analysed.
-  static constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
-
-  // Runs a job now (no threads, or nothing for a worker to do), or adds it
-  // to `batch` for the workers.
-  void hand_out(Job& job, Batch& batch)
-  {
-    if ((job.kind != Job::Kind::file && job.kind != Job::Kind::message) || job.stream) {
-      job.done = true;
-    } else if (m_wanted <= 1) {
-      m_scanner.run(job);
-      job.done = true;
-    } else {
-      // This thread parses too while it waits (help()): one thread fewer
-      // than --jobs, so that N cores run N threads, not N + 1 that share.
-      for (unsigned i = static_cast<unsigned>(m_threads.size()); i + 1 < m_wanted; ++i) {
-        m_threads.emplace_back([this] { work(); });
-      }
-      batch.push_back(&job);
-      if (batch.size() >= k_batch) {
-        flush(batch);
-      }
-    }
-  }
-
-  void flush(Batch& batch)
-  {
-    if (batch.empty()) {
-      return;
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      (&batch == &m_messages ? m_urgent : m_queue).push_back(std::move(batch));
-    }
-    batch = Batch{};
-    m_ready.notify_one();
-  }
-
-  // Applies the finished jobs at the head of `order`; with `wait`, waits
-  // for the head first (handing out `batch` so that it can finish).
-  void apply_ready(std::deque<std::unique_ptr<Job>>& order, Batch& batch, bool wait)
-  {
-    while (!order.empty()) {
-      if (wait) {
-        flush(batch);
-      }
-      // Waiting for the head: parse what is queued meanwhile.
-      while (wait && !is_done(*order.front()) && help()) {
-      }
-      {
-        std::unique_lock lock(m_mutex);
-        if (!order.front()->done) {
-          if (!wait) {
-            return;
-          }
-          m_finished.wait(lock, [&] { return order.front()->done; });
-        }
-      }
-      auto job = std::move(order.front());
-      order.pop_front();
-      job->not_scanned_before = m_scanner.m_summary.not_scanned();
-      if (job->split_later) {
-        split(*job);
-      } else if ((job->retire_first || job->resume) && job->source.kind != SourceKind::unreadable) {
-        // Read again from its start (an mbox that is one no longer is not
-        // resumed); a read that failed retires nothing.
-        m_scanner.m_options.history->retire_findings(job->where.archive);
-      }
-      m_scanner.apply(*job);
-      wait = false;
-    }
-  }
-
-  // Splits an mbox on this thread; its messages are analysed by the
-  // workers ahead of any file and applied in file order, before the file's
-  // own row.
-  void split(Job& file)
-  {
-    std::deque<std::unique_ptr<Job>> messages;
-    std::uint64_t count = 0;
-    FileCallbacks callbacks;
-    callbacks.on_message = [&](RawMessage&& raw) {
-      ++count;
-      auto job = std::make_unique<Job>();
-      job->kind = Job::Kind::message;
-      job->where = std::move(raw.where);
-      job->has_message = true;
-      job->header = std::move(raw.header);
-      job->reader_issues = std::move(raw.issues);
-      job->file_mtime = raw.file_mtime;
-      job->has_body = raw.has_body;
-      job->body = std::move(raw.body);
-      m_scanner.m_body_bytes_waiting += job->body.size();
-      hand_out(*job, m_messages);
-      messages.push_back(std::move(job));
-      apply_ready(messages, m_messages,
-                  messages.size() > k_max_waiting
-                    || m_scanner.m_body_bytes_waiting > k_max_body_bytes_waiting);
-      if (m_scanner.stopped()) {
-        file.interrupted = true;
-        return false;
-      }
-      return true;
-    };
-    // Members of a zip or tar file come in order with the messages: their
-    // rows and problems are applied as they come, so that a file of a
-    // million members holds no more than the messages in flight.
-    const auto queue_in_order = [&](std::unique_ptr<Job> job) {
-      job->done = true;
-      messages.push_back(std::move(job));
-      apply_ready(messages, m_messages, messages.size() > k_max_waiting);
-    };
-    callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
-      if (where.member.empty()) {
-        file.file_issues.emplace_back(where, issue);
-        return;
-      }
-      auto job = std::make_unique<Job>();
-      job->kind = Job::Kind::issue;
-      job->where = where;
-      job->file_issues.emplace_back(where, issue);
-      queue_in_order(std::move(job));
-    };
-    callbacks.on_member = [&](SourceInfo&& member) {
-      auto job = std::make_unique<Job>();
-      job->kind = Job::Kind::member;
-      job->where = MessageLocator{member.path};
-      job->where.member = member.member;
-      job->source = std::move(member);
-      queue_in_order(std::move(job));
-    };
-    try {
-      const ResumePoint* resume = nullptr;
-      if (file.resume) {
-        // Resume only if the bytes read before are still there.
-        archive::InputFile input(file.where.archive, file.folder.get());
-        if (input.size() >= file.resume->offset
-            && prefix_fingerprint(input, file.resume->offset) == file.resume_prefix_hash) {
-          resume = &*file.resume;
-        } else {
-          file.retire_first = true;
-        }
-      }
-      if (file.retire_first) {
-        m_scanner.m_options.history->retire_findings(file.where.archive);
-      } else if (resume) {
-        // Its last message is read again: what it gave before (perhaps
-        // while it was still being written) is replaced.
-        m_scanner.m_options.history->retire_findings(file.where.archive, resume->offset);
-      }
-      if (file.stream) {
-        file.source = read_streamed(file, callbacks);
-      } else {
-        file.source = read_messages(file.where.archive, {}, callbacks, resume,
-                                    m_scanner.body_read(), file.folder.get(),
-                                    m_scanner.m_options.unpack);
-      }
-      if (file.source.kind == SourceKind::archive) {
-        file.source.messages = count;
-      }
-    } catch (const std::system_error& e) {
-      file.source.messages = count;
-      file.file_issues.emplace_back(
-        MessageLocator{file.where.archive},
-        Issue{IssueKind::unreadable_input,
-              std::string(e.what()) + " after " + std::to_string(count) + " message(s)"});
-    } catch (...) {
-      // The sink failed (FatalError): workers may still hold these jobs.
-      drain(messages);
-      throw;
-    }
-    while (!messages.empty()) {
-      apply_ready(messages, m_messages, true);
-    }
-    file.split_later = false;
-  }
-
-  // Standard input ("-") or a FIFO named on the command line.
-  SourceInfo read_streamed(const Job& file, const FileCallbacks& callbacks)
-  {
-    const auto& name = file.where.archive;
-    if (name == "-") {
-      return read_stream(STDIN_FILENO, name, callbacks, m_scanner.body_read(),
-                         m_scanner.m_options.unpack);
-    }
-    const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      throw std::system_error(errno, std::generic_category(), "open");
-    }
-    struct Closer
-    {
-      int fd;
-      ~Closer() { ::close(fd); }
-    } closer{fd};
-    return read_stream(fd, name, callbacks, m_scanner.body_read(), m_scanner.m_options.unpack);
-  }
-
-  // Waits until the workers are done with every job in `jobs`, so that
-  // they can be destroyed.
-  void drain(std::deque<std::unique_ptr<Job>>& jobs)
-  {
-    flush(m_messages);
-    std::unique_lock lock(m_mutex);
-    for (const auto& job : jobs) {
-      m_finished.wait(lock, [&] { return job->done; });
-    }
-  }
-
-  bool is_done(const Job& job)
-  {
-    std::lock_guard lock(m_mutex);
-    return job.done;
-  }
-
-  // Takes the next batch handed out (the messages of an mbox being split
-  // first); false if there is none.
-  bool take(Batch& batch)
-  {
-    auto& queue = m_urgent.empty() ? m_queue : m_urgent;
-    if (queue.empty()) {
-      return false;
-    }
-    batch = std::move(queue.front());
-    queue.pop_front();
-    return true;
-  }
-
-  void run(const Batch& batch)
-  {
-    for (Job* job : batch) {
-      m_scanner.run(*job);
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      for (Job* job : batch) {
-        job->done = true;
-      }
-    }
-    m_finished.notify_all();
-  }
-
-  // On this thread: runs one batch handed out, if any is left.
-  bool help()
-  {
-    Batch batch;
-    {
-      std::lock_guard lock(m_mutex);
-      if (!take(batch)) {
-        return false;
-      }
-    }
-    run(batch);
-    return true;
-  }
-
-  void work()
-  {
-    for (;;) {
-      Batch batch;
-      {
-        std::unique_lock lock(m_mutex);
-        m_ready.wait(lock, [&] {
-          return m_stop || !m_urgent.empty() || !m_queue.empty();
-        });
-        if (!take(batch)) {
-          return; // stopping
-        }
-      }
-      run(batch);
-    }
-  }
-
-  Scanner& m_scanner;
-  std::mutex m_mutex;
-  std::condition_variable m_ready, m_finished;
-  std::deque<std::unique_ptr<Job>> m_order; // this thread only
-  Batch m_files, m_messages;                // being filled, this thread only
-  std::deque<Batch> m_queue;  // files, in walk order
-  std::deque<Batch> m_urgent; // messages of the mbox being split
-  bool m_stop = false;
-  unsigned m_wanted; // worker threads once there is work; 1: none
-  std::vector<std::thread> m_threads; // last: joined before the rest goes
-};
+} // namespace
 
 Scanner::Scanner(FindingSink& sink,
                  std::vector<std::unique_ptr<detect::Detector>> detectors,
@@ -435,13 +67,14 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.history) {
     m_changes.emplace(*m_options.history, m_options.read_all);
   }
-  Pipeline pipeline(*this, m_options.jobs);
-  const auto submit = [&](Job::Kind kind, const fs::path& path) {
-    auto job = std::make_unique<Job>();
-    job->kind = kind;
-    job->where = MessageLocator{path};
-    pipeline.submit(std::move(job));
-  };
+  Pipeline pipeline(
+    m_options.jobs, [this](Job& job) { run(job); }, [this](Job& job) { apply(job); });
+  // apply() splits an mbox through it.
+  struct Current
+  {
+    Pipeline*& at;
+    ~Current() { at = nullptr; }
+  } current{m_pipeline = &pipeline};
   const auto excluded = [&](const fs::path& path, bool folder) -> const std::string* {
     for (const auto& pattern : m_options.exclude) {
       if (::fnmatch(pattern.c_str(), path.c_str(), 0) == 0
@@ -456,12 +89,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     if (const auto it = m_listing.find(path.parent_path()); it != m_listing.end()) {
       it->second.clean = false; // list this folder again once the file is in
     }
-    auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::issue;
-    job->where = MessageLocator{path};
-    job->file_issues.emplace_back(
-      job->where, Issue{IssueKind::excluded_by_configuration, "matches '" + pattern + "'"});
-    pipeline.submit(std::move(job));
+    pipeline.submit(std::make_unique<Job>(IssueJob{
+      MessageLocator{path}, {IssueKind::excluded_by_configuration, "matches '" + pattern + "'"}}));
   };
   archive::WalkCallbacks callbacks;
   if (m_options.stop) {
@@ -479,15 +108,14 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     submit_file(path, folder, pipeline, std::find(paths.begin(), paths.end(), path) != paths.end());
   };
   callbacks.on_stream = [&](const fs::path& path) {
-    auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::file;
-    job->where = MessageLocator{path};
-    job->stream = true;
-    job->named = true;
-    job->split_later = true;
+    FileJob file;
+    file.where = MessageLocator{path};
+    file.stream = true;
+    file.named = true;
+    file.split_later = true;
     // Read whole every time: what it gave before is replaced.
-    job->retire_first = m_options.history && m_options.history->source(path).has_value();
-    pipeline.submit(std::move(job));
+    file.retire_first = m_options.history && m_options.history->source(path).has_value();
+    pipeline.submit(std::make_unique<Job>(std::move(file)));
   };
   callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
     if (m_open_dirs.erase(path) > 0) {
@@ -496,11 +124,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       m_changes->folder_left(path);
       m_listing.erase(path);
     }
-    auto job = std::make_unique<Job>();
-    job->kind = Job::Kind::issue;
-    job->where = MessageLocator{path};
-    job->file_issues.emplace_back(job->where, issue);
-    pipeline.submit(std::move(job));
+    pipeline.submit(std::make_unique<Job>(IssueJob{MessageLocator{path}, issue}));
   };
   if (m_options.history || !m_options.exclude.empty()) {
     callbacks.on_directory = [&](const fs::path& dir) {
@@ -525,7 +149,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
                                          : archive::Listing::nothing;
           }
           m_listing[dir] = Listing{state};
-          submit(Job::Kind::directory_start, dir);
+          pipeline.submit(std::make_unique<Job>(DirectoryStart{dir}));
         }
       }
       // Visited; a Maildir folder's state is written once it is listed
@@ -542,12 +166,19 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       m_open_dirs.erase(dir);
       if (const auto it = m_listing.find(dir); it != m_listing.end()) {
         it->second.state.subdirectories = subdirectories;
-        submit(Job::Kind::directory_end, dir);
+        pipeline.submit(std::make_unique<Job>(DirectoryEnd{dir}));
       }
     };
   }
   archive::walk(paths, callbacks);
-  pipeline.finish();
+  // The history hears that the listing is done once the workers have every
+  // file: rows held back can be written while they still parse.
+  pipeline.finish([this] {
+    if (m_options.history) {
+      m_options.history->listing_done();
+    }
+  });
+
   m_summary.interrupted = stopped();
   // An interrupted walk did not see everything: nothing is known gone.
   if (m_options.history && !m_summary.interrupted) {
@@ -588,31 +219,29 @@ void
 Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::Folder>& folder,
                      Pipeline& pipeline, bool named)
 {
-  auto job = std::make_unique<Job>();
-  job->kind = Job::Kind::file;
-  job->named = named;
-  job->where = MessageLocator{path};
-  job->folder = folder;
+  FileJob file;
+  file.named = named;
+  file.where = MessageLocator{path};
+  file.folder = folder;
   if (m_changes) {
     auto decision = m_changes->decide(path);
     switch (decision.action) {
     case FileDecision::Action::read:
       break;
     case FileDecision::Action::unchanged:
-      job->kind = Job::Kind::unchanged;
-      job->known = std::move(decision.known);
-      break;
+      pipeline.submit(std::make_unique<Job>(UnchangedJob{path, std::move(*decision.known), named}));
+      return;
     case FileDecision::Action::resume:
-      job->resume = decision.resume;
-      job->resume_prefix_hash = std::move(decision.resume_prefix_hash);
+      file.resume = decision.resume;
+      file.resume_prefix_hash = std::move(decision.resume_prefix_hash);
       break;
     case FileDecision::Action::reread:
-      job->retire_first = true;
-      job->known = std::move(decision.known); // set if it was under another name
+      file.retire_first = true;
+      file.renamed_from = std::move(decision.known); // set if it was under another name
       break;
     }
   }
-  pipeline.submit(std::move(job));
+  pipeline.submit(std::make_unique<Job>(std::move(file)));
 }
 
 // On a worker (or the calling thread with --jobs 1): the part of a job that
@@ -620,34 +249,34 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
 void
 Scanner::run(Job& job)
 {
-  if (job.kind == Job::Kind::message) {
-    job.result = analyse(job.header, std::move(job.reader_issues), m_detectors, job.file_mtime,
-                         m_options.content, job.body);
-    m_body_bytes_waiting -= job.body.size();
-    std::string().swap(job.body);
+  if (auto* message = std::get_if<MessageJob>(&job.work)) {
+    message->result = analyse(message->header, std::move(message->reader_issues), m_detectors,
+                              message->file_mtime, m_options.content, message->body);
+    m_body_bytes_waiting -= message->body.size();
+    std::string().swap(message->body);
     return;
   }
-  const auto& path = job.where.archive;
+  auto& file = std::get<FileJob>(job.work);
+  const auto path = file.where.archive;
   FileCallbacks callbacks;
   callbacks.on_message = [&](RawMessage&& raw) {
-    job.has_message = true;
-    job.where = std::move(raw.where);
-    job.result = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
-                         m_options.content, raw.body);
+    file.where = std::move(raw.where);
+    file.message = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
+                           m_options.content, raw.body);
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
-    job.file_issues.emplace_back(where, issue);
+    file.issues.emplace_back(where, issue);
   };
   callbacks.on_mbox = [&] {
-    job.split_later = true;
+    file.split_later = true;
     return false;
   };
   try {
-    job.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
-                               job.folder.get(), m_options.unpack);
+    file.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
+                                file.folder.get(), m_options.unpack);
   } catch (const std::system_error& e) {
-    job.source = SourceInfo{path, SourceKind::unreadable};
+    file.source = SourceInfo{path, SourceKind::unreadable};
     std::string why = e.what();
     if (e.code() == std::errc::no_such_file_or_directory) {
       // Listed, then gone: Maildir messages move from new/ to cur/ and are
@@ -655,12 +284,11 @@ Scanner::run(Job& job)
       why += " (gone since its folder was listed: moved, renamed or deleted; the next "
              "scan reads it where it is now)";
     }
-    job.file_issues.emplace_back(MessageLocator{path},
-                                 Issue{IssueKind::unreadable_input, std::move(why)});
+    file.issues.emplace_back(MessageLocator{path},
+                             Issue{IssueKind::unreadable_input, std::move(why)});
   } catch (const std::exception& e) {
-    job.source = SourceInfo{path, SourceKind::unreadable};
-    job.file_issues.emplace_back(MessageLocator{path},
-                                 Issue{IssueKind::internal_error, e.what()});
+    file.source = SourceInfo{path, SourceKind::unreadable};
+    file.issues.emplace_back(MessageLocator{path}, Issue{IssueKind::internal_error, e.what()});
   }
 }
 
@@ -686,107 +314,259 @@ Scanner::record(const MessageLocator& where, const Issue& issue)
 
 // On the calling thread, in walk order: the only place that writes to the
 // sink and counts.
+// On the calling thread, in walk order: the only place that writes to the
+// sink and counts.
 void
 Scanner::apply(Job& job)
 {
-  switch (job.kind) {
-  case Job::Kind::unchanged:
-    ++m_summary.unchanged;
-    if (job.named && job.known->info.messages == 0) {
-      record(job.where, {IssueKind::no_message_found,
-                         "named to be scanned, but no message was read from it ("
-                           + std::string(to_string(job.known->info.kind)) + ", unchanged)"});
-    }
-    if (job.known->info.kind != SourceKind::message) {
-      not_only_messages(job.where.archive);
-    }
-    m_options.history->source_unchanged(*job.known, job.where.archive);
-    return;
-  case Job::Kind::directory_start:
-    if (const auto it = m_listing.find(job.where.archive); it != m_listing.end()) {
-      it->second.not_scanned = m_summary.not_scanned();
-    }
-    return;
-  case Job::Kind::directory_end: {
-    const auto it = m_listing.find(job.where.archive);
-    if (it == m_listing.end()) {
-      return;
-    }
-    if (ChangeDetector::folder_settled(
-          it->second.clean && it->second.not_scanned == m_summary.not_scanned(),
-          it->second.state, m_started_ns)) {
-      m_options.history->record_directory(it->first, it->second.state, false);
-    }
-    m_listing.erase(it);
-    return;
-  }
-  default:
-    break;
-  }
-  if (job.retire_first && job.known && job.known->path != job.where.archive) {
-    m_options.history->retire_findings(job.known->path);
-  }
-  if (job.has_message) {
-    ++m_summary.messages;
-    m_summary.messages_failed += job.result.failed ? 1 : 0;
-    for (const auto& finding : job.result.findings) {
-      const auto status = m_sink.record_finding(job.where, finding);
-      if (status != FindingStatus::duplicate && !finding.context_only) {
-        ++m_summary.findings;
-        m_summary.suppressed += finding.suppressed.empty() ? 0 : 1;
-        m_summary.new_findings +=
-          status == FindingStatus::new_finding && finding.suppressed.empty() ? 1 : 0;
+  std::visit(
+    [&](auto& work) {
+      using T = std::decay_t<decltype(work)>;
+      if constexpr (std::is_same_v<T, FileJob>) {
+        apply_file(work);
+      } else if constexpr (std::is_same_v<T, MessageJob>) {
+        apply_message(work.where, work.result);
+      } else if constexpr (std::is_same_v<T, IssueJob>) {
+        record_file_issue(work.where, work.issue);
+      } else if constexpr (std::is_same_v<T, UnchangedJob>) {
+        apply_unchanged(work);
+      } else if constexpr (std::is_same_v<T, DirectoryStart>) {
+        if (const auto it = m_listing.find(work.dir); it != m_listing.end()) {
+          it->second.not_scanned = m_summary.not_scanned();
+        }
+      } else if constexpr (std::is_same_v<T, DirectoryEnd>) {
+        apply_directory_end(work.dir);
+      } else {
+        apply_member(work);
       }
-    }
-    if (!job.result.issues.empty()) {
-      ++m_summary.messages_with_issues;
-    }
-    for (const auto& issue : job.result.issues) {
-      record(job.where, issue);
-    }
-    if (m_progress && m_summary.messages % 1024 == 0) {
-      m_progress(m_summary); // large mbox files: progress within the file
+    },
+    job.work);
+}
+
+void
+Scanner::apply_unchanged(const UnchangedJob& job)
+{
+  ++m_summary.unchanged;
+  if (job.named && job.known.info.messages == 0) {
+    record(MessageLocator{job.path},
+           {IssueKind::no_message_found, "named to be scanned, but no message was read from it ("
+                                           + std::string(to_string(job.known.info.kind))
+                                           + ", unchanged)"});
+  }
+  if (job.known.info.kind != SourceKind::message) {
+    not_only_messages(job.path);
+  }
+  m_options.history->source_unchanged(job.known, job.path);
+}
+
+void
+Scanner::apply_directory_end(const fs::path& dir)
+{
+  const auto it = m_listing.find(dir);
+  if (it == m_listing.end()) {
+    return;
+  }
+  if (ChangeDetector::folder_settled(
+        it->second.clean && it->second.not_scanned == m_summary.not_scanned(), it->second.state,
+        m_started_ns)) {
+    m_options.history->record_directory(it->first, it->second.state, false);
+  }
+  m_listing.erase(it);
+}
+
+// A message parsed: its findings and problems.
+void
+Scanner::apply_message(const MessageLocator& where, const Analysis& result)
+{
+  ++m_summary.messages;
+  m_summary.messages_failed += result.failed ? 1 : 0;
+  for (const auto& finding : result.findings) {
+    const auto status = m_sink.record_finding(where, finding);
+    if (status != FindingStatus::duplicate && !finding.context_only) {
+      ++m_summary.findings;
+      m_summary.suppressed += finding.suppressed.empty() ? 0 : 1;
+      m_summary.new_findings +=
+        status == FindingStatus::new_finding && finding.suppressed.empty() ? 1 : 0;
     }
   }
-  for (const auto& [where, issue] : job.file_issues) {
-    // A file-level internal error: the file was NOT scanned.
-    m_summary.messages_failed += issue.kind == IssueKind::internal_error ? 1 : 0;
+  if (!result.issues.empty()) {
+    ++m_summary.messages_with_issues;
+  }
+  for (const auto& issue : result.issues) {
     record(where, issue);
   }
-  if (job.kind == Job::Kind::member) {
-    // A member of a zip or tar file: a source of its own, whose completeness
-    // the reader decided (its issues come with the file's).
-    ++m_summary.inputs;
-    m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
-    m_sink.record_source(job.source);
-    return;
+  if (m_progress && m_summary.messages % 1024 == 0) {
+    m_progress(m_summary); // large mbox files: progress within the file
   }
-  if (job.kind != Job::Kind::file || job.source.kind == SourceKind::excluded) {
+}
+
+// A problem of a file, not of one message in it.
+void
+Scanner::record_file_issue(const MessageLocator& where, const Issue& issue)
+{
+  // A file-level internal error: the file was NOT scanned.
+  m_summary.messages_failed += issue.kind == IssueKind::internal_error ? 1 : 0;
+  record(where, issue);
+}
+
+// A member of a zip or tar file: a source of its own, whose completeness the
+// reader decided (its problems came with the file's).
+void
+Scanner::apply_member(const MemberJob& job)
+{
+  ++m_summary.inputs;
+  m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
+  m_sink.record_source(job.source);
+}
+
+void
+Scanner::apply_file(FileJob& file)
+{
+  file.not_scanned_before = m_summary.not_scanned();
+  if (file.split_later) {
+    split(file);
+  } else if ((file.retire_first || file.resume) && file.source.kind != SourceKind::unreadable) {
+    // Read again from its start (an mbox that is one no longer is not
+    // resumed); a read that failed retires nothing.
+    m_options.history->retire_findings(file.where.archive);
+  }
+  if (file.retire_first && file.renamed_from) {
+    m_options.history->retire_findings(file.renamed_from->path);
+  }
+  if (file.message) {
+    apply_message(file.where, *file.message);
+  }
+  for (const auto& [where, issue] : file.issues) {
+    record_file_issue(where, issue);
+  }
+  if (file.source.kind == SourceKind::excluded) {
     return; // the findings database is not part of the archive
   }
-  if (job.named && !job.has_message && job.source.messages == 0 && !job.interrupted
-      && m_summary.not_scanned() == job.not_scanned_before) {
+  if (file.named && !file.message && file.source.messages == 0 && !file.interrupted
+      && m_summary.not_scanned() == file.not_scanned_before) {
     // A file or stream the user named that gave nothing: never a clean
     // result (an empty pipe, an export that is not mail).
-    record(job.where, {IssueKind::no_message_found,
-                       "named to be scanned, but no message was read from it ("
-                         + (job.source.kind == SourceKind::not_mail
-                              ? std::string("not mail")
-                              : std::string(to_string(job.source.kind)))
-                         + ")"});
+    record(file.where, {IssueKind::no_message_found,
+                        "named to be scanned, but no message was read from it ("
+                          + (file.source.kind == SourceKind::not_mail
+                               ? std::string("not mail")
+                               : std::string(to_string(file.source.kind)))
+                          + ")"});
   }
   ++m_summary.inputs;
-  m_summary.bytes += job.source.size;
-  m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
-  job.source.complete = m_summary.not_scanned() == job.not_scanned_before && !job.interrupted
-                        && job.source.kind != SourceKind::unreadable;
-  if (job.source.kind != SourceKind::message || !job.source.complete) {
-    not_only_messages(job.where.archive);
+  m_summary.bytes += file.source.size;
+  m_summary.inputs_not_mail += file.source.kind == SourceKind::not_mail ? 1 : 0;
+  file.source.complete = m_summary.not_scanned() == file.not_scanned_before && !file.interrupted
+                         && file.source.kind != SourceKind::unreadable;
+  if (file.source.kind != SourceKind::message || !file.source.complete) {
+    not_only_messages(file.where.archive);
   }
-  m_sink.record_source(job.source);
+  m_sink.record_source(file.source);
   if (m_progress) {
     m_progress(m_summary);
   }
+}
+
+// Splits an mbox (or reads a stream) on this thread: its messages are
+// analysed by the workers ahead of any file, and applied in file order,
+// before the file's own row.
+void
+Scanner::split(FileJob& file)
+{
+  Pipeline::Sequence messages(*m_pipeline);
+  std::uint64_t count = 0;
+  FileCallbacks callbacks;
+  callbacks.on_message = [&](RawMessage&& raw) {
+    ++count;
+    MessageJob message;
+    message.where = std::move(raw.where);
+    message.header = std::move(raw.header);
+    message.reader_issues = std::move(raw.issues);
+    message.file_mtime = raw.file_mtime;
+    message.body = std::move(raw.body);
+    m_body_bytes_waiting += message.body.size();
+    messages.add(std::make_unique<Job>(std::move(message)),
+                 messages.waiting() >= Pipeline::k_max_waiting
+                   || m_body_bytes_waiting > k_max_body_bytes_waiting);
+    if (stopped()) {
+      file.interrupted = true;
+      return false;
+    }
+    return true;
+  };
+  // Members of a zip or tar file come in order with the messages: their
+  // rows and problems are applied as they come, so that a file of a
+  // million members holds no more than the messages in flight.
+  callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
+    if (where.member.empty()) {
+      file.issues.emplace_back(where, issue);
+      return;
+    }
+    messages.add(std::make_unique<Job>(IssueJob{where, issue}),
+                 messages.waiting() >= Pipeline::k_max_waiting);
+  };
+  callbacks.on_member = [&](SourceInfo&& member) {
+    messages.add(std::make_unique<Job>(MemberJob{std::move(member)}),
+                 messages.waiting() >= Pipeline::k_max_waiting);
+  };
+  try {
+    const ResumePoint* resume = nullptr;
+    if (file.resume) {
+      // Resume only if the bytes read before are still there.
+      archive::InputFile input(file.where.archive, file.folder.get());
+      if (input.size() >= file.resume->offset
+          && prefix_fingerprint(input, file.resume->offset) == file.resume_prefix_hash) {
+        resume = &*file.resume;
+      } else {
+        file.retire_first = true;
+      }
+    }
+    if (file.retire_first) {
+      m_options.history->retire_findings(file.where.archive);
+    } else if (resume) {
+      // Its last message is read again: what it gave before (perhaps
+      // while it was still being written) is replaced.
+      m_options.history->retire_findings(file.where.archive, resume->offset);
+    }
+    if (file.stream) {
+      file.source = read_streamed(file.where.archive, callbacks);
+    } else {
+      file.source = read_messages(file.where.archive, {}, callbacks, resume, body_read(),
+                                  file.folder.get(), m_options.unpack);
+    }
+    if (file.source.kind == SourceKind::archive) {
+      file.source.messages = count;
+    }
+  } catch (const std::system_error& e) {
+    file.source.messages = count;
+    file.issues.emplace_back(
+      MessageLocator{file.where.archive},
+      Issue{IssueKind::unreadable_input,
+            std::string(e.what()) + " after " + std::to_string(count) + " message(s)"});
+  }
+  // (Another failure, the sink's FatalError, leaves through `messages`,
+  // which waits for the workers to be done with its jobs.)
+  messages.finish();
+  file.split_later = false;
+}
+
+// Standard input ("-") or a FIFO named on the command line.
+SourceInfo
+Scanner::read_streamed(const fs::path& name, const FileCallbacks& callbacks)
+{
+  if (name == "-") {
+    return read_stream(STDIN_FILENO, name, callbacks, body_read(), m_options.unpack);
+  }
+  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw std::system_error(errno, std::generic_category(), "open");
+  }
+  struct Closer
+  {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  return read_stream(fd, name, callbacks, body_read(), m_options.unpack);
 }
 
 } // namespace ccaudit::scan

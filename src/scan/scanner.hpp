@@ -26,6 +26,12 @@ class Folder;
 
 namespace ccaudit::scan {
 
+class Pipeline;
+struct Job;
+struct FileJob;
+struct UnchangedJob;
+struct MemberJob;
+
 struct ScanSummary
 {
   std::uint64_t inputs = 0;            // files looked at
@@ -83,9 +89,9 @@ struct ScanOptions
   const std::atomic<bool>* stop = nullptr;
 };
 
-// The pipeline: walk -> classify -> split -> parse -> detect -> record.
-// The calling thread walks, reads and splits, and writes to the sink;
-// `jobs` threads parse and detect. Every event reaches the sink in walk
+// The scan: walk -> classify -> split -> parse -> detect -> record, over an
+// ordered pipeline (scan/pipeline.hpp). The calling thread walks, splits
+// mbox files, and writes to the sink; `jobs` threads read and parse. Every event reaches the sink in walk
 // order, so a scan's rows do not depend on the number of threads. Memory is
 // bounded: at most a fixed number of messages wait between the stages.
 // One isolation boundary per message and per file: bad mail becomes issues
@@ -103,20 +109,26 @@ public:
   const ScanSummary& summary() const { return m_summary; }
 
 private:
-  struct Job;
-  class Pipeline;
-
+  // On a worker: reads a file, or parses a message (scan/job.hpp).
   void run(Job& job);
   bool stopped() const { return m_options.stop && m_options.stop->load(); }
   const BodyRead* body_read() const
   {
     return m_options.content.detector ? &m_options.body_read : nullptr;
   }
+  // On the calling thread, in walk order: counts and rows.
   void apply(Job& job);
+  void apply_file(FileJob& file);
+  void apply_message(const MessageLocator& where, const Analysis& result);
+  void apply_unchanged(const UnchangedJob& job);
+  void apply_directory_end(const std::filesystem::path& dir);
+  void apply_member(const MemberJob& job);
+  void record_file_issue(const MessageLocator& where, const Issue& issue);
+  void split(FileJob& file);
+  SourceInfo read_streamed(const std::filesystem::path& name, const FileCallbacks& callbacks);
   void submit_file(const std::filesystem::path& path,
                    const std::shared_ptr<const archive::Folder>& folder, Pipeline& pipeline,
                    bool named = false);
-  std::optional<DirectoryState> unchanged_directory(const std::filesystem::path& dir);
   void record(const MessageLocator& where, const Issue& issue);
   void not_only_messages(const std::filesystem::path& file);
 
@@ -152,6 +164,7 @@ private:
   std::int64_t m_started_ns = 0; // when the scan began (wall clock)
   // What earlier scans recorded decides what is read (with a history).
   std::optional<ChangeDetector> m_changes;
+  Pipeline* m_pipeline = nullptr; // while scan_paths() runs
 };
 
 } // namespace ccaudit::scan
