@@ -2,9 +2,9 @@
 #include "cli/options.hpp"
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
-#include "detect/content_detector.hpp"
 #include "detect/visible_recipients.hpp"
 #include "report/report.hpp"
+#include "scan/rules.hpp"
 #include "scan/scanner.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -231,18 +231,18 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   start.settings_json = settings.dump();
   const auto scan_id = store.begin_scan(start);
 
-  std::vector<std::unique_ptr<detect::Detector>> detectors;
-  detectors.push_back(
-    std::make_unique<detect::VisibleRecipientsDetector>(cmd.threshold, internal, bulk_senders,
-                                                        since));
-  const auto& visible = static_cast<const detect::VisibleRecipientsDetector&>(*detectors.front());
-  const detect::ContentDetector content(visible, cmd.content_threshold);
+  scan::Rules rules;
+  rules.threshold = cmd.threshold;
+  rules.internal_domains = internal;
+  rules.bulk_senders = bulk_senders;
+  rules.since = since;
   scan::ScanOptions options;
   if (cmd.content) {
-    options.content.detector = &content;
-    options.content.limits.max_depth = cmd.content_max_depth;
-    options.content.limits.max_part_bytes = cmd.content_max_part_mib << 20;
-    options.content.limits.max_message_bytes = cmd.content_max_message_mib << 20;
+    rules.content_threshold = cmd.content_threshold;
+    options.content.emplace();
+    options.content->max_depth = cmd.content_max_depth;
+    options.content->max_part_bytes = cmd.content_max_part_mib << 20;
+    options.content->max_message_bytes = cmd.content_max_message_mib << 20;
     options.body_read.max_bytes = cmd.content_max_message_mib << 20;
   }
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -262,7 +262,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
-  scan::Scanner scanner(sink, std::move(detectors), std::move(options),
+  scan::Scanner scanner(sink, scan::make_detectors(rules), std::move(options),
                         [&](const scan::ScanSummary& s) { progress.update(s); });
   scanner.scan_paths(paths);
   progress.clear();

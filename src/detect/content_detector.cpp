@@ -130,8 +130,17 @@ ContentDetector::quoted(const headers::MessageHeaders& message, std::string_view
 }
 
 std::vector<Finding>
-ContentDetector::inspect(const headers::MessageHeaders& message,
-                         const mime::MessageContent& content) const
+ContentDetector::inspect(const Message& message) const
+{
+  if (!message.content || !in_period(message.headers)) {
+    return {};
+  }
+  return inspect_content(message.headers, *message.content);
+}
+
+std::vector<Finding>
+ContentDetector::inspect_content(const headers::MessageHeaders& message,
+                                 const mime::MessageContent& content) const
 {
   std::vector<Finding> out;
   for (const auto& embedded : content.messages) {

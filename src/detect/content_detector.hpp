@@ -24,15 +24,25 @@ namespace ccaudit::detect {
 // - quoted-recipients: a body quoting an earlier message's header block
 //   whose To and Cc list at least the header threshold of exposed addresses.
 // Content findings belong to the incident of the message that carries them
-// (its Message-ID), apart from forwarded ones. Like detectors, pure and
-// thread-safe.
-class ContentDetector
+// (its Message-ID), apart from forwarded ones. It finds nothing in a
+// message whose content was not read.
+class ContentDetector final : public Detector
 {
 public:
+  // `visible` decides the header rules it applies to what it finds (the
+  // threshold, internal domains, list and bulk mail, --since): it must
+  // outlive this detector.
   ContentDetector(const VisibleRecipientsDetector& visible, std::size_t list_threshold);
 
-  std::vector<Finding> inspect(const headers::MessageHeaders& message,
-                               const mime::MessageContent& content) const;
+  std::string_view id() const override { return "content"; }
+  std::vector<Finding> inspect(const Message& message) const override;
+  // A message dated in the period scanned (--since): its content is read.
+  bool wants_content(const headers::MessageHeaders& message) const override
+  {
+    return in_period(message);
+  }
+  std::vector<Finding> inspect_content(const headers::MessageHeaders& message,
+                                       const mime::MessageContent& content) const;
 
   std::size_t list_threshold() const { return m_list_threshold; }
   // --since: the message is dated in the period scanned (its content is

@@ -124,12 +124,22 @@ VisibleRecipientsDetector::VisibleRecipientsDetector(
 }
 
 std::optional<Finding>
-VisibleRecipientsDetector::inspect(const headers::MessageHeaders& message) const
+VisibleRecipientsDetector::inspect_header(const headers::MessageHeaders& message) const
 {
   if (!in_period(message)) {
     return std::nullopt;
   }
   return flag(message);
+}
+
+std::vector<Finding>
+VisibleRecipientsDetector::inspect(const Message& message) const
+{
+  std::vector<Finding> out;
+  if (auto finding = inspect_header(message.headers)) {
+    out.push_back(std::move(*finding));
+  }
+  return out;
 }
 
 std::string

@@ -62,8 +62,9 @@ public:
 
   std::string_view id() const override { return "visible-recipients"; }
 
-  std::optional<Finding>
-  inspect(const headers::MessageHeaders& message) const override;
+  // The header's finding, if any.
+  std::vector<Finding> inspect(const Message& message) const override;
+  std::optional<Finding> inspect_header(const headers::MessageHeaders& message) const;
 
   // inspect() without the --since filter: for a message inside a message.
   std::optional<Finding> flag(const headers::MessageHeaders& message) const;
@@ -78,9 +79,9 @@ public:
   // The --bulk-sender match for `from_address`: "bulk sender X", or "".
   std::string bulk_sender(std::string_view from_address) const;
 
-  bool could_flag(std::size_t at_signs, bool is_reply) const override
+  std::size_t fewest_at_signs(bool is_reply) const override
   {
-    return at_signs >= (is_reply ? reply_threshold() : m_threshold);
+    return is_reply ? reply_threshold() : m_threshold;
   }
   std::size_t reply_threshold() const { return (m_threshold + 1) / 2; }
 

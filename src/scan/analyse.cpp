@@ -1,75 +1,70 @@
 #include "scan/analyse.hpp"
 
 #include "headers/message_headers.hpp"
-#include "mime/content.hpp"
+
+#include <optional>
 
 namespace ccaudit::scan {
+
+namespace {
+
+// Whether the header's addresses must be read: some detector can flag a
+// message with this many '@' in its visible fields (looking for
+// In-Reply-To or References only where it would decide).
+bool
+worth_parsing(const headers::HeaderBlock& block,
+              const std::vector<std::unique_ptr<detect::Detector>>& detectors)
+{
+  const auto at_signs = headers::visible_at_signs(block);
+  bool if_reply = false;
+  for (const auto& detector : detectors) {
+    if (at_signs >= detector->fewest_at_signs(false)) {
+      return true;
+    }
+    if_reply = if_reply || at_signs >= detector->fewest_at_signs(true);
+  }
+  return if_reply && headers::is_reply(block);
+}
+
+} // namespace
 
 Analysis
 analyse(std::string_view header, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-        std::int64_t file_mtime)
+        std::int64_t file_mtime, const mime::ContentLimits* content, std::string_view body)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
   try {
-    auto block = headers::split_header_block(header);
-    append_issues(out.issues, std::move(block.issues));
-    const auto at_signs = headers::visible_at_signs(block.value);
-    bool worth_parsing = false, worth_if_reply = false;
-    for (const auto& detector : detectors) {
-      worth_parsing = worth_parsing || detector->could_flag(at_signs, false);
-      worth_if_reply = worth_if_reply || detector->could_flag(at_signs, true);
+    Parsed<headers::MessageHeaders> parsed;
+    if (content) {
+      parsed = headers::parse_headers(header);
+    } else {
+      auto block = headers::split_header_block(header);
+      append_issues(out.issues, std::move(block.issues));
+      if (!worth_parsing(block.value, detectors)) {
+        append_issues(out.issues, headers::block_issues(block.value));
+        return out;
+      }
+      parsed = headers::parse_headers(block.value);
     }
-    // Look for In-Reply-To or References only where it would decide.
-    worth_parsing = worth_parsing || (worth_if_reply && headers::is_reply(block.value));
-    if (!worth_parsing) {
-      append_issues(out.issues, headers::block_issues(block.value));
-      return out;
-    }
-    auto parsed = headers::parse_headers(block.value);
     parsed.value.file_mtime = file_mtime;
     append_issues(out.issues, std::move(parsed.issues));
+    std::optional<Parsed<mime::MessageContent>> walked;
     for (const auto& detector : detectors) {
-      if (auto finding = detector->inspect(parsed.value)) {
-        out.findings.push_back(std::move(*finding));
+      if (content && !walked && detector->wants_content(parsed.value)) {
+        walked = mime::read_content(header, body, *content);
+        append_issues(out.issues, std::move(walked->issues));
+      }
+    }
+    const detect::Message message{parsed.value, walked ? &walked->value : nullptr};
+    for (const auto& detector : detectors) {
+      for (auto& finding : detector->inspect(message)) {
+        out.findings.push_back(std::move(finding));
       }
     }
   } catch (const std::exception& e) {
     // A bug or a library surprise on one message must not end the scan.
-    out.failed = true;
-    out.issues.push_back({IssueKind::internal_error, e.what()});
-  }
-  return out;
-}
-
-Analysis
-analyse(std::string_view header, std::vector<Issue> reader_issues,
-        const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-        std::int64_t file_mtime, const ContentScan& content, std::string_view body)
-{
-  if (content.detector == nullptr) {
-    return analyse(header, std::move(reader_issues), detectors, file_mtime);
-  }
-  Analysis out;
-  out.issues = std::move(reader_issues);
-  try {
-    auto parsed = headers::parse_headers(header);
-    parsed.value.file_mtime = file_mtime;
-    append_issues(out.issues, std::move(parsed.issues));
-    for (const auto& detector : detectors) {
-      if (auto finding = detector->inspect(parsed.value)) {
-        out.findings.push_back(std::move(*finding));
-      }
-    }
-    if (content.detector->in_period(parsed.value)) {
-      auto walked = mime::read_content(header, body, content.limits);
-      append_issues(out.issues, std::move(walked.issues));
-      for (auto& f : content.detector->inspect(parsed.value, walked.value)) {
-        out.findings.push_back(std::move(f));
-      }
-    }
-  } catch (const std::exception& e) {
     out.failed = true;
     out.issues.push_back({IssueKind::internal_error, e.what()});
   }

@@ -1,7 +1,7 @@
 #include "scan/explain.hpp"
 
 #include "detect/content_addresses.hpp"
-#include "detect/content_detector.hpp"
+#include "scan/rules.hpp"
 #include "scan/message_source.hpp"
 
 namespace ccaudit::scan {
@@ -10,10 +10,17 @@ Explanation
 explain(const std::filesystem::path& path, const ExplainOptions& options)
 {
   Explanation out;
-  // The scan's own detector decides: explain only shows how.
-  const detect::VisibleRecipientsDetector visible(options.threshold, options.internal_domains,
-                                                  options.bulk_senders, options.since);
-  const detect::ContentDetector content(visible, options.content_threshold);
+  // The scan's own detectors decide: explain only shows how.
+  Rules rules;
+  rules.threshold = options.threshold;
+  rules.internal_domains = options.internal_domains;
+  rules.bulk_senders = options.bulk_senders;
+  rules.since = options.since;
+  if (options.content) {
+    rules.content_threshold = options.content_threshold;
+  }
+  const auto detectors = make_detectors(rules);
+  const auto& header_rule = *detectors.front();
   const BodyRead body_read;
   FileCallbacks callbacks;
   const auto wanted = [&](const MessageLocator& where) {
@@ -40,21 +47,33 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     m.headers = std::move(parsed.value);
     m.issues = std::move(raw.issues);
     m.issues.insert(m.issues.end(), parsed.issues.begin(), parsed.issues.end());
+    m.headers.file_mtime = raw.file_mtime;
     m.exposure = detect::measure(m.headers, options.internal_domains);
-    m.finding = visible.inspect(m.headers);
-    m.flagged = m.finding && m.finding->kind == visible.id();
+    std::optional<Parsed<mime::MessageContent>> walked;
     if (options.content) {
       m.content_read = true;
-      auto walked = mime::read_content(raw.header, raw.body);
-      m.issues.insert(m.issues.end(), walked.issues.begin(), walked.issues.end());
-      for (const auto& part : walked.value.parts) {
+      walked = mime::read_content(raw.header, raw.body);
+      m.issues.insert(m.issues.end(), walked->issues.begin(), walked->issues.end());
+      for (const auto& part : walked->value.parts) {
         const auto found = detect::addresses_in_text(
           part.type == "text/html" ? detect::html_to_text(part.text) : part.text);
         m.parts.push_back({part.path, part.type, part.filename, part.text.size(), found.size()});
       }
-      m.embedded = walked.value.messages;
-      m.content_findings = content.inspect(m.headers, walked.value);
+      m.embedded = walked->value.messages;
     }
+    // Each detector as the scan runs it: the header's finding, then what the
+    // content gave.
+    const detect::Message message{m.headers, walked ? &walked->value : nullptr};
+    for (const auto& detector : detectors) {
+      for (auto& finding : detector->inspect(message)) {
+        if (detector.get() == &header_rule) {
+          m.finding = std::move(finding);
+        } else {
+          m.content_findings.push_back(std::move(finding));
+        }
+      }
+    }
+    m.flagged = m.finding && m.finding->kind == header_rule.id();
     out.messages.push_back(std::move(m));
     return !options.offset; // the one asked for is found
   };

@@ -251,7 +251,7 @@ Scanner::run(Job& job)
 {
   if (auto* message = std::get_if<MessageJob>(&job.work)) {
     message->result = analyse(message->header, std::move(message->reader_issues), m_detectors,
-                              message->file_mtime, m_options.content, message->body);
+                              message->file_mtime, content_limits(), message->body);
     m_body_bytes_waiting -= message->body.size();
     std::string().swap(message->body);
     return;
@@ -262,7 +262,7 @@ Scanner::run(Job& job)
   callbacks.on_message = [&](RawMessage&& raw) {
     file.where = std::move(raw.where);
     file.message = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
-                           m_options.content, raw.body);
+                           content_limits(), raw.body);
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {

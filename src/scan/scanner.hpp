@@ -77,9 +77,9 @@ struct ScanOptions
   // Paths not walked (fnmatch patterns on the absolute path; a folder also
   // matches with a trailing '/'). Each exclusion is recorded.
   std::vector<std::string> exclude;
-  // --content: read each message's body and look inside it (null detector:
-  // headers only).
-  ContentScan content;
+  // --content: read each message's body, and its MIME content within these
+  // bounds, for the detectors that want it (nullopt: headers only).
+  std::optional<mime::ContentLimits> content;
   BodyRead body_read;
   // Compressed and archive files: bounds against bombs (--max-expansion).
   UnpackLimits unpack;
@@ -114,7 +114,11 @@ private:
   bool stopped() const { return m_options.stop && m_options.stop->load(); }
   const BodyRead* body_read() const
   {
-    return m_options.content.detector ? &m_options.body_read : nullptr;
+    return m_options.content ? &m_options.body_read : nullptr;
+  }
+  const mime::ContentLimits* content_limits() const
+  {
+    return m_options.content ? &*m_options.content : nullptr;
   }
   // On the calling thread, in walk order: counts and rows.
   void apply(Job& job);

@@ -118,7 +118,9 @@ TEST_CASE("content detector: each kind at its threshold, none below", "[detect]"
   }
   content.messages.push_back({"5", "", fwd + "\n\n"});
   content.messages.push_back({"6", "", "From: x@example.org\nTo: a@example.com\n\n"});
-  const auto findings = detector.inspect(outer, content);
+  const auto findings = detector.inspect({outer, &content});
+  // Without the content read, nothing.
+  CHECK(detector.inspect({outer}).empty());
   std::string got;
   for (const auto& f : findings) {
     got += f.kind + "@" + f.part_path + "=" + std::to_string(f.external_count) + " ";

@@ -32,6 +32,6 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   static const ccaudit::detect::VisibleRecipientsDetector visible(5, {});
   static const ccaudit::detect::ContentDetector detector(visible, 5);
   const auto headers = ccaudit::headers::parse_headers(header);
-  (void)detector.inspect(headers.value, content.value);
+  (void)detector.inspect({headers.value, &content.value});
   return 0;
 }
