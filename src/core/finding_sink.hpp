@@ -51,11 +51,17 @@ struct SourceInfo
 };
 
 // A file as an earlier scan left it (info.path is left empty: `path` says it).
+// Whether it can stand for the file now is the change detector's call
+// (scan/change_detector.hpp), from these facts.
 struct KnownSource
 {
   std::int64_t id = 0;
   std::string path;
   SourceInfo info;
+  std::string settings;     // what the scan that read it flagged with
+  bool gone = false;        // a scan found it missing (it has come back)
+  bool unconfirmed = false; // it holds findings of a scan that did not
+                            // complete: they may never have reached anyone
 };
 
 // A directory's listing as an earlier scan saw it: while its mtime and inode
@@ -90,6 +96,10 @@ public:
   // caller then asks file by file: memory stays bounded).
   virtual std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
                                                              std::size_t limit) = 0;
+  // What this scan flags with, as it records it with every source it reads
+  // (KnownSource::settings): a source read under other settings is read
+  // again.
+  virtual std::string settings() const = 0;
 
   // What this scan learns of known sources without reading them anew,
   // recorded in the same order as the sink's rows.

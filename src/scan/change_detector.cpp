@@ -20,8 +20,16 @@ ChangeDetector::stat_file(const fs::path& path)
 }
 
 ChangeDetector::ChangeDetector(SourceHistory& history, bool read_all, Stat stat)
-  : m_history(history), m_read_all(read_all), m_stat(std::move(stat))
+  : m_history(history), m_settings(history.settings()), m_read_all(read_all),
+    m_stat(std::move(stat))
 {
+}
+
+bool
+ChangeDetector::reusable(const KnownSource& known) const
+{
+  return known.info.complete && known.settings == m_settings && !known.gone
+         && !known.unconfirmed;
 }
 
 std::optional<DirectoryState>
@@ -110,7 +118,7 @@ ChangeDetector::decide(const fs::path& path)
   } else if ((known = maildir_name ? known_file(path, std::nullopt) : std::move(known)) && look()) {
     same = now->size == known->info.size && now->inode == known->info.inode
            && now->mtime_ns == known->info.mtime_ns;
-    if (!same && !m_read_all && known->info.complete && known->info.kind == SourceKind::mbox
+    if (!same && !m_read_all && reusable(*known) && known->info.kind == SourceKind::mbox
         && known->info.resume_offset > 0 && now->size > known->info.size
         && now->inode == known->info.inode) {
       out.action = FileDecision::Action::resume;
@@ -118,7 +126,7 @@ ChangeDetector::decide(const fs::path& path)
       out.resume_prefix_hash = known->info.prefix_hash;
     }
   }
-  if (known && same && known->info.complete && !m_read_all) {
+  if (known && same && reusable(*known) && !m_read_all) {
     out.action = FileDecision::Action::unchanged;
     out.known = std::move(known);
   } else if (known && out.action != FileDecision::Action::resume) {

@@ -81,11 +81,17 @@ public:
   // folder is looked up file by file (slower, still bounded).
   static constexpr std::size_t k_cached = 50000;
 
+  // Whether what an earlier scan gave from `known` still stands: it read
+  // the file whole, under these settings, the file was not gone since, and
+  // its findings reached someone (the scan that recorded them completed).
+  bool reusable(const KnownSource& known) const;
+
 private:
   std::optional<KnownSource> known_file(const std::filesystem::path& path,
                                         const std::optional<MaildirIdentity>& identity);
 
   SourceHistory& m_history;
+  std::string m_settings;
   bool m_read_all;
   Stat m_stat;
   // What the history knows of the folders being listed: by path, and a

@@ -58,6 +58,12 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
 
 SourceRecords::~SourceRecords() = default;
 
+std::string
+SourceRecords::settings() const
+{
+  return m_writer.settings();
+}
+
 void
 SourceRecords::listing_done()
 {
@@ -131,13 +137,9 @@ SourceRecords::known_row(Statement& query)
     k.info.resume_offset = static_cast<std::uint64_t>(number(9));
     k.info.resume_index = static_cast<std::uint64_t>(number(10));
     k.info.prefix_hash = text(11);
-    // Read with another threshold or other internal domains: what it gave
-    // then says nothing now, so it is read again (as if incomplete).
-    // ... and one that was gone has come back: its content may be new.
-    // ... and one whose findings were recorded by a scan that did not
-    // complete is read again, so that they are new and reported again.
-    k.info.complete = k.info.complete && text(12) == m_writer.settings()
-                      && query.is_null(13) && number(14) == 0;
+    k.settings = text(12);
+    k.gone = !query.is_null(13);
+    k.unconfirmed = number(14) != 0;
     out = std::move(k);
   }
   return out;

@@ -29,16 +29,15 @@ public:
   SourceRecords(const SourceRecords&) = delete;
   SourceRecords& operator=(const SourceRecords&) = delete;
 
-  // SourceHistory: what earlier scans recorded (gone sources are not
-  // known). A source read under other settings, that was gone, or whose
-  // findings a scan recorded and did not complete reads as incomplete, so
-  // that it is read again.
+  // SourceHistory: what earlier scans recorded (the change detector
+  // decides what it means).
   std::optional<KnownSource> source(const std::filesystem::path& path) override;
   std::optional<KnownSource> maildir_message(const std::filesystem::path& folder,
                                              const std::string& unique) override;
   std::optional<DirectoryState> directory(const std::filesystem::path& dir) override;
   std::optional<std::vector<KnownSource>> sources_in(const std::filesystem::path& dir,
                                                      std::size_t limit) override;
+  std::string settings() const override;
 
   void source_unchanged(const KnownSource& known, const std::filesystem::path& path) override;
   void retire_findings(const std::filesystem::path& path, std::uint64_t from = 0) override;

@@ -32,6 +32,7 @@ public:
     k.info.inode = state.inode;
     k.info.mtime_ns = state.mtime_ns;
     k.info.complete = true;
+    k.settings = "now";
     return k;
   }
 
@@ -80,6 +81,7 @@ public:
     }
     return out;
   }
+  std::string settings() const override { return "now"; }
   // What a scan records: not the detector's business.
   void source_unchanged(const KnownSource&, const fs::path&) override {}
   void retire_findings(const fs::path&, std::uint64_t) override {}
@@ -135,6 +137,22 @@ TEST_CASE("change detector: a file new to the history is read, a known one uncha
   {
     history.sources["/a/box.mbox"].info.complete = false;
     CHECK(changes.decide("/a/box.mbox").action == Action::reread);
+  }
+  SECTION("read under other settings (threshold, domains, --since...): read again")
+  {
+    history.sources["/a/box.mbox"].settings = "before";
+    ChangeDetector again(history, false, disk.stat());
+    CHECK(again.decide("/a/box.mbox").action == Action::reread);
+  }
+  SECTION("gone and back, or holding findings of a scan that did not complete: read again")
+  {
+    history.sources["/a/box.mbox"].gone = true;
+    ChangeDetector back(history, false, disk.stat());
+    CHECK(back.decide("/a/box.mbox").action == Action::reread);
+    history.sources["/a/box.mbox"].gone = false;
+    history.sources["/a/box.mbox"].unconfirmed = true;
+    ChangeDetector unconfirmed(history, false, disk.stat());
+    CHECK(unconfirmed.decide("/a/box.mbox").action == Action::reread);
   }
   SECTION("--full: read again")
   {
