@@ -21,8 +21,10 @@ std::uint64_t
 Triage::open_findings()
 {
   std::uint64_t n = 0;
+  // Every kind counts (a customer list in an attachment as much as a wide
+  // To), but replies kept only to link reply-alls, as in reports/.
   m_db.query("SELECT count(*) FROM finding AS f WHERE f.retired_scan IS NULL "
-        "AND f.kind = 'visible-recipients' AND f.status <> 'accepted' AND f.suppressed = '' "
+        "AND f.kind <> 'reply-recipients' AND f.status <> 'accepted' AND f.suppressed = '' "
         "AND NOT EXISTS (SELECT 1 FROM acceptance AS a WHERE a.fingerprint = f.fingerprint)",
         {}, [&](const Row& r) { n = static_cast<std::uint64_t>(r.integer(0)); });
   return n;

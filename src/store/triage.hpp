@@ -31,8 +31,8 @@ public:
   // completed), else new.
   FindingStatus status_of(const std::string& fingerprint, std::int64_t scan_id);
 
-  // Current findings (not retired, not replies kept as context) that no
-  // reviewer accepted.
+  // Current findings of every kind (not retired, not suppressed, not
+  // replies kept as context) that no reviewer accepted: --fail-on any.
   std::uint64_t open_findings();
 
   // Marks the findings of an incident id (I-...) or with a fingerprint as

@@ -197,3 +197,26 @@ TEST_CASE("scan --content: reports, JSON lines and explain show the part", "[cli
   CHECK(e["content"]["findings"][0]["external_count"] == 30);
   CHECK(e["content"]["messages"][0]["path"] == "2");
 }
+
+TEST_CASE("scan --content: --fail-on any counts an open content finding as the header's are "
+          "counted, until it is accepted", "[cli][content]")
+{
+  TempDir dir;
+  dir.write("mail/list.eml",
+            "From: a@example.org\nTo: b@example.org\nSubject: customers\nMessage-ID: "
+            "<customers@example.org>\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+            "The list.\n--B\nContent-Type: text/csv; name=\"customers.csv\"\n\n"
+              + ccaudit::test::address_list(30) + "\n--B--\n");
+  const auto mail = (dir.path() / "mail").string();
+  const auto db = (dir.path() / "c.db").string();
+  CHECK(run_ccaudit({"scan", mail, "--db", db, "--content"}).exit_code == 1); // new
+  REQUIRE(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'address-list-in-content'") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 0);
+  // Seen now, and still open.
+  CHECK(run_ccaudit({"scan", mail, "--db", db, "--content"}).exit_code == 0);
+  CHECK(run_ccaudit({"scan", mail, "--db", db, "--content", "--fail-on", "any"}).exit_code == 1);
+  const auto fingerprint = ccaudit::test::scalar_text(db, "SELECT fingerprint FROM finding");
+  CHECK(run_ccaudit({"baseline", "accept", "--db", db, fingerprint}).exit_code == 0);
+  CHECK(run_ccaudit({"scan", mail, "--db", db, "--content", "--fail-on", "any"}).exit_code == 0);
+}

@@ -19,4 +19,14 @@ scalar(const std::filesystem::path& db, const std::string& sql)
   return n;
 }
 
+// The same, as text ("" if there is no row).
+inline std::string
+scalar_text(const std::filesystem::path& db, const std::string& sql)
+{
+  store::SqliteStore store(db, store::OpenMode::read_only);
+  std::string out;
+  store.query(sql, {}, [&](const store::Row& r) { out = r.text(0); });
+  return out;
+}
+
 } // namespace ccaudit::test
