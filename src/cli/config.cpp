@@ -110,11 +110,7 @@ read_value(const Reader& r, const toml::node& node, const std::string& key, cons
         *field = *node.value<bool>();
       } else if constexpr (std::is_same_v<T, std::string>) {
         const auto v = node.value<std::string>();
-        bool allowed = option.choices.empty();
-        for (const auto& c : option.choices) {
-          allowed = allowed || (v && *v == c);
-        }
-        if (!node.is_string() || !allowed) {
+        if (!v || !option.allows(std::string_view(*v))) {
           r.bad(node, key, option.expected());
         }
         *field = *v;
@@ -133,15 +129,13 @@ read_value(const Reader& r, const toml::node& node, const std::string& key, cons
         *field = std::move(out);
       } else if constexpr (std::is_same_v<T, double>) {
         const auto v = node.value<double>();
-        if (!(node.is_integer() || node.is_floating_point()) || !v
-            || !(*v >= option.min && *v <= option.max)) { // NaN too
+        if (!(node.is_integer() || node.is_floating_point()) || !v || !option.allows(*v)) {
           r.bad(node, key, option.expected());
         }
         *field = *v;
       } else {
         const auto v = node.value<std::int64_t>();
-        if (!node.is_integer() || !v || static_cast<double>(*v) < option.min
-            || static_cast<double>(*v) > option.max) {
+        if (!node.is_integer() || !v || !option.allows(static_cast<double>(*v))) {
           r.bad(node, key, option.expected());
         }
         *field = static_cast<T>(*v);

@@ -2,8 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <set>
 
 namespace ccaudit::cli {
@@ -46,24 +46,24 @@ check_of(const Option& o)
   return CLI::Validator(
     [o, whole](const std::string& v) -> std::string {
       if (!o.choices.empty()) {
-        for (const auto& c : o.choices) {
-          if (v == c) {
-            return "";
-          }
-        }
-        return "must be " + o.expected();
+        return o.allows(std::string_view(v)) ? "" : "must be " + o.expected();
       }
       double d = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
       const bool number = ec == std::errc{} && end == v.data() + v.size() && !v.empty()
                           && (!whole || v.find_first_not_of("0123456789") == std::string::npos);
-      // NaN fails every comparison: it is never in range.
-      return number && d >= o.min && d <= o.max ? "" : "must be " + o.expected();
+      return number && o.allows(d) ? "" : "must be " + o.expected();
     },
     whole ? "N" : o.choices.empty() ? "NUMBER" : choice_list(o.choices));
 }
 
 } // namespace
+
+bool
+Option::allows(std::string_view text) const
+{
+  return choices.empty() || std::find(choices.begin(), choices.end(), text) != choices.end();
+}
 
 std::string
 Option::long_flag() const

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct Option
   // Shown as [default: ...] in --help (numbers, and text that has one).
   bool show_default = true;
 
+  // Whether a number is in range (NaN never is), and a text one of the
+  // choices (any text when there are none): the one rule the command line
+  // and the configuration file both check.
+  bool allows(double value) const { return value >= min && value <= max; }
+  bool allows(std::string_view text) const;
   // "--jobs": the long flag, as CLI11 counts it.
   std::string long_flag() const;
   // What a value must be, for errors: "a whole number from 1 to 1024", "one

@@ -34,11 +34,10 @@ to_string(SourceKind kind)
 SourceKind
 source_kind_named(std::string_view name)
 {
-  for (const auto kind : {SourceKind::mbox, SourceKind::message, SourceKind::not_mail,
-                          SourceKind::unreadable, SourceKind::compressed, SourceKind::archive,
-                          SourceKind::stream, SourceKind::excluded}) {
-    if (to_string(kind) == name) {
-      return kind;
+  // The kinds are numbered from 0, `reading` last.
+  for (int i = 0; i < static_cast<int>(SourceKind::reading); ++i) {
+    if (to_string(static_cast<SourceKind>(i)) == name) {
+      return static_cast<SourceKind>(i);
     }
   }
   return SourceKind::reading;

@@ -44,7 +44,6 @@ struct FileJob
   SourceInfo source;
   bool split_later = false;  // an mbox (or a stream): split in order
   bool interrupted = false;  // an mbox left before its end: not complete
-  std::uint64_t not_scanned_before = 0; // the scan's not-scanned count before it
   std::vector<std::pair<MessageLocator, Issue>> issues;
   std::optional<Analysis> message; // a file of one message: its analysis
 };

@@ -422,7 +422,7 @@ Scanner::apply_member(const MemberJob& job)
 void
 Scanner::apply_file(FileJob& file)
 {
-  file.not_scanned_before = m_summary.not_scanned();
+  const auto not_scanned_before = m_summary.not_scanned();
   if (file.split_later) {
     split(file);
   } else if ((file.retire_first || file.resume) && file.source.kind != SourceKind::unreadable) {
@@ -443,7 +443,7 @@ Scanner::apply_file(FileJob& file)
     return; // the findings database is not part of the archive
   }
   if (file.named && !file.message && file.source.messages == 0 && !file.interrupted
-      && m_summary.not_scanned() == file.not_scanned_before) {
+      && m_summary.not_scanned() == not_scanned_before) {
     // A file or stream the user named that gave nothing: never a clean
     // result (an empty pipe, an export that is not mail).
     record(file.where, {IssueKind::no_message_found,
@@ -456,7 +456,7 @@ Scanner::apply_file(FileJob& file)
   ++m_summary.inputs;
   m_summary.bytes += file.source.size;
   m_summary.inputs_not_mail += file.source.kind == SourceKind::not_mail ? 1 : 0;
-  file.source.complete = m_summary.not_scanned() == file.not_scanned_before && !file.interrupted
+  file.source.complete = m_summary.not_scanned() == not_scanned_before && !file.interrupted
                          && file.source.kind != SourceKind::unreadable;
   if (file.source.kind != SourceKind::message || !file.source.complete) {
     not_only_messages(file.where.archive);
@@ -547,7 +547,6 @@ Scanner::split(FileJob& file)
   // (Another failure, the sink's FatalError, leaves through `messages`,
   // which waits for the workers to be done with its jobs.)
   messages.finish();
-  file.split_later = false;
 }
 
 // Standard input ("-") or a FIFO named on the command line.
