@@ -20,13 +20,14 @@ const std::map<std::string, std::set<std::string>> k_allowed = {
   {"core", {}},
   {"archive", {"core"}},
   {"mbox", {"core"}},
+  {"outlook", {"core"}},
   {"headers", {"core"}},
   {"mime", {"core", "headers"}},
   {"detect", {"core", "headers", "mime"}},
   {"store", {"core"}},
   {"report", {"core", "store"}},
-  {"scan", {"core", "archive", "mbox", "headers", "mime", "detect"}},
-  {"cli", {"core", "archive", "mbox", "headers", "mime", "detect", "store", "report", "scan"}},
+  {"scan", {"core", "archive", "mbox", "outlook", "headers", "mime", "detect"}},
+  {"cli", {"core", "archive", "mbox", "outlook", "headers", "mime", "detect", "store", "report", "scan"}},
 };
 
 // Third-party headers and the only module allowed to include them.
@@ -38,6 +39,8 @@ const std::map<std::string, std::set<std::string>> k_libraries = {
   {"toml++/", {"cli"}},
   {"mimetic/", {"mime"}},
   {"archive.h", {"archive"}},
+  {"libpff.h", {"outlook"}},
+  {"libbfio.h", {"outlook"}},
   {"archive_entry.h", {"archive"}},
   {"zlib.h", {"archive"}},
   {"CLI/", {"cli"}},

@@ -176,6 +176,11 @@ classify(std::string_view head)
   if (const auto format = compression(head); !format.empty()) {
     return {FileKind::compressed, std::string(format)};
   }
+  // [MS-PST] 2.2.2.6: "!BDN", a CRC, then "SM" (PST) or "SO" (OST).
+  if (head.size() >= 10 && head.starts_with("!BDN")
+      && (head.substr(8, 2) == "SM" || head.substr(8, 2) == "SO")) {
+    return {FileKind::outlook_store, head.substr(8, 2) == "SM" ? "PST" : "OST"};
+  }
   if (head.starts_with("7z\xbc\xaf\x27\x1c")) {
     return {FileKind::unsupported_archive, "7z"};
   }

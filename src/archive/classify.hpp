@@ -9,7 +9,7 @@
 
 namespace ccaudit::archive {
 
-enum class FileKind { mbox, message, not_mail, compressed, unsupported_archive };
+enum class FileKind { mbox, message, not_mail, compressed, unsupported_archive, outlook_store };
 
 struct Classification
 {
@@ -30,6 +30,7 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 // - compressed: gzip, bzip2, xz, zstd, lzip, lz4 or compress data, or a zip
 //   or tar file (read by archive/unpack.hpp);
 // - unsupported_archive: 7z or rar (not read: it may hold a mailbox);
+// - outlook_store: a PST or OST file (reason "PST" or "OST");
 // - otherwise not mail (empty, binary, or text without a mail header).
 Classification classify(std::string_view head);
 

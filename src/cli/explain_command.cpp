@@ -41,6 +41,9 @@ location(const scan::ExplainedMessage& m)
     s += ": message " + std::to_string(m.where.index) + " at offset "
          + std::to_string(m.where.byte_offset);
   }
+  if (!m.where.item.empty()) {
+    return s; // an Outlook item: no bytes of its own in the file
+  }
   return s + " (bytes " + std::to_string(m.where.byte_offset) + "-"
          + std::to_string(m.end) + ")";
 }
@@ -82,7 +85,8 @@ print_text(const scan::ExplainedMessage& m, std::size_t threshold,
   }
   for (const auto& f : h.address_fields) {
     constexpr std::size_t k_shown = 300;
-    out << "\n  line " << f.line << ": " << t(f.name) << ": "
+    out << "\n  " << (f.line == 0 ? std::string() : "line " + std::to_string(f.line) + ": ")
+        << t(f.name) << ": "
         << t(std::string_view(f.value).substr(0, k_shown))
         << (f.value.size() > k_shown
               ? " ... (" + std::to_string(f.value.size()) + " bytes)"

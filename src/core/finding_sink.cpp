@@ -26,6 +26,7 @@ to_string(SourceKind kind)
   case SourceKind::archive: return "archive";
   case SourceKind::stream: return "stream";
   case SourceKind::excluded: return "excluded";
+  case SourceKind::outlook: return "outlook";
   case SourceKind::reading: return "reading";
   }
   return "reading";

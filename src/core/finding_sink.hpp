@@ -22,7 +22,9 @@ enum class SourceKind {
   archive,    // zip, tar: its members are sources too
   stream,     // standard input or a FIFO named on the command line
   excluded,   // the findings database: never scanned
-  reading,    // its messages were recorded, its own row was not (a scan stopped)
+  outlook,    // a PST or OST file: its items are messages ("FILE!/folder#id")
+  reading,    // its messages were recorded, its own row was not (a scan
+              // stopped); keep it last
 };
 std::string_view to_string(SourceKind kind);
 // The kind a stored name names; `reading` for a name this ccaudit does not

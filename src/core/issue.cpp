@@ -45,6 +45,11 @@ to_string(IssueKind kind)
   case IssueKind::blank_lines_before_header: return "blank_lines_before_header";
   case IssueKind::expansion_limit: return "expansion_limit";
   case IssueKind::no_message_found: return "no_message_found";
+  case IssueKind::outlook_damaged: return "outlook_damaged";
+  case IssueKind::outlook_item_unreadable: return "outlook_item_unreadable";
+  case IssueKind::exchange_address: return "exchange_address";
+  case IssueKind::recipients_disagree: return "recipients_disagree";
+  case IssueKind::outlook_password: return "outlook_password";
   }
   return "unknown";
 }
@@ -56,7 +61,9 @@ means_not_scanned(IssueKind kind)
          || kind == IssueKind::internal_error
          || kind == IssueKind::compressed_not_scanned
          || kind == IssueKind::expansion_limit
-         || kind == IssueKind::no_message_found;
+         || kind == IssueKind::no_message_found
+         || kind == IssueKind::outlook_damaged
+         || kind == IssueKind::outlook_item_unreadable;
 }
 
 std::vector<IssueKind>

@@ -22,9 +22,20 @@ struct MessageLocator
   // member's name, nested ones joined by '!' ("inner.tgz!Maildir/cur/1:2,").
   // Empty for a file, and for the data of a compressed file.
   std::string member;
+  // An item of an Outlook store (a PST or OST file, or such a member): its
+  // folder path and identifier ("/Top of Personal Folders/Sent
+  // Items#2097220"). The store, not the item, is the source.
+  std::string item;
 
-  // How users see and paste it: "/exports/t.zip!Takeout/Mail/x.mbox".
-  std::string path_text() const { return locator_text(archive, member); }
+  // How users see and paste it: "/exports/t.zip!Takeout/Mail/x.mbox",
+  // "/cases/jdoe.pst!/Top of Personal Folders/Inbox#2097252".
+  std::string path_text() const
+  {
+    const auto source = source_text();
+    return item.empty() ? source : source + "!" + item;
+  }
+  // The source (file or member) that holds it.
+  std::string source_text() const { return locator_text(archive, member); }
   static std::string locator_text(const std::filesystem::path& archive, std::string_view member)
   {
     return member.empty() ? archive.native() : archive.native() + "!" + std::string(member);
@@ -76,6 +87,17 @@ enum class IssueKind {
                                 // times its size (a bomb): the rest NOT read
   no_message_found,             // a file or stream named on the command line
                                 // gave no message at all: NOT a clean result
+  outlook_damaged,              // a PST/OST or .msg file (or a folder in one)
+                                // that could not be read: what it held NOT
+                                // scanned
+  outlook_item_unreadable,      // an Outlook item, or its recipient table,
+                                // that could not be read: NOT scanned
+  exchange_address,             // a recipient known only by an Exchange
+                                // legacy DN: counted as an address of its own
+  recipients_disagree,          // an Outlook item's transport header To/Cc
+                                // and its recipient table differ
+  outlook_password,             // a PST with a password: it encrypts
+                                // nothing, the file was read without it
 };
 
 std::string_view to_string(IssueKind kind);

@@ -1,8 +1,10 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <iconv.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -299,6 +301,58 @@ excerpt(std::string_view s)
   constexpr std::size_t k_max = 60;
   auto out = for_terminal(s.substr(0, k_max));
   return s.size() > k_max ? out + "..." : out;
+}
+
+std::string
+to_utf8(std::string_view data, std::string_view charset, bool& unknown)
+{
+  unknown = false;
+  auto c = ascii_lower(trim(charset));
+  // A byte order mark says more than a missing or generic charset: Excel's
+  // "Unicode text" exports are UTF-16 with one.
+  if (c.empty() || c == "us-ascii" || c == "ascii" || c == "utf-8" || c == "utf8"
+      || c == "utf-16" || c == "utf16") {
+    if (data.starts_with("\xFF\xFE")) {
+      c = "utf-16le";
+      data.remove_prefix(2);
+    } else if (data.starts_with("\xFE\xFF")) {
+      c = "utf-16be";
+      data.remove_prefix(2);
+    } else if (data.starts_with("\xEF\xBB\xBF")) {
+      data.remove_prefix(3);
+    }
+  }
+  if (c.empty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii") {
+    return to_valid_utf8(data);
+  }
+  iconv_t cd = iconv_open("UTF-8", c.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    unknown = true;
+    return to_valid_utf8(data);
+  }
+  std::string out;
+  out.reserve(data.size() + data.size() / 2);
+  char buffer[16 * 1024];
+  char* in = const_cast<char*>(data.data());
+  std::size_t in_left = data.size();
+  while (in_left > 0) {
+    char* o = buffer;
+    std::size_t o_left = sizeof buffer;
+    const auto rc = iconv(cd, &in, &in_left, &o, &o_left);
+    out.append(buffer, static_cast<std::size_t>(o - buffer));
+    if (rc == static_cast<std::size_t>(-1)) {
+      if (errno == E2BIG) {
+        continue;
+      }
+      // An invalid or cut sequence: one replacement character, go on.
+      out += "\xEF\xBF\xBD";
+      ++in;
+      --in_left;
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    }
+  }
+  iconv_close(cd);
+  return to_valid_utf8(out);
 }
 
 } // namespace ccaudit::text

@@ -31,6 +31,11 @@ bool is_valid_utf8(std::string_view s);
 // Invalid UTF-8 sequences become U+FFFD, so JSON and terminals get valid text.
 std::string to_valid_utf8(std::string_view s);
 
+// Text in `charset` (any name iconv knows: "iso-8859-1", "CP932") as valid
+// UTF-8. An empty, ASCII or unknown charset reads the bytes as UTF-8,
+// invalid sequences replaced (`unknown` is set for an unknown one).
+std::string to_utf8(std::string_view data, std::string_view charset, bool& unknown);
+
 // For a terminal: valid UTF-8 with C0/C1 controls, DEL and bidirectional
 // overrides replaced by '?', and line breaks and tabs by a space. Header text
 // is hostile: it must not move the cursor or recolour a reviewer's terminal.

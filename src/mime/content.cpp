@@ -440,7 +440,7 @@ private:
             + " MiB decoded: the rest not read");
     }
     bool unknown = false;
-    auto utf8 = to_utf8(bytes, type.charset, unknown);
+    auto utf8 = text::to_utf8(bytes, type.charset, unknown);
     if (unknown) {
       m_out.issues.push_back({IssueKind::unknown_charset,
                               "part " + path + ": charset \"" + text::for_terminal(type.charset)

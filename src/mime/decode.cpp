@@ -5,7 +5,6 @@
 #include "core/text.hpp"
 
 #include <gmime/gmime.h>
-#include <iconv.h>
 
 #include <cerrno>
 #include <vector>
@@ -63,56 +62,5 @@ decode_transfer(std::string_view data, std::string_view encoding, std::size_t li
   return std::string(data.substr(0, limit));
 }
 
-std::string
-to_utf8(std::string_view data, std::string_view charset, bool& unknown)
-{
-  unknown = false;
-  auto c = text::ascii_lower(text::trim(charset));
-  // A byte order mark says more than a missing or generic charset: Excel's
-  // "Unicode text" exports are UTF-16 with one.
-  if (c.empty() || c == "us-ascii" || c == "ascii" || c == "utf-8" || c == "utf8"
-      || c == "utf-16" || c == "utf16") {
-    if (data.starts_with("\xFF\xFE")) {
-      c = "utf-16le";
-      data.remove_prefix(2);
-    } else if (data.starts_with("\xFE\xFF")) {
-      c = "utf-16be";
-      data.remove_prefix(2);
-    } else if (data.starts_with("\xEF\xBB\xBF")) {
-      data.remove_prefix(3);
-    }
-  }
-  if (c.empty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii") {
-    return text::to_valid_utf8(data);
-  }
-  iconv_t cd = iconv_open("UTF-8", c.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    unknown = true;
-    return text::to_valid_utf8(data);
-  }
-  std::string out;
-  out.reserve(data.size() + data.size() / 2);
-  char buffer[16 * 1024];
-  char* in = const_cast<char*>(data.data());
-  std::size_t in_left = data.size();
-  while (in_left > 0) {
-    char* o = buffer;
-    std::size_t o_left = sizeof buffer;
-    const auto rc = iconv(cd, &in, &in_left, &o, &o_left);
-    out.append(buffer, static_cast<std::size_t>(o - buffer));
-    if (rc == static_cast<std::size_t>(-1)) {
-      if (errno == E2BIG) {
-        continue;
-      }
-      // An invalid or cut sequence: one replacement character, go on.
-      out += "\xEF\xBF\xBD";
-      ++in;
-      --in_left;
-      iconv(cd, nullptr, nullptr, nullptr, nullptr);
-    }
-  }
-  iconv_close(cd);
-  return text::to_valid_utf8(out);
-}
 
 } // namespace ccaudit::mime

@@ -13,9 +13,5 @@ namespace ccaudit::mime {
 std::string decode_transfer(std::string_view data, std::string_view encoding,
                             std::size_t limit, bool& truncated);
 
-// Text in `charset` as valid UTF-8 (iconv). An empty, ASCII or unknown
-// charset reads the bytes as UTF-8, invalid sequences replaced (`unknown`
-// is set for an unknown one).
-std::string to_utf8(std::string_view data, std::string_view charset, bool& unknown);
 
 } // namespace ccaudit::mime

@@ -2,6 +2,7 @@
 
 #include "headers/message_headers.hpp"
 
+#include <functional>
 #include <optional>
 
 namespace ccaudit::scan {
@@ -24,6 +25,28 @@ worth_parsing(const headers::HeaderBlock& block,
     if_reply = if_reply || at_signs >= detector->fewest_at_signs(true);
   }
   return if_reply && headers::is_reply(block);
+}
+
+// Runs every detector on a parsed header; `read_content` gives the MIME
+// content the first time a detector wants it (null: none to read).
+void
+inspect(const headers::MessageHeaders& headers,
+        const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+        const std::function<Parsed<mime::MessageContent>()>& read_content, Analysis& out)
+{
+  std::optional<Parsed<mime::MessageContent>> walked;
+  for (const auto& detector : detectors) {
+    if (read_content && !walked && detector->wants_content(headers)) {
+      walked = read_content();
+      append_issues(out.issues, std::move(walked->issues));
+    }
+  }
+  const detect::Message message{headers, walked ? &walked->value : nullptr};
+  for (const auto& detector : detectors) {
+    for (auto& finding : detector->inspect(message)) {
+      out.findings.push_back(std::move(finding));
+    }
+  }
 }
 
 } // namespace
@@ -50,21 +73,40 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     }
     parsed.value.file_mtime = file_mtime;
     append_issues(out.issues, std::move(parsed.issues));
-    std::optional<Parsed<mime::MessageContent>> walked;
-    for (const auto& detector : detectors) {
-      if (content && !walked && detector->wants_content(parsed.value)) {
-        walked = mime::read_content(header, body, *content);
-        append_issues(out.issues, std::move(walked->issues));
-      }
+    std::function<Parsed<mime::MessageContent>()> read;
+    if (content) {
+      read = [&] { return mime::read_content(header, body, *content); };
     }
-    const detect::Message message{parsed.value, walked ? &walked->value : nullptr};
-    for (const auto& detector : detectors) {
-      for (auto& finding : detector->inspect(message)) {
-        out.findings.push_back(std::move(finding));
-      }
-    }
+    inspect(parsed.value, detectors, read, out);
   } catch (const std::exception& e) {
     // A bug or a library surprise on one message must not end the scan.
+    out.failed = true;
+    out.issues.push_back({IssueKind::internal_error, e.what()});
+  }
+  return out;
+}
+
+Analysis
+analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
+        const std::vector<std::unique_ptr<detect::Detector>>& detectors, std::int64_t file_mtime,
+        bool content)
+{
+  Analysis out;
+  out.issues = std::move(reader_issues);
+  try {
+    auto headers = built;
+    headers.file_mtime = file_mtime;
+    std::function<Parsed<mime::MessageContent>()> read;
+    if (content) {
+      read = [] {
+        return Parsed<mime::MessageContent>{
+          {}, {{IssueKind::content_unreadable,
+                "an Outlook item written without an Internet header: its body and "
+                "attachments are not read yet"}}};
+      };
+    }
+    inspect(headers, detectors, read, out);
+  } catch (const std::exception& e) {
     out.failed = true;
     out.issues.push_back({IssueKind::internal_error, e.what()});
   }

@@ -31,4 +31,12 @@ Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
                  std::int64_t file_mtime = 0, const mime::ContentLimits* content = nullptr,
                  std::string_view body = {});
 
+// The same for a message whose header fields were read from properties,
+// not text (an Outlook item written without an Internet header): every
+// detector runs on `built`. With `content`, a detector that wants the
+// content gets none, and a content_unreadable issue says so.
+Analysis analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
+                 const std::vector<std::unique_ptr<detect::Detector>>& detectors,
+                 std::int64_t file_mtime, bool content);
+
 } // namespace ccaudit::scan

@@ -24,7 +24,13 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
   const BodyRead body_read;
   FileCallbacks callbacks;
   const auto wanted = [&](const MessageLocator& where) {
-    return !options.member || where.member == *options.member;
+    if (!options.member) {
+      return true;
+    }
+    // "FILE!MEMBER", "FILE!ITEM" or "FILE!MEMBER!ITEM"
+    const auto& m = *options.member;
+    return where.item.empty() ? where.member == m
+                              : where.item == m || where.member + "!" + where.item == m;
   };
   callbacks.on_message = [&](RawMessage&& raw) {
     if (!wanted(raw.where)) {
@@ -43,7 +49,8 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     ExplainedMessage m;
     m.where = raw.where;
     m.end = raw.end;
-    auto parsed = headers::parse_headers(raw.header);
+    auto parsed = raw.built ? Parsed<headers::MessageHeaders>{*raw.built, {}}
+                            : headers::parse_headers(raw.header);
     m.headers = std::move(parsed.value);
     m.issues = std::move(raw.issues);
     m.issues.insert(m.issues.end(), parsed.issues.begin(), parsed.issues.end());
@@ -52,7 +59,10 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     std::optional<Parsed<mime::MessageContent>> walked;
     if (options.content) {
       m.content_read = true;
-      walked = mime::read_content(raw.header, raw.body);
+      walked = raw.built ? Parsed<mime::MessageContent>{{}, {{IssueKind::content_unreadable,
+                           "an Outlook item written without an Internet header: its body "
+                           "and attachments are not read yet"}}}
+                         : mime::read_content(raw.header, raw.body);
       m.issues.insert(m.issues.end(), walked->issues.begin(), walked->issues.end());
       for (const auto& part : walked->value.parts) {
         const auto found = detect::addresses_in_text(

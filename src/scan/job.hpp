@@ -53,6 +53,7 @@ struct MessageJob
 {
   MessageLocator where;
   std::string header;
+  std::shared_ptr<const headers::MessageHeaders> built; // see RawMessage
   std::string body; // --content; freed once analysed
   std::vector<Issue> reader_issues;
   std::int64_t file_mtime = 0;

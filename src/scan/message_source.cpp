@@ -8,7 +8,9 @@
 #include "core/prefetch.hpp"
 #include "core/stream_source.hpp"
 #include "mbox/mbox_reader.hpp"
+#include "outlook/pst_store.hpp"
 #include "scan/fingerprint.hpp"
+#include "scan/outlook_message.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -176,6 +178,35 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
   }
 }
 
+// Reads a PST or OST file (`size` bytes of `bytes`): each e-mail item is a
+// message named by its folder path and identifier.
+void
+read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
+             std::int64_t mtime, const FileCallbacks& callbacks, SourceInfo& source)
+{
+  source.kind = SourceKind::outlook;
+  outlook::StoreCallbacks store;
+  store.on_item = [&](std::string at, outlook::Item&& item) {
+    auto message = read_outlook_item(std::move(item));
+    MessageLocator loc = where;
+    loc.item = std::move(at);
+    RawMessage raw{std::move(loc), 0, std::move(message.header), std::move(message.issues), mtime};
+    raw.built = std::move(message.built);
+    ++source.messages;
+    return callbacks.on_message(std::move(raw));
+  };
+  store.on_issue = [&](const std::string& at, const Issue& issue) {
+    MessageLocator loc = where;
+    loc.item = at;
+    callbacks.on_issue(loc, issue);
+  };
+  outlook::read_store(bytes, size, store);
+}
+
+// A PST or OST file inside a zip, tar or compressed file: libpff reads
+// anywhere in it, so it is read into memory, up to this size.
+constexpr std::uint64_t k_max_packed_store = std::uint64_t{512} << 20;
+
 // Reads compressed data or an archive file through `unpacker`: what the
 // locator `where` names (a file, or a member of one), `depth` levels deep.
 // Fills `source` for the data of a compressed file (one member, no name);
@@ -247,6 +278,29 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
     case archive::FileKind::message:
       read_one_message(in, where, body_read, callbacks, source, earliest);
       break;
+    case archive::FileKind::outlook_store: {
+      std::string bytes;
+      char block[64 * 1024];
+      while (bytes.size() <= k_max_packed_store) {
+        const auto n = stream.read_at(bytes.size(), block, sizeof block);
+        if (n == 0) {
+          break;
+        }
+        bytes.append(block, n);
+      }
+      if (bytes.size() > k_max_packed_store) {
+        source.kind = SourceKind::outlook;
+        callbacks.on_issue(where, {IssueKind::unreadable_input,
+                                   kind.reason + " file over "
+                                     + std::to_string(k_max_packed_store >> 20)
+                                     + " MiB inside compressed or archive data: not read "
+                                       "(extract it and scan the file)"});
+        break;
+      }
+      MemorySource memory(bytes);
+      read_outlook(memory, bytes.size(), where, source.mtime, callbacks, source);
+      break;
+    }
     case archive::FileKind::mbox:
       read_mbox(in, where, nullptr, body_read, callbacks, source, earliest);
       break;
@@ -529,6 +583,13 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     source.size = file.size();
     break;
   }
+  case archive::FileKind::outlook_store:
+    source.kind = SourceKind::outlook;
+    if (callbacks.on_mbox && !callbacks.on_mbox()) {
+      break;
+    }
+    read_outlook(file, file.size(), where, file.mtime(), callbacks, source);
+    break;
   case archive::FileKind::message:
     read_one_message(Input{file, head, file.size(), file.mtime(), false,
                            [&] { return read_more() ? head : std::string_view(); }},

@@ -2,10 +2,12 @@
 
 #include "core/finding_sink.hpp"
 #include "core/issue.hpp"
+#include "headers/message_headers.hpp"
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,6 +30,9 @@ struct RawMessage
   std::int64_t file_mtime = 0; // of the file holding it, seconds
   bool has_body = false;       // read with a BodyRead
   std::string body;            // its body, up to BodyRead::max_bytes
+  // An Outlook item written without an Internet header: its fields, read
+  // from its properties (`header` is then empty; see outlook_message.hpp).
+  std::shared_ptr<const headers::MessageHeaders> built;
 };
 
 // --content: read each message's body too, up to `max_bytes` (the rest is

@@ -250,8 +250,11 @@ void
 Scanner::run(Job& job)
 {
   if (auto* message = std::get_if<MessageJob>(&job.work)) {
-    message->result = analyse(message->header, std::move(message->reader_issues), m_detectors,
-                              message->file_mtime, content_limits(), message->body);
+    message->result =
+      message->built ? analyse(*message->built, std::move(message->reader_issues), m_detectors,
+                               message->file_mtime, content_limits() != nullptr)
+                     : analyse(message->header, std::move(message->reader_issues), m_detectors,
+                               message->file_mtime, content_limits(), message->body);
     m_body_bytes_waiting -= message->body.size();
     std::string().swap(message->body);
     return;
@@ -261,8 +264,10 @@ Scanner::run(Job& job)
   FileCallbacks callbacks;
   callbacks.on_message = [&](RawMessage&& raw) {
     file.where = std::move(raw.where);
-    file.message = analyse(raw.header, std::move(raw.issues), m_detectors, raw.file_mtime,
-                           content_limits(), raw.body);
+    file.message = raw.built ? analyse(*raw.built, std::move(raw.issues), m_detectors,
+                                       raw.file_mtime, content_limits() != nullptr)
+                             : analyse(raw.header, std::move(raw.issues), m_detectors,
+                                       raw.file_mtime, content_limits(), raw.body);
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -481,6 +486,7 @@ Scanner::split(FileJob& file)
     MessageJob message;
     message.where = std::move(raw.where);
     message.header = std::move(raw.header);
+    message.built = std::move(raw.built);
     message.reader_issues = std::move(raw.issues);
     message.file_mtime = raw.file_mtime;
     message.body = std::move(raw.body);

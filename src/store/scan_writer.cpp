@@ -264,7 +264,7 @@ ScanWriter::flush_sources()
 std::int64_t
 ScanWriter::source_id(const MessageLocator& where)
 {
-  const auto text = where.path_text();
+  const auto text = where.source_text();
   if (text == m_last_source_path) {
     return m_last_source_id;
   }

@@ -1,5 +1,6 @@
 // The MIME walk: which parts come out, numbered how, decoded how, and what
 // happens at every bound.
+#include "core/text.hpp"
 #include "mime/content.hpp"
 #include "mime/decode.hpp"
 
@@ -101,10 +102,10 @@ TEST_CASE("content: base64 with '|' and other garbage decodes what the alphabet 
 TEST_CASE("content: charsets become UTF-8, an unknown one is reported", "[mime]")
 {
   bool unknown = true;
-  CHECK(to_utf8("\xe9t\xe9", "iso-8859-1", unknown) == "\xc3\xa9t\xc3\xa9");
+  CHECK(text::to_utf8("\xe9t\xe9", "iso-8859-1", unknown) == "\xc3\xa9t\xc3\xa9");
   CHECK_FALSE(unknown);
-  CHECK(to_utf8("\x80", "windows-1252", unknown) == "\xe2\x82\xac");
-  CHECK(to_utf8("ok \xff", "x-nonsense", unknown) == "ok \xef\xbf\xbd");
+  CHECK(text::to_utf8("\x80", "windows-1252", unknown) == "\xe2\x82\xac");
+  CHECK(text::to_utf8("ok \xff", "x-nonsense", unknown) == "ok \xef\xbf\xbd");
   CHECK(unknown);
 }
 
@@ -348,7 +349,7 @@ TEST_CASE("content: re-reading damaged forwards level after level spends one bud
 TEST_CASE("content: a UTF-16 CSV with a byte order mark and no charset is read", "[mime]")
 {
   bool unknown = true;
-  CHECK(to_utf8(std::string("\xFF\xFE" "a\0@\0b\0.\0n\0e\0t\0", 16), "", unknown) == "a@" "b.net");
-  CHECK(to_utf8(std::string("\xFE\xFF\0a\0@\0b", 8), "utf-16", unknown) == "a@b");
-  CHECK(to_utf8("\xEF\xBB\xBFx", "utf-8", unknown) == "x");
+  CHECK(text::to_utf8(std::string("\xFF\xFE" "a\0@\0b\0.\0n\0e\0t\0", 16), "", unknown) == "a@" "b.net");
+  CHECK(text::to_utf8(std::string("\xFE\xFF\0a\0@\0b", 8), "utf-16", unknown) == "a@b");
+  CHECK(text::to_utf8("\xEF\xBB\xBFx", "utf-8", unknown) == "x");
 }

@@ -1,0 +1,154 @@
+#include "outlook/properties.hpp"
+
+#include "core/text.hpp"
+
+#include <vector>
+
+namespace ccaudit::outlook {
+
+namespace {
+
+constexpr std::uint32_t k_string8 = 0x001E;
+constexpr std::uint32_t k_unicode = 0x001F;
+constexpr std::uint32_t k_binary = 0x0102;
+
+// The entry of `tag`, whatever its value type; freed on scope exit.
+struct Entry
+{
+  libpff_record_entry_t* p = nullptr;
+  Entry(libpff_record_set_t* set, std::uint32_t tag)
+  {
+    PffError error;
+    if (libpff_record_set_get_entry_by_type(set, tag, 0, &p,
+                                            LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE,
+                                            error.out())
+        != 1) {
+      p = nullptr;
+    }
+  }
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+  ~Entry()
+  {
+    if (p) {
+      libpff_record_entry_free(&p, nullptr);
+    }
+  }
+  std::uint32_t value_type() const
+  {
+    std::uint32_t type = 0;
+    libpff_record_entry_get_value_type(p, &type, nullptr);
+    return type;
+  }
+  std::optional<std::string> bytes(std::size_t max) const
+  {
+    std::size_t size = 0;
+    if (libpff_record_entry_get_data_size(p, &size, nullptr) != 1) {
+      return std::nullopt;
+    }
+    std::string out(size, '\0');
+    if (size > 0
+        && libpff_record_entry_get_data(p, reinterpret_cast<std::uint8_t*>(out.data()), size,
+                                        nullptr)
+             != 1) {
+      return std::nullopt;
+    }
+    if (out.size() > max) {
+      out.resize(max);
+    }
+    return out;
+  }
+};
+
+std::string
+without_trailing_nuls(std::string s, std::size_t unit)
+{
+  while (s.size() >= unit && s.find_first_not_of('\0', s.size() - unit) == std::string::npos) {
+    s.resize(s.size() - unit);
+  }
+  return s;
+}
+
+} // namespace
+
+std::string
+PffError::text() const
+{
+  if (!m_error) {
+    return "no detail";
+  }
+  std::vector<char> buffer(1024);
+  if (libpff_error_sprint(m_error, buffer.data(), buffer.size()) <= 0) {
+    return "no detail";
+  }
+  std::string out(buffer.data());
+  for (auto& c : out) {
+    c = (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return std::string(text::trim(out));
+}
+
+std::optional<std::string>
+Properties::text(std::uint32_t tag) const
+{
+  const Entry entry(m_set, tag);
+  if (!entry.p) {
+    return std::nullopt;
+  }
+  const auto type = entry.value_type();
+  bool unknown = false;
+  if (type == k_unicode) {
+    // The max is in UTF-16 bytes: twice the characters of an 8-bit one.
+    auto raw = entry.bytes(2 * m_max);
+    if (!raw) {
+      return std::nullopt;
+    }
+    return text::to_utf8(without_trailing_nuls(std::move(*raw), 2), "utf-16le", unknown);
+  }
+  if (type == k_string8 || type == k_binary) {
+    auto raw = entry.bytes(m_max);
+    if (!raw) {
+      return std::nullopt;
+    }
+    return text::to_utf8(without_trailing_nuls(std::move(*raw), 1),
+                         m_charset.empty() ? "cp1252" : m_charset, unknown);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t>
+Properties::integer(std::uint32_t tag) const
+{
+  const Entry entry(m_set, tag);
+  std::uint32_t value = 0;
+  if (!entry.p || libpff_record_entry_get_data_as_32bit_integer(entry.p, &value, nullptr) != 1) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::uint64_t>
+Properties::filetime(std::uint32_t tag) const
+{
+  const Entry entry(m_set, tag);
+  std::uint64_t value = 0;
+  if (!entry.p || libpff_record_entry_get_data_as_filetime(entry.p, &value, nullptr) != 1) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool
+has_password(libpff_item_t* store)
+{
+  libpff_record_set_t* set = nullptr;
+  if (libpff_item_get_record_set_by_index(store, 0, &set, nullptr) != 1) {
+    return false;
+  }
+  const Properties props(set, 64);
+  const auto password = props.integer(tag::pst_password);
+  libpff_record_set_free(&set, nullptr);
+  return password && *password != 0;
+}
+
+} // namespace ccaudit::outlook

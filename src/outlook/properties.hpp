@@ -1,0 +1,64 @@
+#pragma once
+
+// libpff's side of outlook/: errors and a PropertyBag over a record set.
+// Included by the PST reader only.
+
+#include "outlook/item.hpp"
+
+#include <libpff.h>
+
+#include <cstddef>
+#include <string>
+
+namespace ccaudit::outlook {
+
+// A libpff error, freed when it leaves the scope.
+class PffError
+{
+public:
+  PffError() = default;
+  PffError(const PffError&) = delete;
+  PffError& operator=(const PffError&) = delete;
+  ~PffError() { reset(); }
+  // For an out-parameter: any earlier error is dropped first.
+  libpff_error_t** out()
+  {
+    reset();
+    return &m_error;
+  }
+  std::string text() const; // one line; "no detail" if none
+
+private:
+  void reset()
+  {
+    if (m_error) {
+      libpff_error_free(&m_error);
+    }
+  }
+  libpff_error_t* m_error = nullptr;
+};
+
+// The properties of one record set (an item, or a recipient row). 8-bit
+// strings are read in `charset` ("" : Windows-1252, Outlook's default).
+class Properties final : public PropertyBag
+{
+public:
+  Properties(libpff_record_set_t* set, std::size_t max_string_bytes, std::string charset = {})
+    : m_set(set), m_max(max_string_bytes), m_charset(std::move(charset))
+  {
+  }
+  void use_charset(std::string charset) { m_charset = std::move(charset); }
+  std::optional<std::string> text(std::uint32_t tag) const override;
+  std::optional<std::uint32_t> integer(std::uint32_t tag) const override;
+  std::optional<std::uint64_t> filetime(std::uint32_t tag) const override;
+
+private:
+  libpff_record_set_t* m_set;
+  std::size_t m_max;
+  std::string m_charset;
+};
+
+// Whether a message store item holds a password (PidTagPstPassword).
+bool has_password(libpff_item_t* store);
+
+} // namespace ccaudit::outlook

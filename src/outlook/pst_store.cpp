@@ -1,0 +1,404 @@
+// PST and OST files through libpff, read through the scan's own read-only
+// ByteSource (a libbfio handle of ours): libpff never opens the file itself.
+#include "outlook/pst_store.hpp"
+
+#include "outlook/properties.hpp"
+
+#include <libbfio.h>
+#include <libpff.h>
+
+#include <cstring>
+#include <set>
+
+namespace ccaudit::outlook {
+
+namespace {
+
+// A libbfio handle over a ByteSource: the bytes libpff reads are the scan's.
+struct Io
+{
+  ByteSource* bytes = nullptr;
+  std::uint64_t size = 0;
+  std::uint64_t position = 0;
+  bool open = false;
+  std::string error; // the last read error, for the problem's detail
+};
+
+Io*
+io(intptr_t* handle)
+{
+  return reinterpret_cast<Io*>(handle);
+}
+
+int
+io_free(intptr_t** /*handle*/, libbfio_error_t** /*error*/)
+{
+  return 1; // ours, on the stack of read_store()
+}
+
+int
+io_clone(intptr_t** /*to*/, intptr_t* /*from*/, libbfio_error_t** /*error*/)
+{
+  return -1;
+}
+
+int
+io_open(intptr_t* handle, int flags, libbfio_error_t** /*error*/)
+{
+  if ((flags & LIBBFIO_ACCESS_FLAG_WRITE) != 0) {
+    return -1; // the archive is evidence
+  }
+  io(handle)->open = true;
+  return 1;
+}
+
+int
+io_close(intptr_t* handle, libbfio_error_t** /*error*/)
+{
+  io(handle)->open = false;
+  return 0;
+}
+
+ssize_t
+io_read(intptr_t* handle, uint8_t* buffer, size_t size, libbfio_error_t** /*error*/)
+{
+  auto& in = *io(handle);
+  try {
+    std::size_t got = 0;
+    while (got < size) {
+      const auto n = in.bytes->read_at(in.position + got, reinterpret_cast<char*>(buffer) + got,
+                                       size - got);
+      if (n == 0) {
+        break;
+      }
+      got += n;
+    }
+    in.position += got;
+    return static_cast<ssize_t>(got);
+  } catch (const std::exception& e) {
+    in.error = e.what();
+    return -1;
+  }
+}
+
+ssize_t
+io_write(intptr_t* /*handle*/, const uint8_t* /*buffer*/, size_t /*size*/,
+         libbfio_error_t** /*error*/)
+{
+  return -1;
+}
+
+off64_t
+io_seek(intptr_t* handle, off64_t offset, int whence, libbfio_error_t** /*error*/)
+{
+  auto& in = *io(handle);
+  const auto base = whence == SEEK_SET   ? 0
+                    : whence == SEEK_CUR ? static_cast<off64_t>(in.position)
+                                         : static_cast<off64_t>(in.size);
+  if (offset < -base) {
+    return -1;
+  }
+  in.position = static_cast<std::uint64_t>(base + offset);
+  return static_cast<off64_t>(in.position);
+}
+
+int
+io_exists(intptr_t* /*handle*/, libbfio_error_t** /*error*/)
+{
+  return 1;
+}
+
+int
+io_is_open(intptr_t* handle, libbfio_error_t** /*error*/)
+{
+  return io(handle)->open ? 1 : 0;
+}
+
+int
+io_get_size(intptr_t* handle, size64_t* size, libbfio_error_t** /*error*/)
+{
+  *size = io(handle)->size;
+  return 1;
+}
+
+// Frees what libpff allocated, whatever leaves the scope.
+struct ItemRef
+{
+  libpff_item_t* p = nullptr;
+  ItemRef() = default;
+  ItemRef(const ItemRef&) = delete;
+  ItemRef& operator=(const ItemRef&) = delete;
+  ~ItemRef()
+  {
+    if (p) {
+      libpff_item_free(&p, nullptr);
+    }
+  }
+};
+
+struct SetRef
+{
+  libpff_record_set_t* p;
+  explicit SetRef(libpff_record_set_t* set) : p(set) {}
+  SetRef(const SetRef&) = delete;
+  SetRef& operator=(const SetRef&) = delete;
+  ~SetRef() { libpff_record_set_free(&p, nullptr); }
+};
+
+std::string
+utf8_name(libpff_item_t* folder)
+{
+  std::size_t size = 0;
+  if (libpff_folder_get_utf8_name_size(folder, &size, nullptr) != 1 || size == 0) {
+    return {};
+  }
+  std::string name(size, '\0');
+  if (libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()), size,
+                                  nullptr) != 1) {
+    return {};
+  }
+  name.resize(std::strlen(name.c_str()));
+  return name;
+}
+
+class Walk
+{
+public:
+  Walk(const StoreCallbacks& callbacks, const StoreLimits& limits, StoreSummary& summary, Io& in)
+    : m_callbacks(callbacks), m_limits(limits), m_summary(summary), m_in(in)
+  {
+  }
+
+  bool stopped() const { return m_stop; }
+
+  void folder(libpff_item_t* folder, const std::string& path, int depth)
+  {
+    std::uint32_t id = 0;
+    if (libpff_item_get_identifier(folder, &id, nullptr) == 1 && !m_folders.insert(id).second) {
+      issue(path, IssueKind::outlook_damaged, "a folder that holds itself: read once");
+      return;
+    }
+    messages(folder, path);
+    int count = 0;
+    PffError error;
+    if (libpff_folder_get_number_of_sub_folders(folder, &count, error.out()) != 1) {
+      issue(path, IssueKind::outlook_damaged,
+            "its subfolders could not be listed: not read (" + detail(error) + ")");
+      return;
+    }
+    if (count > 0 && depth >= m_limits.max_folder_depth) {
+      issue(path, IssueKind::outlook_damaged,
+            std::to_string(count) + " subfolder(s) more than "
+              + std::to_string(m_limits.max_folder_depth) + " levels deep: not read");
+      return;
+    }
+    for (int i = 0; i < count && !m_stop; ++i) {
+      ItemRef sub;
+      if (libpff_folder_get_sub_folder(folder, i, &sub.p, error.out()) != 1) {
+        issue(path, IssueKind::outlook_damaged,
+              "subfolder " + std::to_string(i + 1) + " of " + std::to_string(count)
+                + " could not be read: not read (" + detail(error) + ")");
+        continue;
+      }
+      this->folder(sub.p, path + "/" + utf8_name(sub.p), depth + 1);
+    }
+  }
+
+  // An item found without its folder: a message is read, a folder walked.
+  void orphan(libpff_item_t* item)
+  {
+    std::uint8_t type = 0;
+    libpff_item_get_type(item, &type, nullptr);
+    if (type == LIBPFF_ITEM_TYPE_FOLDER) {
+      folder(item, "/(orphan folder) " + utf8_name(item), 1);
+      return;
+    }
+    std::uint32_t id = 0;
+    libpff_item_get_identifier(item, &id, nullptr);
+    message(item, "/(orphan)#" + std::to_string(id), true);
+  }
+
+  void issue(const std::string& where, IssueKind kind, std::string detail)
+  {
+    m_callbacks.on_issue(where, Issue{kind, std::move(detail)});
+  }
+
+  std::string detail(const PffError& error) const
+  {
+    auto out = error.text();
+    if (!m_in.error.empty()) {
+      out += "; read error: " + m_in.error;
+    }
+    return out;
+  }
+
+private:
+  void messages(libpff_item_t* folder, const std::string& path)
+  {
+    int count = 0;
+    PffError error;
+    if (libpff_folder_get_number_of_sub_messages(folder, &count, error.out()) != 1) {
+      issue(path, IssueKind::outlook_damaged,
+            "its messages could not be listed: not read (" + detail(error) + ")");
+      return;
+    }
+    for (int i = 0; i < count && !m_stop; ++i) {
+      ItemRef item;
+      if (libpff_folder_get_sub_message(folder, i, &item.p, error.out()) != 1) {
+        issue(path, IssueKind::outlook_item_unreadable,
+              "item " + std::to_string(i + 1) + " of " + std::to_string(count)
+                + " in this folder could not be read: not scanned (" + detail(error) + ")");
+        continue;
+      }
+      std::uint32_t id = 0;
+      libpff_item_get_identifier(item.p, &id, nullptr);
+      message(item.p, path + "#" + std::to_string(id), false);
+    }
+  }
+
+  void message(libpff_item_t* item, std::string where, bool orphan)
+  {
+    PffError error;
+    libpff_record_set_t* set = nullptr;
+    if (libpff_item_get_record_set_by_index(item, 0, &set, error.out()) != 1) {
+      if (!orphan) { // an orphan may be any node: only a readable message counts
+        issue(where, IssueKind::outlook_item_unreadable,
+              "its properties could not be read: not scanned (" + detail(error) + ")");
+      }
+      return;
+    }
+    const SetRef held(set);
+    Properties props(set, m_limits.max_string_bytes);
+    const auto charset = item_charset(props);
+    props.use_charset(charset);
+    const auto message_class = props.text(tag::message_class);
+    if (!message_class && orphan) {
+      return;
+    }
+    if (!is_mail_class(message_class.value_or(""))) {
+      ++m_summary.not_mail;
+      return;
+    }
+    Item out = read_item(props);
+    read_recipients(item, out, charset);
+    ++m_summary.items;
+    if (!m_callbacks.on_item(std::move(where), std::move(out))) {
+      m_stop = true;
+    }
+  }
+
+  void read_recipients(libpff_item_t* item, Item& out, const std::string& charset)
+  {
+    ItemRef table;
+    PffError error;
+    const int found = libpff_message_get_recipients(item, &table.p, error.out());
+    if (found == 0) {
+      return; // no recipient at all (a draft, a note)
+    }
+    int rows = 0;
+    if (found != 1 || libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
+      out.recipients_read = false;
+      out.issues.push_back({IssueKind::outlook_item_unreadable,
+                            "its recipient table could not be read (" + detail(error) + ")"});
+      return;
+    }
+    for (int i = 0; i < rows; ++i) {
+      libpff_record_set_t* row = nullptr;
+      if (libpff_item_get_record_set_by_index(table.p, i, &row, error.out()) != 1) {
+        out.recipients_read = false;
+        out.issues.push_back({IssueKind::outlook_item_unreadable,
+                              "row " + std::to_string(i + 1) + " of "
+                                + std::to_string(rows) + " of its recipient table could "
+                                "not be read (" + detail(error) + ")"});
+        continue;
+      }
+      const SetRef held(row);
+      out.recipients.push_back(read_recipient(Properties(row, m_limits.max_string_bytes, charset)));
+    }
+  }
+
+  const StoreCallbacks& m_callbacks;
+  const StoreLimits& m_limits;
+  StoreSummary& m_summary;
+  Io& m_in;
+  std::set<std::uint32_t> m_folders;
+  bool m_stop = false;
+};
+
+} // namespace
+
+StoreSummary
+read_store(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& callbacks,
+           const StoreLimits& limits)
+{
+  StoreSummary summary;
+  Io in{&bytes, size};
+  libbfio_handle_t* handle = nullptr;
+  if (libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(&in), io_free, io_clone,
+                                io_open, io_close, io_read, io_write, io_seek, io_exists,
+                                io_is_open, io_get_size, LIBBFIO_FLAG_IO_HANDLE_NON_MANAGED,
+                                nullptr)
+      != 1) {
+    callbacks.on_issue("", {IssueKind::internal_error, "libbfio: no handle"});
+    return summary;
+  }
+  libpff_file_t* file = nullptr;
+  PffError error;
+  libpff_file_initialize(&file, error.out());
+  if (libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error.out()) != 1) {
+    std::string why = error.text();
+    if (!in.error.empty()) {
+      why += "; read error: " + in.error;
+    }
+    callbacks.on_issue("", {IssueKind::outlook_damaged,
+                            "not a PST or OST file libpff can open (damaged or truncated): "
+                            "nothing in it was read (" + why + ")"});
+    libpff_file_free(&file, nullptr);
+    libbfio_handle_free(&handle, nullptr);
+    return summary;
+  }
+  summary.opened = true;
+  std::uint8_t type = 0, content = 0;
+  libpff_file_get_type(file, &type, nullptr);
+  libpff_file_get_content_type(file, &content, nullptr);
+  summary.format = std::string(content == LIBPFF_FILE_CONTENT_TYPE_OST ? "OST" : "PST")
+                   + (type == LIBPFF_FILE_TYPE_32BIT ? " (ANSI)" : " (Unicode)");
+  if (libpff_file_is_corrupted(file, nullptr) == 1) {
+    callbacks.on_issue("", {IssueKind::outlook_damaged,
+                            "libpff found damage in the file: what it could reach was read"});
+  }
+  {
+    ItemRef store;
+    if (libpff_file_get_message_store(file, &store.p, nullptr) == 1 && has_password(store.p)) {
+      callbacks.on_issue("", {IssueKind::outlook_password,
+                              "the file has a password; a PST password encrypts nothing, "
+                              "so it was read without one"});
+    }
+  }
+  Walk walk(callbacks, limits, summary, in);
+  {
+    ItemRef root;
+    if (libpff_file_get_root_folder(file, &root.p, error.out()) == 1) {
+      walk.folder(root.p, "", 0);
+    } else {
+      walk.issue("", IssueKind::outlook_damaged,
+                 "its root folder could not be read: no folder was read ("
+                   + walk.detail(error) + ")");
+    }
+  }
+  int orphans = 0;
+  if (!walk.stopped() && libpff_file_get_number_of_orphan_items(file, &orphans, nullptr) == 1) {
+    for (int i = 0; i < orphans && !walk.stopped(); ++i) {
+      ItemRef item;
+      if (libpff_file_get_orphan_item_by_index(file, i, &item.p, nullptr) == 1) {
+        walk.orphan(item.p);
+      }
+    }
+  }
+  libpff_file_close(file, nullptr);
+  libpff_file_free(&file, nullptr);
+  libbfio_handle_free(&handle, nullptr);
+  return summary;
+}
+
+} // namespace ccaudit::outlook

@@ -1,0 +1,224 @@
+#include "scan/outlook_message.hpp"
+
+#include "core/text.hpp"
+#include "headers/address_list.hpp"
+#include "headers/field_values.hpp"
+
+#include <ctime>
+#include <set>
+
+namespace ccaudit::scan {
+
+namespace {
+
+// PidTagRecipientType: the type in the low bits; MAPI_P1 marks a row kept
+// for resending, which no recipient sees.
+constexpr std::uint32_t k_type_mask = 0x0FFFFFFF;
+constexpr std::uint32_t k_p1 = 0x10000000;
+
+std::optional<headers::AddressField>
+visible_field(std::uint32_t type)
+{
+  if ((type & k_p1) != 0) {
+    return std::nullopt;
+  }
+  switch (static_cast<outlook::RecipientType>(type & k_type_mask)) {
+  case outlook::RecipientType::to: return headers::AddressField::to;
+  case outlook::RecipientType::cc: return headers::AddressField::cc;
+  default: return std::nullopt; // Bcc, the originator
+  }
+}
+
+// The address a row is counted by ("" and an issue if none).
+std::string
+row_address(const outlook::Recipient& r, std::vector<Issue>& issues)
+{
+  const auto smtp = text::trim(r.smtp_address);
+  const auto email = text::trim(r.email_address);
+  const bool smtp_row = text::iequals(text::trim(r.address_type), "SMTP");
+  if (!smtp.empty() || (smtp_row && !email.empty())) {
+    auto address = headers::normalize_address(!smtp.empty() ? smtp : email, &issues);
+    if (address.empty()) {
+      issues.push_back({IssueKind::address_unparsable,
+                        "recipient table row '" + std::string(!smtp.empty() ? smtp : email)
+                          + "' is not an address: not counted"});
+    }
+    return address;
+  }
+  if (text::iequals(text::trim(r.address_type), "EX") && !email.empty()) {
+    issues.push_back({IssueKind::exchange_address,
+                      "'" + std::string(email) + "'"
+                        + (r.display_name.empty() ? "" : " (" + r.display_name + ")")
+                        + " has no SMTP address in the item: counted as an address of its own"});
+    return text::ascii_lower(email);
+  }
+  issues.push_back({IssueKind::address_unparsable,
+                    "recipient '" + r.display_name + "' has no Internet address (type '"
+                      + r.address_type + "', address '" + std::string(email)
+                      + "'): not counted"});
+  return {};
+}
+
+std::string
+rfc5322_date(std::int64_t seconds)
+{
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) {
+    return {};
+  }
+  char buffer[64];
+  return std::string(buffer, std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &tm));
+}
+
+// Builds the header fields of an item that has no Internet header.
+std::shared_ptr<const headers::MessageHeaders>
+build(const outlook::Item& item, std::vector<Issue>& issues)
+{
+  auto out = std::make_shared<headers::MessageHeaders>();
+  out->message_id = headers::parse_message_id(item.message_id);
+  out->sent_at = item.submit_time ? item.submit_time : item.delivery_time;
+  out->date = out->sent_at ? rfc5322_date(*out->sent_at) : std::string();
+  out->subject = item.subject;
+  out->references = headers::parse_references(item.in_reply_to);
+  for (auto& id : headers::parse_references(item.references)) {
+    out->references.push_back(std::move(id));
+  }
+  out->from_name = item.sender_name;
+  const auto sender = !item.sender_smtp_address.empty() ? item.sender_smtp_address
+                      : text::iequals(item.sender_address_type, "SMTP")
+                        ? item.sender_email_address
+                        : std::string();
+  out->from_address = headers::normalize_address(sender);
+  if (out->from_address.empty()) {
+    out->from_address = text::ascii_lower(item.sender_email_address); // an EX sender: its DN
+  }
+  for (const auto field : {headers::AddressField::to, headers::AddressField::cc}) {
+    headers::AddressFieldValue value;
+    value.field = field;
+    value.name = field == headers::AddressField::to ? "To (recipient table)"
+                                                    : "Cc (recipient table)";
+    value.first = out->recipients.size();
+    for (const auto& r : item.recipients) {
+      if (visible_field(r.type) != field) {
+        continue;
+      }
+      auto address = row_address(r, value.issues);
+      value.value += (value.value.empty() ? "" : ", ")
+                     + (r.display_name.empty() ? "" : "\"" + r.display_name + "\" ") + "<"
+                     + (address.empty() ? r.email_address : address) + ">";
+      if (!address.empty()) {
+        out->recipients.push_back({field, {std::move(address), r.display_name, {}}});
+      }
+    }
+    value.count = out->recipients.size() - value.first;
+    if (!value.value.empty()) {
+      append_issues(issues, std::vector<Issue>(value.issues));
+      out->address_fields.push_back(std::move(value));
+    }
+  }
+  return out;
+}
+
+// Distinct To and Cc addresses of the recipient table (EX rows by DN).
+std::set<std::string>
+table_addresses(const outlook::Item& item)
+{
+  std::set<std::string> out;
+  std::vector<Issue> ignored;
+  for (const auto& r : item.recipients) {
+    if (visible_field(r.type)) {
+      if (auto a = row_address(r, ignored); !a.empty()) {
+        out.insert(std::move(a));
+      }
+    }
+  }
+  return out;
+}
+
+std::string
+listed(const std::set<std::string>& addresses)
+{
+  std::string out;
+  std::size_t n = 0;
+  for (const auto& a : addresses) {
+    if (++n > 5) {
+      return out + ", ... (" + std::to_string(addresses.size()) + " in all)";
+    }
+    out += (out.empty() ? "" : ", ") + a;
+  }
+  return out;
+}
+
+// Received mail: what the header shows against what the table holds.
+void
+compare_with_table(const std::string& header, const outlook::Item& item,
+                   std::vector<Issue>& issues)
+{
+  if (!item.recipients_read) {
+    return; // its own issue says so
+  }
+  const auto parsed = headers::parse_headers(header);
+  std::set<std::string> shown;
+  for (const auto& r : parsed.value.recipients) {
+    if (r.field == headers::AddressField::to || r.field == headers::AddressField::cc) {
+      shown.insert(r.mailbox.address);
+    }
+  }
+  const auto table = table_addresses(item);
+  std::set<std::string> only_header, only_table;
+  for (const auto& a : shown) {
+    if (!table.contains(a)) {
+      only_header.insert(a);
+    }
+  }
+  for (const auto& a : table) {
+    if (!shown.contains(a)) {
+      only_table.insert(a);
+    }
+  }
+  if (only_header.empty() && only_table.empty()) {
+    return;
+  }
+  std::string detail = "transport header To/Cc: " + std::to_string(shown.size())
+                       + " address(es), recipient table To/Cc: " + std::to_string(table.size())
+                       + "; counted from the header";
+  if (!only_header.empty()) {
+    detail += "; only in the header: " + listed(only_header);
+  }
+  if (!only_table.empty()) {
+    detail += "; only in the table: " + listed(only_table);
+  }
+  issues.push_back({IssueKind::recipients_disagree, std::move(detail)});
+}
+
+// Transport headers as a header block: a field on the first line, ending
+// with an empty line.
+std::optional<std::string>
+header_block(const std::string& transport)
+{
+  auto block = std::string(text::trim(transport));
+  if (block.empty() || block.find(':') == std::string::npos) {
+    return std::nullopt;
+  }
+  block += "\r\n\r\n";
+  return block;
+}
+
+} // namespace
+
+OutlookMessage
+read_outlook_item(outlook::Item&& item)
+{
+  OutlookMessage out;
+  out.issues = std::move(item.issues);
+  if (auto block = header_block(item.transport_headers)) {
+    out.header = std::move(*block);
+    compare_with_table(out.header, item, out.issues);
+    return out;
+  }
+  out.built = build(item, out.issues);
+  return out;
+}
+
+} // namespace ccaudit::scan

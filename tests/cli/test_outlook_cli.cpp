@@ -1,0 +1,126 @@
+// Outlook data files as exported (PST/OST): every item a message, named by
+// its folder and identifier; damage recorded, never a crash or a clean exit.
+#include "support/database.hpp"
+#include "support/test_message.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace ccaudit;
+using test::run_ccaudit;
+using test::run_program;
+using test::scalar;
+using test::TempDir;
+
+namespace {
+
+const fs::path k_outlook = fs::path(CCAUDIT_FIXTURES_DIR) / "outlook";
+const std::string k_item = "!/Outlook データ ファイルのトップ#2097188";
+
+struct Scan
+{
+  TempDir dir;
+  std::string db = (dir.path() / "f.db").string();
+  test::RunResult run(const std::vector<std::string>& paths) const
+  {
+    std::vector<std::string> args = {"scan", "--db", db, "-q"};
+    args.insert(args.end(), paths.begin(), paths.end());
+    return run_ccaudit(args);
+  }
+  std::int64_t count(const std::string& sql) const { return scalar(db, sql); }
+};
+
+void
+write(const fs::path& path, const std::string& bytes)
+{
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+} // namespace
+
+TEST_CASE("outlook: every PST item is a message, recipients from its table, named by folder "
+          "and id",
+          "[outlook]")
+{
+  Scan s;
+  const auto r = s.run({k_outlook.string()});
+  CHECK(r.exit_code == 1); // the 200-recipient item is flagged
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 3);
+  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 6);
+  CHECK(s.count("SELECT count(*) FROM finding") == 1);
+  const auto path = (k_outlook / "200-recipients.pst").string() + k_item;
+  CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + path + "'") == 200);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE subject = '200 recipients' "
+                "AND sent_at = '2021-11-23T00:24:09Z'") == 1);
+  // The finding belongs to the file's own source row, not to one per item.
+  CHECK(s.count("SELECT count(*) FROM finding f JOIN source s ON s.id = f.source_id "
+                "WHERE s.path = '" + (k_outlook / "200-recipients.pst").string() + "'") == 1);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'reading'") == 0);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE kind LIKE 'outlook%'") == 0);
+
+  // Unchanged files are not read again; a touched one is, and its old
+  // finding is retired for the new one.
+  CHECK(s.run({k_outlook.string()}).exit_code == 0);
+  TempDir copy;
+  fs::copy(k_outlook, copy.path() / "o");
+  CHECK(s.run({(copy.path() / "o").string()}).exit_code == 0); // a copy: seen before
+  fs::last_write_time(copy.path() / "o" / "200-recipients.pst",
+                      fs::last_write_time(copy.path() / "o" / "200-recipients.pst")
+                        + std::chrono::seconds(5));
+  s.run({(copy.path() / "o").string()});
+  const auto copied = (copy.path() / "o" / "200-recipients.pst").string() + k_item;
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path = '" + copied + "'") == 2);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path = '" + copied
+                + "' AND retired_scan IS NULL") == 1);
+}
+
+TEST_CASE("outlook: explain takes the locator a finding gives", "[outlook]")
+{
+  const auto file = (k_outlook / "200-recipients.pst").string();
+  const auto r = run_ccaudit({"explain", file + k_item});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("200 distinct visible") != std::string::npos);
+  CHECK(r.out.find("To (recipient table)") != std::string::npos);
+  CHECK(run_ccaudit({"explain", file + "!/Outlook データ ファイルのトップ#1"}).exit_code != 0);
+}
+
+TEST_CASE("outlook: a damaged or truncated PST is recorded and makes the scan incomplete",
+          "[outlook][hostile]")
+{
+  Scan s;
+  const auto pst = test::read_file(k_outlook / "200-recipients.pst");
+  write(s.dir.path() / "truncated.pst", pst.substr(0, pst.size() / 2));
+  write(s.dir.path() / "header-only.pst", pst.substr(0, 512));
+  auto garbage = pst.substr(0, 10) + std::string(4096, '\xA5');
+  write(s.dir.path() / "garbage.ost", garbage);
+  auto flipped = pst;
+  for (std::size_t i = 0x4400; i < flipped.size(); i += 997) {
+    flipped[i] = static_cast<char>(~flipped[i]);
+  }
+  write(s.dir.path() / "flipped.pst", flipped);
+  const auto r = s.run({s.dir.path().string()});
+  CHECK(r.exit_code == 3);
+  for (const auto* name : {"truncated.pst", "header-only.pst", "garbage.ost", "flipped.pst"}) {
+    CAPTURE(name);
+    const auto file = (s.dir.path() / name).string();
+    CHECK(s.count("SELECT count(*) FROM source WHERE path = '" + file
+                  + "' AND kind = 'outlook' AND complete = 0") == 1);
+    CHECK(s.count("SELECT count(*) FROM problem WHERE kind IN ('outlook_damaged', "
+                  "'outlook_item_unreadable') AND (path = '" + file + "' OR path LIKE '"
+                  + file + "!%')") >= 1);
+  }
+}
+
+TEST_CASE("outlook: a PST inside a zip export is read, its items named inside the member",
+          "[outlook][packed]")
+{
+  Scan s;
+  const auto zip = (s.dir.path() / "export.zip").string();
+  const auto zipped = run_program("/usr/bin/zip", {"-q", "-j", zip, (k_outlook / "200-recipients.pst").string()});
+  REQUIRE(zipped.exit_code == 0);
+  CHECK(s.run({zip}).exit_code == 1);
+  CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + zip + "!200-recipients.pst"
+                + k_item + "'") == 200);
+}
