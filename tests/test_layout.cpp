@@ -41,6 +41,7 @@ const std::map<std::string, std::set<std::string>> k_libraries = {
   {"archive.h", {"archive"}},
   {"libpff.h", {"outlook"}},
   {"libbfio.h", {"outlook"}},
+  {"libolecf.h", {"outlook"}},
   {"archive_entry.h", {"archive"}},
   {"zlib.h", {"archive"}},
   {"CLI/", {"cli"}},

@@ -181,6 +181,11 @@ classify(std::string_view head)
       && (head.substr(8, 2) == "SM" || head.substr(8, 2) == "SO")) {
     return {FileKind::outlook_store, head.substr(8, 2) == "SM" ? "PST" : "OST"};
   }
+  // An OLE compound file: a .msg item, or a Word or Excel document (the
+  // reader looks for the item's property stream).
+  if (head.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
+    return {FileKind::compound_file, "OLE"};
+  }
   if (head.starts_with("7z\xbc\xaf\x27\x1c")) {
     return {FileKind::unsupported_archive, "7z"};
   }

@@ -9,7 +9,8 @@
 
 namespace ccaudit::archive {
 
-enum class FileKind { mbox, message, not_mail, compressed, unsupported_archive, outlook_store };
+enum class FileKind { mbox, message, not_mail, compressed, unsupported_archive, outlook_store,
+                      compound_file };
 
 struct Classification
 {
@@ -31,6 +32,7 @@ inline constexpr std::size_t k_classify_bytes = 64 * 1024;
 //   or tar file (read by archive/unpack.hpp);
 // - unsupported_archive: 7z or rar (not read: it may hold a mailbox);
 // - outlook_store: a PST or OST file (reason "PST" or "OST");
+// - compound_file: an OLE compound file (a .msg item, or a document);
 // - otherwise not mail (empty, binary, or text without a mail header).
 Classification classify(std::string_view head);
 

@@ -26,18 +26,24 @@ read_item(const PropertyBag& props)
     item.subject.erase(0, 2);
   }
   // Who the message is from, as recipients saw it: the "sent representing"
-  // user (a delegate sends for them), else the sender.
-  if (auto name = props.text(tag::sent_representing_name); name && !name->empty()) {
-    item.sender_name = *name;
+  // user (a delegate sends for them) when the item names their address,
+  // else the sender.
+  auto smtp = text_or_empty(props, tag::sent_representing_smtp_address);
+  auto email = text_or_empty(props, tag::sent_representing_email_address);
+  auto name = text_or_empty(props, tag::sent_representing_name);
+  if (!smtp.empty() || !email.empty()) {
     item.sender_address_type = text_or_empty(props, tag::sent_representing_address_type);
-    item.sender_email_address = text_or_empty(props, tag::sent_representing_email_address);
-    item.sender_smtp_address = text_or_empty(props, tag::sent_representing_smtp_address);
   } else {
-    item.sender_name = text_or_empty(props, tag::sender_name);
+    smtp = text_or_empty(props, tag::sender_smtp_address);
+    email = text_or_empty(props, tag::sender_email_address);
     item.sender_address_type = text_or_empty(props, tag::sender_address_type);
-    item.sender_email_address = text_or_empty(props, tag::sender_email_address);
-    item.sender_smtp_address = text_or_empty(props, tag::sender_smtp_address);
+    if (auto sender = text_or_empty(props, tag::sender_name); !sender.empty()) {
+      name = std::move(sender);
+    }
   }
+  item.sender_name = std::move(name);
+  item.sender_email_address = std::move(email);
+  item.sender_smtp_address = std::move(smtp);
   item.message_id = text_or_empty(props, tag::internet_message_id);
   item.in_reply_to = text_or_empty(props, tag::in_reply_to_id);
   item.references = text_or_empty(props, tag::internet_references);

@@ -8,6 +8,7 @@
 #include "core/prefetch.hpp"
 #include "core/stream_source.hpp"
 #include "mbox/mbox_reader.hpp"
+#include "outlook/msg_file.hpp"
 #include "outlook/pst_store.hpp"
 #include "scan/fingerprint.hpp"
 #include "scan/outlook_message.hpp"
@@ -203,9 +204,57 @@ read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
   outlook::read_store(bytes, size, store);
 }
 
-// A PST or OST file inside a zip, tar or compressed file: libpff reads
-// anywhere in it, so it is read into memory, up to this size.
+// An OLE compound file: a .msg item is one message; another compound
+// file (a document) is not mail.
+void
+read_msg_file(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
+              std::int64_t mtime, const FileCallbacks& callbacks, SourceInfo& source)
+{
+  auto read = outlook::read_msg(bytes, size);
+  switch (read.result) {
+  case outlook::MsgRead::Result::not_an_item:
+    source.kind = SourceKind::not_mail;
+    callbacks.on_issue(where, {IssueKind::not_mail, read.detail});
+    return;
+  case outlook::MsgRead::Result::damaged:
+    source.kind = SourceKind::message;
+    callbacks.on_issue(where, {IssueKind::outlook_damaged, read.detail + ": not read"});
+    return;
+  case outlook::MsgRead::Result::item: break;
+  }
+  source.kind = SourceKind::message;
+  source.messages = 1;
+  auto message = read_outlook_item(std::move(read.item));
+  RawMessage raw{where, size, std::move(message.header), std::move(message.issues), mtime};
+  raw.built = std::move(message.built);
+  callbacks.on_message(std::move(raw));
+}
+
+// A PST, OST or .msg file inside a zip, tar or compressed file: libpff and
+// libolecf read anywhere in it, so it is read into memory, up to this size.
 constexpr std::uint64_t k_max_packed_store = std::uint64_t{512} << 20;
+
+// The bytes of `stream` from its start, up to the bound; nullopt (and an
+// issue) past it.
+std::optional<std::string>
+read_whole(StreamSource& stream, const archive::Classification& kind,
+           const MessageLocator& where, const FileCallbacks& callbacks)
+{
+  std::string bytes;
+  char block[64 * 1024];
+  while (bytes.size() <= k_max_packed_store) {
+    const auto n = stream.read_at(bytes.size(), block, sizeof block);
+    if (n == 0) {
+      return bytes;
+    }
+    bytes.append(block, n);
+  }
+  callbacks.on_issue(where, {IssueKind::unreadable_input,
+                             kind.reason + " file over " + std::to_string(k_max_packed_store >> 20)
+                               + " MiB inside compressed or archive data: not read "
+                                 "(extract it and scan the file)"});
+  return std::nullopt;
+}
 
 // Reads compressed data or an archive file through `unpacker`: what the
 // locator `where` names (a file, or a member of one), `depth` levels deep.
@@ -278,27 +327,20 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
     case archive::FileKind::message:
       read_one_message(in, where, body_read, callbacks, source, earliest);
       break;
-    case archive::FileKind::outlook_store: {
-      std::string bytes;
-      char block[64 * 1024];
-      while (bytes.size() <= k_max_packed_store) {
-        const auto n = stream.read_at(bytes.size(), block, sizeof block);
-        if (n == 0) {
-          break;
-        }
-        bytes.append(block, n);
-      }
-      if (bytes.size() > k_max_packed_store) {
-        source.kind = SourceKind::outlook;
-        callbacks.on_issue(where, {IssueKind::unreadable_input,
-                                   kind.reason + " file over "
-                                     + std::to_string(k_max_packed_store >> 20)
-                                     + " MiB inside compressed or archive data: not read "
-                                       "(extract it and scan the file)"});
+    case archive::FileKind::outlook_store:
+    case archive::FileKind::compound_file: {
+      source.kind = kind.kind == archive::FileKind::outlook_store ? SourceKind::outlook
+                                                                  : SourceKind::message;
+      const auto bytes = read_whole(stream, kind, where, callbacks);
+      if (!bytes) {
         break;
       }
-      MemorySource memory(bytes);
-      read_outlook(memory, bytes.size(), where, source.mtime, callbacks, source);
+      MemorySource memory(*bytes);
+      if (kind.kind == archive::FileKind::outlook_store) {
+        read_outlook(memory, bytes->size(), where, source.mtime, callbacks, source);
+      } else {
+        read_msg_file(memory, bytes->size(), where, source.mtime, callbacks, source);
+      }
       break;
     }
     case archive::FileKind::mbox:
@@ -589,6 +631,9 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
       break;
     }
     read_outlook(file, file.size(), where, file.mtime(), callbacks, source);
+    break;
+  case archive::FileKind::compound_file:
+    read_msg_file(file, file.size(), where, file.mtime(), callbacks, source);
     break;
   case archive::FileKind::message:
     read_one_message(Input{file, head, file.size(), file.mtime(), false,

@@ -49,7 +49,7 @@ TEST_CASE("outlook: every PST item is a message, recipients from its table, name
   CHECK(r.exit_code == 1); // the 200-recipient item is flagged
   CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 3);
   CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 6);
-  CHECK(s.count("SELECT count(*) FROM finding") == 1);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%.pst!%'") == 1);
   const auto path = (k_outlook / "200-recipients.pst").string() + k_item;
   CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + path + "'") == 200);
   CHECK(s.count("SELECT count(*) FROM finding WHERE subject = '200 recipients' "
@@ -123,4 +123,51 @@ TEST_CASE("outlook: a PST inside a zip export is read, its items named inside th
   CHECK(s.run({zip}).exit_code == 1);
   CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + zip + "!200-recipients.pst"
                 + k_item + "'") == 200);
+}
+
+TEST_CASE("outlook: a .msg item counts its To and Cc rows, never Bcc, and links reply-alls",
+          "[outlook]")
+{
+  Scan s;
+  const auto dir = k_outlook / "msg";
+  CHECK(s.run({dir.string()}).exit_code == 1);
+  const auto wide = (dir / "wide-cc.msg").string();
+  CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + wide + "'") == 29);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path = '" + wide
+                + "' AND message_id = 'wide-cc-1@example.com' AND from_address = "
+                  "'clinic@example.com' AND sent_at = '2019-03-04T10:15:00Z'")
+        == 1);
+  CHECK(s.count("SELECT count(*) FROM finding_address WHERE address LIKE 'hidden%' "
+                "OR address LIKE 'reader%'") == 0);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%all-bcc.msg'") == 0);
+  CHECK(s.count("SELECT visible_count FROM finding WHERE path LIKE '%reply-all.msg'") == 26);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 3);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'not_mail' AND path LIKE "
+                "'%not-an-item.doc'") == 1);
+
+  // The reply-all re-exposes the first send: one chain, as for mbox.
+  const auto report = run_ccaudit({"report", "--db", s.db});
+  CHECK(report.out.find("re-exposed by 1 reply-all") != std::string::npos);
+}
+
+TEST_CASE("outlook: a damaged .msg is recorded, a zipped one read", "[outlook][hostile]")
+{
+  Scan s;
+  const auto msg = test::read_file(k_outlook / "msg" / "wide-cc.msg");
+  write(s.dir.path() / "cut.msg", msg.substr(0, 4096));
+  auto flipped = msg;
+  for (std::size_t i = 512; i < flipped.size(); i += 509) {
+    flipped[i] = static_cast<char>(~flipped[i]);
+  }
+  write(s.dir.path() / "flipped.msg", flipped);
+  const auto zip = (s.dir.path() / "items.zip").string();
+  REQUIRE(run_program("/usr/bin/zip", {"-q", "-j", zip, (k_outlook / "msg" / "wide-cc.msg").string()})
+            .exit_code == 0);
+  const auto r = s.run({s.dir.path().string()});
+  CHECK(r.exit_code == 3);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'outlook_damaged' AND path LIKE "
+                "'%cut.msg'") == 1);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE path LIKE '%flipped.msg'") >= 1);
+  CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + zip + "!wide-cc.msg'")
+        == 29);
 }

@@ -129,8 +129,8 @@ def main():
             data = f.read()
         if data.startswith(PACKED) or data[257:262] == b"ustar":
             continue  # compressed or archive: its offsets are in the unpacked bytes
-        if data.startswith(b"!BDN"):
-            continue  # a PST: no header text to compare (tests/cli/test_outlook_cli.cpp)
+        if data.startswith((b"!BDN", b"\xD0\xCF\x11\xE0")):
+            continue  # PST or .msg: no header text to compare (tests/cli/test_outlook_cli.cpp)
         for m in messages:
             raw = strip_from_line(data[m["offset"]:m["end"]])
             ours = [a["address"] for a in m["addresses"]]

@@ -50,6 +50,17 @@ TEST_CASE("outlook item: the sender is the one represented, the subject without 
   CHECK(item.sender_email_address == "boss@example.com");
   CHECK(item.submit_time == 86400);
   CHECK_FALSE(item.delivery_time);
+
+  // A represented name without an address (as some writers leave it): the
+  // sender's address is the one to show.
+  FakeBag named;
+  named.texts[tag::sent_representing_name] = "The Clinic";
+  named.texts[tag::sender_address_type] = "SMTP";
+  named.texts[tag::sender_email_address] = "clinic@example.com";
+  const auto clinic = read_item(named);
+  CHECK(clinic.sender_name == "The Clinic");
+  CHECK(clinic.sender_email_address == "clinic@example.com");
+  CHECK(clinic.sender_address_type == "SMTP");
 }
 
 TEST_CASE("outlook item: a recipient row without a type counts as To", "[outlook]")

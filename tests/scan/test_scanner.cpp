@@ -105,14 +105,14 @@ TEST_CASE("scanner: the whole fixture tree", "[scan]")
   const auto s = run_scan(sink, k_fixtures);
   CHECK(s.complete());
   // README.md, 3 in notmail/, 2 maildirfolder, incidents/ and content/
-  // make.py, packed/'s Takeout HTML page
-  CHECK(s.inputs_not_mail == 9);
+  // make.py, packed/'s Takeout HTML page, outlook/msg/not-an-item.doc
+  CHECK(s.inputs_not_mail == 10);
   // Headers only: content/sent.mbox holds one wide send; the 2 replies
   // kept as context are not counted.
-  // packed/ holds 16 copies of other fixtures' sends; outlook/ one item
-  // with 200 recipients.
-  CHECK(s.findings == 46);
-  CHECK(sink.findings.size() == 48);
+  // packed/ holds 16 copies of other fixtures' sends; outlook/ one PST item
+  // with 200 recipients and two .msg items.
+  CHECK(s.findings == 48);
+  CHECK(sink.findings.size() == 50);
   // Maildir tmp/ folders are reported, and their wide message never flagged.
   CHECK(std::count_if(sink.issues.begin(), sink.issues.end(), [](const auto& p) {
           return p.issue.kind == IssueKind::maildir_tmp_skipped;

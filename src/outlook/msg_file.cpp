@@ -1,0 +1,300 @@
+// .msg files: an OLE compound file (libolecf) whose streams hold the MAPI
+// properties ([MS-OXMSG] 2.4): "__properties_version1.0" lists each
+// property (16 bytes: tag, flags, value or size), and a property of
+// variable size is the stream "__substg1.0_IIIITTTT" (id, type in hex).
+#include "outlook/msg_file.hpp"
+
+#include "core/text.hpp"
+#include "outlook/bfio_handle.hpp"
+
+#include <libolecf.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+namespace ccaudit::outlook {
+
+namespace {
+
+constexpr std::uint16_t k_int16 = 0x0002;
+constexpr std::uint16_t k_int32 = 0x0003;
+constexpr std::uint16_t k_boolean = 0x000B;
+constexpr std::uint16_t k_filetime = 0x0040;
+constexpr std::uint16_t k_string8 = 0x001E;
+constexpr std::uint16_t k_unicode = 0x001F;
+constexpr std::uint16_t k_binary = 0x0102;
+
+// The property stream's header before its entries: 32 bytes in the
+// message's own storage, 8 in a recipient's or an attachment's ([MS-OXMSG]
+// 2.4.1).
+constexpr std::size_t k_top_header = 32;
+constexpr std::size_t k_row_header = 8;
+// More than this many property entries is damage.
+constexpr std::size_t k_max_entries = 65536;
+
+class OleError
+{
+public:
+  OleError() = default;
+  OleError(const OleError&) = delete;
+  OleError& operator=(const OleError&) = delete;
+  ~OleError() { reset(); }
+  libolecf_error_t** out()
+  {
+    reset();
+    return &m_error;
+  }
+  std::string text() const
+  {
+    char buffer[1024];
+    if (!m_error || libolecf_error_sprint(m_error, buffer, sizeof buffer) <= 0) {
+      return "no detail";
+    }
+    std::string s(buffer);
+    for (auto& c : s) {
+      c = (c == '\n' || c == '\r') ? ' ' : c;
+    }
+    return std::string(text::trim(s));
+  }
+
+private:
+  void reset()
+  {
+    if (m_error) {
+      libolecf_error_free(&m_error);
+    }
+  }
+  libolecf_error_t* m_error = nullptr;
+};
+
+struct OleItem
+{
+  libolecf_item_t* p = nullptr;
+  OleItem() = default;
+  OleItem(const OleItem&) = delete;
+  OleItem& operator=(const OleItem&) = delete;
+  ~OleItem()
+  {
+    if (p) {
+      libolecf_item_free(&p, nullptr);
+    }
+  }
+};
+
+std::string
+name_of(libolecf_item_t* item)
+{
+  std::size_t size = 0;
+  if (libolecf_item_get_utf8_name_size(item, &size, nullptr) != 1 || size == 0) {
+    return {};
+  }
+  std::string name(size, '\0');
+  if (libolecf_item_get_utf8_name(item, reinterpret_cast<std::uint8_t*>(name.data()), size,
+                                  nullptr)
+      != 1) {
+    return {};
+  }
+  name.resize(std::strlen(name.c_str()));
+  return name;
+}
+
+// A stream of `storage` by name, read up to `max` bytes; nullopt if absent
+// or unreadable.
+std::optional<std::string>
+read_stream(libolecf_item_t* storage, const std::string& name, std::size_t max)
+{
+  OleItem stream;
+  if (libolecf_item_get_sub_item_by_utf8_name(
+        storage, reinterpret_cast<const std::uint8_t*>(name.data()), name.size(), &stream.p,
+        nullptr)
+      != 1) {
+    return std::nullopt;
+  }
+  std::uint32_t size = 0;
+  if (libolecf_item_get_size(stream.p, &size, nullptr) != 1) {
+    return std::nullopt;
+  }
+  std::string out(std::min<std::size_t>(size, max), '\0');
+  if (!out.empty()
+      && libolecf_stream_read_buffer_at_offset(
+           stream.p, reinterpret_cast<std::uint8_t*>(out.data()), out.size(), 0, nullptr)
+           != static_cast<ssize_t>(out.size())) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::uint64_t
+little_endian(const char* p, int bytes)
+{
+  std::uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) {
+    v = (v << 8) | static_cast<unsigned char>(p[i]);
+  }
+  return v;
+}
+
+// The properties of one storage (the message, or a recipient row).
+class MsgProperties final : public PropertyBag
+{
+public:
+  MsgProperties(libolecf_item_t* storage, std::size_t header, std::size_t max_string_bytes)
+    : m_storage(storage), m_max(max_string_bytes)
+  {
+    const auto stream =
+      read_stream(storage, "__properties_version1.0", header + 16 * k_max_entries);
+    m_found = stream.has_value();
+    if (!stream || stream->size() < header) {
+      return;
+    }
+    for (std::size_t at = header; at + 16 <= stream->size(); at += 16) {
+      const auto tag = static_cast<std::uint32_t>(little_endian(stream->data() + at, 4));
+      m_entries[static_cast<std::uint16_t>(tag >> 16)] = {
+        static_cast<std::uint16_t>(tag & 0xFFFF), little_endian(stream->data() + at + 8, 8)};
+    }
+  }
+
+  bool found() const { return m_found; }
+  void use_charset(std::string charset) { m_charset = std::move(charset); }
+
+  std::optional<std::string> text(std::uint32_t tag) const override
+  {
+    bool unknown = false;
+    if (auto raw = substream(tag, k_unicode, 2 * m_max)) {
+      while (raw->size() >= 2 && raw->ends_with(std::string(2, '\0'))) {
+        raw->resize(raw->size() - 2);
+      }
+      return text::to_utf8(*raw, "utf-16le", unknown);
+    }
+    for (const auto type : {k_string8, k_binary}) {
+      if (auto raw = substream(tag, type, m_max)) {
+        while (!raw->empty() && raw->back() == '\0') {
+          raw->pop_back();
+        }
+        return text::to_utf8(*raw, m_charset.empty() ? "cp1252" : m_charset, unknown);
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::uint32_t> integer(std::uint32_t tag) const override
+  {
+    const auto it = m_entries.find(static_cast<std::uint16_t>(tag));
+    if (it == m_entries.end()) {
+      return std::nullopt;
+    }
+    switch (it->second.first) {
+    case k_int32: return static_cast<std::uint32_t>(it->second.second);
+    case k_int16: return static_cast<std::uint32_t>(it->second.second & 0xFFFF);
+    case k_boolean: return static_cast<std::uint32_t>(it->second.second & 0xFF);
+    default: return std::nullopt;
+    }
+  }
+
+  std::optional<std::uint64_t> filetime(std::uint32_t tag) const override
+  {
+    const auto it = m_entries.find(static_cast<std::uint16_t>(tag));
+    if (it == m_entries.end() || it->second.first != k_filetime) {
+      return std::nullopt;
+    }
+    return it->second.second;
+  }
+
+private:
+  std::optional<std::string> substream(std::uint32_t tag, std::uint16_t type,
+                                       std::size_t max) const
+  {
+    char name[32];
+    std::snprintf(name, sizeof name, "__substg1.0_%04X%04X", tag & 0xFFFFu,
+                  static_cast<unsigned>(type));
+    return read_stream(m_storage, name, max);
+  }
+
+  libolecf_item_t* m_storage;
+  std::size_t m_max;
+  std::string m_charset;
+  bool m_found = false;
+  std::map<std::uint16_t, std::pair<std::uint16_t, std::uint64_t>> m_entries;
+};
+
+} // namespace
+
+MsgRead
+read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
+{
+  MsgRead out;
+  Io in{&bytes, size};
+  libbfio_handle_t* handle = make_handle(in);
+  if (!handle) {
+    out.detail = "libbfio: no handle";
+    return out;
+  }
+  libolecf_file_t* file = nullptr;
+  OleError error;
+  libolecf_file_initialize(&file, error.out());
+  const auto done = [&] {
+    libolecf_file_free(&file, nullptr);
+    libbfio_handle_free(&handle, nullptr);
+  };
+  if (libolecf_file_open_file_io_handle(file, handle, LIBOLECF_OPEN_READ, error.out()) != 1) {
+    out.detail = "an OLE compound file libolecf cannot open (damaged or truncated): "
+                 + error.text() + (in.error.empty() ? "" : "; read error: " + in.error);
+    done();
+    return out;
+  }
+  {
+    OleItem root;
+    if (libolecf_file_get_root_item(file, &root.p, error.out()) != 1) {
+      out.detail = "its root storage could not be read (" + error.text() + ")";
+    } else {
+      MsgProperties props(root.p, k_top_header, limits.max_string_bytes);
+      if (!props.found()) {
+        out.result = MsgRead::Result::not_an_item;
+        out.detail = "an OLE compound file without Outlook item properties "
+                     "(a Word or Excel document?)";
+      } else {
+        const auto charset = item_charset(props);
+        props.use_charset(charset);
+        out.item = read_item(props);
+        out.result = MsgRead::Result::item;
+        int count = 0;
+        if (libolecf_item_get_number_of_sub_items(root.p, &count, error.out()) != 1) {
+          out.item.recipients_read = false;
+          out.item.issues.push_back({IssueKind::outlook_item_unreadable,
+                                     "its storages could not be listed: recipients not read ("
+                                       + error.text() + ")"});
+        }
+        for (int i = 0; i < count; ++i) {
+          OleItem sub;
+          if (libolecf_item_get_sub_item(root.p, i, &sub.p, error.out()) != 1) {
+            out.item.recipients_read = false;
+            out.item.issues.push_back({IssueKind::outlook_item_unreadable,
+                                       "storage " + std::to_string(i + 1) + " of "
+                                         + std::to_string(count) + " could not be read ("
+                                         + error.text() + ")"});
+            continue;
+          }
+          if (!name_of(sub.p).starts_with("__recip_version1.0_#")) {
+            continue;
+          }
+          MsgProperties row(sub.p, k_row_header, limits.max_string_bytes);
+          row.use_charset(charset);
+          if (!row.found()) {
+            out.item.recipients_read = false;
+            out.item.issues.push_back({IssueKind::outlook_item_unreadable,
+                                       "recipient storage '" + name_of(sub.p)
+                                         + "' has no property stream: not read"});
+            continue;
+          }
+          out.item.recipients.push_back(read_recipient(row));
+        }
+      }
+    }
+  }
+  libolecf_file_close(file, nullptr);
+  done();
+  return out;
+}
+
+} // namespace ccaudit::outlook
