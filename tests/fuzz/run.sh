@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes one target for a while: tests/fuzz/run.sh TARGET SECONDS
-# TARGET: mbox, header_block, address_list, mime or packed. Configures build-fuzz
+# TARGET: mbox, header_block, address_list, mime, packed or pst. Configures build-fuzz
 # (clang, libFuzzer, ASan, UBSan) when needed and rebuilds the target from
 # the current sources every time, seeds the corpus from fixtures/, keeps
 # it in build-fuzz/corpus/TARGET between runs, and writes any crash to
 # build-fuzz/crashes/TARGET/. Exit code: libFuzzer's (0: nothing found).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target=${1:?target: mbox, header_block, address_list, mime or packed}
+target=${1:?target: mbox, header_block, address_list, mime, packed or pst}
 seconds=${2:-60}
 build=build-fuzz
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -40,16 +40,33 @@ for root, _, files in os.walk("fixtures"):
 PY
       ;;
     packed) cp fixtures/packed/* "$corpus/" ;;
+    pst) cp fixtures/outlook/*.pst "$corpus/" && chmod u+w "$corpus"/*.pst ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 fi
 # Deep nesting and long repeated structures, added to a corpus kept from
 # earlier runs too: what broke parsers before is where fuzzing starts.
-python3 tests/fuzz/seeds.py "$target" "$corpus"
+# (Mail text: nothing for a PST reader.)
+if [ "$target" != pst ]; then
+  python3 tests/fuzz/seeds.py "$target" "$corpus"
+fi
 # Inputs that once failed (each also a regular test) always run first.
 if [ -d "tests/fuzz/regressions/$target" ]; then
   cp tests/fuzz/regressions/"$target"/* "$corpus/" 2>/dev/null || true
 fi
+# A PST file is not small: the fixtures are 271,360 bytes.
+max_len=262144
+if [ "$target" = pst ]; then
+  max_len=300000
+fi
+# libpff 20180714 (Debian's) leaks a column definition (24 bytes) when a
+# damaged table fails to read (libpff_table_read_7c_column_definitions; see
+# README, Runs): nothing of ours holds one, so only that allocation is let
+# through; any other leak still stops the run.
+if [ "$target" = pst ]; then
+  printf 'leak:libpff_column_definition_initialize\n' >"$build/pst.lsan"
+  export LSAN_OPTIONS="suppressions=$PWD/$build/pst.lsan${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+fi
 export G_SLICE=always-malloc
-exec "$build/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -max_len=262144 \
+exec "$build/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -max_len="$max_len" \
   -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes/" -print_final_stats=1
