@@ -244,6 +244,8 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     options.content->max_part_bytes = cmd.content_max_part_mib << 20;
     options.content->max_message_bytes = cmd.content_max_message_mib << 20;
     options.body_read.max_bytes = cmd.content_max_message_mib << 20;
+    options.body_read.max_part_bytes = options.content->max_part_bytes;
+    options.body_read.max_depth = static_cast<int>(cmd.content_max_depth);
   }
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {

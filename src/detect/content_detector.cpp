@@ -144,7 +144,8 @@ ContentDetector::inspect_content(const headers::MessageHeaders& message,
 {
   std::vector<Finding> out;
   for (const auto& embedded : content.messages) {
-    auto parsed = headers::parse_headers(embedded.header);
+    auto parsed = embedded.built ? Parsed<headers::MessageHeaders>{*embedded.built, {}}
+                                 : headers::parse_headers(embedded.header);
     parsed.value.references.clear(); // counted as a send, not as a reply
     if (auto f = m_visible.flag(parsed.value); f && !f->context_only) {
       f->kind = "forwarded-recipients";

@@ -68,6 +68,19 @@ is_message_name(std::string_view filename)
   return text::ascii_lower(extension_of(filename)) == ".eml";
 }
 
+} // namespace
+
+PartUse
+part_use(std::string_view type, std::string_view filename)
+{
+  if (is_message_name(filename)) {
+    return PartUse::message;
+  }
+  return is_text_type(type) || is_text_name(filename) ? PartUse::text : PartUse::skip;
+}
+
+namespace {
+
 // What mimetic would make of a body, read before it does: mimetic parses
 // nested parts recursively (100,000 levels overflow a thread's stack),
 // builds every part before any bound can be checked, and grows a header
@@ -420,12 +433,12 @@ private:
     }
     const auto disposition = headers::parse_content_disposition(disposition_value);
     const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
-    const bool as_message = is_message_name(filename);
-    if (as_message) {
+    const auto use = part_use(type.type, filename);
+    if (use == PartUse::message) {
       attached_message(path, filename, encoding, raw, path_depth(path));
       return;
     }
-    if (!is_text_type(type.type) && !is_text_name(filename)) {
+    if (use == PartUse::skip) {
       return;
     }
     if (over_message_budget(path)) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/issue.hpp"
+#include "headers/message_headers.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,9 @@ struct EmbeddedMessage
   std::string path;
   std::string filename;
   std::string header; // its header block
+  // An attached Outlook item written without an Internet header: its
+  // fields, read from its properties (`header` is then empty).
+  std::shared_ptr<const headers::MessageHeaders> built;
 };
 
 struct MessageContent
@@ -50,6 +55,12 @@ struct MessageContent
 // text/x-vcard, text/directory), and any part named .csv, .tsv, .txt or
 // .vcf; and every embedded message, whose own parts are walked too. Never
 // throws for bad input.
+// What read_content() does with a part of this media type (lower case) and
+// file name: read its text, read it as an attached message (.eml), or skip
+// it. Other readers of attachments (Outlook items) keep the same parts.
+enum class PartUse { text, message, skip };
+PartUse part_use(std::string_view type, std::string_view filename);
+
 Parsed<MessageContent> read_content(std::string_view header_block, std::string_view body,
                                     const ContentLimits& limits = {});
 

@@ -72,6 +72,35 @@ read_recipient(const PropertyBag& props)
   return r;
 }
 
+Attachment
+read_attachment(const PropertyBag& props)
+{
+  Attachment a;
+  a.filename = text_or_empty(props, tag::attach_long_filename);
+  if (a.filename.empty()) {
+    a.filename = text_or_empty(props, tag::attach_filename);
+  }
+  a.mime_type = text::ascii_lower(text::trim(text_or_empty(props, tag::attach_mime_tag)));
+  return a;
+}
+
+void
+read_bodies(const PropertyBag& props, Item& item, const ContentBounds& bounds)
+{
+  item.content_read = true;
+  item.body_text = text_or_empty(props, tag::body);
+  item.body_html = text_or_empty(props, tag::html);
+  for (const auto* body : {&item.body_text, &item.body_html}) {
+    if (body->size() >= bounds.max_part_bytes) {
+      item.issues.push_back({IssueKind::content_limit,
+                             "a body over " + std::to_string(bounds.max_part_bytes >> 20)
+                               + " MiB: the rest not read"});
+    }
+  }
+  item.rtf_only = item.body_text.empty() && item.body_html.empty()
+                  && props.text(tag::rtf_compressed).has_value();
+}
+
 std::string
 charset_of_codepage(std::uint32_t cp)
 {

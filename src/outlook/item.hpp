@@ -3,6 +3,7 @@
 #include "core/issue.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,18 @@ struct Recipient
   std::string address_type;  // PidTagAddressType: "SMTP", "EX", ...
   std::string email_address; // PidTagEmailAddress (an EX legacy DN for "EX")
   std::string smtp_address;  // PidTagSmtpAddress; "" if not stored
+};
+
+struct Item;
+
+// An attachment of an item, read with --content.
+struct Attachment
+{
+  std::string filename;  // PidTagAttachLongFilename, else PidTagAttachFilename
+  std::string mime_type; // PidTagAttachMimeTag
+  std::string data;      // its bytes, up to the bound (by value only)
+  bool truncated = false;
+  std::shared_ptr<Item> item; // an attached Outlook item (a forwarded message)
 };
 
 // The properties of one Outlook item (a PST/OST message or a .msg file)
@@ -43,6 +56,21 @@ struct Item
   std::vector<Recipient> recipients;
   bool recipients_read = true; // false: the table exists but could not be read
   std::vector<Issue> issues;   // what reading it noticed
+
+  // Its content, read only when asked (--content).
+  bool content_read = false;
+  std::string body_text;   // PidTagBody, UTF-8
+  std::string body_html;   // PidTagHtml, UTF-8 (read in the item's charset)
+  bool rtf_only = false;   // its only body is PidTagRtfCompressed: not read
+  std::vector<Attachment> attachments;
+};
+
+// Bounds on what reading an item's content may cost.
+struct ContentBounds
+{
+  std::size_t max_part_bytes = std::size_t{16} << 20; // a body, an attachment
+  std::size_t max_item_bytes = std::size_t{64} << 20; // all of one item's
+  int max_depth = 8; // items attached to items attached to...
 };
 
 // MAPI property tags ([MS-OXPROPS]) the scan reads.
@@ -72,6 +100,14 @@ inline constexpr std::uint32_t message_codepage = 0x3FFD;
 inline constexpr std::uint32_t sender_smtp_address = 0x5D01;
 inline constexpr std::uint32_t sent_representing_smtp_address = 0x5D02;
 inline constexpr std::uint32_t pst_password = 0x67FF;
+inline constexpr std::uint32_t body = 0x1000;
+inline constexpr std::uint32_t rtf_compressed = 0x1009;
+inline constexpr std::uint32_t html = 0x1013;
+inline constexpr std::uint32_t attach_data = 0x3701;
+inline constexpr std::uint32_t attach_filename = 0x3704;
+inline constexpr std::uint32_t attach_method = 0x3705;
+inline constexpr std::uint32_t attach_long_filename = 0x3707;
+inline constexpr std::uint32_t attach_mime_tag = 0x370E;
 } // namespace tag
 
 // The properties of one item, or of one row of its recipient table, by
@@ -89,6 +125,12 @@ public:
 // The item's properties (recipients apart), and one recipient's.
 Item read_item(const PropertyBag& props);
 Recipient read_recipient(const PropertyBag& props);
+// An attachment's name and type (not its data).
+Attachment read_attachment(const PropertyBag& props);
+// An item's bodies (plain text, HTML; RTF is not read: rtf_only says it was
+// the only one), and sets content_read. A body over the bound is cut, with
+// a content_limit issue.
+void read_bodies(const PropertyBag& props, Item& item, const ContentBounds& bounds);
 
 // The charset of an item's 8-bit strings, from its code page properties
 // (PidTagInternetCodepage, else PidTagMessageCodepage), as iconv names it;

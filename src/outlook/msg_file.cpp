@@ -30,6 +30,7 @@ constexpr std::uint16_t k_binary = 0x0102;
 // 2.4.1).
 constexpr std::size_t k_top_header = 32;
 constexpr std::size_t k_row_header = 8;
+constexpr std::size_t k_embedded_header = 24;
 // More than this many property entries is damage.
 constexpr std::size_t k_max_entries = 65536;
 
@@ -218,12 +219,107 @@ private:
   std::map<std::uint16_t, std::pair<std::uint16_t, std::uint64_t>> m_entries;
 };
 
+std::string
+storage_error(const std::string& what, const OleError& error)
+{
+  return what + " (" + error.text() + ")";
+}
+
+// An item stored in `storage` (the file's root, or an attached item's
+// storage): nullopt when it holds no property stream.
+std::optional<Item>
+read_storage(libolecf_item_t* storage, std::size_t header, const StoreLimits& limits, int depth,
+             std::size_t& budget)
+{
+  MsgProperties props(storage, header, limits.max_string_bytes);
+  if (!props.found()) {
+    return std::nullopt;
+  }
+  const auto charset = item_charset(props);
+  props.use_charset(charset);
+  Item item = read_item(props);
+  int count = 0;
+  OleError error;
+  if (libolecf_item_get_number_of_sub_items(storage, &count, error.out()) != 1) {
+    item.recipients_read = false;
+    item.issues.push_back({IssueKind::outlook_item_unreadable,
+                           storage_error("its storages could not be listed: recipients not read",
+                                         error)});
+  }
+  if (limits.content) {
+    MsgProperties bodies(storage, header, std::min(limits.content_bounds.max_part_bytes, budget));
+    bodies.use_charset(charset);
+    read_bodies(bodies, item, limits.content_bounds);
+    budget -= std::min(budget, item.body_text.size() + item.body_html.size());
+  }
+  for (int i = 0; i < count; ++i) {
+    OleItem sub;
+    if (libolecf_item_get_sub_item(storage, i, &sub.p, error.out()) != 1) {
+      item.recipients_read = false;
+      item.issues.push_back({IssueKind::outlook_item_unreadable,
+                             storage_error("storage " + std::to_string(i + 1) + " of "
+                                             + std::to_string(count) + " could not be read",
+                                           error)});
+      continue;
+    }
+    const auto name = name_of(sub.p);
+    if (name.starts_with("__recip_version1.0_#")) {
+      MsgProperties row(sub.p, k_row_header, limits.max_string_bytes);
+      row.use_charset(charset);
+      if (!row.found()) {
+        item.recipients_read = false;
+        item.issues.push_back({IssueKind::outlook_item_unreadable,
+                               "recipient storage '" + name + "' has no property stream: not read"});
+        continue;
+      }
+      item.recipients.push_back(read_recipient(row));
+    } else if (limits.content && name.starts_with("__attach_version1.0_#")) {
+      MsgProperties attached(sub.p, k_row_header, limits.max_string_bytes);
+      attached.use_charset(charset);
+      auto a = read_attachment(attached);
+      const auto method = attached.integer(tag::attach_method).value_or(1);
+      if (method == 5) { // an attached item, in a storage of its own
+        OleItem inner;
+        const std::string inner_name = "__substg1.0_3701000D";
+        if (depth + 1 > limits.content_bounds.max_depth) {
+          item.issues.push_back({IssueKind::content_limit,
+                                 "an attached item " + std::to_string(depth + 1)
+                                   + " levels deep: not read"});
+        } else if (libolecf_item_get_sub_item_by_utf8_name(
+                     sub.p, reinterpret_cast<const std::uint8_t*>(inner_name.data()),
+                     inner_name.size(), &inner.p, nullptr)
+                   == 1) {
+          if (auto inner_item = read_storage(inner.p, k_embedded_header, limits, depth + 1,
+                                             budget)) {
+            a.item = std::make_shared<Item>(std::move(*inner_item));
+          }
+        }
+        if (!a.item && depth + 1 <= limits.content_bounds.max_depth) {
+          item.issues.push_back({IssueKind::content_unreadable,
+                                 "attached item '" + a.filename + "' could not be read"});
+        }
+      } else {
+        const auto wanted = std::min(limits.content_bounds.max_part_bytes, budget);
+        if (auto data = read_stream(sub.p, "__substg1.0_37010102", wanted + 1)) {
+          a.truncated = data->size() > wanted;
+          data->resize(std::min(data->size(), wanted));
+          budget -= std::min(budget, data->size());
+          a.data = std::move(*data);
+        }
+      }
+      item.attachments.push_back(std::move(a));
+    }
+  }
+  return item;
+}
+
 } // namespace
 
 MsgRead
 read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
 {
   MsgRead out;
+  std::size_t budget = limits.content_bounds.max_item_bytes;
   Io in{&bytes, size};
   libbfio_handle_t* handle = make_handle(in);
   if (!handle) {
@@ -248,47 +344,14 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
     if (libolecf_file_get_root_item(file, &root.p, error.out()) != 1) {
       out.detail = "its root storage could not be read (" + error.text() + ")";
     } else {
-      MsgProperties props(root.p, k_top_header, limits.max_string_bytes);
-      if (!props.found()) {
+      auto item = read_storage(root.p, k_top_header, limits, 0, budget);
+      if (!item) {
         out.result = MsgRead::Result::not_an_item;
         out.detail = "an OLE compound file without Outlook item properties "
                      "(a Word or Excel document?)";
       } else {
-        const auto charset = item_charset(props);
-        props.use_charset(charset);
-        out.item = read_item(props);
+        out.item = std::move(*item);
         out.result = MsgRead::Result::item;
-        int count = 0;
-        if (libolecf_item_get_number_of_sub_items(root.p, &count, error.out()) != 1) {
-          out.item.recipients_read = false;
-          out.item.issues.push_back({IssueKind::outlook_item_unreadable,
-                                     "its storages could not be listed: recipients not read ("
-                                       + error.text() + ")"});
-        }
-        for (int i = 0; i < count; ++i) {
-          OleItem sub;
-          if (libolecf_item_get_sub_item(root.p, i, &sub.p, error.out()) != 1) {
-            out.item.recipients_read = false;
-            out.item.issues.push_back({IssueKind::outlook_item_unreadable,
-                                       "storage " + std::to_string(i + 1) + " of "
-                                         + std::to_string(count) + " could not be read ("
-                                         + error.text() + ")"});
-            continue;
-          }
-          if (!name_of(sub.p).starts_with("__recip_version1.0_#")) {
-            continue;
-          }
-          MsgProperties row(sub.p, k_row_header, limits.max_string_bytes);
-          row.use_charset(charset);
-          if (!row.found()) {
-            out.item.recipients_read = false;
-            out.item.issues.push_back({IssueKind::outlook_item_unreadable,
-                                       "recipient storage '" + name_of(sub.p)
-                                         + "' has no property stream: not read"});
-            continue;
-          }
-          out.item.recipients.push_back(read_recipient(row));
-        }
       }
     }
   }

@@ -174,6 +174,10 @@ private:
     }
     Item out = read_item(props);
     read_recipients(item, out, charset);
+    if (m_limits.content) {
+      std::size_t budget = m_limits.content_bounds.max_item_bytes;
+      read_content(item, set, charset, out, 0, budget);
+    }
     ++m_summary.items;
     if (!m_callbacks.on_item(std::move(where), std::move(out))) {
       m_stop = true;
@@ -208,6 +212,106 @@ private:
       const SetRef held(row);
       out.recipients.push_back(read_recipient(Properties(row, m_limits.max_string_bytes, charset)));
     }
+  }
+
+  // --content: bodies, attachments, attached items (up to max_depth).
+  void read_content(libpff_item_t* item, libpff_record_set_t* set, const std::string& charset,
+                    Item& out, int depth, std::size_t& budget)
+  {
+    const auto& bounds = m_limits.content_bounds;
+    read_bodies(Properties(set, std::min(bounds.max_part_bytes, budget), charset), out, bounds);
+    budget -= std::min(budget, out.body_text.size() + out.body_html.size());
+    int count = 0;
+    PffError error;
+    if (libpff_message_get_number_of_attachments(item, &count, error.out()) != 1) {
+      out.issues.push_back({IssueKind::content_unreadable,
+                            "its attachments could not be listed: not read (" + detail(error)
+                              + ")"});
+      return;
+    }
+    for (int i = 0; i < count; ++i) {
+      ItemRef attachment;
+      libpff_record_set_t* props = nullptr;
+      if (libpff_message_get_attachment(item, i, &attachment.p, error.out()) != 1
+          || libpff_item_get_record_set_by_index(attachment.p, 0, &props, error.out()) != 1) {
+        out.issues.push_back({IssueKind::content_unreadable,
+                              "attachment " + std::to_string(i + 1) + " of "
+                                + std::to_string(count) + " could not be read (" + detail(error)
+                                + ")"});
+        continue;
+      }
+      const SetRef held(props);
+      auto a = read_attachment(Properties(props, m_limits.max_string_bytes, charset));
+      int type = 0;
+      libpff_attachment_get_type(attachment.p, &type, nullptr);
+      if (type == LIBPFF_ATTACHMENT_TYPE_ITEM) {
+        embedded(attachment.p, a, depth, budget, out);
+      } else if (type == LIBPFF_ATTACHMENT_TYPE_DATA) {
+        data(attachment.p, a, budget, out);
+      }
+      out.attachments.push_back(std::move(a));
+    }
+  }
+
+  void data(libpff_item_t* attachment, Attachment& a, std::size_t& budget, Item& out)
+  {
+    size64_t size = 0;
+    if (libpff_attachment_get_data_size(attachment, &size, nullptr) != 1) {
+      return;
+    }
+    const auto wanted = static_cast<std::size_t>(
+      std::min<size64_t>({size, m_limits.content_bounds.max_part_bytes, budget}));
+    a.truncated = wanted < size;
+    a.data.resize(wanted);
+    std::size_t got = 0;
+    PffError error;
+    if (libpff_attachment_data_seek_offset(attachment, 0, SEEK_SET, error.out()) != 0) {
+      a.data.clear();
+    }
+    while (got < a.data.size()) {
+      const auto n = libpff_attachment_data_read_buffer(
+        attachment, reinterpret_cast<std::uint8_t*>(a.data.data() + got), a.data.size() - got,
+        error.out());
+      if (n <= 0) {
+        if (n < 0) {
+          out.issues.push_back({IssueKind::content_unreadable,
+                                "attachment '" + a.filename + "' could not be read after "
+                                  + std::to_string(got) + " byte(s) (" + detail(error) + ")"});
+        }
+        break;
+      }
+      got += static_cast<std::size_t>(n);
+    }
+    a.data.resize(got);
+    budget -= std::min(budget, got);
+  }
+
+  void embedded(libpff_item_t* attachment, Attachment& a, int depth, std::size_t& budget,
+                Item& out)
+  {
+    if (depth + 1 > m_limits.content_bounds.max_depth) {
+      out.issues.push_back({IssueKind::content_limit,
+                            "an attached item " + std::to_string(depth + 1)
+                              + " levels deep: not read"});
+      return;
+    }
+    ItemRef inner;
+    libpff_record_set_t* set = nullptr;
+    PffError error;
+    if (libpff_attachment_get_item(attachment, &inner.p, error.out()) != 1
+        || libpff_item_get_record_set_by_index(inner.p, 0, &set, error.out()) != 1) {
+      out.issues.push_back({IssueKind::content_unreadable,
+                            "attached item '" + a.filename + "' could not be read ("
+                              + detail(error) + ")"});
+      return;
+    }
+    const SetRef held(set);
+    Properties props(set, m_limits.max_string_bytes);
+    const auto charset = item_charset(props);
+    props.use_charset(charset);
+    a.item = std::make_shared<Item>(read_item(props));
+    read_recipients(inner.p, *a.item, charset);
+    read_content(inner.p, set, charset, *a.item, depth + 1, budget);
   }
 
   const StoreCallbacks& m_callbacks;

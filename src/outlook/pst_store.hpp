@@ -17,6 +17,9 @@ struct StoreLimits
   int max_folder_depth = 64; // folders inside folders; deeper ones not read
   // One string property (transport headers, a subject) over this is cut.
   std::size_t max_string_bytes = std::size_t{1} << 20;
+  // --content: bodies and attachments are read, within these bounds.
+  bool content = false;
+  ContentBounds content_bounds;
 };
 
 struct StoreCallbacks

@@ -54,7 +54,8 @@ inspect(const headers::MessageHeaders& headers,
 Analysis
 analyse(std::string_view header, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-        std::int64_t file_mtime, const mime::ContentLimits* content, std::string_view body)
+        std::int64_t file_mtime, const mime::ContentLimits* content, std::string_view body,
+        const mime::MessageContent* read_before)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
@@ -74,7 +75,9 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     parsed.value.file_mtime = file_mtime;
     append_issues(out.issues, std::move(parsed.issues));
     std::function<Parsed<mime::MessageContent>()> read;
-    if (content) {
+    if (content && read_before) {
+      read = [&] { return Parsed<mime::MessageContent>{*read_before, {}}; };
+    } else if (content) {
       read = [&] { return mime::read_content(header, body, *content); };
     }
     inspect(parsed.value, detectors, read, out);
@@ -89,7 +92,7 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
 Analysis
 analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors, std::int64_t file_mtime,
-        bool content)
+        bool content, const mime::MessageContent* read_before)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
@@ -98,11 +101,9 @@ analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
     headers.file_mtime = file_mtime;
     std::function<Parsed<mime::MessageContent>()> read;
     if (content) {
-      read = [] {
-        return Parsed<mime::MessageContent>{
-          {}, {{IssueKind::content_unreadable,
-                "an Outlook item written without an Internet header: its body and "
-                "attachments are not read yet"}}};
+      read = [&] {
+        return read_before ? Parsed<mime::MessageContent>{*read_before, {}}
+                           : Parsed<mime::MessageContent>{};
       };
     }
     inspect(headers, detectors, read, out);

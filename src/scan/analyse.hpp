@@ -26,17 +26,19 @@ struct Analysis
 // those bounds, when a detector wants it. Pure and thread-safe; never
 // throws: a failure is an internal_error issue. `file_mtime` dates a
 // message whose Date cannot be read (for --since).
+// `read` (an Outlook item's content, read by its reader) stands for the
+// MIME walk of `body`.
 Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
                  const std::vector<std::unique_ptr<detect::Detector>>& detectors,
                  std::int64_t file_mtime = 0, const mime::ContentLimits* content = nullptr,
-                 std::string_view body = {});
+                 std::string_view body = {}, const mime::MessageContent* read = nullptr);
 
 // The same for a message whose header fields were read from properties,
 // not text (an Outlook item written without an Internet header): every
 // detector runs on `built`. With `content`, a detector that wants the
-// content gets none, and a content_unreadable issue says so.
+// content gets `read` (the item's content as its reader gave it).
 Analysis analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
                  const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-                 std::int64_t file_mtime, bool content);
+                 std::int64_t file_mtime, bool content, const mime::MessageContent* read);
 
 } // namespace ccaudit::scan

@@ -59,10 +59,9 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     std::optional<Parsed<mime::MessageContent>> walked;
     if (options.content) {
       m.content_read = true;
-      walked = raw.built ? Parsed<mime::MessageContent>{{}, {{IssueKind::content_unreadable,
-                           "an Outlook item written without an Internet header: its body "
-                           "and attachments are not read yet"}}}
-                         : mime::read_content(raw.header, raw.body);
+      walked = raw.content ? Parsed<mime::MessageContent>{*raw.content, {}}
+                           : raw.built ? Parsed<mime::MessageContent>{}
+                                       : mime::read_content(raw.header, raw.body);
       m.issues.insert(m.issues.end(), walked->issues.begin(), walked->issues.end());
       for (const auto& part : walked->value.parts) {
         const auto found = detect::addresses_in_text(

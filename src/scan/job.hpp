@@ -54,6 +54,8 @@ struct MessageJob
   MessageLocator where;
   std::string header;
   std::shared_ptr<const headers::MessageHeaders> built; // see RawMessage
+  std::shared_ptr<const mime::MessageContent> content;  // see RawMessage
+  std::size_t content_bytes = 0; // its parts' text, counted while it waits
   std::string body; // --content; freed once analysed
   std::vector<Issue> reader_issues;
   std::int64_t file_mtime = 0;

@@ -181,9 +181,25 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
 
 // Reads a PST or OST file (`size` bytes of `bytes`): each e-mail item is a
 // message named by its folder path and identifier.
+// What an Outlook reader reads of each item: its content too with
+// --content, within the same bounds as a MIME walk's.
+outlook::StoreLimits
+outlook_limits(const BodyRead* body_read)
+{
+  outlook::StoreLimits limits;
+  limits.content = body_read != nullptr;
+  if (body_read) {
+    limits.content_bounds.max_item_bytes = body_read->max_bytes;
+    limits.content_bounds.max_part_bytes = std::min(body_read->max_part_bytes, body_read->max_bytes);
+    limits.content_bounds.max_depth = body_read->max_depth;
+  }
+  return limits;
+}
+
 void
 read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
-             std::int64_t mtime, const FileCallbacks& callbacks, SourceInfo& source)
+             std::int64_t mtime, const BodyRead* body_read, const FileCallbacks& callbacks,
+             SourceInfo& source)
 {
   source.kind = SourceKind::outlook;
   outlook::StoreCallbacks store;
@@ -193,6 +209,8 @@ read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
     loc.item = std::move(at);
     RawMessage raw{std::move(loc), 0, std::move(message.header), std::move(message.issues), mtime};
     raw.built = std::move(message.built);
+    raw.content = std::move(message.content);
+    raw.has_body = raw.content != nullptr;
     ++source.messages;
     return callbacks.on_message(std::move(raw));
   };
@@ -201,16 +219,17 @@ read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
     loc.item = at;
     callbacks.on_issue(loc, issue);
   };
-  outlook::read_store(bytes, size, store);
+  outlook::read_store(bytes, size, store, outlook_limits(body_read));
 }
 
 // An OLE compound file: a .msg item is one message; another compound
 // file (a document) is not mail.
 void
 read_msg_file(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
-              std::int64_t mtime, const FileCallbacks& callbacks, SourceInfo& source)
+              std::int64_t mtime, const BodyRead* body_read, const FileCallbacks& callbacks,
+              SourceInfo& source)
 {
-  auto read = outlook::read_msg(bytes, size);
+  auto read = outlook::read_msg(bytes, size, outlook_limits(body_read));
   switch (read.result) {
   case outlook::MsgRead::Result::not_an_item:
     source.kind = SourceKind::not_mail;
@@ -227,6 +246,8 @@ read_msg_file(ByteSource& bytes, std::uint64_t size, const MessageLocator& where
   auto message = read_outlook_item(std::move(read.item));
   RawMessage raw{where, size, std::move(message.header), std::move(message.issues), mtime};
   raw.built = std::move(message.built);
+  raw.content = std::move(message.content);
+  raw.has_body = raw.content != nullptr;
   callbacks.on_message(std::move(raw));
 }
 
@@ -337,9 +358,9 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
       }
       MemorySource memory(*bytes);
       if (kind.kind == archive::FileKind::outlook_store) {
-        read_outlook(memory, bytes->size(), where, source.mtime, callbacks, source);
+        read_outlook(memory, bytes->size(), where, source.mtime, body_read, callbacks, source);
       } else {
-        read_msg_file(memory, bytes->size(), where, source.mtime, callbacks, source);
+        read_msg_file(memory, bytes->size(), where, source.mtime, body_read, callbacks, source);
       }
       break;
     }
@@ -630,10 +651,10 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     if (callbacks.on_mbox && !callbacks.on_mbox()) {
       break;
     }
-    read_outlook(file, file.size(), where, file.mtime(), callbacks, source);
+    read_outlook(file, file.size(), where, file.mtime(), body_read, callbacks, source);
     break;
   case archive::FileKind::compound_file:
-    read_msg_file(file, file.size(), where, file.mtime(), callbacks, source);
+    read_msg_file(file, file.size(), where, file.mtime(), body_read, callbacks, source);
     break;
   case archive::FileKind::message:
     read_one_message(Input{file, head, file.size(), file.mtime(), false,

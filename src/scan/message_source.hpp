@@ -3,6 +3,7 @@
 #include "core/finding_sink.hpp"
 #include "core/issue.hpp"
 #include "headers/message_headers.hpp"
+#include "mime/content.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -33,6 +34,9 @@ struct RawMessage
   // An Outlook item written without an Internet header: its fields, read
   // from its properties (`header` is then empty; see outlook_message.hpp).
   std::shared_ptr<const headers::MessageHeaders> built;
+  // An Outlook item read with --content: what a MIME walk of `body` would
+  // give (`body` is then empty).
+  std::shared_ptr<const mime::MessageContent> content;
 };
 
 // --content: read each message's body too, up to `max_bytes` (the rest is
@@ -40,6 +44,10 @@ struct RawMessage
 struct BodyRead
 {
   std::size_t max_bytes = std::size_t{64} << 20;
+  // For an Outlook item, whose reader decodes its content as it reads it
+  // (--content-max-part-mib, --content-max-depth).
+  std::size_t max_part_bytes = std::size_t{16} << 20;
+  int max_depth = 32;
 };
 
 struct FileCallbacks

@@ -205,6 +205,86 @@ header_block(const std::string& transport)
   return block;
 }
 
+// The media type of an attachment stored without one, from its name.
+std::string
+type_of(const outlook::Attachment& a)
+{
+  if (!a.mime_type.empty() && a.mime_type != "application/octet-stream") {
+    return a.mime_type;
+  }
+  const auto dot = a.filename.rfind('.');
+  const auto ext = text::ascii_lower(dot == std::string::npos ? "" : a.filename.substr(dot));
+  return ext == ".csv"   ? "text/csv"
+         : ext == ".tsv" ? "text/tab-separated-values"
+         : ext == ".vcf" ? "text/vcard"
+         : ext == ".txt" ? "text/plain"
+                         : a.mime_type.empty() ? "application/octet-stream" : a.mime_type;
+}
+
+void add_content(const outlook::Item& item, const std::string& prefix, mime::MessageContent& out,
+                 std::vector<Issue>& issues);
+
+// An attached item as an embedded message: its header as for any item,
+// and its own content below `path`.
+void
+add_embedded(const outlook::Item& item, const std::string& path, const std::string& filename,
+             mime::MessageContent& out, std::vector<Issue>& issues)
+{
+  mime::EmbeddedMessage embedded{path, filename, {}, nullptr};
+  if (auto block = header_block(item.transport_headers)) {
+    embedded.header = std::move(*block);
+  } else {
+    std::vector<Issue> ignored; // its own address problems are not the message's
+    embedded.built = build(item, ignored);
+  }
+  out.messages.push_back(std::move(embedded));
+  add_content(item, path + ".", out, issues);
+}
+
+void
+add_content(const outlook::Item& item, const std::string& prefix, mime::MessageContent& out,
+            std::vector<Issue>& issues)
+{
+  if (!item.body_text.empty()) {
+    out.parts.push_back({prefix + "1", "text/plain", "", item.body_text});
+  }
+  if (!item.body_html.empty()) {
+    out.parts.push_back({prefix + "2", "text/html", "", item.body_html});
+  }
+  if (item.rtf_only) {
+    issues.push_back({IssueKind::content_unreadable,
+                      (prefix.empty() ? std::string("its") : "part " + prefix + " has its")
+                        + " only body in compressed RTF, which is not read"});
+  }
+  int n = 2;
+  for (const auto& a : item.attachments) {
+    const auto path = prefix + std::to_string(++n);
+    if (a.item) {
+      add_embedded(*a.item, path, a.filename, out, issues);
+      continue;
+    }
+    const auto type = type_of(a);
+    const auto use = mime::part_use(type, a.filename);
+    if (use == mime::PartUse::skip) {
+      continue;
+    }
+    if (a.truncated) {
+      issues.push_back({IssueKind::content_limit,
+                        "attachment " + path + " ('" + a.filename
+                          + "') over the bound: the rest not read"});
+    }
+    if (use == mime::PartUse::message) {
+      const auto end = a.data.find("\n\r\n") != std::string::npos ? a.data.find("\n\r\n") + 3
+                       : a.data.find("\n\n") != std::string::npos ? a.data.find("\n\n") + 2
+                                                                   : a.data.size();
+      out.messages.push_back({path, a.filename, a.data.substr(0, end), nullptr});
+      continue;
+    }
+    bool unknown = false;
+    out.parts.push_back({path, type, a.filename, text::to_utf8(a.data, "", unknown)});
+  }
+}
+
 } // namespace
 
 OutlookMessage
@@ -212,6 +292,11 @@ read_outlook_item(outlook::Item&& item)
 {
   OutlookMessage out;
   out.issues = std::move(item.issues);
+  if (item.content_read) {
+    auto content = std::make_shared<mime::MessageContent>();
+    add_content(item, "", *content, out.issues);
+    out.content = std::move(content);
+  }
   if (auto block = header_block(item.transport_headers)) {
     out.header = std::move(*block);
     compare_with_table(out.header, item, out.issues);

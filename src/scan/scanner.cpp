@@ -252,10 +252,13 @@ Scanner::run(Job& job)
   if (auto* message = std::get_if<MessageJob>(&job.work)) {
     message->result =
       message->built ? analyse(*message->built, std::move(message->reader_issues), m_detectors,
-                               message->file_mtime, content_limits() != nullptr)
+                               message->file_mtime, content_limits() != nullptr,
+                               message->content.get())
                      : analyse(message->header, std::move(message->reader_issues), m_detectors,
-                               message->file_mtime, content_limits(), message->body);
-    m_body_bytes_waiting -= message->body.size();
+                               message->file_mtime, content_limits(), message->body,
+                               message->content.get());
+    message->content.reset();
+    m_body_bytes_waiting -= message->body.size() + message->content_bytes;
     std::string().swap(message->body);
     return;
   }
@@ -265,9 +268,11 @@ Scanner::run(Job& job)
   callbacks.on_message = [&](RawMessage&& raw) {
     file.where = std::move(raw.where);
     file.message = raw.built ? analyse(*raw.built, std::move(raw.issues), m_detectors,
-                                       raw.file_mtime, content_limits() != nullptr)
+                                       raw.file_mtime, content_limits() != nullptr,
+                                       raw.content.get())
                              : analyse(raw.header, std::move(raw.issues), m_detectors,
-                                       raw.file_mtime, content_limits(), raw.body);
+                                       raw.file_mtime, content_limits(), raw.body,
+                                       raw.content.get());
     return true;
   };
   callbacks.on_issue = [&](const MessageLocator& where, const Issue& issue) {
@@ -487,10 +492,16 @@ Scanner::split(FileJob& file)
     message.where = std::move(raw.where);
     message.header = std::move(raw.header);
     message.built = std::move(raw.built);
+    message.content = std::move(raw.content);
     message.reader_issues = std::move(raw.issues);
     message.file_mtime = raw.file_mtime;
     message.body = std::move(raw.body);
-    m_body_bytes_waiting += message.body.size();
+    if (message.content) {
+      for (const auto& part : message.content->parts) {
+        message.content_bytes += part.text.size();
+      }
+    }
+    m_body_bytes_waiting += message.body.size() + message.content_bytes;
     messages.add(std::make_unique<Job>(std::move(message)),
                  messages.waiting() >= Pipeline::k_max_waiting
                    || m_body_bytes_waiting > k_max_body_bytes_waiting);

@@ -134,7 +134,7 @@ TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]"
   CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 48);
   CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'reply-recipients'") == 2);
   CHECK(scalar(db, "SELECT count(*) FROM scan WHERE status = 'complete' "
-                   "AND finished_at IS NOT NULL AND messages = 116") == 1);
+                   "AND finished_at IS NOT NULL AND messages = 117") == 1);
   CHECK(scalar(db, "SELECT count(*) FROM finding_address a JOIN finding f ON "
                    "f.id = a.finding_id WHERE f.path LIKE '%many-addresses.eml'")
         == 5000);

@@ -141,7 +141,7 @@ TEST_CASE("outlook: a .msg item counts its To and Cc rows, never Bcc, and links 
                 "OR address LIKE 'reader%'") == 0);
   CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%all-bcc.msg'") == 0);
   CHECK(s.count("SELECT visible_count FROM finding WHERE path LIKE '%reply-all.msg'") == 26);
-  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 3);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 4);
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'not_mail' AND path LIKE "
                 "'%not-an-item.doc'") == 1);
 
@@ -170,4 +170,27 @@ TEST_CASE("outlook: a damaged .msg is recorded, a zipped one read", "[outlook][h
   CHECK(s.count("SELECT count(*) FROM problem WHERE path LIKE '%flipped.msg'") >= 1);
   CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + zip + "!wide-cc.msg'")
         == 29);
+}
+
+TEST_CASE("outlook: --content reads an item's bodies, attachments and attached items",
+          "[outlook][content]")
+{
+  Scan s;
+  const auto dir = k_outlook / "msg";
+  const auto r = run_ccaudit({"scan", "--db", s.db, "-q", "--content", "--content-threshold",
+                              "10", dir.string()});
+  CHECK(r.exit_code == 1);
+  // The CSV attached to the wide send.
+  CHECK(s.count("SELECT visible_count FROM finding WHERE kind = 'address-list-in-content' "
+                "AND path LIKE '%/wide-cc.msg' AND part_path = '3' "
+                "AND part_filename = 'list.csv'") == 12);
+  // The wide send attached, as Outlook attaches an item, to a forward.
+  CHECK(s.count("SELECT visible_count FROM finding WHERE kind = 'forwarded-recipients' "
+                "AND path LIKE '%/forward.msg' AND part_path = '3'") == 29);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE kind = 'address-list-in-content' "
+                "AND path LIKE '%/forward.msg' AND part_path = '3.3'") == 1);
+  // Headers only, the forward shows one recipient: not flagged.
+  Scan headers;
+  headers.run({dir.string()});
+  CHECK(headers.count("SELECT count(*) FROM finding WHERE path LIKE '%/forward.msg'") == 0);
 }

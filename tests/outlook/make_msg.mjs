@@ -79,3 +79,40 @@ function write(name, email) {
   CFB.utils.cfb_add(doc, "/WordDocument", new TextEncoder().encode("not an item"));
   writeFileSync(join(out, "not-an-item.doc"), CFB.write(doc, { type: "buffer" }));
 }
+
+// A forward: a note whose attachment is the wide send itself, as Outlook
+// attaches an item (method 5: the item's storages inside
+// "__substg1.0_3701000D", its property stream with a 24-byte header).
+// oxmsg writes an attached item as bytes, so the storage is assembled here.
+{
+  const { CFB } = require("@tutao/oxmsg");
+  const wrapper = new Email(false, false)
+    .sender("colleague@example.com", "A Colleague")
+    .subject("FW: Your appointment results")
+    .bodyText("See below.\r\n")
+    .sentOn(new Date("2019-03-05T09:00:00Z"));
+  wrapper.internetMessageId = "<forward-1@example.com>";
+  wrapper.to("manager@example.com", "The Manager");
+  wrapper.attach(new Attachment(new Uint8Array([0]), "Your appointment results.msg"));
+  const outer = CFB.read(Buffer.from(wrapper.msg()), { type: "buffer" });
+  const inner = CFB.read(Buffer.from(require("node:fs").readFileSync(join(out, "wide-cc.msg"))),
+                         { type: "buffer" });
+  const attach = "__attach_version1.0_#00000000";
+  const props = CFB.find(outer, `/${attach}/__properties_version1.0`);
+  const bytes = Buffer.from(props.content);
+  for (let at = 8; at + 16 <= bytes.length; at += 16) {
+    if (bytes.readUInt32LE(at) === 0x37050003) bytes.writeUInt32LE(5, at + 8); // PR_ATTACH_METHOD
+  }
+  props.content = bytes;
+  CFB.utils.cfb_del(outer, `/${attach}/__substg1.0_37010102`);
+  const root = inner.FullPaths[0];
+  inner.FullPaths.forEach((path, i) => {
+    const entry = inner.FileIndex[i];
+    if (entry.type !== 2) return; // streams only; storages follow from the paths
+    let content = Buffer.from(entry.content);
+    const name = path.slice(root.length);
+    if (name === "__properties_version1.0") content = content.subarray(8); // 32-byte header to 24
+    CFB.utils.cfb_add(outer, `/${attach}/__substg1.0_3701000D/${name}`, content);
+  });
+  writeFileSync(join(out, "forward.msg"), CFB.write(outer, { type: "buffer" }));
+}
