@@ -141,13 +141,18 @@ TEST_CASE("outlook: a .msg item counts its To and Cc rows, never Bcc, and links 
                 "OR address LIKE 'reader%'") == 0);
   CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%all-bcc.msg'") == 0);
   CHECK(s.count("SELECT visible_count FROM finding WHERE path LIKE '%reply-all.msg'") == 26);
-  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 4);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 5); // 4 .msg, 1 .eml
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'not_mail' AND path LIKE "
                 "'%not-an-item.doc'") == 1);
 
-  // The reply-all re-exposes the first send: one chain, as for mbox.
+  // The recipient's copy (an .eml with the Internet header) and the
+  // sender's (.msg, from its recipient table) are one incident with two
+  // copies; the reply-all re-exposes it: one chain, as for a Maildir.
   const auto report = run_ccaudit({"report", "--db", s.db});
   CHECK(report.out.find("re-exposed by 1 reply-all") != std::string::npos);
+  CHECK(report.out.find("copies (2):") != std::string::npos);
+  CHECK(s.count("SELECT count(DISTINCT incident_id) FROM finding WHERE message_id = "
+                "'wide-cc-1@example.com'") == 1);
 }
 
 TEST_CASE("outlook: a damaged .msg is recorded, a zipped one read", "[outlook][hostile]")

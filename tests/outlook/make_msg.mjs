@@ -116,3 +116,28 @@ function write(name, email) {
   });
   writeFileSync(join(out, "forward.msg"), CFB.write(outer, { type: "buffer" }));
 }
+
+// The same send as one recipient's mail program stored it: an .eml with the
+// Internet header, the same Message-ID and the same To and Cc. With the
+// sender's copy (wide-cc.msg) it is one incident with two copies.
+{
+  const to = Array.from({ length: 20 }, (_, i) => `"Patient ${i + 1}" <patient${i + 1}@example.net>`);
+  const cc = Array.from({ length: 9 }, (_, i) => `"Patient ${i + 21}" <patient${i + 21}@example.net>`);
+  cc.push(`"Patient 1 again" <Patient1@EXAMPLE.net>`);
+  const eml = [
+    "Return-Path: <clinic@example.com>",
+    "Received: from mail.example.com by mx.example.net; Mon, 4 Mar 2019 10:15:02 +0000",
+    "From: The Clinic <clinic@example.com>",
+    "To: " + to.join(",\r\n "),
+    "Cc: " + cc.join(",\r\n "),
+    "Subject: Your appointment results",
+    "Date: Mon, 04 Mar 2019 10:15:00 +0000",
+    "Message-ID: <wide-cc-1@example.com>",
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Dear patients,",
+    "",
+  ].join("\r\n");
+  writeFileSync(join(out, "inbox-copy.eml"), eml);
+}
