@@ -195,12 +195,13 @@ run(int argc, char** argv)
 
   ScanCommand scan_options;
   auto* scan = app.add_subcommand(
-    "scan", "Scan mbox files, Maildirs and message files; record findings");
+    "scan", "Scan mbox files, Maildirs, message files and Outlook exports; record findings");
   scan->footer(k_scan_footer);
   scan->add_option("PATH", scan_options.paths,
-                   "mbox file, Maildir, Maildir++ tree, message file, compressed file "
-                   "(gzip, bzip2, xz, zstd, lz4, lzip), zip or tar export, a directory "
-                   "holding any mix of them, or '-' (standard input) or a FIFO")
+                   "mbox file, Maildir, Maildir++ tree, message file, Outlook PST, OST "
+                   "or .msg file, compressed file (gzip, bzip2, xz, zstd, lz4, lzip), zip "
+                   "or tar export, a directory holding any mix of them, or '-' (standard "
+                   "input) or a FIFO")
     ->required();
   const auto scan_config = add_table(scan, cli::scan_options(scan_options), scan_options.config);
 
@@ -228,8 +229,9 @@ run(int argc, char** argv)
     "explain", "Show how the messages of one file were read and counted");
   explain->footer(k_explain_footer);
   explain->add_option("PATH", explain_options.path,
-                      "an mbox file, a message file, a compressed one, or a member of a zip "
-                      "or tar file as findings name it (FILE!MEMBER)")
+                      "an mbox file, a message file, a PST, OST or .msg file, a compressed "
+                      "one, or a member of a zip or tar file or an Outlook item as findings "
+                      "name it (FILE!MEMBER, FILE!/FOLDER#ID)")
     ->required();
   explain->add_option("--member", explain_options.member,
                       "the member of the zip or tar file PATH to explain (nested: "

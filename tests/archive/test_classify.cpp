@@ -99,3 +99,20 @@ TEST_CASE("classify: the header block ends at the first empty line, wherever it 
     }
   }
 }
+
+TEST_CASE("classify: PST and OST files by their header, OLE files for the .msg reader",
+          "[archive]")
+{
+  const std::string crc(4, '\x12');
+  auto pst = archive::classify("!BDN" + crc + "SM" + std::string(20, '\0'));
+  CHECK(pst.kind == archive::FileKind::outlook_store);
+  CHECK(pst.reason == "PST");
+  CHECK(archive::classify("!BDN" + crc + "SO" + std::string(20, '\0')).reason == "OST");
+  // "!BDN" alone, or text starting with it, is not a store.
+  CHECK(archive::classify("!BDN" + crc + "XX" + std::string(20, '\0')).kind
+        != archive::FileKind::outlook_store);
+  CHECK(archive::classify("!BDN").kind != archive::FileKind::outlook_store);
+  const auto ole = archive::classify(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)
+                                     + std::string(504, '\0'));
+  CHECK(ole.kind == archive::FileKind::compound_file);
+}
