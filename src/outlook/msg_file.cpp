@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "outlook/bfio_handle.hpp"
+#include "outlook/owned.hpp"
 
 #include <libolecf.h>
 
@@ -34,54 +35,8 @@ constexpr std::size_t k_embedded_header = 24;
 // More than this many property entries is damage.
 constexpr std::size_t k_max_entries = 65536;
 
-class OleError
-{
-public:
-  OleError() = default;
-  OleError(const OleError&) = delete;
-  OleError& operator=(const OleError&) = delete;
-  ~OleError() { reset(); }
-  libolecf_error_t** out()
-  {
-    reset();
-    return &m_error;
-  }
-  std::string text() const
-  {
-    char buffer[1024];
-    if (!m_error || libolecf_error_sprint(m_error, buffer, sizeof buffer) <= 0) {
-      return "no detail";
-    }
-    std::string s(buffer);
-    for (auto& c : s) {
-      c = (c == '\n' || c == '\r') ? ' ' : c;
-    }
-    return std::string(text::trim(s));
-  }
-
-private:
-  void reset()
-  {
-    if (m_error) {
-      libolecf_error_free(&m_error);
-    }
-  }
-  libolecf_error_t* m_error = nullptr;
-};
-
-struct OleItem
-{
-  libolecf_item_t* p = nullptr;
-  OleItem() = default;
-  OleItem(const OleItem&) = delete;
-  OleItem& operator=(const OleItem&) = delete;
-  ~OleItem()
-  {
-    if (p) {
-      libolecf_item_free(&p, nullptr);
-    }
-  }
-};
+using OleError = LibraryError<libolecf_error_t, libolecf_error_free, libolecf_error_sprint>;
+using OleItem = Owned<libolecf_item_t, libolecf_error_t, libolecf_item_free>;
 
 std::string
 name_of(libolecf_item_t* item)

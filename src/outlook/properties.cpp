@@ -71,23 +71,6 @@ without_trailing_nuls(std::string s, std::size_t unit)
 
 } // namespace
 
-std::string
-PffError::text() const
-{
-  if (!m_error) {
-    return "no detail";
-  }
-  std::vector<char> buffer(1024);
-  if (libpff_error_sprint(m_error, buffer.data(), buffer.size()) <= 0) {
-    return "no detail";
-  }
-  std::string out(buffer.data());
-  for (auto& c : out) {
-    c = (c == '\n' || c == '\r') ? ' ' : c;
-  }
-  return std::string(text::trim(out));
-}
-
 std::optional<std::string>
 Properties::text(std::uint32_t tag) const
 {

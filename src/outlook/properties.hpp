@@ -4,6 +4,7 @@
 // Included by the PST reader only.
 
 #include "outlook/item.hpp"
+#include "outlook/owned.hpp"
 
 #include <libpff.h>
 
@@ -12,31 +13,9 @@
 
 namespace ccaudit::outlook {
 
-// A libpff error, freed when it leaves the scope.
-class PffError
-{
-public:
-  PffError() = default;
-  PffError(const PffError&) = delete;
-  PffError& operator=(const PffError&) = delete;
-  ~PffError() { reset(); }
-  // For an out-parameter: any earlier error is dropped first.
-  libpff_error_t** out()
-  {
-    reset();
-    return &m_error;
-  }
-  std::string text() const; // one line; "no detail" if none
-
-private:
-  void reset()
-  {
-    if (m_error) {
-      libpff_error_free(&m_error);
-    }
-  }
-  libpff_error_t* m_error = nullptr;
-};
+using PffError = LibraryError<libpff_error_t, libpff_error_free, libpff_error_sprint>;
+using ItemRef = Owned<libpff_item_t, libpff_error_t, libpff_item_free>;
+using SetRef = Owned<libpff_record_set_t, libpff_error_t, libpff_record_set_free>;
 
 // The properties of one record set (an item, or a recipient row). 8-bit
 // strings are read in `charset` ("" : Windows-1252, Outlook's default).

@@ -14,30 +14,6 @@ namespace ccaudit::outlook {
 
 namespace {
 
-// Frees what libpff allocated, whatever leaves the scope.
-struct ItemRef
-{
-  libpff_item_t* p = nullptr;
-  ItemRef() = default;
-  ItemRef(const ItemRef&) = delete;
-  ItemRef& operator=(const ItemRef&) = delete;
-  ~ItemRef()
-  {
-    if (p) {
-      libpff_item_free(&p, nullptr);
-    }
-  }
-};
-
-struct SetRef
-{
-  libpff_record_set_t* p;
-  explicit SetRef(libpff_record_set_t* set) : p(set) {}
-  SetRef(const SetRef&) = delete;
-  SetRef& operator=(const SetRef&) = delete;
-  ~SetRef() { libpff_record_set_free(&p, nullptr); }
-};
-
 std::string
 utf8_name(libpff_item_t* folder)
 {
