@@ -154,6 +154,10 @@ scan_options(ScanCommand& o)
      "read compressed data up to this many times its compressed size (plus 64 MiB); the rest "
      "of a bomb is not read (expansion_limit)",
      &o.max_expansion, 1, 1e12},
+    {"--recover-deleted", "scan.recover_deleted",
+     "PST and OST files: also read the deleted items libpff recovers from their unallocated "
+     "space (a pass over the whole file), named FILE!/(recovered)#ID",
+     &o.recover_deleted},
     {"--config", nullptr,
      "configuration file (TOML) [default: $CCAUDIT_CONFIG, ./ccaudit.toml, "
      "~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml: the first found]",

@@ -41,6 +41,7 @@ struct ScanCommand
   std::size_t content_max_part_mib = 16;
   std::size_t content_max_message_mib = 64;
   std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
+  bool recover_deleted = false;     // PST/OST: also libpff's recovered items
 };
 
 struct BaselineCommand

@@ -228,6 +228,9 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
                            {"max_part_mib", cmd.content_max_part_mib},
                            {"max_message_mib", cmd.content_max_message_mib}};
   }
+  if (cmd.recover_deleted) {
+    settings["recover_deleted"] = true; // as --content: read again only with it
+  }
   start.settings_json = settings.dump();
   const auto scan_id = store.begin_scan(start);
 
@@ -255,6 +258,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   options.read_all = cmd.full;
   options.exclude = cmd.exclude;
   options.unpack.max_expansion = static_cast<double>(cmd.max_expansion);
+  options.unpack.recover_deleted = cmd.recover_deleted;
   options.stop = &g_stop;
   const StopOnSignals signals;
   if (cmd.jsonl) {

@@ -50,6 +50,7 @@ to_string(IssueKind kind)
   case IssueKind::exchange_address: return "exchange_address";
   case IssueKind::recipients_disagree: return "recipients_disagree";
   case IssueKind::outlook_password: return "outlook_password";
+  case IssueKind::outlook_recovery: return "outlook_recovery";
   }
   return "unknown";
 }

@@ -98,6 +98,8 @@ enum class IssueKind {
                                 // and its recipient table differ
   outlook_password,             // a PST with a password: it encrypts
                                 // nothing, the file was read without it
+  outlook_recovery,             // --recover-deleted: what recovery found in
+                                // a PST or OST (items read, fragments)
 };
 
 std::string_view to_string(IssueKind kind);

@@ -87,6 +87,24 @@ public:
     message(item, "/(orphan)#" + std::to_string(id), true);
   }
 
+  // A deleted item libpff recovered: a message is read; a folder is not
+  // walked (its recovered messages come on their own). Returns what it was.
+  enum class Recovered { folder, message, fragment };
+  Recovered recovered(libpff_item_t* item)
+  {
+    std::uint8_t type = 0;
+    libpff_item_get_type(item, &type, nullptr);
+    if (type == LIBPFF_ITEM_TYPE_FOLDER) {
+      return Recovered::folder;
+    }
+    std::uint32_t id = 0;
+    libpff_item_get_identifier(item, &id, nullptr);
+    const auto before = m_summary.items + m_summary.not_mail;
+    message(item, "/(recovered)#" + std::to_string(id), true);
+    return m_summary.items + m_summary.not_mail > before ? Recovered::message
+                                                         : Recovered::fragment;
+  }
+
   void issue(const std::string& where, IssueKind kind, std::string detail)
   {
     m_callbacks.on_issue(where, Issue{kind, std::move(detail)});
@@ -363,6 +381,29 @@ read_store(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& callback
         walk.orphan(item.p);
       }
     }
+  }
+  if (!walk.stopped() && limits.recover_deleted) {
+    int recovered = 0;
+    if (libpff_file_recover_items(file, 0, error.out()) != 1
+        || libpff_file_get_number_of_recovered_items(file, &recovered, error.out()) != 1) {
+      walk.issue("", IssueKind::outlook_damaged,
+                 "deleted items could not be recovered (" + walk.detail(error) + ")");
+    }
+    std::size_t counts[3] = {0, 0, 0}; // folders, messages, fragments
+    for (int i = 0; i < recovered && !walk.stopped(); ++i) {
+      ItemRef item;
+      const auto what = libpff_file_get_recovered_item_by_index(file, i, &item.p, nullptr) == 1
+                          ? walk.recovered(item.p)
+                          : Walk::Recovered::fragment;
+      ++counts[static_cast<int>(what)];
+    }
+    // Deleted data is partly overwritten: a fragment that is no item is
+    // what recovery finds, not damage.
+    walk.issue("", IssueKind::outlook_recovery,
+               std::to_string(recovered) + " deleted item(s) recovered: "
+                 + std::to_string(counts[1]) + " item(s) read, " + std::to_string(counts[0])
+                 + " folder(s), " + std::to_string(counts[2])
+                 + " fragment(s) not readable as an item");
   }
   libpff_file_close(file, nullptr);
   libpff_file_free(&file, nullptr);

@@ -17,6 +17,9 @@ struct StoreLimits
   int max_folder_depth = 64; // folders inside folders; deeper ones not read
   // One string property (transport headers, a subject) over this is cut.
   std::size_t max_string_bytes = std::size_t{1} << 20;
+  // Also the deleted items libpff recovers from unallocated space
+  // (libpff_file_recover_items: a pass over the whole file), "/(recovered)#ID".
+  bool recover_deleted = false;
   // --content: bodies and attachments are read, within these bounds.
   bool content = false;
   ContentBounds content_bounds;
@@ -42,7 +45,8 @@ struct StoreSummary
 };
 
 // Reads a PST or OST file (libpff) through `bytes` (`size` bytes), read-only:
-// every folder from the root, then the items whose folder is lost (orphans).
+// every folder from the root, then the items whose folder is lost (orphans),
+// then, if asked, recovered deleted items.
 // What cannot be read is an issue (outlook_damaged, outlook_item_unreadable)
 // and the walk goes on. Never throws for bad input.
 StoreSummary read_store(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& callbacks,

@@ -184,9 +184,10 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
 // What an Outlook reader reads of each item: its content too with
 // --content, within the same bounds as a MIME walk's.
 outlook::StoreLimits
-outlook_limits(const BodyRead* body_read)
+outlook_limits(const BodyRead* body_read, bool recover_deleted = false)
 {
   outlook::StoreLimits limits;
+  limits.recover_deleted = recover_deleted;
   limits.content = body_read != nullptr;
   if (body_read) {
     limits.content_bounds.max_item_bytes = body_read->max_bytes;
@@ -198,8 +199,8 @@ outlook_limits(const BodyRead* body_read)
 
 void
 read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
-             std::int64_t mtime, const BodyRead* body_read, const FileCallbacks& callbacks,
-             SourceInfo& source)
+             std::int64_t mtime, const BodyRead* body_read, const UnpackLimits& unpack,
+             const FileCallbacks& callbacks, SourceInfo& source)
 {
   source.kind = SourceKind::outlook;
   outlook::StoreCallbacks store;
@@ -219,7 +220,7 @@ read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
     loc.item = at;
     callbacks.on_issue(loc, issue);
   };
-  outlook::read_store(bytes, size, store, outlook_limits(body_read));
+  outlook::read_store(bytes, size, store, outlook_limits(body_read, unpack.recover_deleted));
 }
 
 // An OLE compound file: a .msg item is one message; another compound
@@ -358,7 +359,8 @@ read_packed_member(const StreamSource::Pull& pull, const MessageLocator& where, 
       }
       MemorySource memory(*bytes);
       if (kind.kind == archive::FileKind::outlook_store) {
-        read_outlook(memory, bytes->size(), where, source.mtime, body_read, callbacks, source);
+        read_outlook(memory, bytes->size(), where, source.mtime, body_read, limits, callbacks,
+                     source);
       } else {
         read_msg_file(memory, bytes->size(), where, source.mtime, body_read, callbacks, source);
       }
@@ -651,7 +653,7 @@ read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
     if (callbacks.on_mbox && !callbacks.on_mbox()) {
       break;
     }
-    read_outlook(file, file.size(), where, file.mtime(), body_read, callbacks, source);
+    read_outlook(file, file.size(), where, file.mtime(), body_read, limits, callbacks, source);
     break;
   case archive::FileKind::compound_file:
     read_msg_file(file, file.size(), where, file.mtime(), body_read, callbacks, source);

@@ -77,6 +77,9 @@ struct UnpackLimits
   static constexpr std::uint64_t k_expansion_allowance = std::uint64_t{64} << 20;
   // Archive and compressed files inside each other, at most this deep.
   int max_depth = 4;
+  // PST and OST files: also read the items libpff recovers from their
+  // unallocated space (--recover-deleted).
+  bool recover_deleted = false;
 };
 
 // Where an earlier scan left an mbox that has grown since: the start of its

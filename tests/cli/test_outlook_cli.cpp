@@ -199,3 +199,21 @@ TEST_CASE("outlook: --content reads an item's bodies, attachments and attached i
   headers.run({dir.string()});
   CHECK(headers.count("SELECT count(*) FROM finding WHERE path LIKE '%/forward.msg'") == 0);
 }
+
+TEST_CASE("outlook: --recover-deleted runs libpff's recovery and says what it found",
+          "[outlook]")
+{
+  Scan plain;
+  CHECK(plain.run({(k_outlook / "three-items.pst").string()}).exit_code == 0);
+  CHECK(plain.count("SELECT count(*) FROM problem WHERE kind = 'outlook_recovery'") == 0);
+
+  Scan s;
+  const auto r = run_ccaudit({"scan", "--db", s.db, "-q", "--recover-deleted",
+                              (k_outlook / "three-items.pst").string()});
+  // Fragments of deleted data are what recovery finds, not damage.
+  CHECK(r.exit_code == 0);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'outlook_recovery' AND detail = "
+                "'14 deleted item(s) recovered: 0 item(s) read, 11 folder(s), 3 fragment(s) "
+                "not readable as an item'") == 1);
+  CHECK(s.count("SELECT sum(messages) FROM source") == 4);
+}
