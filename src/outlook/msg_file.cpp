@@ -268,6 +268,47 @@ read_storage(libolecf_item_t* storage, std::size_t header, const StoreLimits& li
   return item;
 }
 
+// libolecf 20181231 believes the header: it allocates and reads by its
+// sector size and its sector counts before it looks at the file's size (a
+// 16 KB file: 42 s and 2 GB; a 1.4 KB one: a 1 GiB sector buffer, which a
+// damaged file then leaks). [MS-CFB] 2.2: sectors of 512 (version 3) or
+// 4,096 bytes (version 4), mini sectors of 64; and no file holds more
+// sectors than fit in it. Why the header is damage, or "".
+std::string
+header_damage(ByteSource& bytes, std::uint64_t size)
+{
+  char h[0x4C];
+  std::size_t got = 0;
+  try {
+    while (got < sizeof h) {
+      const auto n = bytes.read_at(got, h + got, sizeof h - got);
+      if (n == 0) {
+        break;
+      }
+      got += n;
+    }
+  } catch (const std::exception& e) {
+    return std::string("its header could not be read: ") + e.what();
+  }
+  if (got < sizeof h || size < 512) {
+    return "shorter than an OLE header";
+  }
+  const auto shift = little_endian(h + 0x1E, 2);
+  const auto mini_shift = little_endian(h + 0x20, 2);
+  if ((shift != 9 && shift != 12) || mini_shift != 6) {
+    return "sectors of 2^" + std::to_string(shift) + " bytes, mini sectors of 2^"
+           + std::to_string(mini_shift) + " (not an OLE compound file's)";
+  }
+  const std::uint64_t sectors = size >> shift;
+  const std::pair<int, const char*> counts[] = {{0x2C, "FAT"}, {0x40, "mini FAT"}, {0x48, "DIFAT"}};
+  for (const auto& [at, what] : counts) {
+    if (const auto n = little_endian(h + at, 4); n > sectors) {
+      return std::to_string(n) + " " + what + " sectors in a file of " + std::to_string(sectors);
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 MsgRead
@@ -275,6 +316,10 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
 {
   MsgRead out;
   std::size_t budget = limits.content_bounds.max_item_bytes;
+  if (auto damage = header_damage(bytes, size); !damage.empty()) {
+    out.detail = "an OLE compound file whose header is damaged: " + damage;
+    return out;
+  }
   Io in{&bytes, size};
   libbfio_handle_t* handle = make_handle(in);
   if (!handle) {
