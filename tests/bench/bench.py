@@ -14,6 +14,12 @@
       against its decompression piped to `grep -c '^From '` (issue 17,
       point 7: at most 1.3x), with the plain mbox scan for reference. Fails
       unless the three scans count the same messages, findings and problems.
+  bench.py pst [--source PATH...] [--copies N] [--ccaudit BIN] [--repeat R] [--hogs N]
+      Copies the PSTs of --source (default fixtures/outlook) N times into one
+      folder and times `ccaudit scan FOLDER` against `readpst -j 0 -D -q -o`
+      of every file, one after another and --parallel at a time (xargs -P),
+      with the peak RSS of a scan of one file, one set and the folder. Fails
+      unless ccaudit and readpst count the same e-mail items.
   bench.py identical (DIR | --messages N) [--ccaudit BIN] [--jobs N]
       Scans DIR (or a generated corpus of N messages, many of them wide or
       malformed) with --jobs 1 and --jobs N and fails unless the reports and
@@ -31,6 +37,7 @@ import json
 import os
 import random
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -225,7 +232,8 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def timed(command, to_file=False):
-    """Wall time, peak RSS (KiB) and exit code of one run of `command`.
+    """Wall time, peak RSS (KiB), exit code and CPU time (user + system, the
+    command's children included) of one run of `command`.
 
     Output goes to /dev/null, or with `to_file` to a file: GNU grep stops at
     the first match when its output is /dev/null. Peak RSS comes from GNU time where it is
@@ -247,7 +255,7 @@ def timed(command, to_file=False):
         if GNU_TIME:
             text = rss.read().strip().splitlines()
             peak = int(text[-1]) if text and text[-1].isdigit() else 0
-    return elapsed, peak, code
+    return elapsed, peak, code, usage.ru_utime + usage.ru_stime
 
 
 class Command:
@@ -259,11 +267,12 @@ class Command:
         self.to_file, self.prepare = to_file, prepare
 
 
-def measure_group(commands, repeat, results):
+def measure_group(commands, repeat, results, cpu=None):
     """Times `commands` in turn, `repeat` rounds (after one to warm the
     page cache and the binaries): each round runs every command once, so a
     machine that gets busier or quieter meanwhile weighs on all of them
-    alike, and their ratios hold. Records the median time and peak RSS."""
+    alike, and their ratios hold. Records the median time and peak RSS,
+    and with a dict `cpu` the median CPU time (printed too)."""
     runs = {c.name: [] for c in commands}
     for round_ in range(repeat + 1):
         for c in commands:
@@ -282,7 +291,12 @@ def measure_group(commands, repeat, results):
         t = statistics.median(r[0] for r in runs[c.name])
         rss = max(r[1] for r in runs[c.name])
         results[c.name] = (t, rss)
-        print("  %-40s %8.3f s   %8.1f MiB" % (c.name, t, rss / 1024), flush=True)
+        if cpu is None:
+            print("  %-40s %8.3f s   %8.1f MiB" % (c.name, t, rss / 1024), flush=True)
+        else:
+            cpu[c.name] = statistics.median(r[3] for r in runs[c.name])
+            print("  %-40s %8.3f s   CPU %8.3f s   %8.1f MiB"
+                  % (c.name, t, cpu[c.name], rss / 1024), flush=True)
     return [results[c.name][0] for c in commands]
 
 
@@ -484,6 +498,148 @@ def compressed(args):
     return 0
 
 
+def pst_sources(paths):
+    """The PST and OST files named, or found directly in the folders named."""
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            files += sorted(os.path.join(path, n) for n in os.listdir(path)
+                            if n.lower().endswith((".pst", ".ost"))
+                            and os.path.isfile(os.path.join(path, n)))
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            sys.exit("bench: no such file or folder: %s" % path)
+    if not files:
+        sys.exit("bench: no .pst or .ost file in %s" % " ".join(paths))
+    return files
+
+
+def mbox_messages(folder):
+    """Messages readpst wrote under `folder`: the `From ` lines of its .mbox
+    files (readpst writes `>From ` for such lines in a body; contacts and
+    calendar items go to .contacts and .calendar files)."""
+    n = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".mbox"):
+                with open(os.path.join(root, name), "rb") as f:
+                    n += sum(1 for line in f if line.startswith(b"From "))
+    return n
+
+
+def pst(args):
+    """Outlook files against readpst: the scan of a folder of PSTs takes less
+    time than `readpst` takes to convert every file of it, timed in the same
+    rounds, and its peak RSS does not grow with what it reads. The folder
+    holds --copies copies of the source files (setNNNN/NAME), as an
+    eDiscovery export of many custodians does; readpst runs once a file, in
+    turn (one shell loop) and --parallel at a time (xargs -P)."""
+    if not shutil.which("readpst"):
+        sys.exit("bench: readpst not found (apt-get install pst-utils)")
+    sources = pst_sources(args.source)
+    binary = os.path.abspath(args.ccaudit)
+    work = tempfile.mkdtemp(prefix="ccaudit-pst-", dir=args.work)
+    hogs = []
+    try:
+        copies = os.path.join(work, "copies")
+        names = [os.path.basename(f) for f in sources]
+        if len(set(names)) != len(names):
+            sys.exit("bench: two source files have the same name")
+        for i in range(args.copies):
+            d = os.path.join(copies, "set%04d" % i)
+            os.makedirs(d)
+            for f in sources:
+                shutil.copyfile(f, os.path.join(d, os.path.basename(f)))
+        set_bytes = sum(os.path.getsize(f) for f in sources)
+        files = ["set%04d/%s" % (i, n) for i in range(args.copies) for n in names]
+        largest = max(sources, key=os.path.getsize)
+        one_file = os.path.join(copies, "set0000", os.path.basename(largest))
+        print("source: %s (%d file(s), %.2f MB; one file: %s)"
+              % (", ".join(os.path.normpath(f) for f in sources), len(sources), set_bytes / 1e6,
+                 os.path.basename(largest)))
+        print("folder: %d copies, %d files, %.0f MB; %d cores; load %.1f; median of %d runs, cache warm"
+              % (args.copies, len(files), set_bytes * args.copies / 1e6, os.cpu_count(),
+                 os.getloadavg()[0], args.repeat))
+
+        dbs = {}
+        def scan(name, short, target):
+            dbs[short] = os.path.join(work, "%s.db" % short)
+            # 3: some item not scanned (contacts whose properties libpff
+            # cannot read, in Test_part1.pst); the counts below show them.
+            return Command(name, [binary, "scan", target, "--db", dbs[short], "-q"], (0, 1, 3),
+                           prepare=remover(dbs[short]))
+        outs = {}
+        def readpst(name, short, command):
+            out = outs[short] = os.path.join(work, short)
+            def prepare():  # untimed: the last run's output goes, a folder for each file
+                shutil.rmtree(out, ignore_errors=True)
+                for f in files:
+                    os.makedirs(os.path.join(out, f))
+            # -j 0: no forking (the corpus README: its forking mode once lost
+            # a message); -D: Deleted Items too, which readpst skips by
+            # default and the scan reads; -q: errors only.
+            return Command(name, "cd %s && %s" % (shlex.quote(copies), command.replace("OUT", shlex.quote(out))),
+                           prepare=prepare)
+        rp = "readpst -j 0 -D -q -o"
+        group = [scan("ccaudit scan FOLDER", "folder", copies),
+                 readpst("readpst, one file after another", "seq",
+                         'for f in */*; do %s OUT/"$f" "$f" || exit 1; done' % rp),
+                 readpst("readpst, xargs -P%d" % args.parallel, "par",
+                         "printf '%%s\\0' */* | xargs -0 -P%d -I{} %s OUT/{} {}" % (args.parallel, rp)),
+                 scan("ccaudit scan, one set", "set", os.path.join(copies, "set0000")),
+                 scan("ccaudit scan, one file", "file", one_file)]
+        hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
+        if hogs:
+            print("with %d busy process(es) running" % len(hogs), flush=True)
+        res, cpu = {}, {}
+        measure_group(group, args.repeat, res, cpu)
+        for h in hogs:
+            h.kill()
+            h.wait()
+        hogs = []
+
+        # A scan or a conversion that stopped early would read as fast: the
+        # last run's messages, counted by each.
+        def query(short, sql):
+            return subprocess.run(["sqlite3", dbs[short], sql], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        scanned = {s: int(query(s, "SELECT coalesce(sum(messages), 0) FROM source WHERE kind='outlook'"))
+                   for s in dbs}
+        rows = {s: query(s, "SELECT messages, findings, problems, not_scanned FROM scan") for s in dbs}
+        converted = {s: mbox_messages(o) for s, o in outs.items()}
+        print("e-mail items: ccaudit %d (one set %d, one file %d); readpst %d (xargs -P%d: %d)"
+              % (scanned["folder"], scanned["set"], scanned["file"], converted["seq"],
+                 args.parallel, converted["par"]))
+        print("ccaudit scan rows, messages|findings|problems|not scanned: folder %s, one set %s, one file %s"
+              % (rows["folder"], rows["set"], rows["file"]))
+        agree = (scanned["folder"] == converted["seq"] == converted["par"]
+                 == scanned["set"] * args.copies and scanned["folder"] > 0)
+
+        print("ratios and targets:")
+        t_scan = res["ccaudit scan FOLDER"][0]
+        for name in ("readpst, one file after another", "readpst, xargs -P%d" % args.parallel):
+            r = t_scan / res[name][0]
+            print("  %-52s %7.3f   target < 1        %s"
+                  % ("time: ccaudit / %s" % name, r, "met" if r < 1 else "NOT met"))
+        for name in ("readpst, one file after another", "readpst, xargs -P%d" % args.parallel):
+            print("  %-52s %7.2f   (no target)" % ("CPU: ccaudit / %s" % name,
+                                                  cpu["ccaudit scan FOLDER"] / cpu[name]))
+        mib = {s: res[c.name][1] / 1024 for s, c in zip(("folder", "seq", "par", "set", "file"), group)}
+        print("  %-52s %7.1f / %.1f / %.1f MiB (%.1f / %.1f / %.0f MB read)"
+              % ("ccaudit peak RSS: one file / one set / folder", mib["file"], mib["set"], mib["folder"],
+                 os.path.getsize(largest) / 1e6, set_bytes / 1e6, set_bytes * args.copies / 1e6))
+        if not agree:
+            print("bench: the message counts differ (see above)")
+            return 1
+        return 0
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def identical(args):
     binary = os.path.abspath(args.ccaudit)
     tmp = tempfile.mkdtemp(prefix="ccaudit-jobs-")
@@ -550,6 +706,18 @@ def main():
     z.add_argument("--repeat", type=int, default=5)
     z.add_argument("--hogs", type=int, default=0,
                    help="run this many busy processes meanwhile (other work on the machine)")
+    o = sub.add_parser("pst")
+    o.add_argument("--source", nargs="+",
+                   default=[os.path.join(HERE, "..", "..", "fixtures", "outlook")],
+                   help="PST/OST files, or folders holding them (default: fixtures/outlook)")
+    o.add_argument("--copies", type=int, default=300, help="copies of the source files in the folder")
+    o.add_argument("--ccaudit", default="build/src/ccaudit")
+    o.add_argument("--repeat", type=int, default=5)
+    o.add_argument("--parallel", type=int, default=os.cpu_count(),
+                   help="readpst processes at a time in the second baseline (xargs -P)")
+    o.add_argument("--hogs", type=int, default=0,
+                   help="run this many busy processes meanwhile (other work on the machine)")
+    o.add_argument("--work", help="where to write the folder and readpst's output (default: TMPDIR)")
     i = sub.add_parser("identical")
     i.add_argument("dir", nargs="?")
     i.add_argument("--messages", type=int,
@@ -567,6 +735,8 @@ def main():
         sys.exit(content(args))
     elif args.command == "compressed":
         sys.exit(compressed(args))
+    elif args.command == "pst":
+        sys.exit(pst(args))
     else:
         sys.exit(identical(args))
 
