@@ -179,8 +179,6 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
   }
 }
 
-// Reads a PST or OST file (`size` bytes of `bytes`): each e-mail item is a
-// message named by its folder path and identifier.
 // What an Outlook reader reads of each item: its content too with
 // --content, within the same bounds as a MIME walk's.
 outlook::StoreLimits
@@ -197,6 +195,20 @@ outlook_limits(const BodyRead* body_read, bool recover_deleted = false)
   return limits;
 }
 
+// One Outlook item as the scan hands messages on.
+RawMessage
+raw_message(OutlookMessage&& message, MessageLocator where, std::uint64_t end, std::int64_t mtime)
+{
+  RawMessage raw{std::move(where), end, std::move(message.header), std::move(message.issues),
+                 mtime};
+  raw.built = std::move(message.built);
+  raw.content = std::move(message.content);
+  raw.has_body = raw.content != nullptr;
+  return raw;
+}
+
+// Reads a PST or OST file (`size` bytes of `bytes`): each e-mail item is a
+// message named by its folder path and identifier.
 void
 read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
              std::int64_t mtime, const BodyRead* body_read, const UnpackLimits& unpack,
@@ -205,15 +217,11 @@ read_outlook(ByteSource& bytes, std::uint64_t size, const MessageLocator& where,
   source.kind = SourceKind::outlook;
   outlook::StoreCallbacks store;
   store.on_item = [&](std::string at, outlook::Item&& item) {
-    auto message = read_outlook_item(std::move(item));
     MessageLocator loc = where;
     loc.item = std::move(at);
-    RawMessage raw{std::move(loc), 0, std::move(message.header), std::move(message.issues), mtime};
-    raw.built = std::move(message.built);
-    raw.content = std::move(message.content);
-    raw.has_body = raw.content != nullptr;
     ++source.messages;
-    return callbacks.on_message(std::move(raw));
+    return callbacks.on_message(raw_message(read_outlook_item(std::move(item)), std::move(loc), 0,
+                                            mtime));
   };
   store.on_issue = [&](const std::string& at, const Issue& issue) {
     MessageLocator loc = where;
@@ -244,12 +252,7 @@ read_msg_file(ByteSource& bytes, std::uint64_t size, const MessageLocator& where
   }
   source.kind = SourceKind::message;
   source.messages = 1;
-  auto message = read_outlook_item(std::move(read.item));
-  RawMessage raw{where, size, std::move(message.header), std::move(message.issues), mtime};
-  raw.built = std::move(message.built);
-  raw.content = std::move(message.content);
-  raw.has_body = raw.content != nullptr;
-  callbacks.on_message(std::move(raw));
+  callbacks.on_message(raw_message(read_outlook_item(std::move(read.item)), where, size, mtime));
 }
 
 // A PST, OST or .msg file inside a zip, tar or compressed file: libpff and
