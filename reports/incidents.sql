@@ -1,5 +1,6 @@
 -- Incidents of one scan, oldest first, with their campaign and, for a
--- reply-all that is an incident itself, the incidents it re-exposed.
+-- reply-all that is an incident itself, the incidents it re-exposed; the
+-- lists found inside messages (scan --content) are incidents too (kind).
 --   sqlite3 -readonly -header -column ccaudit.db '.read reports/review.sql' '.read reports/incidents.sql'
 WITH reexposed AS (
   -- each incident one of its copies re-exposed, listed by id
@@ -12,11 +13,11 @@ WITH reexposed AS (
   SELECT incident_id, 1 AS is_incident, message_id, sender, sender_name, subject,
          date, first_sent, exposed_count, recipient_count, identifiable_count,
          domain_count, copies, recipient_sets, divergent, campaign_id, status, all_gone,
-         NULL AS reexposure_of
+         kind, part_path, part_filename, part_type, NULL AS reexposure_of
   FROM incident_campaign
   UNION ALL
   SELECT incident_id, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
          group_concat(reexposed) OVER (PARTITION BY incident_id ORDER BY reexposed
                                        ROWS BETWEEN UNBOUNDED PRECEDING
                                        AND UNBOUNDED FOLLOWING)
@@ -33,7 +34,11 @@ SELECT i.incident_id, i.message_id, i.sender, i.sender_name, i.subject,
        -- start of the Art. 33 clock, at the latest.
        (SELECT min(s.started_at) FROM finding AS f JOIN scan AS s ON s.id = f.scan_id
         WHERE f.incident_id = i.incident_id) AS found_at,
-       i.status, i.all_gone
+       i.status, i.all_gone,
+       -- what exposed the list: visible-recipients (the To/Cc), or with
+       -- scan --content forwarded-recipients, address-list-in-content,
+       -- quoted-recipients, and the MIME part
+       i.kind, i.part_path, i.part_filename, i.part_type
 FROM joined AS i
 WHERE i.is_incident
 ORDER BY i.first_sent IS NULL, i.first_sent, i.incident_id;

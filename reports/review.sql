@@ -71,17 +71,23 @@ WHERE f.scan_id <= (SELECT id FROM review_scan)
   AND f.suppressed <> '' AND f.kind <> 'reply-recipients'
   AND NOT (SELECT include_suppressed FROM review_setting);
 
--- Every flagged copy. A finding written by ccaudit 0.1 has no incident
--- identity and stands alone ('F-' and its id).
+-- Every flagged copy, of every kind that exposes a list: the To/Cc of a
+-- message (visible-recipients), and with scan --content a forwarded message
+-- (a copy of its original's incident: it carries the original's
+-- Message-ID), a list in a part or a quoted header block (incidents of their
+-- own, "I-<message's>/<part>"). A finding written by ccaudit 0.1 has no
+-- incident identity and stands alone ('F-' and its id).
 CREATE TEMP VIEW IF NOT EXISTS incident_copy AS
 SELECT f.id AS finding_id,
        coalesce(nullif(f.incident_id, ''), 'F-' || f.id) AS incident_id,
+       f.kind, f.part_path, f.part_filename, f.part_type,
        f.path, f.offset, f.mbox_index, f.message_id, f.sent_at, f.date,
        f.from_address, f.from_name, f.subject, f.subject_key,
        f.recipient_hash, f.visible_count, f.external_count,
        f.scan_id, f.review_status AS status, coalesce(f.source_gone, 0) AS source_gone
 FROM current_finding AS f
-WHERE f.kind = 'visible-recipients';
+WHERE f.kind IN ('visible-recipients', 'forwarded-recipients', 'address-list-in-content',
+                 'quoted-recipients');
 
 -- The distinct addresses an incident showed, over all its copies.
 CREATE TEMP VIEW IF NOT EXISTS incident_address AS
@@ -109,7 +115,9 @@ WITH counted AS (
          max(identifiable_count) AS identifiable_count, max(domain_count) AS domain_count
   FROM (
     SELECT incident_id,
-           min(finding_id) AS first_finding, -- the first copy in archive order
+           -- the first copy in archive order, a header's before a forward's
+           coalesce(min(CASE WHEN kind = 'visible-recipients' THEN finding_id END),
+                    min(finding_id)) AS first_finding,
            min(sent_at) AS first_sent,
            count(*) AS copies,
            count(DISTINCT recipient_hash) AS recipient_sets,
@@ -135,7 +143,10 @@ WITH counted AS (
 SELECT c.incident_id, f.message_id, f.from_address AS sender, f.from_name AS sender_name,
        f.subject, f.subject_key, f.date, c.first_sent, c.exposed_count,
        c.recipient_count, c.identifiable_count, c.domain_count, c.copies,
-       c.recipient_sets, c.recipient_sets > 1 AS divergent, c.status, c.all_gone
+       c.recipient_sets, c.recipient_sets > 1 AS divergent, c.status, c.all_gone,
+       -- what exposed the list: the first copy's kind and part ("" for a
+       -- header)
+       f.kind, f.part_path, f.part_filename, f.part_type
 FROM counted AS c
 CROSS JOIN finding AS f ON f.id = c.first_finding;
 
@@ -185,7 +196,8 @@ CROSS JOIN finding AS r ON r.id = c.finding_id
 WHERE 2 * c.shared_count >= c.exposed_count;
 
 -- Campaigns: an incident starts a new batch group when it is the first of
--- its sender and subject, has no readable date, or comes more than
+-- its sender, subject and kind (a list in a CSV and the To/Cc of the same
+-- message are not batches of one send), has no readable date, or comes more than
 -- campaign_window_days after the one before. Groups of two or more
 -- incidents are campaigns, named after their first incident. Each incident
 -- with its campaign (campaign_id NULL: none), its batch and the campaign's
@@ -201,10 +213,10 @@ WITH ordered AS (
            ELSE 0
          END AS starts_group
   FROM incident AS i
-  WINDOW w AS (PARTITION BY sender, subject_key ORDER BY first_sent, incident_id)
+  WINDOW w AS (PARTITION BY sender, subject_key, kind ORDER BY first_sent, incident_id)
 ), grouped AS (
   SELECT o.*,
-         sum(starts_group) OVER (PARTITION BY sender, subject_key
+         sum(starts_group) OVER (PARTITION BY sender, subject_key, kind
                                  ORDER BY first_sent, incident_id
                                  ROWS UNBOUNDED PRECEDING) AS batch_group
   FROM ordered AS o
@@ -219,13 +231,14 @@ WITH ordered AS (
          min(first_sent) OVER g AS campaign_first_sent,
          max(first_sent) OVER g AS campaign_last_sent
   FROM grouped AS g
-  WINDOW g AS (PARTITION BY sender, subject_key, batch_group
+  WINDOW g AS (PARTITION BY sender, subject_key, kind, batch_group
                ORDER BY first_sent, incident_id
                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
 SELECT incident_id, message_id, sender, sender_name, subject, subject_key, date,
        first_sent, exposed_count, recipient_count, identifiable_count,
        domain_count, copies, recipient_sets, divergent, status, all_gone,
+       kind, part_path, part_filename, part_type,
        CASE WHEN batches > 1 THEN campaign END AS campaign_id, batch, batches,
        campaign_subject, incident_ids, exposed_total, campaign_first_sent,
        campaign_last_sent

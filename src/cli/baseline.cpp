@@ -7,8 +7,13 @@
 #include "store/sqlite_store.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
+
+#include <pwd.h>
+#include <unistd.h>
 
 namespace ccaudit::cli {
 
@@ -19,6 +24,25 @@ is_fingerprint(const std::string& s)
 {
   return s.size() == 64
          && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// Who is accepting: the login name of the effective user, and who ran sudo.
+std::string
+reviewer()
+{
+  const auto uid = geteuid();
+  std::string name = "uid " + std::to_string(uid);
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found) {
+    name = found->pw_name;
+  }
+  const char* sudo = std::getenv("SUDO_USER");
+  if (uid == 0 && sudo && *sudo) {
+    name += " (sudo by " + text::for_terminal(sudo) + ")";
+  }
+  return name;
 }
 
 } // namespace
@@ -74,7 +98,7 @@ run_baseline_accept(const BaselineCommand& cmd)
 {
   store::SqliteStore store(cmd.db, store::OpenMode::read_write);
   for (const auto& id : cmd.accept) {
-    const auto n = store.accept(id, cmd.note);
+    const auto n = store.accept(id, cmd.note, reviewer());
     if (n == 0) {
       throw FatalError("no finding with incident id or fingerprint '" + text::for_terminal(id)
                        + "' (ids are listed by 'ccaudit report')");

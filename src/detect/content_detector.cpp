@@ -176,6 +176,7 @@ ContentDetector::inspect_content(const headers::MessageHeaders& message,
         f->part_path = part.path;
         f->part_filename = part.filename;
         f->part_type = part.type;
+        f->incident_id = content_incident_id(f->incident_id, f->kind, part.path);
         out.push_back(std::move(*f));
       }
     }

@@ -141,6 +141,18 @@ incident_id(std::string_view incident_key)
 }
 
 std::string
+content_incident_id(std::string_view message_incident_id, std::string_view kind,
+                    std::string_view part_path)
+{
+  std::string id(message_incident_id);
+  id.append("/").append(part_path);
+  if (kind == "quoted-recipients") {
+    id.append("/quoted");
+  }
+  return id;
+}
+
+std::string
 finding_fingerprint(std::string_view kind, std::string_view incident_key,
                     std::string_view recipient_hash)
 {

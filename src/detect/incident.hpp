@@ -35,6 +35,15 @@ std::string incident_key(std::string_view message_id,
 // SHA-256.
 std::string incident_id(std::string_view incident_key);
 
+// The incident of a list found inside a message (scan --content): the
+// message's incident id, '/', the MIME part, and "/quoted" for a quoted
+// header block ("I-04af67484e40/2", "I-04af67484e40/1/quoted"). Every copy
+// of the message gives the same id; the message's own header incident
+// (its To/Cc) stays apart. A forwarded message is not one of these: it
+// carries its original's Message-ID, so it is the original's incident.
+std::string content_incident_id(std::string_view message_incident_id, std::string_view kind,
+                                std::string_view part_path);
+
 // A finding's fingerprint: SHA-256 (hex) of its kind, incident key and
 // recipient hash. The same for every copy of a send; it holds no address.
 std::string finding_fingerprint(std::string_view kind, std::string_view incident_key,

@@ -121,6 +121,10 @@ load_review(store::SqliteStore& db)
     i.found_at = r.text(16);
     i.status = r.text(17);
     i.all_gone = r.integer(18) != 0;
+    i.kind = r.text(19);
+    i.part_path = r.text(20);
+    i.part_filename = r.text(21);
+    i.part_type = r.text(22);
     by_id[i.id] = review.incidents.size();
     review.incidents.push_back(std::move(i));
   });
@@ -131,7 +135,8 @@ load_review(store::SqliteStore& db)
   db.query(sql::incident_copies, {}, [&](const Row& r) {
     if (auto* i = find(r.text(0))) {
       i->copies.push_back({r.text(2), r.integer(3), optional_integer(r, 4), r.text(5),
-                           r.integer(6), r.integer(7), r.text(8), r.integer(9) != 0});
+                           r.integer(6), r.integer(7), r.text(8), r.integer(9) != 0,
+                           r.text(10), r.text(11), r.text(12)});
     }
   });
   db.query(sql::reexposures, {}, [&](const Row& r) {

@@ -21,6 +21,10 @@ struct Copy
   std::int64_t visible = 0, exposed = 0;
   std::string status; // new | seen | accepted
   bool gone = false;  // its file is no longer there (the finding stays)
+  // What showed the list here: visible-recipients (the To/Cc), or with
+  // scan --content a forwarded message, a list in a part, a quoted block,
+  // with the MIME part ("" for the header).
+  std::string kind, part_path, part_filename;
 };
 
 struct Reexposure
@@ -55,6 +59,11 @@ struct Incident
   std::string found_at;      // first scan (any) that found it, ISO UTC
   std::string status;        // new (first found by this scan) | seen | accepted
   bool all_gone = false;     // every copy's file is gone
+  // Its first copy's kind and part (a header copy's before a forward's):
+  // visible-recipients, forwarded-recipients, address-list-in-content or
+  // quoted-recipients.
+  std::string kind, part_path, part_filename, part_type;
+  bool in_content() const { return kind != "visible-recipients"; }
   std::vector<Copy> copies;
   std::vector<Reexposure> reexposures;
   std::vector<DomainCount> by_domain;

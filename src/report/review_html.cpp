@@ -155,7 +155,8 @@ incidents_table(const Review& review)
                   {"exposed", "Exposed", true}, {"recipients", "Recipients", true},
                   {"identifiable", "Identifiable", true}, {"copies", "Copies", true},
                   {"reexposures", "Reply-alls", true}, {"campaign", "Campaign", false},
-                  {"status", "Status", false}, {"statement", "Exposure", false}});
+                  {"status", "Status", false}, {"kind", "Found as", false},
+                  {"statement", "Exposure", false}});
   for (const auto& i : review.incidents) {
     s += std::string("<tr") + (i.divergent ? " class=\"divergent\"" : "") + ">"
          + "<td class=\"mono\">" + h(i.id) + (i.divergent ? " <span class=\"warn\">divergent</span>" : "")
@@ -165,7 +166,8 @@ incidents_table(const Review& review)
          + num(i.identifiable) + num(static_cast<std::int64_t>(i.copies.size()))
          + num(static_cast<std::int64_t>(i.reexposures.size())) + "<td class=\"mono\">"
          + h(i.campaign_id) + "</td>" + cell(i.status)
-         + cell(exposure_statement(i.exposed, i.recipients))
+         + cell(i.kind + (i.part_path.empty() ? "" : ", part " + i.part_path))
+         + cell(incident_statement(i))
          + "</tr>\n";
   }
   return s + "</tbody></table>";
@@ -179,11 +181,13 @@ incident_details(const Review& review)
   std::string s;
   for (const auto& i : review.incidents) {
     s += "<details id=\"detail-" + h(i.id) + "\"><summary><span class=\"mono\">" + h(i.id)
-         + "</span>: " + h(exposure_statement(i.exposed, i.recipients)) + "</summary>\n";
+         + "</span>: " + h(incident_statement(i)) + "</summary>\n";
     s += "<p>Found in: ";
     for (std::size_t k = 0; k < i.copies.size(); ++k) {
       s += (k ? ", " : "") + std::string("<span class=\"mono\">") + h(i.copies[k].path)
-           + (i.copies[k].mbox_index ? " @" + std::to_string(i.copies[k].offset) : "") + "</span>";
+           + (i.copies[k].mbox_index ? " @" + std::to_string(i.copies[k].offset) : "")
+           + (i.copies[k].part_path.empty() ? "" : " part " + h(i.copies[k].part_path))
+           + "</span>";
     }
     s += "</p><table class=\"sortable addresses\"><thead><tr><th data-key=\"address\">Address</th>"
          "<th data-key=\"name\">Display name</th><th data-key=\"kind\">Kind</th></tr></thead><tbody>\n";
@@ -277,7 +281,7 @@ content_table(const Review& review)
   for (const auto& c : review.content_findings) {
     s += "<tr>" + cell(c.kind) + num(c.exposed) + cell(c.part_path) + cell(c.part_filename)
          + cell(c.part_type) + cell(c.subject)
-         + cell(c.kind == "forwarded-recipients" && c.linked ? c.incident_id : std::string())
+         + "<td class=\"mono\">" + h(c.incident_id) + "</td>"
          + cell(c.path + (c.mbox_index ? " @" + std::to_string(c.offset) : std::string()))
          + "</tr>\n";
   }

@@ -70,6 +70,35 @@ exposure_statement(std::int64_t exposed, std::int64_t recipients)
          + " shown to " + plural(recipients, "distinct recipient", "distinct recipients");
 }
 
+namespace {
+
+std::string
+part_words(const std::string& part_path, const std::string& filename)
+{
+  return "part " + part_path + (filename.empty() ? std::string() : " \"" + filename + "\"");
+}
+
+} // namespace
+
+std::string
+incident_statement(const Incident& i)
+{
+  const auto part = part_words(i.part_path, i.part_filename);
+  if (i.kind == "address-list-in-content") {
+    return plural(i.exposed, "distinct exposed address was", "distinct exposed addresses were")
+           + " listed in " + part + " of the message";
+  }
+  if (i.kind == "quoted-recipients") {
+    return plural(i.exposed, "distinct exposed address was", "distinct exposed addresses were")
+           + " shown in a quoted To/Cc in " + part + " of the message";
+  }
+  if (i.kind == "forwarded-recipients") {
+    return exposure_statement(i.exposed, i.recipients) + ", passed on in a forwarded copy ("
+           + part + ")";
+  }
+  return exposure_statement(i.exposed, i.recipients);
+}
+
 void
 render_review_text(const Review& review, std::ostream& out)
 {
@@ -90,7 +119,11 @@ render_review_text(const Review& review, std::ostream& out)
       << " (batches within " << review.campaign_window_days << " day(s) of each other), "
       << plural(static_cast<std::int64_t>(review.senders.size()), "sender", "senders") << "\n";
   for (const auto& i : review.incidents) {
-    out << "\n[" << i.id << "] " << exposure_statement(i.exposed, i.recipients) << "\n";
+    out << "\n[" << i.id << "] " << t(incident_statement(i)) << "\n";
+    if (i.in_content()) {
+      out << "    found as:     " << i.kind
+          << (i.part_type.empty() ? "" : " (" + t(i.part_type) + ")") << "\n";
+    }
     out << "    status:       " << i.status << (i.all_gone ? " (every copy's file is gone)" : "")
         << "\n";
     out << "    first sent:   " << (i.first_sent.empty() ? "unknown" : i.first_sent);
@@ -115,6 +148,10 @@ render_review_text(const Review& review, std::ostream& out)
     out << "    copies (" << i.copies.size() << "):\n";
     for (const auto& c : i.copies) {
       out << "      " << where(c.path, c.offset, c.mbox_index);
+      if (!c.part_path.empty()) {
+        out << ", " << t(part_words(c.part_path, c.part_filename))
+            << (c.kind == "forwarded-recipients" ? " (forwarded)" : "");
+      }
       if (c.gone) {
         out << "  [file gone]";
       }
@@ -194,7 +231,9 @@ render_review_text(const Review& review, std::ostream& out)
         << ", from <" << t(c.sender) << ">, subject: " << t(c.subject) << "\n";
     if (c.kind == "forwarded-recipients") {
       out << "      " << (c.linked ? "passes on incident " : "forwards a message not found as sent: ")
-          << c.incident_id << "\n";
+          << t(c.incident_id) << "\n";
+    } else if (!c.incident_id.empty()) {
+      out << "      incident " << t(c.incident_id) << "\n";
     }
   }
   bool first = true;
@@ -217,7 +256,8 @@ render_review_csv(const Review& review, std::ostream& out)
 {
   out << "incident_id,first_sent,sender,sender_name,subject,message_id,"
          "exposed_count,recipient_count,identifiable_count,divergent,"
-         "campaign_id,copies,reexposures,reexposure_of,first_copy,status\r\n";
+         "campaign_id,copies,reexposures,reexposure_of,first_copy,status,kind,part_path,"
+         "part_filename\r\n";
   for (const auto& i : review.incidents) {
     out << csv_cell(i.id) << "," << csv_cell(i.first_sent) << ","
         << csv_cell(i.sender) << "," << csv_cell(i.sender_name) << ","
@@ -227,7 +267,8 @@ render_review_csv(const Review& review, std::ostream& out)
         << i.copies.size() << "," << i.reexposures.size() << ","
         << csv_cell(i.reexposure_of) << ","
         << csv_cell(i.copies.empty() ? "" : i.copies.front().path) << ","
-        << csv_cell(i.status) << "\r\n";
+        << csv_cell(i.status) << "," << csv_cell(i.kind) << "," << csv_cell(i.part_path) << ","
+        << csv_cell(i.part_filename) << "\r\n";
   }
 }
 
@@ -259,14 +300,19 @@ render_review_json(const Review& review, std::ostream& out)
     ji["recipient_sets"] = i.recipient_sets;
     ji["campaign_id"] = i.campaign_id.empty() ? json(nullptr) : json(i.campaign_id);
     ji["status"] = i.status;
-    ji["statement"] = exposure_statement(i.exposed, i.recipients);
+    ji["statement"] = u(incident_statement(i));
+    ji["kind"] = i.kind;
+    ji["part_path"] = i.part_path.empty() ? json(nullptr) : json(u(i.part_path));
+    ji["part_filename"] = i.part_path.empty() ? json(nullptr) : json(u(i.part_filename));
+    ji["part_type"] = i.part_path.empty() ? json(nullptr) : json(u(i.part_type));
     auto& copies = ji["copies"] = json::array();
     for (const auto& c : i.copies) {
       copies.push_back({{"path", u(c.path)}, {"offset", c.offset},
                         {"mbox_index", c.mbox_index ? json(*c.mbox_index) : json(nullptr)},
                         {"recipient_hash", c.recipient_hash},
                         {"exposed_count", c.exposed}, {"status", c.status},
-                        {"gone", c.gone}});
+                        {"gone", c.gone}, {"kind", c.kind},
+                        {"part_path", c.part_path.empty() ? json(nullptr) : json(u(c.part_path))}});
     }
     auto& re = ji["reexposures"] = json::array();
     for (const auto& r : i.reexposures) {
@@ -363,11 +409,31 @@ render_art33(const Review& review, const std::string& id, std::time_t now,
   out << "GDPR Art. 33 worksheet: " << id << "\n"
       << "Prepared by ccaudit from scan " << review.scan.id << " of "
       << t(review.scan.host) << ". Sections marked [to complete] need a person.\n\n"
-      << "1. What happened\n"
-      << "   A message was sent with its recipients visible to each other (To/Cc\n"
-      << "   instead of Bcc).\n"
-      << "   " << exposure_statement(exposed, recipients) << ".\n"
-      << "   From:       " << sender_line(first.sender_name, first.sender) << "\n"
+      << "1. What happened\n";
+  if (first.kind == "address-list-in-content") {
+    out << "   A message carried a list of addresses inside it, readable by everyone\n"
+        << "   who received it: " << t(part_words(first.part_path, first.part_filename))
+        << (first.part_type.empty() ? "" : " (" + t(first.part_type) + ")") << ".\n";
+  } else if (first.kind == "quoted-recipients") {
+    out << "   A message quoted an earlier message's To/Cc in its text, readable by\n"
+        << "   everyone who received it: " << t(part_words(first.part_path, first.part_filename))
+        << ".\n";
+  } else if (first.kind == "forwarded-recipients") {
+    out << "   A message with its recipients visible to each other (To/Cc instead of\n"
+        << "   Bcc) was forwarded as an attachment ("
+        << t(part_words(first.part_path, first.part_filename)) << "): its list went on\n"
+        << "   to the forward's recipients too.\n";
+  } else {
+    out << "   A message was sent with its recipients visible to each other (To/Cc\n"
+        << "   instead of Bcc).\n";
+  }
+  if (first.kind == "address-list-in-content" || first.kind == "quoted-recipients") {
+    out << "   " << plural(exposed, "distinct exposed address", "distinct exposed addresses")
+        << " (" << recipients << " in the list, internal ones included).\n";
+  } else {
+    out << "   " << exposure_statement(exposed, recipients) << ".\n";
+  }
+  out << "   From:       " << sender_line(first.sender_name, first.sender) << "\n"
       << "   Subject:    " << t(first.subject) << "\n";
   if (campaign) {
     out << "   Sent in " << members.size() << " batches:\n";
@@ -390,9 +456,17 @@ render_art33(const Review& review, const std::string& id, std::time_t now,
       << "   First sent: " << (first.first_sent.empty() ? "unknown" : first.first_sent) << "\n"
       << "   Found:      " << found << " (first ccaudit scan that flagged it), "
       << elapsed << "; " << left << " (Art. 33(1), from awareness)\n\n"
-      << "4. Categories of personal data and of data subjects\n"
-      << "   Email addresses and display names of the recipients.\n"
-      << "   [to complete: what the list reveals about them, e.g. patients of a clinic]\n\n"
+      << "4. Categories of personal data and of data subjects\n";
+  if (first.kind == "address-list-in-content") {
+    out << "   Email addresses listed in " << t(part_words(first.part_path, first.part_filename))
+        << " of the message.\n"
+        << "   [to complete: what else the part holds (names, phone numbers, amounts),\n"
+        << "   what the list reveals about them, e.g. customers of a service]\n\n";
+  } else {
+    out << "   Email addresses and display names of the recipients.\n"
+        << "   [to complete: what the list reveals about them, e.g. patients of a clinic]\n\n";
+  }
+  out
       << "5. Likely consequences\n"
       << "   [to complete]\n\n"
       << "6. Measures taken or proposed\n"

@@ -16,6 +16,12 @@ std::optional<std::time_t> parse_iso(const std::string& iso);
 // "N distinct addresses were shown to M distinct recipients".
 std::string exposure_statement(std::int64_t exposed, std::int64_t recipients);
 
+// What an incident exposed, in a sentence: exposure_statement() for a
+// To/Cc (and a forwarded one), or where inside the message the list was
+// ("N distinct exposed addresses were listed in part 2 "a.csv" of the
+// message"). Untrusted text in it (a file name) is as stored: escape it.
+std::string incident_statement(const Incident& incident);
+
 // Renderers of a loaded (and, if asked, redacted) review.
 void render_review_text(const Review& review, std::ostream& out);
 void render_review_csv(const Review& review, std::ostream& out);

@@ -54,6 +54,20 @@ fingerprint_old_findings(Connection& db)
   }
 }
 
+// Columns a later schema added to a table an earlier one created (CREATE
+// TABLE IF NOT EXISTS leaves such a table as it was). Inside the upgrade's
+// transaction.
+void
+add_missing_columns(Connection& db)
+{
+  bool has_accepted_by = false;
+  db.query("SELECT 1 FROM pragma_table_info('acceptance') WHERE name = 'accepted_by'", {},
+           [&](const Row&) { has_accepted_by = true; });
+  if (!has_accepted_by) {
+    db.exec("ALTER TABLE acceptance ADD COLUMN accepted_by TEXT NOT NULL DEFAULT ''");
+  }
+}
+
 // The problem kinds this ccaudit records, and which mean NOT scanned.
 std::map<std::string, std::int64_t>
 problem_kinds()
@@ -152,12 +166,14 @@ make_current(Connection& db)
                                       sql::upgrade_from_4,
                                       sql::upgrade_from_5,
                                       sql::upgrade_from_6,
-                                      sql::upgrade_from_7};
+                                      sql::upgrade_from_7,
+                                      sql::upgrade_from_8};
   static_assert(std::size(upgrade_from) == k_schema_version);
   for (int from = version; has_tables && from < k_schema_version; ++from) {
     db.exec(upgrade_from[from]);
   }
   db.exec(sql::schema);
+  add_missing_columns(db);
   if (has_tables && version <= 2) {
     fingerprint_old_findings(db);
   }

@@ -11,4 +11,5 @@ extern const char* const upgrade_from_4;
 extern const char* const upgrade_from_5;
 extern const char* const upgrade_from_6;
 extern const char* const upgrade_from_7;
+extern const char* const upgrade_from_8;
 } // namespace ccaudit::store::sql

@@ -98,9 +98,9 @@ SqliteStore::open_findings()
 }
 
 std::size_t
-SqliteStore::accept(const std::string& id, const std::string& note)
+SqliteStore::accept(const std::string& id, const std::string& note, const std::string& by)
 {
-  return triage().accept(id, note);
+  return triage().accept(id, note, by);
 }
 
 void

@@ -64,7 +64,8 @@ public:
 
   // Marks the findings of an incident id (I-...) or with a fingerprint as
   // accepted; returns how many fingerprints that was (0: no such finding).
-  std::size_t accept(const std::string& id, const std::string& note);
+  // `by` names who accepted (a login name).
+  std::size_t accept(const std::string& id, const std::string& note, const std::string& by);
 
   // Runs a read-only query (a report definition), calling `on_row` per row.
   void query(const std::string& sql, const std::vector<Value>& bindings,

@@ -31,16 +31,16 @@ Triage::open_findings()
 }
 
 std::size_t
-Triage::accept(const std::string& id, const std::string& note)
+Triage::accept(const std::string& id, const std::string& note, const std::string& by)
 {
-  Statement insert(m_db.get(), "INSERT OR IGNORE INTO acceptance(fingerprint, accepted_at, note) "
-                         "SELECT DISTINCT fingerprint, ?1, ?2 FROM finding "
+  Statement insert(m_db.get(), "INSERT OR IGNORE INTO acceptance(fingerprint, accepted_at, note, "
+                         "accepted_by) SELECT DISTINCT fingerprint, ?1, ?2, ?4 FROM finding "
                          "WHERE fingerprint <> '' AND (incident_id = ?3 OR fingerprint = ?3)");
   std::size_t matched = 0;
   m_db.query("SELECT count(DISTINCT fingerprint) FROM finding WHERE fingerprint <> '' "
         "AND (incident_id = ?1 OR fingerprint = ?1)",
         {Value{id}}, [&](const Row& r) { matched = static_cast<std::size_t>(r.integer(0)); });
-  insert.bind(1, utc_now()).bind(2, note).bind(3, id).run();
+  insert.bind(1, utc_now()).bind(2, note).bind(3, id).bind(4, by).run();
   return matched;
 }
 

@@ -37,7 +37,7 @@ public:
 
   // Marks the findings of an incident id (I-...) or with a fingerprint as
   // accepted; returns how many fingerprints that was (0: no such finding).
-  std::size_t accept(const std::string& id, const std::string& note);
+  std::size_t accept(const std::string& id, const std::string& note, const std::string& by);
 
 private:
   Connection& m_db;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 
 namespace fs = std::filesystem;
 using ccaudit::test::read_file;
@@ -219,4 +220,107 @@ TEST_CASE("scan --content: --fail-on any counts an open content finding as the h
   const auto fingerprint = ccaudit::test::scalar_text(db, "SELECT fingerprint FROM finding");
   CHECK(run_ccaudit({"baseline", "accept", "--db", db, fingerprint}).exit_code == 0);
   CHECK(run_ccaudit({"scan", mail, "--db", db, "--content", "--fail-on", "any"}).exit_code == 0);
+}
+
+TEST_CASE("scan --content: a list inside a message is an incident of its own: --art33, export, "
+          "baseline accept, CSV and HTML take its id, and a forward stays with its original",
+          "[cli][content]")
+{
+  TempDir dir;
+  const std::string csv_message =
+    "From: Sales <sales@example.org>\nTo: partner@example.net\nSubject: customers\n"
+    "Date: Tue, 3 Jun 2025 10:00:00 +0000\nMessage-ID: <customers@example.org>\n"
+    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\n"
+    "Content-Type: text/plain\n\nThe list.\n--B\nContent-Type: text/csv; name=\"customers.csv\"\n\n"
+    + ccaudit::test::address_list(30, "customers.example.com") + "\n--B--\n";
+  // The sender's copy and the partner's: one send, two copies.
+  dir.write("mail/sent/cur/1.host:2,S", csv_message);
+  dir.write("mail/inbox/cur/2.host:2,S", csv_message);
+  // A 25-Cc send, and a forward of it as an attachment.
+  const std::string party = "From: events@example.org\nTo: events@example.org\nCc: "
+                            + ccaudit::test::address_list(25, "guests.example.com")
+                            + "\nSubject: party\nDate: Wed, 4 Jun 2025 10:00:00 +0000\n"
+                              "Message-ID: <party@example.org>\n\nSee you.\n";
+  dir.write("mail/sent/cur/3.host:2,S", party);
+  dir.write("mail/inbox/cur/4.host:2,S",
+            "From: someone@example.org\nTo: friend@example.net\nSubject: Fwd: party\n"
+            "Date: Thu, 5 Jun 2025 10:00:00 +0000\nMessage-ID: <fwd@example.org>\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"F\"\n\n--F\n"
+            "Content-Type: text/plain\n\nLook.\n--F\nContent-Type: message/rfc822\n\n"
+              + party + "--F--\n");
+  const auto mail = (dir.path() / "mail").string();
+  const auto db = (dir.path() / "c.db").string();
+  REQUIRE(run_ccaudit({"scan", mail, "--db", db, "--content"}).exit_code == 1);
+  const auto list_id = ccaudit::test::scalar_text(
+    db, "SELECT DISTINCT incident_id FROM finding WHERE kind = 'address-list-in-content'");
+  CHECK(list_id.size() == 14 + 2); // "I-" 12 hex digits, "/2"
+  CHECK(list_id.substr(list_id.size() - 2) == "/2");
+
+  // The review: the list is an incident with both copies and its part.
+  const auto j = json::parse(run_ccaudit({"report", "--db", db, "--format", "json"}).out);
+  std::map<std::string, json> incidents;
+  for (const auto& i : j["incidents"]) {
+    incidents[i["id"].get<std::string>()] = i;
+  }
+  REQUIRE(incidents.count(list_id) == 1);
+  const auto& list = incidents[list_id];
+  CHECK(list["kind"] == "address-list-in-content");
+  CHECK(list["part_path"] == "2");
+  CHECK(list["part_filename"] == "customers.csv");
+  CHECK(list["exposed_count"] == 30);
+  CHECK(list["copies"].size() == 2);
+  CHECK(list["campaign_id"].is_null()); // not a batch of anything
+  // The forward is a copy of the party's incident, which stays one.
+  const auto party_id = ccaudit::test::scalar_text(
+    db, "SELECT incident_id FROM finding WHERE kind = 'visible-recipients' "
+        "AND message_id = 'party@example.org'");
+  REQUIRE(incidents.count(party_id) == 1);
+  CHECK(incidents[party_id]["kind"] == "visible-recipients");
+  REQUIRE(incidents[party_id]["copies"].size() == 2);
+  std::set<std::string> copy_kinds;
+  for (const auto& c : incidents[party_id]["copies"]) {
+    copy_kinds.insert(c["kind"].get<std::string>());
+  }
+  CHECK(copy_kinds == std::set<std::string>{"forwarded-recipients", "visible-recipients"});
+  for (const auto& c : j["content_findings"]) {
+    if (c["kind"] == "forwarded-recipients") {
+      CHECK(c["linked_incident"] == party_id);
+    }
+  }
+
+  // Art. 33 and Art. 34 take its id.
+  const auto art33 = run_ccaudit({"report", "--db", db, "--incident", list_id, "--art33"});
+  REQUIRE(art33.exit_code == 0);
+  CHECK(art33.out.find("A message carried a list of addresses inside it") != std::string::npos);
+  CHECK(art33.out.find("part 2 \"customers.csv\" (text/csv)") != std::string::npos);
+  CHECK(art33.out.find("30 distinct exposed addresses") != std::string::npos);
+  const auto people = run_ccaudit({"export", "--db", db, "--incident", list_id});
+  REQUIRE(people.exit_code == 0);
+  CHECK(people.out.find("\"user7@customers.example.com\"") != std::string::npos);
+  CHECK(people.out.find("partner@example.net") == std::string::npos); // the header's, not the part's
+  std::size_t rows = 0;
+  for (const char c : people.out) {
+    rows += c == '\n';
+  }
+  CHECK(rows == 31); // heading and 30 people
+
+  // CSV and HTML tables list it with kind and part.
+  const auto csv = run_ccaudit({"report", "--db", db, "--format", "csv"}).out;
+  CHECK(csv.find("status,kind,part_path,part_filename\r\n") != std::string::npos);
+  CHECK(csv.find("\"" + list_id + "\"") != std::string::npos);
+  CHECK(csv.find("\"address-list-in-content\",\"2\",\"customers.csv\"") != std::string::npos);
+  const auto html = run_ccaudit({"report", "--db", db, "--format", "html"}).out;
+  CHECK(html.find("<td>address-list-in-content, part 2</td>") != std::string::npos);
+  CHECK(html.find("id=\"detail-" + list_id + "\"") != std::string::npos);
+
+  // Accepted by its id, with a note: gone from --fail-on any.
+  REQUIRE(run_ccaudit({"baseline", "accept", "--db", db, list_id, "--note", "SEC-812"})
+            .exit_code == 0);
+  CHECK(scalar(db, "SELECT count(*) FROM acceptance WHERE note = 'SEC-812'") == 1);
+  const auto after = json::parse(run_ccaudit({"report", "--db", db, "--format", "json"}).out);
+  for (const auto& i : after["incidents"]) {
+    if (i["id"] == list_id) {
+      CHECK(i["status"] == "accepted");
+    }
+  }
 }

@@ -2,6 +2,7 @@
 // finding kinds with their thresholds.
 #include "detect/content_addresses.hpp"
 #include "detect/content_detector.hpp"
+#include "detect/incident.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -133,7 +134,10 @@ TEST_CASE("content detector: each kind at its threshold, none below", "[detect]"
   CHECK(findings[1].part_filename == "a.csv");
   CHECK(findings[1].addresses.front().field == "content");
   CHECK(findings[2].addresses.front().field == "quoted-to");
-  // The forward is the original's incident; a content finding is its message's.
-  CHECK(findings[0].incident_id != findings[1].incident_id);
-  CHECK(findings[1].incident_id == findings[2].incident_id);
+  // The forward is the original's incident; a list in a part is an incident
+  // of its own, named after its message's and the part.
+  const auto outer_id = detect::incident_id("mid:outer@example.org");
+  CHECK(findings[0].incident_id == detect::incident_id("mid:orig@example.org"));
+  CHECK(findings[1].incident_id == outer_id + "/2");
+  CHECK(findings[2].incident_id == outer_id + "/1/quoted");
 }

@@ -388,6 +388,49 @@ TEST_CASE("store: the database names every problem kind and which mean NOT scann
   CHECK(stored(db) == expected);
 }
 
+TEST_CASE("store: a schema 8 database's lists inside messages get incident ids of their own, "
+          "and its acceptances hold and gain an empty accepted_by", "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "v8.db";
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    auto header = sample_finding();
+    header.incident_id = "I-0123456789ab";
+    header.fingerprint = std::string(64, 'a');
+    auto list = header;
+    list.kind = "address-list-in-content";
+    list.part_path = "2.1";
+    list.fingerprint = std::string(64, 'b');
+    auto quoted = list;
+    quoted.kind = "quoted-recipients";
+    quoted.part_path = "1";
+    quoted.fingerprint = std::string(64, 'c');
+    for (const auto& f : {header, list, quoted}) {
+      db.record_finding({"/archive/mbox", 0, 0, false}, f);
+    }
+    db.finish_scan({"complete"});
+    REQUIRE(db.accept(list.fingerprint, "SEC-1", "alice") == 1);
+    // As schema 8 left them: the message's id on every finding, and an
+    // acceptance table without accepted_by.
+    db.execute("UPDATE finding SET incident_id = 'I-0123456789ab';"
+               "ALTER TABLE acceptance DROP COLUMN accepted_by; PRAGMA user_version=8;");
+  }
+  SqliteStore db(file, OpenMode::read_write);
+  CHECK(schema_version(db) == store::k_schema_version);
+  std::vector<std::string> ids;
+  db.query("SELECT kind || ' ' || incident_id FROM finding ORDER BY id", {},
+           [&](const Row& r) { ids.push_back(r.text(0)); });
+  CHECK(ids == std::vector<std::string>{"visible-recipients I-0123456789ab",
+                                        "address-list-in-content I-0123456789ab/2.1",
+                                        "quoted-recipients I-0123456789ab/1/quoted"});
+  CHECK(count(db, "acceptance WHERE note = 'SEC-1' AND accepted_by = ''") == 1);
+  // Accepting by the new id works.
+  CHECK(db.accept("I-0123456789ab/1/quoted", "", "bob") == 1);
+  CHECK(count(db, "acceptance WHERE accepted_by = 'bob'") == 1);
+}
+
 TEST_CASE("store: a schema 5 database's addresses move to finding_address_row and "
           "read back the same through finding_address", "[store]")
 {

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS directory ( -- every folder walked; for Maildir
 CREATE TABLE IF NOT EXISTS acceptance ( -- findings a reviewer accepted
   fingerprint TEXT PRIMARY KEY,
   accepted_at TEXT NOT NULL,
-  note        TEXT NOT NULL DEFAULT ''
+  note        TEXT NOT NULL DEFAULT '',
+  accepted_by TEXT NOT NULL DEFAULT '' -- login name of who accepted
 );
 CREATE TABLE IF NOT EXISTS finding (
   id             INTEGER PRIMARY KEY,
