@@ -20,6 +20,15 @@
       of every file, one after another and --parallel at a time (xargs -P),
       with the peak RSS of a scan of one file, one set and the folder. Fails
       unless ccaudit and readpst count the same e-mail items.
+  bench.py pst-check [--messages N] [--folders F] [--body-bytes B] [--ccaudit BIN]
+      Writes a PST with make_pst.py and fails unless pffinfo opens it,
+      pffexport and readpst -j 0 -D export every message, and ccaudit scans
+      every message with the visible count, Message-ID and folder that
+      make_pst.py wrote in its truth file.
+  bench.py pst-large [--sizes 100M,1G,4G] [--folders F] [--ccaudit BIN] [--check]
+      For each size, writes one PST with make_pst.py and times `ccaudit scan`
+      against `readpst -j 0 -D` on it (peak RSS of both, and of pffinfo);
+      deletes it after. Fails unless both count every message.
   bench.py identical (DIR | --messages N) [--ccaudit BIN] [--jobs N]
       Scans DIR (or a generated corpus of N messages, many of them wide or
       malformed) with --jobs 1 and --jobs N and fails unless the reports and
@@ -640,6 +649,188 @@ def pst(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
+
+MAKE_PST = os.path.join(HERE, "make_pst.py")
+
+
+def make_pst(path, truth, messages, folders, body_bytes, seed, quiet=True):
+    """Runs make_pst.py (niced: other work shares the machine); returns its
+    wall time and peak RSS (KiB)."""
+    argv = ["nice", "-n", "10", sys.executable, MAKE_PST, path, "--messages", str(messages),
+            "--folders", str(folders), "--body-bytes", str(body_bytes), "--seed", str(seed)]
+    if truth:
+        argv += ["--truth", truth]
+    if quiet:
+        argv.append("--quiet")
+    elapsed, peak, code, _ = timed(argv)
+    if code != 0:
+        sys.exit("bench: make_pst.py failed (exit %d): %s" % (code, " ".join(argv)))
+    return elapsed, peak
+
+
+def check_pst(pst_path, truth_path, binary, work, explain=True):
+    """What make_pst.py wrote, read back by pffinfo, pffexport, readpst and
+    ccaudit: every message found by each, and ccaudit's visible count and
+    Message-ID of each message equal to the truth file's. Returns a list of
+    failures (empty: all agree)."""
+    truth = {}
+    with open(truth_path) as f:
+        for line in f:
+            t = json.loads(line)
+            truth[t["subject"]] = t
+    n = len(truth)
+    failures = []
+    rc = subprocess.run(["pffinfo", pst_path], capture_output=True, text=True)
+    if rc.returncode != 0:
+        failures.append("pffinfo: exit %d: %s" % (rc.returncode, rc.stderr.strip()[-300:]))
+    target = os.path.join(work, "pffexport")
+    rc = subprocess.run(["nice", "-n", "10", "pffexport", "-q", "-t", target, pst_path],
+                        capture_output=True, text=True)
+    exported = sum(1 for _, _, names in os.walk(target + ".export") if "Message.txt" in names)
+    shutil.rmtree(target + ".export", ignore_errors=True)
+    print("pffexport: exit %d, %d messages exported of %d" % (rc.returncode, exported, n))
+    if rc.returncode != 0 or exported != n:
+        failures.append("pffexport: exit %d, %d of %d messages" % (rc.returncode, exported, n))
+    out = os.path.join(work, "readpst")
+    os.makedirs(out)
+    rc = subprocess.run(["nice", "-n", "10", "readpst", "-o", out, "-j", "0", "-D", "-q", pst_path],
+                        capture_output=True, text=True)
+    converted = mbox_messages(out)
+    shutil.rmtree(out)
+    print("readpst: exit %d, %d messages converted of %d" % (rc.returncode, converted, n))
+    if rc.returncode != 0 or converted != n:
+        failures.append("readpst: exit %d, %d of %d messages" % (rc.returncode, converted, n))
+    db = os.path.join(work, "check.db")
+    rc = subprocess.run(["nice", "-n", "10", binary, "scan", pst_path, "--db", db, "-q"],
+                        capture_output=True, text=True)
+    row = subprocess.run(["sqlite3", db, "SELECT messages, findings, problems, not_scanned FROM scan"],
+                         capture_output=True, text=True).stdout.strip()
+    wide = sum(1 for t in truth.values() if t["visible"] >= 25)
+    print("ccaudit scan: exit %d, messages|findings|problems|not scanned %s (truth: %d messages, "
+          "%d with 25 or more visible)" % (rc.returncode, row, n, wide))
+    if rc.returncode not in (0, 1) or row.split("|")[0] != str(n) or row.split("|")[2:] != ["0", "0"]:
+        failures.append("ccaudit scan: exit %d, row %s" % (rc.returncode, row))
+    if explain:
+        seen, wrong = 0, 0
+        proc = subprocess.Popen(["nice", "-n", "10", binary, "explain", pst_path, "--format", "jsonl"],
+                                stdout=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            e = json.loads(line)
+            t = truth.pop(e["subject"], None)
+            seen += 1
+            folder = e["path"].split("!", 1)[1].rsplit("#", 1)[0]
+            if t is None or e["visible_count"] != t["visible"] or e["problems"] \
+                    or e["message_id"] != t["message_id"].strip("<>") \
+                    or folder != "/Top of Personal Folders/" + t["folder"]:
+                wrong += 1
+                if wrong <= 5:
+                    print("  differs: %s: ccaudit %d visible, %s; truth %s"
+                          % (e["subject"], e["visible_count"], folder, t))
+        proc.wait()
+        print("ccaudit explain: %d messages, %d differ from the truth, %d not found"
+              % (seen, wrong, len(truth)))
+        if proc.returncode != 0 or wrong or truth:
+            failures.append("ccaudit explain: %d differ, %d missing" % (wrong, len(truth)))
+    # Every message with 25 or more visible addresses is a finding of the scan
+    # (the default threshold; the generated mail has no list headers).
+    recorded = subprocess.run(["sqlite3", db, "SELECT count(*) FROM finding"],
+                              capture_output=True, text=True).stdout.strip()
+    print("ccaudit scan: %s finding(s) recorded, %d message(s) with 25 or more visible"
+          % (recorded, wide))
+    if recorded != str(wide):
+        failures.append("ccaudit scan: %s finding(s) recorded for %d flagged messages"
+                        % (recorded, wide))
+    return failures
+
+
+def pst_check(args):
+    """make_pst.py's output against four readers (see check_pst)."""
+    binary = os.path.abspath(args.ccaudit)
+    work = tempfile.mkdtemp(prefix="ccaudit-pstcheck-", dir=args.work)
+    try:
+        path, truth = os.path.join(work, "check.pst"), os.path.join(work, "truth.jsonl")
+        t, peak = make_pst(path, truth, args.messages, args.folders, args.body_bytes, args.seed)
+        print("make_pst.py: %d messages, %d folders, %.1f MB in %.1f s, peak RSS %.1f MiB"
+              % (args.messages, args.folders, os.path.getsize(path) / 1e6, t, peak / 1024))
+        failures = check_pst(path, truth, binary, work)
+        for f in failures:
+            print("FAILED: " + f)
+        print("pst-check: %s" % ("every reader read every message as written" if not failures
+                                 else "%d failure(s)" % len(failures)))
+        return 1 if failures else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def parse_size(text):
+    units = {"K": 1e3, "M": 1e6, "G": 1e9}
+    return int(float(text[:-1]) * units[text[-1].upper()]) if text[-1].upper() in units else int(text)
+
+
+def pst_large(args):
+    """One PST of each --sizes, written by make_pst.py, then `ccaudit scan`
+    (wall time, CPU, peak RSS) against `readpst -o DIR -j 0 -D -q` on the
+    same file in the same rounds, with `pffinfo` (libpff opening the file
+    and nothing more) for the peak RSS of libpff's own indexes. The file is
+    deleted after its row."""
+    binary = os.path.abspath(args.ccaudit)
+    work = tempfile.mkdtemp(prefix="ccaudit-pstlarge-", dir=args.work)
+    rows = []
+    try:
+        for size in args.sizes.split(","):
+            target = parse_size(size)
+            # about the body plus 2.5 KB of properties, tables and indexes a message
+            messages = max(10, int(target / (args.body_bytes + 2500)))
+            path = os.path.join(work, "large.pst")
+            truth = os.path.join(work, "truth.jsonl")
+            gen, gen_rss = make_pst(path, truth, messages, args.folders, args.body_bytes, args.seed)
+            mb = os.path.getsize(path) / 1e6
+            print("%s: %d messages, %d folders, %.0f MB, written in %.0f s (make_pst.py peak RSS "
+                  "%.1f MiB); load %.1f" % (size, messages, args.folders, mb, gen, gen_rss / 1024,
+                                           os.getloadavg()[0]), flush=True)
+            db = os.path.join(work, "large.db")
+            out = os.path.join(work, "readpst")
+
+            def prepare_readpst():
+                shutil.rmtree(out, ignore_errors=True)
+                os.makedirs(out)
+            group = [Command("ccaudit scan", ["nice", "-n", "10", binary, "scan", path, "--db", db, "-q"],
+                             (0, 1), prepare=remover(db)),
+                     Command("readpst -j 0 -D", ["nice", "-n", "10", "readpst", "-o", out, "-j", "0",
+                                                 "-D", "-q", path], prepare=prepare_readpst),
+                     Command("pffinfo (open only)", ["nice", "-n", "10", "pffinfo", path])]
+            res, cpu = {}, {}
+            measure_group(group, args.repeat, res, cpu)
+            scanned = subprocess.run(["sqlite3", db, "SELECT messages, findings, problems, not_scanned FROM scan"],
+                                     capture_output=True, text=True).stdout.strip()
+            converted = mbox_messages(out)
+            shutil.rmtree(out, ignore_errors=True)
+            ok = scanned.split("|")[0] == str(messages) and converted == messages
+            rows.append((size, messages, mb, res["ccaudit scan"][0], cpu["ccaudit scan"],
+                         res["readpst -j 0 -D"][0], cpu["readpst -j 0 -D"],
+                         res["ccaudit scan"][1] / 1024, res["readpst -j 0 -D"][1] / 1024,
+                         res["pffinfo (open only)"][1] / 1024, scanned, converted, ok))
+            print("  scan row %s; readpst %d messages; %s" % (scanned, converted,
+                                                               "counts agree" if ok else "COUNTS DIFFER"),
+                  flush=True)
+            if args.check:
+                for f in check_pst(path, truth, binary, work, explain=messages <= 200000):
+                    print("  FAILED: " + f)
+            os.remove(path)
+            os.remove(truth)
+            remover(db)()
+        print("| size | messages | MB | scan s (CPU) | readpst s (CPU) | scan / readpst | "
+              "scan peak RSS MiB | readpst peak RSS MiB | pffinfo peak RSS MiB | counts |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for (size, n, mb, ts, cs, tr, cr, rss, rrss, irss, scanned, converted, ok) in rows:
+            print("| %s | %d | %.0f | %.2f (%.2f) | %.2f (%.2f) | %.2f | %.1f | %.1f | %.1f | %s |"
+                  % (size, n, mb, ts, cs, tr, cr, ts / tr, rss, rrss, irss,
+                     "agree" if ok else "DIFFER: %s / %d" % (scanned, converted)))
+        return 0 if all(r[-1] for r in rows) else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def identical(args):
     binary = os.path.abspath(args.ccaudit)
     tmp = tempfile.mkdtemp(prefix="ccaudit-jobs-")
@@ -718,6 +909,21 @@ def main():
     o.add_argument("--hogs", type=int, default=0,
                    help="run this many busy processes meanwhile (other work on the machine)")
     o.add_argument("--work", help="where to write the folder and readpst's output (default: TMPDIR)")
+    for name in ("pst-check", "pst-large"):
+        q = sub.add_parser(name)
+        q.add_argument("--ccaudit", default="build/src/ccaudit")
+        q.add_argument("--folders", type=int, default=8)
+        q.add_argument("--body-bytes", type=int, default=6000)
+        q.add_argument("--seed", type=int, default=20261205)
+        q.add_argument("--work", help="where to write the PSTs (default: TMPDIR)")
+        if name == "pst-check":
+            q.add_argument("--messages", type=int, default=3000)
+        else:
+            q.add_argument("--sizes", default="100M,1G,4G",
+                           help="approximate file sizes, comma-separated (K, M, G)")
+            q.add_argument("--repeat", type=int, default=1)
+            q.add_argument("--check", action="store_true",
+                           help="also run pst-check's four readers on each file")
     i = sub.add_parser("identical")
     i.add_argument("dir", nargs="?")
     i.add_argument("--messages", type=int,
@@ -737,6 +943,10 @@ def main():
         sys.exit(compressed(args))
     elif args.command == "pst":
         sys.exit(pst(args))
+    elif args.command == "pst-check":
+        sys.exit(pst_check(args))
+    elif args.command == "pst-large":
+        sys.exit(pst_large(args))
     else:
         sys.exit(identical(args))
 
