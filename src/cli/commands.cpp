@@ -91,9 +91,17 @@ constexpr const char* k_explain_footer = R"(Exit codes:
   2  usage error, or no message starts at --offset
   3  the file could not be read
 
-The counts are made by the same code as a scan, with the same --threshold and
---internal-domain. Offsets are those of 'ccaudit report' (the "From " line of
-an mbox message; 0 for a message file).)";
+Each message is read and decided by the same code as a scan, with the same
+deciding options and configuration file (--config, else $CCAUDIT_CONFIG,
+./ccaudit.toml, ~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml);
+every reason of the decision is printed: threshold, internal domains, --since,
+the reply rule, list or bulk mail, and the Bcc addresses not counted.
+Offsets are those of 'ccaudit report' (the "From " line of an mbox message; 0
+for a message file).
+
+Examples:
+  ccaudit explain archive.mbox --offset 1655
+  ccaudit explain 'export.zip!Inbox/cur/1.eml' --content --format jsonl)";
 
 } // namespace
 
@@ -241,7 +249,8 @@ run(int argc, char** argv)
                       "this byte offset (as in reports) [default: every "
                       "message]")
     ->check(whole_number());
-  add_options(explain, cli::explain_options(explain_options));
+  const auto explain_config =
+    add_table(explain, cli::explain_options(explain_options), explain_options.config);
 
   BaselineCommand baseline_options;
   auto* baseline = app.add_subcommand(
@@ -271,6 +280,7 @@ run(int argc, char** argv)
       return static_cast<int>(run_scan(scan_options, args));
     }
     if (explain->parsed()) {
+      explain_config();
       return static_cast<int>(run_explain(explain_options));
     }
     if (export_command->parsed()) {

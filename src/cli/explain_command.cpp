@@ -1,6 +1,7 @@
 // `ccaudit explain`: how one file's messages were read, field by field, so a
 // reviewer can answer "why was this flagged?" and "why was it not?".
 #include "cli/options.hpp"
+#include "cli/rule_flags.hpp"
 #include "core/text.hpp"
 #include "report/report.hpp"
 #include "scan/explain.hpp"
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <system_error>
@@ -48,10 +50,35 @@ location(const scan::ExplainedMessage& m)
          + std::to_string(m.end) + ")";
 }
 
+std::string
+iso(std::int64_t seconds)
+{
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  char buf[32] = "unknown";
+  if (gmtime_r(&time, &tm)) {
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  }
+  return buf;
+}
+
+std::string
+joined(const std::vector<std::string>& items)
+{
+  std::string out;
+  for (const auto& i : items) {
+    out += (out.empty() ? "" : ", ") + i;
+  }
+  return out;
+}
+
 // What the scan decides on the message's header, in words.
 std::string
 decision(const scan::ExplainedMessage& m)
 {
+  if (m.failed) {
+    return "NOT scanned (internal_error: see the problem below)";
+  }
   if (!m.finding) {
     return "not flagged";
   }
@@ -69,9 +96,63 @@ decision(const scan::ExplainedMessage& m)
   return out;
 }
 
+// Every reason of the decision, one line each: the rules it was made with
+// and what the message showed them.
+std::vector<std::string>
+reasons(const scan::ExplainedMessage& m, const scan::Rules& rules)
+{
+  std::vector<std::string> out;
+  const auto& e = m.exposure;
+  out.push_back("threshold " + std::to_string(rules.threshold) + ": " + std::to_string(e.external)
+                + " exposed address(es) " + (e.external >= rules.threshold ? ">=" : "<") + " "
+                + std::to_string(rules.threshold));
+  if (rules.internal_domains.empty()) {
+    out.push_back("internal domains: none (--internal-domain): every visible address is "
+                  "exposed");
+  } else {
+    out.push_back("internal domains: " + t(joined(rules.internal_domains)) + ": "
+                  + std::to_string(e.visible - e.external) + " address(es) not counted");
+  }
+  if (rules.since) {
+    const bool by_date = m.headers.sent_at.has_value();
+    const auto dated = m.headers.sent_at.value_or(m.headers.file_mtime);
+    out.push_back("since " + iso(*rules.since) + ": dated " + iso(dated)
+                  + (by_date ? " (Date)" : " (no readable Date: the file's mtime)")
+                  + (m.in_period ? ", in the period" : ", before it: not flagged (--since)"));
+  }
+  if (m.is_reply) {
+    out.push_back("reply rule: a reply (In-Reply-To or References): with at least "
+                  + std::to_string((rules.threshold + 1) / 2)
+                  + " exposed it is kept as reply-recipients to link a reply-all to the "
+                    "incident it answers");
+  } else {
+    out.push_back("reply rule: not a reply (no In-Reply-To or References)");
+  }
+  if (!m.bulk_marker.empty()) {
+    out.push_back("list or bulk mail: " + t(m.bulk_marker)
+                  + ": a finding is suppressed (recorded, never exit 1; report "
+                    "--include-suppressed shows it)");
+  } else if (!m.bulk_sender.empty()) {
+    out.push_back("list or bulk mail: " + t(m.bulk_sender)
+                  + " (--bulk-sender): a finding is suppressed (recorded, never exit 1)");
+  } else {
+    out.push_back("list or bulk mail: no (no List-Id, List-Unsubscribe, Precedence: bulk "
+                  "or the like; no --bulk-sender matches)");
+  }
+  if (m.headers.hidden.empty()) {
+    out.push_back("not counted: no Bcc field");
+  }
+  for (const auto& f : m.headers.hidden) {
+    out.push_back("not counted: " + t(f.name)
+                  + (f.line ? " (line " + std::to_string(f.line) + ")" : std::string()) + ": "
+                  + std::to_string(f.mailboxes)
+                  + " address(es) the recipients do not see (Bcc never counts)");
+  }
+  return out;
+}
+
 void
-print_text(const scan::ExplainedMessage& m, std::size_t threshold,
-           std::ostream& out)
+print_text(const scan::ExplainedMessage& m, const scan::Rules& rules, std::ostream& out)
 {
   const auto& h = m.headers;
   out << location(m) << "\n"
@@ -132,7 +213,10 @@ print_text(const scan::ExplainedMessage& m, std::size_t threshold,
   out << "\n  " << h.recipients.size() << " mailbox(es), " << e.visible
       << " distinct visible, " << internal << " internal, " << e.external
       << " exposed over " << e.domains << " domain(s)\n"
-      << "  threshold " << threshold << ": " << decision(m) << "\n";
+      << "  decision: " << decision(m) << "\n";
+  for (const auto& reason : reasons(m, rules)) {
+    out << "    " << reason << "\n";
+  }
   if (m.content_read) {
     out << "\n  content: " << m.parts.size() << " text part(s), " << m.embedded.size()
         << " embedded message(s)\n";
@@ -170,8 +254,7 @@ issues_json(const std::vector<Issue>& issues)
 }
 
 void
-print_json(const scan::ExplainedMessage& m, std::size_t threshold,
-           std::ostream& out)
+print_json(const scan::ExplainedMessage& m, const scan::Rules& rules, std::ostream& out)
 {
   const auto& h = m.headers;
   ordered_json j;
@@ -210,12 +293,32 @@ print_json(const scan::ExplainedMessage& m, std::size_t threshold,
   j["visible_count"] = m.exposure.visible;
   j["external_count"] = m.exposure.external;
   j["domain_count"] = m.exposure.domains;
-  j["threshold"] = threshold;
+  j["threshold"] = rules.threshold;
   j["flagged"] = m.flagged;
   j["kind"] = m.finding ? ordered_json(m.finding->kind) : ordered_json(nullptr);
   j["suppressed"] = m.finding && !m.finding->suppressed.empty()
                       ? ordered_json(u(m.finding->suppressed))
                       : ordered_json(nullptr);
+  auto hidden = ordered_json::array();
+  for (const auto& f : m.headers.hidden) {
+    hidden.push_back({{"name", u(f.name)}, {"line", f.line}, {"mailboxes", f.mailboxes}});
+  }
+  const auto dated = m.headers.sent_at.value_or(m.headers.file_mtime);
+  j["decision"] = {
+    {"summary", u(decision(m))},
+    {"internal_domains", rules.internal_domains},
+    {"internal_count", m.exposure.visible - m.exposure.external},
+    {"since", rules.since ? ordered_json(iso(*rules.since)) : ordered_json(nullptr)},
+    {"dated", m.headers.sent_at || m.headers.file_mtime ? ordered_json(iso(dated))
+                                                        : ordered_json(nullptr)},
+    {"dated_by", m.headers.sent_at ? "date" : "file_mtime"},
+    {"in_period", m.in_period},
+    {"reply", m.is_reply},
+    {"reply_threshold", (rules.threshold + 1) / 2},
+    {"bulk_marker", m.bulk_marker.empty() ? ordered_json(nullptr) : ordered_json(u(m.bulk_marker))},
+    {"bulk_sender", m.bulk_sender.empty() ? ordered_json(nullptr) : ordered_json(u(m.bulk_sender))},
+    {"not_counted", std::move(hidden)},
+    {"scanned", !m.failed}};
   if (m.content_read) {
     auto parts = ordered_json::array();
     for (const auto& p : m.parts) {
@@ -267,13 +370,13 @@ run_explain(const ExplainCommand& cmd)
       }
     }
   }
+  auto deciding = deciding_rules(cmd);
   scan::ExplainOptions options;
   options.member = member;
-  options.threshold = cmd.threshold;
-  options.internal_domains = normalised_domains(cmd.internal_domains);
   options.offset = cmd.offset;
-  options.content = cmd.content;
-  options.content_threshold = cmd.content_threshold;
+  options.rules = deciding.rules;
+  options.content = deciding.content;
+  options.body_read = deciding.body_read;
   scan::Explanation explanation;
   try {
     explanation = scan::explain(path, options);
@@ -309,9 +412,9 @@ run_explain(const ExplainCommand& cmd)
   }
   for (const auto& m : explanation.messages) {
     if (text_format) {
-      print_text(m, cmd.threshold, std::cout);
+      print_text(m, options.rules, std::cout);
     } else {
-      print_json(m, cmd.threshold, std::cout);
+      print_json(m, options.rules, std::cout);
     }
   }
   return ExitCode::clean;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <charconv>
 #include <set>
 
@@ -97,41 +98,31 @@ Option::expected() const
          + number_text(min) + " to " + number_text(max);
 }
 
+namespace {
+
 std::vector<Option>
-scan_options(ScanCommand& o)
+joined(std::vector<Option> a, std::vector<Option> b)
+{
+  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  return a;
+}
+
+} // namespace
+
+std::vector<Option>
+rule_options(RuleFlags& o)
 {
   return {
-    {"--db", "db", "findings database", &o.db},
     {"--threshold", "scan.threshold", "flag a message with at least this many exposed addresses",
      &o.threshold, 1, k_many},
     {"--internal-domain", "scan.internal_domains",
      "a domain of your own (subdomains included); its addresses are kept but not counted as "
      "exposed (repeatable)",
      &o.internal_domains},
-    {"-j,--jobs", "scan.jobs",
-     "threads that parse messages; results do not depend on it [default: one per core]", &o.jobs,
-     1, 1024, {}, false},
-    {"--fail-on", "scan.fail_on",
-     "exit 1 on: new (findings never seen before), any (open findings, new or not, not "
-     "accepted) or none",
-     &o.fail_on, 0, 0, {"new", "any", "none"}},
-    {"--baseline", nullptr,
-     "fingerprints already known (from 'ccaudit baseline export'): their findings are not new",
-     &o.baseline},
-    {"--jsonl", nullptr, "print each new finding on stdout as one JSON line, as it is found",
-     &o.jsonl},
-    {"--full", nullptr, "read every file again, even those an earlier scan found unchanged",
-     &o.full},
-    {"--lock-wait", nullptr, "seconds to wait while another scan writes to the database",
-     &o.lock_wait, 0, 4294967295.0},
     {"--bulk-sender", "scan.bulk_senders",
      "an address (or @domain) that sends bulk mail by design: its findings are recorded but "
      "suppressed (repeatable)",
      &o.bulk_senders},
-    {"--exclude", "scan.exclude",
-     "do not walk paths matching this pattern (fnmatch, e.g. '*/Junk/*'); each exclusion is "
-     "recorded (repeatable)",
-     &o.exclude},
     {"--since", "scan.since",
      "only messages dated from then (YYYY-MM-DD, UTC); the file's mtime dates a message "
      "without a readable Date",
@@ -150,23 +141,56 @@ scan_options(ScanCommand& o)
     {"--content-max-message-mib", "scan.content_max_message_mib",
      "with --content: most MiB read of one message (raw, and decoded)",
      &o.content_max_message_mib, 1, 4096},
-    {"--max-expansion", nullptr,
-     "read compressed data up to this many times its compressed size (plus 64 MiB); the rest "
-     "of a bomb is not read (expansion_limit)",
-     &o.max_expansion, 1, 1e12},
-    {"--recover-deleted", "scan.recover_deleted",
-     "PST and OST files: also read the deleted items libpff recovers from their unallocated "
-     "space (a pass over the whole file), named FILE!/(recovered)#ID",
-     &o.recover_deleted},
     {"--config", nullptr,
      "configuration file (TOML) [default: $CCAUDIT_CONFIG, ./ccaudit.toml, "
      "~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml: the first found]",
      &o.config},
-    {"-q,--quiet", nullptr, "no progress line", &o.quiet},
-    {"-v,--verbose", nullptr,
-     "print every problem as it is found (what could not be read is always printed)",
-     &o.verbose},
   };
+}
+
+std::vector<Option>
+scan_options(ScanCommand& o)
+{
+  return joined(
+    {{"--db", "db", "findings database", &o.db}},
+    joined(rule_options(o),
+           {
+             {"-j,--jobs", "scan.jobs",
+              "threads that parse messages; results do not depend on it [default: one per "
+              "core]",
+              &o.jobs, 1, 1024, {}, false},
+             {"--fail-on", "scan.fail_on",
+              "exit 1 on: new (findings never seen before), any (open findings, new or not, "
+              "not accepted) or none",
+              &o.fail_on, 0, 0, {"new", "any", "none"}},
+             {"--baseline", nullptr,
+              "fingerprints already known (from 'ccaudit baseline export'): their findings are "
+              "not new",
+              &o.baseline},
+             {"--jsonl", nullptr, "print each new finding on stdout as one JSON line, as it is "
+                                  "found",
+              &o.jsonl},
+             {"--full", nullptr,
+              "read every file again, even those an earlier scan found unchanged", &o.full},
+             {"--lock-wait", nullptr, "seconds to wait while another scan writes to the database",
+              &o.lock_wait, 0, 4294967295.0},
+             {"--exclude", "scan.exclude",
+              "do not walk paths matching this pattern (fnmatch, e.g. '*/Junk/*'); each "
+              "exclusion is recorded (repeatable)",
+              &o.exclude},
+             {"--max-expansion", nullptr,
+              "read compressed data up to this many times its compressed size (plus 64 MiB); "
+              "the rest of a bomb is not read (expansion_limit)",
+              &o.max_expansion, 1, 1e12},
+             {"--recover-deleted", "scan.recover_deleted",
+              "PST and OST files: also read the deleted items libpff recovers from their "
+              "unallocated space (a pass over the whole file), named FILE!/(recovered)#ID",
+              &o.recover_deleted},
+             {"-q,--quiet", nullptr, "no progress line", &o.quiet},
+             {"-v,--verbose", nullptr,
+              "print every problem as it is found (what could not be read is always printed)",
+              &o.verbose},
+           }));
 }
 
 namespace {
@@ -220,18 +244,8 @@ export_options(ExportCommand& o)
 std::vector<Option>
 explain_options(ExplainCommand& o)
 {
-  return {
-    {"--threshold", nullptr, "flag a message with at least this many exposed addresses",
-     &o.threshold, 1, k_many},
-    {"--internal-domain", nullptr,
-     "a domain of your own (subdomains included); its addresses are kept but not counted as "
-     "exposed (repeatable)",
-     &o.internal_domains},
-    {"--content", nullptr, "also walk the MIME parts, as scan --content does", &o.content},
-    {"--content-threshold", nullptr, "with --content: addresses in one part that flag it",
-     &o.content_threshold, 1, k_many},
-    {"--format", nullptr, "text or jsonl", &o.format, 0, 0, {"text", "jsonl"}},
-  };
+  return joined(rule_options(o),
+                {{"--format", nullptr, "text or jsonl", &o.format, 0, 0, {"text", "jsonl"}}});
 }
 
 std::vector<Option>

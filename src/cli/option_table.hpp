@@ -50,6 +50,8 @@ struct Option
 
 // The options of each command that fit a table (PATH arguments and the
 // optional --scan, --member and --offset are added by hand).
+// The flags that decide what is flagged, shared by scan and explain.
+std::vector<Option> rule_options(RuleFlags& o);
 std::vector<Option> scan_options(ScanCommand& o);
 std::vector<Option> report_options(ReportCommand& o);
 std::vector<Option> export_options(ExportCommand& o);

@@ -17,12 +17,27 @@ namespace ccaudit::cli {
 // never mix. The library's own option structs (scan::ScanOptions, ...) are
 // what the commands build from these.
 
-struct ScanCommand
+// The flags that decide what is flagged: scan and explain take the same
+// ones (and the same configuration keys), and build their rules from them
+// with deciding_rules() (rule_flags.hpp).
+struct RuleFlags
+{
+  std::size_t threshold = 25;
+  std::vector<std::string> internal_domains;
+  std::vector<std::string> bulk_senders; // addresses or @domains
+  std::string since;                     // "" or a date
+  std::string config;                    // --config
+  bool content = false;                  // look inside messages (MIME)
+  std::size_t content_threshold = 25;    // addresses in one part
+  std::size_t content_max_depth = 32;
+  std::size_t content_max_part_mib = 16;
+  std::size_t content_max_message_mib = 64;
+};
+
+struct ScanCommand : RuleFlags
 {
   std::vector<std::string> paths;
   std::string db = "ccaudit.db";
-  std::size_t threshold = 25;
-  std::vector<std::string> internal_domains;
   bool quiet = false;
   bool verbose = false;
   unsigned jobs = 0; // 0: one per core
@@ -31,15 +46,7 @@ struct ScanCommand
   bool jsonl = false;          // new findings on stdout as they are found
   bool full = false;           // read everything, whatever earlier scans saw
   unsigned lock_wait = 60;     // seconds to wait for another scan's lock
-  std::vector<std::string> bulk_senders; // addresses or @domains
   std::vector<std::string> exclude;      // path patterns (fnmatch)
-  std::string since;                     // "" or a date
-  std::string config;                    // --config
-  bool content = false;                  // look inside messages (MIME)
-  std::size_t content_threshold = 25;    // addresses in one part
-  std::size_t content_max_depth = 32;
-  std::size_t content_max_part_mib = 16;
-  std::size_t content_max_message_mib = 64;
   std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
   bool recover_deleted = false;     // PST/OST: also libpff's recovered items
 };
@@ -79,16 +86,12 @@ struct ExportCommand : ReviewCommand
   std::string format = "csv";
 };
 
-struct ExplainCommand
+struct ExplainCommand : RuleFlags
 {
   std::string path;
   std::optional<std::string> member; // inside a zip or tar file
   std::optional<std::uint64_t> offset;
-  std::size_t threshold = 25;
-  std::vector<std::string> internal_domains;
   std::string format = "text";
-  bool content = false;               // also the MIME parts (as scan --content)
-  std::size_t content_threshold = 25;
 };
 
 // The commands. They throw UsageError for a bad argument found late and

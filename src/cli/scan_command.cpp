@@ -1,5 +1,6 @@
 #include "cli/baseline.hpp"
 #include "cli/options.hpp"
+#include "cli/rule_flags.hpp"
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
 #include "detect/visible_recipients.hpp"
@@ -194,16 +195,16 @@ host_name()
 ExitCode
 run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
 {
-  const auto internal = normalised_domains(cmd.internal_domains);
+  const auto deciding = deciding_rules(cmd);
+  const auto& internal = deciding.rules.internal_domains;
   if (cmd.fail_on != "new" && cmd.fail_on != "any" && cmd.fail_on != "none") {
     throw UsageError("--fail-on: expected new, any or none, got '"
                      + text::for_terminal(cmd.fail_on) + "'");
   }
   auto baseline = cmd.baseline.empty() ? std::map<std::string, FindingStatus>{}
                                        : read_baseline(cmd.baseline);
-  const auto bulk_senders = normalised_senders(cmd.bulk_senders);
-  const std::optional<std::int64_t> since =
-    cmd.since.empty() ? std::nullopt : std::optional(parse_since(cmd.since));
+  const auto& bulk_senders = deciding.rules.bulk_senders;
+  const auto& since = deciding.rules.since;
   const auto paths = absolute_paths(cmd.paths);
   const fs::path db_path(cmd.db);
   store::SqliteStore store(db_path, store::OpenMode::read_write,
@@ -234,22 +235,9 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   start.settings_json = settings.dump();
   const auto scan_id = store.begin_scan(start);
 
-  scan::Rules rules;
-  rules.threshold = cmd.threshold;
-  rules.internal_domains = internal;
-  rules.bulk_senders = bulk_senders;
-  rules.since = since;
   scan::ScanOptions options;
-  if (cmd.content) {
-    rules.content_threshold = cmd.content_threshold;
-    options.content.emplace();
-    options.content->max_depth = cmd.content_max_depth;
-    options.content->max_part_bytes = cmd.content_max_part_mib << 20;
-    options.content->max_message_bytes = cmd.content_max_message_mib << 20;
-    options.body_read.max_bytes = cmd.content_max_message_mib << 20;
-    options.body_read.max_part_bytes = options.content->max_part_bytes;
-    options.body_read.max_depth = static_cast<int>(cmd.content_max_depth);
-  }
+  options.content = deciding.content;
+  options.body_read = deciding.body_read;
   options.jobs = cmd.jobs > 0 ? cmd.jobs : std::max(1u, std::thread::hardware_concurrency());
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
     options.excluded_files.emplace_back(db_path.string() + suffix);
@@ -268,7 +256,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
-  scan::Scanner scanner(sink, scan::make_detectors(rules), std::move(options),
+  scan::Scanner scanner(sink, scan::make_detectors(deciding.rules), std::move(options),
                         [&](const scan::ScanSummary& s) { progress.update(s); });
   scanner.scan_paths(paths);
   progress.clear();

@@ -138,6 +138,19 @@ visible_at_signs(const HeaderBlock& block)
   return n;
 }
 
+std::vector<HiddenField>
+hidden_fields(const HeaderBlock& block)
+{
+  std::vector<HiddenField> out;
+  for (const auto& field : block.fields) {
+    if (text::iequals(field.name, "bcc") || text::iequals(field.name, "resent-bcc")) {
+      const auto parsed = parse_address_list(field.value());
+      out.push_back({std::string(field.name), field.line, parsed.value.size()});
+    }
+  }
+  return out;
+}
+
 bool
 is_reply(const HeaderBlock& block)
 {

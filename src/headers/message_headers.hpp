@@ -37,6 +37,16 @@ struct AddressFieldValue
   std::vector<Issue> issues; // what parsing this field noticed
 };
 
+// A field whose addresses the recipients do NOT see (Bcc, Resent-Bcc, or an
+// Outlook item's Bcc rows), with how many mailboxes it holds: never counted,
+// shown by `ccaudit explain` so a reviewer sees what was left out.
+struct HiddenField
+{
+  std::string name;      // as written, e.g. "Bcc"
+  std::size_t line = 0;  // 1-based line in the header block; 0: not a line
+  std::size_t mailboxes = 0;
+};
+
 // What detectors see of one message.
 struct MessageHeaders
 {
@@ -53,6 +63,9 @@ struct MessageHeaders
   std::vector<Recipient> recipients;     // every visible mailbox, in order,
                                          // duplicates kept
   std::vector<AddressFieldValue> address_fields; // for `ccaudit explain`
+  // Bcc and Resent-Bcc: read only for `ccaudit explain` (hidden_fields()),
+  // and by the Outlook reader (its Bcc rows); a scan never parses them.
+  std::vector<HiddenField> hidden;
 };
 
 // Splits the header block at the start of `message` and parses what detectors
@@ -70,6 +83,10 @@ std::vector<Issue> block_issues(const HeaderBlock& block);
 // distinct addresses parse_headers() can count (every counted address has
 // one), so a scan can skip parsing a message that cannot reach a threshold.
 std::size_t visible_at_signs(const HeaderBlock& block);
+
+// The Bcc and Resent-Bcc fields of a block, each with its mailboxes
+// counted by the same parser as the visible fields.
+std::vector<HiddenField> hidden_fields(const HeaderBlock& block);
 
 // True if the block has an In-Reply-To or a References field.
 bool is_reply(const HeaderBlock& block);

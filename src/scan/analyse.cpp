@@ -32,13 +32,21 @@ worth_parsing(const headers::HeaderBlock& block,
 void
 inspect(const headers::MessageHeaders& headers,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-        const std::function<Parsed<mime::MessageContent>()>& read_content, Analysis& out)
+        const std::function<Parsed<mime::MessageContent>()>& read_content, Analysis& out,
+        Trace* trace)
 {
   std::optional<Parsed<mime::MessageContent>> walked;
   for (const auto& detector : detectors) {
-    if (read_content && !walked && detector->wants_content(headers)) {
+    if (read_content && !walked && (detector->wants_content(headers) || trace)) {
       walked = read_content();
       append_issues(out.issues, std::move(walked->issues));
+    }
+  }
+  if (trace) {
+    trace->headers = headers;
+    trace->parsed = true;
+    if (walked) {
+      trace->content = walked->value;
     }
   }
   const detect::Message message{headers, walked ? &walked->value : nullptr};
@@ -55,22 +63,22 @@ Analysis
 analyse(std::string_view header, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors,
         std::int64_t file_mtime, const mime::ContentLimits* content, std::string_view body,
-        const mime::MessageContent* read_before)
+        const mime::MessageContent* read_before, Trace* trace)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
   try {
-    Parsed<headers::MessageHeaders> parsed;
-    if (content) {
-      parsed = headers::parse_headers(header);
-    } else {
-      auto block = headers::split_header_block(header);
-      append_issues(out.issues, std::move(block.issues));
-      if (!worth_parsing(block.value, detectors)) {
-        append_issues(out.issues, headers::block_issues(block.value));
-        return out;
-      }
-      parsed = headers::parse_headers(block.value);
+    auto block = headers::split_header_block(header);
+    append_issues(out.issues, std::move(block.issues));
+    // Headers only, a message no detector can flag is not parsed further
+    // (explain parses it to show it: the decision is the same).
+    if (!content && !trace && !worth_parsing(block.value, detectors)) {
+      append_issues(out.issues, headers::block_issues(block.value));
+      return out;
+    }
+    auto parsed = headers::parse_headers(block.value);
+    if (trace) {
+      parsed.value.hidden = headers::hidden_fields(block.value);
     }
     parsed.value.file_mtime = file_mtime;
     append_issues(out.issues, std::move(parsed.issues));
@@ -80,7 +88,7 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
     } else if (content) {
       read = [&] { return mime::read_content(header, body, *content); };
     }
-    inspect(parsed.value, detectors, read, out);
+    inspect(parsed.value, detectors, read, out, trace);
   } catch (const std::exception& e) {
     // A bug or a library surprise on one message must not end the scan.
     out.failed = true;
@@ -92,7 +100,7 @@ analyse(std::string_view header, std::vector<Issue> reader_issues,
 Analysis
 analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
         const std::vector<std::unique_ptr<detect::Detector>>& detectors, std::int64_t file_mtime,
-        bool content, const mime::MessageContent* read_before)
+        bool content, const mime::MessageContent* read_before, Trace* trace)
 {
   Analysis out;
   out.issues = std::move(reader_issues);
@@ -106,7 +114,7 @@ analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
                            : Parsed<mime::MessageContent>{};
       };
     }
-    inspect(headers, detectors, read, out);
+    inspect(headers, detectors, read, out, trace);
   } catch (const std::exception& e) {
     out.failed = true;
     out.issues.push_back({IssueKind::internal_error, e.what()});

@@ -3,9 +3,11 @@
 #include "core/finding.hpp"
 #include "core/issue.hpp"
 #include "detect/detector.hpp"
+#include "headers/message_headers.hpp"
 #include "mime/content.hpp"
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +18,17 @@ struct Analysis
   std::vector<Finding> findings;
   std::vector<Issue> issues; // the reader's, then the parser's
   bool failed = false;       // internal_error: the message was NOT scanned
+};
+
+// What `ccaudit explain` shows of a message besides the decision: the
+// header as parsed (in full, whatever the detectors need; Bcc fields
+// counted) and the MIME content when read. analyse() fills it when given
+// one; the decision is the scan's, made by the same calls.
+struct Trace
+{
+  headers::MessageHeaders headers;
+  bool parsed = false;                         // false: the parse failed
+  std::optional<mime::MessageContent> content; // with content: always read
 };
 
 // Parses one message's header block and runs every detector on it, in
@@ -31,7 +44,8 @@ struct Analysis
 Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
                  const std::vector<std::unique_ptr<detect::Detector>>& detectors,
                  std::int64_t file_mtime = 0, const mime::ContentLimits* content = nullptr,
-                 std::string_view body = {}, const mime::MessageContent* read = nullptr);
+                 std::string_view body = {}, const mime::MessageContent* read = nullptr,
+                 Trace* trace = nullptr);
 
 // The same for a message whose header fields were read from properties,
 // not text (an Outlook item written without an Internet header): every
@@ -39,6 +53,7 @@ Analysis analyse(std::string_view header, std::vector<Issue> reader_issues,
 // content gets `read` (the item's content as its reader gave it).
 Analysis analyse(const headers::MessageHeaders& built, std::vector<Issue> reader_issues,
                  const std::vector<std::unique_ptr<detect::Detector>>& detectors,
-                 std::int64_t file_mtime, bool content, const mime::MessageContent* read);
+                 std::int64_t file_mtime, bool content, const mime::MessageContent* read,
+                 Trace* trace = nullptr);
 
 } // namespace ccaudit::scan

@@ -1,7 +1,7 @@
 #include "scan/explain.hpp"
 
 #include "detect/content_addresses.hpp"
-#include "scan/rules.hpp"
+#include "scan/analyse.hpp"
 #include "scan/message_source.hpp"
 
 namespace ccaudit::scan {
@@ -10,18 +10,12 @@ Explanation
 explain(const std::filesystem::path& path, const ExplainOptions& options)
 {
   Explanation out;
-  // The scan's own detectors decide: explain only shows how.
-  Rules rules;
-  rules.threshold = options.threshold;
-  rules.internal_domains = options.internal_domains;
-  rules.bulk_senders = options.bulk_senders;
-  rules.since = options.since;
-  if (options.content) {
-    rules.content_threshold = options.content_threshold;
-  }
-  const auto detectors = make_detectors(rules);
-  const auto& header_rule = *detectors.front();
-  const BodyRead body_read;
+  // The scan's detectors, run by the scan's analyse(): explain only shows
+  // how they decided.
+  const auto detectors = make_detectors(options.rules);
+  const auto& header_rule =
+    dynamic_cast<const detect::VisibleRecipientsDetector&>(*detectors.front());
+  const mime::ContentLimits* content = options.content ? &*options.content : nullptr;
   FileCallbacks callbacks;
   const auto wanted = [&](const MessageLocator& where) {
     if (!options.member) {
@@ -49,37 +43,40 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
     ExplainedMessage m;
     m.where = raw.where;
     m.end = raw.end;
-    auto parsed = raw.built ? Parsed<headers::MessageHeaders>{*raw.built, {}}
-                            : headers::parse_headers(raw.header);
-    m.headers = std::move(parsed.value);
-    m.issues = std::move(raw.issues);
-    m.issues.insert(m.issues.end(), parsed.issues.begin(), parsed.issues.end());
-    m.headers.file_mtime = raw.file_mtime;
-    m.exposure = detect::measure(m.headers, options.internal_domains);
-    std::optional<Parsed<mime::MessageContent>> walked;
-    if (options.content) {
+    Trace trace;
+    auto analysis = raw.built ? analyse(*raw.built, std::move(raw.issues), detectors,
+                                        raw.file_mtime, content != nullptr, raw.content.get(),
+                                        &trace)
+                              : analyse(raw.header, std::move(raw.issues), detectors,
+                                        raw.file_mtime, content, raw.body, raw.content.get(),
+                                        &trace);
+    m.headers = std::move(trace.headers);
+    m.issues = std::move(analysis.issues);
+    m.failed = analysis.failed;
+    m.exposure = detect::measure(m.headers, options.rules.internal_domains);
+    m.in_period = header_rule.in_period(m.headers);
+    m.is_reply = !m.headers.references.empty();
+    m.bulk_marker = m.headers.bulk_marker;
+    m.bulk_sender = header_rule.bulk_sender(m.headers.from_address);
+    if (content) {
       m.content_read = true;
-      walked = raw.content ? Parsed<mime::MessageContent>{*raw.content, {}}
-                           : raw.built ? Parsed<mime::MessageContent>{}
-                                       : mime::read_content(raw.header, raw.body);
-      m.issues.insert(m.issues.end(), walked->issues.begin(), walked->issues.end());
-      for (const auto& part : walked->value.parts) {
-        const auto found = detect::addresses_in_text(
-          part.type == "text/html" ? detect::html_to_text(part.text) : part.text);
-        m.parts.push_back({part.path, part.type, part.filename, part.text.size(), found.size()});
-      }
-      m.embedded = walked->value.messages;
-    }
-    // Each detector as the scan runs it: the header's finding, then what the
-    // content gave.
-    const detect::Message message{m.headers, walked ? &walked->value : nullptr};
-    for (const auto& detector : detectors) {
-      for (auto& finding : detector->inspect(message)) {
-        if (detector.get() == &header_rule) {
-          m.finding = std::move(finding);
-        } else {
-          m.content_findings.push_back(std::move(finding));
+      if (trace.content) {
+        for (const auto& part : trace.content->parts) {
+          const auto found = detect::addresses_in_text(
+            part.type == "text/html" ? detect::html_to_text(part.text) : part.text);
+          m.parts.push_back({part.path, part.type, part.filename, part.text.size(),
+                             found.size()});
         }
+        m.embedded = trace.content->messages;
+      }
+    }
+    // The header's finding comes first (make_detectors' order), then what
+    // the content gave.
+    for (auto& finding : analysis.findings) {
+      if (finding.part_path.empty() && !m.finding) {
+        m.finding = std::move(finding);
+      } else {
+        m.content_findings.push_back(std::move(finding));
       }
     }
     m.flagged = m.finding && m.finding->kind == header_rule.id();
@@ -98,7 +95,7 @@ explain(const std::filesystem::path& path, const ExplainOptions& options)
       member = std::move(info);
     }
   };
-  out.source = read_messages(path, {}, callbacks, nullptr, options.content ? &body_read : nullptr);
+  out.source = read_messages(path, {}, callbacks, nullptr, content ? &options.body_read : nullptr);
   if (member) {
     out.source = std::move(*member);
   }

@@ -4,6 +4,8 @@
 #include "detect/visible_recipients.hpp"
 #include "headers/message_headers.hpp"
 #include "mime/content.hpp"
+#include "scan/message_source.hpp"
+#include "scan/rules.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -19,14 +21,20 @@ struct ExplainedMessage
 {
   MessageLocator where;
   std::uint64_t end = 0;
-  headers::MessageHeaders headers; // address_fields: every field as written
+  headers::MessageHeaders headers; // address_fields: every field as written;
+                                   // hidden: the Bcc fields
   detect::Exposure exposure;       // distinct addresses, internal or not
-  // What the scan's detector decides on the header, as a scan would
-  // (threshold, --since, list and bulk mail suppressed, the reply rule):
-  // a visible-recipients finding, a reply-recipients one kept as context,
-  // or none.
+  // What the scan decides on the header: analyse() with the scan's
+  // detectors (threshold, --since, list and bulk mail suppressed, the reply
+  // rule): a visible-recipients finding, a reply-recipients one kept as
+  // context, or none.
   std::optional<Finding> finding;
-  bool flagged = false; // a visible-recipients finding (suppressed or not)
+  bool flagged = false;   // a visible-recipients finding (suppressed or not)
+  bool in_period = true;  // --since: dated from then (Date, or the file's mtime)
+  bool is_reply = false;  // In-Reply-To or References: the reply rule applies
+  std::string bulk_marker; // the field marking list or bulk mail, if any
+  std::string bulk_sender; // the --bulk-sender it matches, if any
+  bool failed = false;     // internal_error: the scan would NOT scan it
   std::vector<Issue> issues;       // reading and parsing, in that order
   // --content: what the MIME walk found, and what it flagged.
   bool content_read = false;
@@ -52,14 +60,13 @@ struct Explanation
 
 struct ExplainOptions
 {
-  std::size_t threshold = 25;
-  std::vector<std::string> internal_domains; // normalised
-  std::vector<std::string> bulk_senders;     // as the scan's --bulk-sender
-  std::optional<std::int64_t> since;         // as the scan's --since (UTC seconds)
+  Rules rules;                               // as the scan's
+  // As the scan's (ScanOptions): with a value, each message's MIME parts
+  // are walked within these bounds (rules.content_threshold set too).
+  std::optional<mime::ContentLimits> content;
+  BodyRead body_read;
   std::optional<std::uint64_t> offset;       // only the message starting here
   std::optional<std::string> member;         // only this member of a zip or tar file
-  bool content = false;                      // also walk each message's MIME parts
-  std::size_t content_threshold = 25;
 };
 
 // Reads `path` as a scan would and explains its messages (all of them, or

@@ -117,6 +117,15 @@ build(const outlook::Item& item, std::vector<Issue>& issues)
       out->address_fields.push_back(std::move(value));
     }
   }
+  std::size_t bcc_rows = 0;
+  for (const auto& r : item.recipients) {
+    bcc_rows += (r.type & k_p1) == 0
+                && static_cast<outlook::RecipientType>(r.type & k_type_mask)
+                     == outlook::RecipientType::bcc;
+  }
+  if (bcc_rows > 0) {
+    out->hidden.push_back({"Bcc (recipient table)", 0, bcc_rows});
+  }
   return out;
 }
 

@@ -16,6 +16,7 @@ using namespace ccaudit;
 using ccaudit::test::run_ccaudit;
 using ccaudit::test::TempDir;
 using ccaudit::test::TestMessage;
+using nlohmann::json;
 namespace fs = std::filesystem;
 
 using ccaudit::test::scalar;
@@ -288,7 +289,8 @@ TEST_CASE("cli: explain shows each field, the folded duplicates and the count",
                       && Catch::Contains("erin@example.org x2 (to, cc)")
                       && Catch::Contains("ida@xn--bcher-kva.example.com x2")
                       && Catch::Contains("26 distinct visible, 0 internal, 26 exposed")
-                      && Catch::Contains("threshold 25: FLAGGED"));
+                      && Catch::Contains("decision: FLAGGED (visible-recipients)")
+                      && Catch::Contains("threshold 25: 26 exposed address(es) >= 25"));
   const auto internal = run_ccaudit(
     {"explain", (k_fixtures / "single/internal-external.eml").string(),
      "--internal-domain", "example.org"});
@@ -370,8 +372,79 @@ TEST_CASE("cli: explain says that list mail is flagged but suppressed, as the sc
   CHECK(text.out.find("FLAGGED (visible-recipients), suppressed as list or bulk mail (List-Id: "
                       "Team list <team.example.org>)")
         != std::string::npos);
-  const auto json = run_ccaudit({"explain", file, "--format", "jsonl"});
-  CHECK(json.out.find("\"kind\":\"visible-recipients\",\"suppressed\":\"List-Id: Team list "
+  const auto lines = run_ccaudit({"explain", file, "--format", "jsonl"});
+  CHECK(lines.out.find("\"kind\":\"visible-recipients\",\"suppressed\":\"List-Id: Team list "
                       "<team.example.org>\"")
         != std::string::npos);
+}
+
+TEST_CASE("cli: explain decides as the scan does: the configuration file (./ccaudit.toml, "
+          "--config), the deciding flags, and every reason of the decision",
+          "[cli][explain]")
+{
+  test::TempDir dir;
+  test::TestMessage m;
+  m.from = "Alice <alice@example.org>";
+  m.to = test::address_list(30, "example.org", "staff");   // internal
+  m.cc = test::address_list(10, "example.net", "partner"); // exposed
+  m.extra_headers = "Bcc: " + test::address_list(300, "example.com", "hidden") + "\n";
+  const auto file = dir.write("mail/wide.eml", m.str()).string();
+  dir.write("ccaudit.toml", "[scan]\ninternal_domains = [\"example.org\"]\nthreshold = 5\n");
+  dir.write("strict.toml", "[scan]\ninternal_domains = [\"example.org\"]\nthreshold = 20\n");
+  const auto db = (dir.path() / "c.db").string();
+
+  // ./ccaudit.toml: the scan flags 10 exposed; explain says the same, and why.
+  REQUIRE(run_ccaudit({"scan", "mail", "--db", db}, dir.path()).exit_code == 1);
+  CHECK(test::scalar(db, "SELECT external_count FROM finding") == 10);
+  const auto text = run_ccaudit({"explain", file}, dir.path());
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("decision: FLAGGED (visible-recipients)")
+                         && Catch::Contains("threshold 5: 10 exposed address(es) >= 5")
+                         && Catch::Contains("internal domains: example.org: 30 address(es) "
+                                            "not counted")
+                         && Catch::Contains("reply rule: not a reply")
+                         && Catch::Contains("list or bulk mail: no")
+                         && Catch::Contains("not counted: Bcc (line ")
+                         && Catch::Contains("): 300 address(es) the recipients do not see"));
+  const auto j = json::parse(run_ccaudit({"explain", file, "--format", "jsonl"}, dir.path()).out);
+  CHECK(j["flagged"] == true);
+  CHECK(j["external_count"] == 10);
+  CHECK(j["threshold"] == 5);
+  CHECK(j["decision"]["internal_domains"] == json::array({"example.org"}));
+  CHECK(j["decision"]["not_counted"][0]["mailboxes"] == 300);
+
+  // --config: the scan and explain both read strict.toml, and neither flags.
+  const auto strict_db = (dir.path() / "strict.db").string();
+  CHECK(run_ccaudit({"scan", "mail", "--db", strict_db, "--config", "strict.toml"}, dir.path())
+          .exit_code == 0);
+  CHECK(test::scalar(strict_db, "SELECT count(*) FROM finding") == 0);
+  const auto strict = run_ccaudit({"explain", file, "--config", "strict.toml"}, dir.path());
+  CHECK_THAT(strict.out, Catch::Contains("decision: not flagged")
+                           && Catch::Contains("threshold 20: 10 exposed address(es) < 20"));
+  // A flag wins over the file, as for scan.
+  CHECK_THAT(run_ccaudit({"explain", file, "--threshold", "11"}, dir.path()).out,
+             Catch::Contains("decision: not flagged"));
+
+  // The deciding flags scan takes: --bulk-sender, --since.
+  const auto bulk = run_ccaudit({"explain", file, "--bulk-sender", "@example.org"}, dir.path());
+  CHECK_THAT(bulk.out, Catch::Contains("suppressed as list or bulk mail (bulk sender "
+                                       "@example.org)")
+                         && Catch::Contains("list or bulk mail: bulk sender @example.org "
+                                            "(--bulk-sender)"));
+  const auto since = run_ccaudit({"explain", file, "--since", "2030-01-01"}, dir.path());
+  CHECK_THAT(since.out, Catch::Contains("decision: not flagged")
+                          && Catch::Contains("since 2030-01-01T00:00:00Z: dated "
+                                             "2019-03-04T10:15:00Z (Date), before it"));
+
+  // The reply rule: a reply with half the threshold is kept as context.
+  test::TestMessage reply = m;
+  reply.cc = test::address_list(3, "example.net", "partner");
+  reply.extra_headers = "In-Reply-To: <test@example.org>\n";
+  reply.message_id = "<reply@example.org>";
+  const auto reply_file = dir.write("reply.eml", reply.str()).string();
+  CHECK_THAT(run_ccaudit({"explain", reply_file}, dir.path()).out,
+             Catch::Contains("not flagged; kept as reply-recipients")
+               && Catch::Contains("reply rule: a reply (In-Reply-To or References): with at "
+                                  "least 3 exposed")
+               && Catch::Contains("not counted: no Bcc field"));
 }

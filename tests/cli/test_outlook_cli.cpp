@@ -141,6 +141,9 @@ TEST_CASE("outlook: a .msg item counts its To and Cc rows, never Bcc, and links 
   CHECK(s.count("SELECT count(*) FROM finding_address WHERE address LIKE 'hidden%' "
                 "OR address LIKE 'reader%'") == 0);
   CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%all-bcc.msg'") == 0);
+  // explain says what was left out.
+  CHECK_THAT(run_ccaudit({"explain", (dir / "all-bcc.msg").string()}).out,
+             Catch::Contains("not counted: Bcc (recipient table): 40 address(es)"));
   CHECK(s.count("SELECT visible_count FROM finding WHERE path LIKE '%reply-all.msg'") == 26);
   CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'message'") == 5); // 4 .msg, 1 .eml
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'not_mail' AND path LIKE "

@@ -90,8 +90,8 @@ TEST_CASE("explain: one message by offset, counted as a scan counts it",
 {
   const auto file = k_fixtures / "single/internal-external.eml";
   scan::ExplainOptions options;
-  options.internal_domains = {"example.org"};
-  options.threshold = 10;
+  options.rules.internal_domains = {"example.org"};
+  options.rules.threshold = 10;
   const auto e = scan::explain(file, options);
   REQUIRE(e.messages.size() == 1);
   const auto& m = e.messages[0];
@@ -142,12 +142,12 @@ TEST_CASE("explain: decides as the scan's detector does: list mail suppressed, a
   CHECK(r.finding->context_only);
 
   CHECK(explain_one(plain, options).flagged);
-  options.bulk_senders = {"@example.org"}; // the sender's domain
+  options.rules.bulk_senders = {"@example.org"}; // the sender's domain
   const auto bulk = explain_one(plain, options);
   CHECK(bulk.flagged);
   REQUIRE(bulk.finding);
   CHECK(bulk.finding->suppressed == "bulk sender @example.org");
-  options.since = 1'600'000'000; // 2020-09-13: the message is dated 2019
+  options.rules.since = 1'600'000'000; // 2020-09-13: the message is dated 2019
   const auto old = explain_one(plain, options);
   CHECK_FALSE(old.flagged);
   CHECK_FALSE(old.finding);
