@@ -777,16 +777,23 @@ def pst_large(args):
     work = tempfile.mkdtemp(prefix="ccaudit-pstlarge-", dir=args.work)
     rows = []
     try:
-        for size in args.sizes.split(","):
-            target = parse_size(size)
+        if args.messages:
+            plan = [(n, int(n)) for n in args.messages.split(",")]
+        else:
             # about the body plus 2.5 KB of properties, tables and indexes a message
-            messages = max(10, int(target / (args.body_bytes + 2500)))
+            plan = [(size, max(10, int(parse_size(size) / (args.body_bytes + 2500))))
+                    for size in args.sizes.split(",")]
+        for size, messages in plan:
+            # libpff finds each message of a folder by a linear search of the
+            # folder's items (see README): --per-folder keeps folders to about
+            # that many messages, so time and memory show the file's size.
+            folders = max(args.folders, messages // args.per_folder) if args.per_folder else args.folders
             path = os.path.join(work, "large.pst")
             truth = os.path.join(work, "truth.jsonl")
-            gen, gen_rss = make_pst(path, truth, messages, args.folders, args.body_bytes, args.seed)
+            gen, gen_rss = make_pst(path, truth, messages, folders, args.body_bytes, args.seed)
             mb = os.path.getsize(path) / 1e6
             print("%s: %d messages, %d folders, %.0f MB, written in %.0f s (make_pst.py peak RSS "
-                  "%.1f MiB); load %.1f" % (size, messages, args.folders, mb, gen, gen_rss / 1024,
+                  "%.1f MiB); load %.1f" % (size, messages, folders, mb, gen, gen_rss / 1024,
                                            os.getloadavg()[0]), flush=True)
             db = os.path.join(work, "large.db")
             out = os.path.join(work, "readpst")
@@ -806,7 +813,7 @@ def pst_large(args):
             converted = mbox_messages(out)
             shutil.rmtree(out, ignore_errors=True)
             ok = scanned.split("|")[0] == str(messages) and converted == messages
-            rows.append((size, messages, mb, res["ccaudit scan"][0], cpu["ccaudit scan"],
+            rows.append(("%s, %d folders" % (size, folders), messages, mb, res["ccaudit scan"][0], cpu["ccaudit scan"],
                          res["readpst -j 0 -D"][0], cpu["readpst -j 0 -D"],
                          res["ccaudit scan"][1] / 1024, res["readpst -j 0 -D"][1] / 1024,
                          res["pffinfo (open only)"][1] / 1024, scanned, converted, ok))
@@ -922,6 +929,9 @@ def main():
             q.add_argument("--sizes", default="100M,1G,4G",
                            help="approximate file sizes, comma-separated (K, M, G)")
             q.add_argument("--repeat", type=int, default=1)
+            q.add_argument("--messages", help="message counts, comma-separated (instead of --sizes)")
+            q.add_argument("--per-folder", type=int, default=4000,
+                           help="at least messages / this many folders (0: --folders as given)")
             q.add_argument("--check", action="store_true",
                            help="also run pst-check's four readers on each file")
     i = sub.add_parser("identical")
