@@ -11,9 +11,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
+#include <vector>
 
 #ifndef CCAUDIT_VERSION
 #define CCAUDIT_VERSION "unknown"
@@ -175,6 +179,142 @@ whole_number()
     "N");
 }
 
+// Edit distance (insert, delete, replace, swap of neighbours) between two
+// short words; words are cut at 64 bytes, so a huge argument costs little.
+std::size_t
+distance(std::string_view a, std::string_view b)
+{
+  a = a.substr(0, 64);
+  b = b.substr(0, 64);
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// "; did you mean 'scan'?" for the candidate nearest `word`, if one is
+// near enough (a third of its letters wrong at most, or `word` starts it).
+std::string
+suggestion(const std::string& word, const std::vector<std::string>& candidates)
+{
+  std::string best;
+  std::size_t best_distance = 0;
+  for (const auto& c : candidates) {
+    const auto d = distance(word, c);
+    if (best.empty() || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  const bool near = !best.empty()
+                    && (best_distance <= std::max<std::size_t>(1, best.size() / 3)
+                        || (word.size() >= 3 && best.starts_with(word)));
+  return near ? "; did you mean '" + best + "'?" : "";
+}
+
+// The names a command takes: its subcommands, or its long and short flags.
+std::vector<std::string>
+subcommand_names(const CLI::App* command)
+{
+  std::vector<std::string> out;
+  for (const auto* sub : command->get_subcommands([](const CLI::App*) { return true; })) {
+    out.push_back(sub->get_name());
+  }
+  return out;
+}
+
+std::vector<std::string>
+flag_names(const CLI::App* command)
+{
+  std::vector<std::string> out;
+  for (const auto* option : command->get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      out.push_back("--" + name);
+    }
+    for (const auto& name : option->get_snames()) {
+      out.push_back("-" + name);
+    }
+  }
+  return out;
+}
+
+// "ccaudit scan", "ccaudit baseline accept": the command the line selected.
+std::string
+command_path(const CLI::App* app)
+{
+  std::string out = "ccaudit";
+  for (const auto* command = app; command;) {
+    const auto chosen = command->get_subcommands();
+    command = chosen.empty() ? nullptr : chosen.front();
+    if (command) {
+      out += " " + command->get_name();
+    }
+  }
+  return out;
+}
+
+// A word where a command was expected that is none, or an option that the
+// selected command does not take: what it is and the nearest there is.
+// Empty when the line names no such thing (CLI11 then says what is wrong).
+std::string
+unknown_word(const CLI::App& app, const std::vector<std::string>& args)
+{
+  const CLI::App* command = &app;
+  bool options_only = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const auto& word = args[i];
+    if (word == "--") {
+      break;
+    }
+    const auto subcommands = subcommand_names(command);
+    if (!word.starts_with("-") && !subcommands.empty() && !options_only) {
+      const CLI::App* next = nullptr;
+      for (const auto* sub : command->get_subcommands([](const CLI::App*) { return true; })) {
+        next = sub->get_name() == word ? sub : next;
+      }
+      if (!next) {
+        return "unknown command '" + text::for_terminal(word) + "'"
+               + (command == &app ? "" : " for '" + command_path(&app) + "'")
+               + suggestion(word, subcommands);
+      }
+      command = next;
+      continue;
+    }
+    const bool number = word.size() > 1 && word[0] == '-'
+                        && std::isdigit(static_cast<unsigned char>(word[1]));
+    if (word.starts_with("-") && word.size() > 1 && !number) {
+      const auto name = word.substr(0, word.find('='));
+      const auto known = flag_names(command);
+      const bool short_group = !name.starts_with("--") && name.size() > 2;
+      if (!short_group && std::find(known.begin(), known.end(), name) == known.end()) {
+        auto candidates = known;
+        if (command == &app) {
+          candidates.insert(candidates.end(), {"--help", "--version"});
+        }
+        return "unknown option '" + text::for_terminal(name) + "'"
+               + (command == &app ? "" : " for '" + command_path(&app) + "'")
+               + suggestion(name, candidates);
+      }
+    }
+    options_only = options_only || command->get_subcommands([](const CLI::App*) { return true; })
+                                     .empty();
+  }
+  return {};
+}
+
 // Adds `table` to `command`; returns a step that, once the command line is
 // parsed, takes from the configuration file what the command line left
 // unset.
@@ -300,10 +440,29 @@ run(int argc, char** argv)
   } catch (const CLI::Success& e) { // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "ccaudit: %s\n(see ccaudit --help)\n", e.what());
+    // A mistyped command or option: named, with the nearest there is.
+    auto message = unknown_word(app, args);
+    if (message.empty()) {
+      message = e.what();
+      if (message == "A subcommand is required") {
+        const auto* command = &app;
+        for (auto chosen = app.get_subcommands(); !chosen.empty();
+             chosen = command->get_subcommands()) {
+          command = chosen.front();
+        }
+        std::string names;
+        for (const auto& name : subcommand_names(command)) {
+          names += (names.empty() ? "" : ", ") + name;
+        }
+        message = "a command is required: " + names;
+      }
+    }
+    std::fprintf(stderr, "ccaudit: %s\n(see %s --help)\n", message.c_str(),
+                 command_path(&app).c_str());
     return static_cast<int>(ExitCode::usage);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "ccaudit: %s\n(see ccaudit --help)\n", e.what());
+    std::fprintf(stderr, "ccaudit: %s\n(see %s --help)\n", e.what(),
+                 command_path(&app).c_str());
     return static_cast<int>(ExitCode::usage);
   } catch (const FatalError& e) {
     std::fprintf(stderr, "ccaudit: error: %s\n", e.what());

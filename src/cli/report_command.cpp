@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -20,10 +21,23 @@ namespace ccaudit::cli {
 namespace {
 
 report::Request
-request_for(const ReviewCommand& options)
+request_for(const ReviewCommand& options, store::SqliteStore& store)
 {
   report::Request request;
   request.scan = options.scan;
+  if (!request.scan) {
+    // The newest scan, unless it looked at nothing: then say which it is.
+    std::vector<std::int64_t> passed_over;
+    request.scan = store.review_scan(&passed_over);
+    if (request.scan && !passed_over.empty()) {
+      std::fprintf(stderr,
+                   "ccaudit: scan %lld looked at no file (nothing under its paths): this is "
+                   "scan %lld, the newest that did; --scan %lld shows the other\n",
+                   static_cast<long long>(passed_over.front()),
+                   static_cast<long long>(*request.scan),
+                   static_cast<long long>(passed_over.front()));
+    }
+  }
   request.campaign_window_days = options.campaign_window_days;
   request.include_suppressed = options.include_suppressed;
   if (!options.redact_key.empty()) {
@@ -166,8 +180,8 @@ run_report(const ReportCommand& cmd)
                      "use 'ccaudit export --incident " + text::for_terminal(cmd.incident) + "'");
   }
   check_output_file(cmd.out, cmd.db);
-  const auto request = request_for(cmd);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
+  const auto request = request_for(cmd, store);
   render_output(cmd, [&](std::ostream& out) {
     if (cmd.art33) {
       report::render_art33(store, request, cmd.incident, std::time(nullptr), out);
@@ -186,8 +200,8 @@ run_export(const ExportCommand& cmd)
                      + text::for_terminal(cmd.format) + "'");
   }
   check_output_file(cmd.out, cmd.db);
-  const auto request = request_for(cmd);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
+  const auto request = request_for(cmd, store);
   render_output(cmd, [&](std::ostream& out) {
     report::render_people(store, request, cmd.incident,
                           cmd.format == "csv" ? report::PeopleFormat::csv

@@ -205,6 +205,16 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
                                        : read_baseline(cmd.baseline);
   const auto& bulk_senders = deciding.rules.bulk_senders;
   const auto& since = deciding.rules.since;
+  // A PATH that is not there is a typo: said before anything is recorded, so
+  // that no empty scan becomes the newest. (One that cannot be looked at,
+  // or a link to nothing, is read and recorded as unreadable.)
+  for (const auto& p : cmd.paths) {
+    std::error_code ec;
+    if (p != "-" && fs::symlink_status(p, ec).type() == fs::file_type::not_found) {
+      throw UsageError("PATH '" + text::for_terminal(p)
+                       + "' does not exist: nothing was scanned or recorded");
+    }
+  }
   const auto paths = absolute_paths(cmd.paths);
   const fs::path db_path(cmd.db);
   store::SqliteStore store(db_path, store::OpenMode::read_write,
@@ -287,6 +297,11 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
                static_cast<unsigned long long>(s.not_scanned()),
                static_cast<long long>(scan_id),
                text::for_terminal(cmd.db).c_str());
+  if (s.inputs == 0 && s.unchanged == 0 && s.problems == 0 && !s.interrupted) {
+    std::fprintf(stderr, "ccaudit: no file found under the PATH(s): scan %lld read nothing, and "
+                         "'ccaudit report' keeps showing the scan before it\n",
+                 static_cast<long long>(scan_id));
+  }
   if (s.interrupted) {
     const int signal = g_signal.load();
     std::fprintf(stderr, "ccaudit: INTERRUPTED by %s: scan %lld is marked interrupted; what it "

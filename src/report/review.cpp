@@ -51,7 +51,7 @@ prepare_review(store::SqliteStore& db, std::optional<std::int64_t> scan,
                double campaign_window_days, bool include_suppressed)
 {
   if (!scan) {
-    scan = db.latest_scan();
+    scan = db.review_scan();
     if (!scan) {
       throw FatalError("the database holds no scan yet");
     }

@@ -117,15 +117,33 @@ SqliteStore::execute(const std::string& sql)
 }
 
 std::optional<std::int64_t>
-SqliteStore::latest_scan()
+SqliteStore::review_scan(std::vector<std::int64_t>* passed_over)
 {
-  std::optional<std::int64_t> id;
-  m_db.query("SELECT max(id) FROM scan", {}, [&](const Row& row) {
-    if (!row.is_null(0)) {
-      id = row.integer(0);
+  // Newest first, with what the scan row says; a scan that read nothing
+  // may still have found files unchanged (their last_scan is its id: no
+  // newer scan touched them, or that one would be chosen first).
+  std::vector<std::pair<std::int64_t, bool>> scans;
+  m_db.query("SELECT id, status = 'running' OR coalesce(sources, 0) > 0 "
+             "OR coalesce(messages, 0) > 0 OR coalesce(problems, 0) > 0 "
+             "FROM scan ORDER BY id DESC",
+             {}, [&](const Row& row) { scans.emplace_back(row.integer(0), row.integer(1) != 0); });
+  for (const auto& [id, looked] : scans) {
+    bool found_unchanged = false;
+    if (!looked) {
+      m_db.query("SELECT 1 FROM source WHERE last_scan = ? LIMIT 1", {Value{id}},
+                 [&](const Row&) { found_unchanged = true; });
     }
-  });
-  return id;
+    if (looked || found_unchanged) {
+      return id;
+    }
+    if (passed_over) {
+      passed_over->push_back(id);
+    }
+  }
+  if (passed_over) {
+    passed_over->clear();
+  }
+  return scans.empty() ? std::nullopt : std::optional(scans.front().first);
 }
 
 } // namespace ccaudit::store

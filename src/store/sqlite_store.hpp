@@ -76,8 +76,13 @@ public:
   // created.
   void execute(const std::string& sql);
 
-  // The id of the newest scan, if any.
-  std::optional<std::int64_t> latest_scan();
+  // The scan a review shows when none is named: the newest one that looked
+  // at a file (read it, found it unchanged, or recorded a problem) or is
+  // still running. A scan that found nothing at all to look at (an empty
+  // folder) never hides the one before it; when no scan looked at anything,
+  // the newest. nullopt: no scan yet. `passed_over` gets the newer scans
+  // skipped, newest first.
+  std::optional<std::int64_t> review_scan(std::vector<std::int64_t>* passed_over = nullptr);
 
 private:
   // A writer's parts; a reader has none.

@@ -126,16 +126,16 @@ TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]"
   const auto r = run_ccaudit({"scan", k_fixtures.string(), "--db", db.string()});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty()); // stdout is for results only
-  CHECK_THAT(r.err, Catch::Contains("49 finding(s)") && Catch::Contains("0 not scanned"));
+  CHECK_THAT(r.err, Catch::Contains("52 finding(s)") && Catch::Contains("0 not scanned"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1); // not a terminal: no progress
 
   struct stat st {};
   REQUIRE(::stat(db.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 49);
+  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 52);
   CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'reply-recipients'") == 2);
   CHECK(scalar(db, "SELECT count(*) FROM scan WHERE status = 'complete' "
-                   "AND finished_at IS NOT NULL AND messages = 118") == 1);
+                   "AND finished_at IS NOT NULL AND messages = 148") == 1);
   CHECK(scalar(db, "SELECT count(*) FROM finding_address a JOIN finding f ON "
                    "f.id = a.finding_id WHERE f.path LIKE '%many-addresses.eml'")
         == 5000);
@@ -147,7 +147,7 @@ TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]"
   const auto report = run_ccaudit({"report", "--db", db.string(), "--format", "jsonl"});
   CHECK(report.exit_code == 0);
   const auto rows = jsonl(report.out);
-  REQUIRE(rows.size() == 49); // findings; replies kept as context are not
+  REQUIRE(rows.size() == 52); // findings; replies kept as context are not
   for (const auto& row : rows) {
     for (const char* key : {"path", "offset", "kind", "part", "message_id", "date", "from",
                             "subject", "visible_count", "external_count",
@@ -158,7 +158,7 @@ TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]"
   }
   const auto text = run_ccaudit({"report", "--db", db.string()});
   CHECK(text.exit_code == 0);
-  CHECK_THAT(text.out, Catch::Contains("49 finding(s)")
+  CHECK_THAT(text.out, Catch::Contains("52 finding(s)")
                          && Catch::Contains("Quarterly r\xc3\xa9sultats"));
 }
 
@@ -194,6 +194,9 @@ TEST_CASE("cli: unreadable input exits 3, after scanning everything else",
   TempDir dir;
   dir.write("store/a.eml", TestMessage{.to = test::address_list(30)}.str());
   fs::create_symlink(dir.path() / "gone", dir.path() / "store" / "b.eml");
+  // Named on the command line: a link to nothing is there, and unreadable
+  // (a PATH that is not there at all is a usage error).
+  fs::create_symlink(dir.path() / "gone", dir.path() / "nope.mbox");
   const auto db = (dir.path() / "f.db").string();
   const auto r = run_ccaudit({"scan", (dir.path() / "store").string(),
                               (dir.path() / "nope.mbox").string(), "--db", db});
@@ -447,4 +450,72 @@ TEST_CASE("cli: explain decides as the scan does: the configuration file (./ccau
                && Catch::Contains("reply rule: a reply (In-Reply-To or References): with at "
                                   "least 3 exposed")
                && Catch::Contains("not counted: no Bcc field"));
+}
+
+TEST_CASE("cli: a mistyped PATH, command or option changes nothing: exit 2, named, with the "
+          "nearest and the command's --help",
+          "[cli]")
+{
+  test::TempDir dir;
+  const auto db = (dir.path() / "c.db").string();
+  const auto typo = run_ccaudit({"scan", (dir.path() / "typo").string(), "--db", db});
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.err, Catch::Contains("typo' does not exist: nothing was scanned or recorded")
+                         && Catch::Contains("(see ccaudit scan --help)"));
+  CHECK_FALSE(std::filesystem::exists(db)); // not even created
+
+  const auto command = run_ccaudit({"scna", "x"});
+  CHECK(command.exit_code == 2);
+  CHECK_THAT(command.err, Catch::Contains("unknown command 'scna'; did you mean 'scan'?")
+                            && Catch::Contains("(see ccaudit --help)"));
+  const auto version = run_ccaudit({"--verison"});
+  CHECK(version.exit_code == 2);
+  CHECK_THAT(version.err, Catch::Contains("unknown option '--verison'; did you mean '--version'?"));
+  const auto option = run_ccaudit({"scan", "--threshhold", "3", "x"});
+  CHECK(option.exit_code == 2);
+  CHECK_THAT(option.err, Catch::Contains("unknown option '--threshhold' for 'ccaudit scan'; did "
+                                         "you mean '--threshold'?")
+                           && Catch::Contains("(see ccaudit scan --help)"));
+  const auto nested = run_ccaudit({"baseline", "acept", "I-0"});
+  CHECK(nested.exit_code == 2);
+  CHECK_THAT(nested.err, Catch::Contains("unknown command 'acept' for 'ccaudit baseline'; did "
+                                         "you mean 'accept'?")
+                           && Catch::Contains("(see ccaudit baseline --help)"));
+  CHECK_THAT(run_ccaudit({"frobnicate"}).err, Catch::Contains("unknown command 'frobnicate'")
+                                                 && !Catch::Contains("did you mean"));
+  CHECK_THAT(run_ccaudit({}).err,
+             Catch::Contains("a command is required: scan, report, export, explain, baseline"));
+  const auto value = run_ccaudit({"report", "--format", "xml", "--db", db});
+  CHECK(value.exit_code == 2);
+  CHECK_THAT(value.err, Catch::Contains("(see ccaudit report --help)"));
+}
+
+TEST_CASE("cli: report shows the newest scan, but one that looked at no file never hides the "
+          "one before it",
+          "[cli]")
+{
+  test::TempDir dir;
+  const auto db = (dir.path() / "c.db").string();
+  const auto mail = (k_fixtures / "mbox").string();
+  REQUIRE(run_ccaudit({"scan", mail, "--db", db}).exit_code == 1);
+  std::filesystem::create_directory(dir.path() / "empty");
+  const auto empty = run_ccaudit({"scan", (dir.path() / "empty").string(), "--db", db});
+  CHECK(empty.exit_code == 0);
+  CHECK_THAT(empty.err, Catch::Contains("no file found under the PATH(s): scan 2 read nothing"));
+  // Scan 2 read nothing: the review is still scan 1's, and says so.
+  const auto report = run_ccaudit({"report", "--db", db});
+  CHECK(report.exit_code == 0);
+  CHECK_THAT(report.out, Catch::StartsWith("ccaudit incident review: scan 1 (complete)"));
+  CHECK_THAT(report.err, Catch::Contains("scan 2 looked at no file")
+                           && Catch::Contains("this is scan 1, the newest that did"));
+  CHECK_THAT(run_ccaudit({"report", "--db", db, "--scan", "2"}).out,
+             Catch::StartsWith("ccaudit incident review: scan 2 (complete)"));
+  const auto review = json::parse(run_ccaudit({"report", "--db", db, "--format", "json"}).out);
+  CHECK(review["scan"]["id"] == 1);
+  CHECK(review["incidents"].size() > 0);
+  // A rescan that finds every file unchanged did look: it is the review's.
+  CHECK(run_ccaudit({"scan", mail, "--db", db}).exit_code == 0);
+  const auto again = run_ccaudit({"report", "--db", db});
+  CHECK_THAT(again.out, Catch::StartsWith("ccaudit incident review: scan 3 (complete)"));
+  CHECK(again.err.empty());
 }

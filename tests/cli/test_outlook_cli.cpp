@@ -48,9 +48,16 @@ TEST_CASE("outlook: every PST item is a message, recipients from its table, name
   Scan s;
   const auto r = s.run({k_outlook.string()});
   CHECK(r.exit_code == 1); // the 200-recipient item is flagged
-  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 3);
-  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 6);
-  CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%.pst!%'") == 1);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 4);
+  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 36);
+  CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%.pst!%'") == 4);
+  // Every flagged item of one file is recorded (all are at offset 0 of it).
+  const auto wide = (k_outlook / "three-wide.pst").string() + "!/Top of Personal Folders/";
+  for (const auto& [item, visible] : std::vector<std::pair<std::string, int>>{
+         {"Inbox#2097252", 115}, {"Inbox#2097732", 164}, {"Sent Items#2098052", 470}}) {
+    CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + wide + item + "'")
+          == visible);
+  }
   const auto path = (k_outlook / "200-recipients.pst").string() + k_item;
   CHECK(s.count("SELECT visible_count FROM finding WHERE path = '" + path + "'") == 200);
   CHECK(s.count("SELECT count(*) FROM finding WHERE subject = '200 recipients' "

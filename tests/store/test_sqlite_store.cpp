@@ -225,7 +225,7 @@ TEST_CASE("store: rows are written with bound parameters", "[store]")
              CHECK(r.integer(1) == 4);
              CHECK(r.integer(2) == 1);
            });
-  CHECK(db.latest_scan() == scan);
+  CHECK(db.review_scan() == scan);
 }
 
 TEST_CASE("store: a scan that never finishes stays 'running'", "[store]")
@@ -389,7 +389,8 @@ TEST_CASE("store: the database names every problem kind and which mean NOT scann
 }
 
 TEST_CASE("store: a schema 8 database's lists inside messages get incident ids of their own, "
-          "and its acceptances hold and gain an empty accepted_by", "[store]")
+          "its acceptances hold and gain an empty accepted_by, and its PSTs are read again",
+          "[store]")
 {
   test::TempDir dir;
   const auto file = dir.path() / "v8.db";
@@ -410,8 +411,10 @@ TEST_CASE("store: a schema 8 database's lists inside messages get incident ids o
     for (const auto& f : {header, list, quoted}) {
       db.record_finding({"/archive/mbox", 0, 0, false}, f);
     }
+    db.record_source({"/archive/mail.pst", SourceKind::outlook, 10, 0, 0, 4, 0, true});
     db.finish_scan({"complete"});
     REQUIRE(db.accept(list.fingerprint, "SEC-1", "alice") == 1);
+    REQUIRE(count(db, "source WHERE kind = 'outlook' AND complete = 1") == 1);
     // As schema 8 left them: the message's id on every finding, and an
     // acceptance table without accepted_by.
     db.execute("UPDATE finding SET incident_id = 'I-0123456789ab';"
@@ -426,6 +429,8 @@ TEST_CASE("store: a schema 8 database's lists inside messages get incident ids o
                                         "address-list-in-content I-0123456789ab/2.1",
                                         "quoted-recipients I-0123456789ab/1/quoted"});
   CHECK(count(db, "acceptance WHERE note = 'SEC-1' AND accepted_by = ''") == 1);
+  // Schema 8 kept one finding per PST: its files are read again.
+  CHECK(count(db, "source WHERE kind = 'outlook' AND complete = 0") == 1);
   // Accepting by the new id works.
   CHECK(db.accept("I-0123456789ab/1/quoted", "", "bob") == 1);
   CHECK(count(db, "acceptance WHERE accepted_by = 'bob'") == 1);

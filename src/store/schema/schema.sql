@@ -135,8 +135,10 @@ CREATE TABLE IF NOT EXISTS problem_kind (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS finding_scan ON finding(scan_id);
 CREATE INDEX IF NOT EXISTS problem_scan ON problem(scan_id, kind);
-CREATE UNIQUE INDEX IF NOT EXISTS finding_copy ON finding(source_id, offset, kind, part_path)
-  WHERE retired_scan IS NULL;
+-- One copy is recorded once: a message at an offset of its file, or an
+-- Outlook item (every one at offset 0 of its PST: its path names it).
+CREATE UNIQUE INDEX IF NOT EXISTS finding_copy
+  ON finding(source_id, offset, path, kind, part_path) WHERE retired_scan IS NULL;
 CREATE INDEX IF NOT EXISTS finding_fingerprint ON finding(fingerprint);
 CREATE INDEX IF NOT EXISTS finding_reference_id ON finding_reference(message_id);
 CREATE INDEX IF NOT EXISTS finding_incident ON finding(incident_id);
