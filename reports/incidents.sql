@@ -38,7 +38,17 @@ SELECT i.incident_id, i.message_id, i.sender, i.sender_name, i.subject,
        -- what exposed the list: visible-recipients (the To/Cc), or with
        -- scan --content forwarded-recipients, address-list-in-content,
        -- quoted-recipients, and the MIME part
-       i.kind, i.part_path, i.part_filename, i.part_type
+       i.kind, i.part_path, i.part_filename, i.part_type,
+       -- A reviewer's acceptance (baseline accept): the latest, with who
+       -- accepted and every note given ('' when none).
+       (SELECT max(a.accepted_at) FROM finding AS f JOIN acceptance AS a
+          ON a.fingerprint = f.fingerprint WHERE f.incident_id = i.incident_id) AS accepted_at,
+       (SELECT group_concat(DISTINCT a.accepted_by) FROM finding AS f JOIN acceptance AS a
+          ON a.fingerprint = f.fingerprint WHERE f.incident_id = i.incident_id
+          AND a.accepted_by <> '') AS accepted_by,
+       (SELECT group_concat(DISTINCT a.note) FROM finding AS f JOIN acceptance AS a
+          ON a.fingerprint = f.fingerprint WHERE f.incident_id = i.incident_id
+          AND a.note <> '') AS accepted_note
 FROM joined AS i
 WHERE i.is_incident
 ORDER BY i.first_sent IS NULL, i.first_sent, i.incident_id;

@@ -87,7 +87,14 @@ run_baseline_export(const BaselineCommand& cmd)
   out << "# ccaudit baseline: fingerprints of known findings (no addresses).\n"
          "# Use: ccaudit scan --baseline FILE ...; status is accepted or seen.\n";
   store.query(report::sql::baseline, {}, [&](const store::Row& r) {
-    out << r.text(0) << " " << r.text(1) << " " << r.text(2) << "\n";
+    out << r.text(0) << " " << r.text(1) << " " << r.text(2);
+    // Who accepted, when and why: a comment, which --baseline ignores.
+    if (!r.text(3).empty()) {
+      out << " # accepted " << r.text(3)
+          << (r.text(4).empty() ? "" : " by " + text::for_terminal(r.text(4)))
+          << (r.text(5).empty() ? "" : ": " + text::for_terminal(r.text(5)));
+    }
+    out << "\n";
   });
   write_output(cmd.out, out.view());
   return ExitCode::clean;

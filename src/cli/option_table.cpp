@@ -230,6 +230,14 @@ report_options(ReportCommand& o)
   out.push_back({"--incident", nullptr,
                  "an incident (I-...) or campaign (C-...) id, with --art33", &o.incident});
   out.push_back({"--art33", nullptr, "print the GDPR Art. 33 worksheet of --incident", &o.art33});
+  out.push_back({"--only-new", nullptr,
+                 "only the incidents the reported scan found first (the nightly e-mail): "
+                 "--status new",
+                 &o.only_new});
+  out.push_back({"--status", nullptr,
+                 "only incidents with this status: new (found first by the reported scan), "
+                 "seen, accepted, or open (not accepted)",
+                 &o.status, 0, 0, {"new", "seen", "accepted", "open"}});
   return out;
 }
 

@@ -78,6 +78,8 @@ struct ReportCommand : ReviewCommand
   std::string format = "text";
   std::string incident; // with art33
   bool art33 = false;
+  bool only_new = false; // = status "new"
+  std::string status;    // "", new, seen, accepted, open
 };
 
 struct ExportCommand : ReviewCommand

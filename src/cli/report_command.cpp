@@ -179,9 +179,19 @@ run_report(const ReportCommand& cmd)
     throw UsageError("--incident is for --art33 here; for the people to notify, "
                      "use 'ccaudit export --incident " + text::for_terminal(cmd.incident) + "'");
   }
+  if (cmd.only_new && !cmd.status.empty() && cmd.status != "new") {
+    throw UsageError("--only-new is --status new: not with --status " + text::for_terminal(cmd.status));
+  }
+  const auto status = cmd.only_new ? std::string("new") : cmd.status;
+  if (!status.empty() && (*format == report::Format::jsonl || cmd.art33)) {
+    throw UsageError("--only-new and --status choose incidents of the review (text, csv, json, "
+                     "html): not with " + std::string(cmd.art33 ? "--art33" : "--format jsonl")
+                     + " (scan --jsonl prints each new finding)");
+  }
   check_output_file(cmd.out, cmd.db);
   store::SqliteStore store(cmd.db, store::OpenMode::read_only);
-  const auto request = request_for(cmd, store);
+  auto request = request_for(cmd, store);
+  request.status = status;
   render_output(cmd, [&](std::ostream& out) {
     if (cmd.art33) {
       report::render_art33(store, request, cmd.incident, std::time(nullptr), out);

@@ -153,6 +153,9 @@ reviewed(store::SqliteStore& db, const Request& request)
 {
   prepare_review(db, request.scan, request.campaign_window_days, request.include_suppressed);
   auto review = load_review(db);
+  if (!request.status.empty()) {
+    keep_status(review, request.status);
+  }
   if (request.redactor) {
     request.redactor->apply(review);
   }

@@ -28,6 +28,8 @@ struct Request
   double campaign_window_days = 7;
   std::optional<Redactor> redactor;
   bool include_suppressed = false; // list and bulk mail too
+  // "": every incident; new, seen, accepted or open (see keep_status()).
+  std::string status;
 };
 
 // Renders a report from the definitions in reports/. Throws FatalError when

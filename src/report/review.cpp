@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace ccaudit::report {
 
@@ -125,6 +126,9 @@ load_review(store::SqliteStore& db)
     i.part_path = r.text(20);
     i.part_filename = r.text(21);
     i.part_type = r.text(22);
+    i.accepted_at = r.text(23);
+    i.accepted_by = r.text(24);
+    i.accepted_note = r.text(25);
     by_id[i.id] = review.incidents.size();
     review.incidents.push_back(std::move(i));
   });
@@ -212,6 +216,33 @@ load_review(store::SqliteStore& db)
                                   optional_integer(r, 2)});
   });
   return review;
+}
+
+void
+keep_status(Review& review, const std::string& status)
+{
+  if (status != "new" && status != "seen" && status != "accepted" && status != "open") {
+    throw FatalError("--status: expected new, seen, accepted or open, got '" + status + "'");
+  }
+  review.status_filter = status;
+  review.incidents_before_filter = review.incidents.size();
+  const auto kept = [&](const std::string& s) {
+    return status == "open" ? s != "accepted" : s == status;
+  };
+  std::erase_if(review.incidents, [&](const Incident& i) { return !kept(i.status); });
+  std::set<std::string> ids, senders;
+  for (const auto& i : review.incidents) {
+    ids.insert(i.id);
+    senders.insert(i.sender);
+  }
+  std::erase_if(review.campaigns, [&](const Campaign& c) {
+    return std::none_of(c.incident_ids.begin(), c.incident_ids.end(),
+                        [&](const std::string& id) { return ids.contains(id); });
+  });
+  std::erase_if(review.senders,
+                [&](const SenderRecurrence& s) { return !senders.contains(s.sender); });
+  std::erase_if(review.content_findings,
+                [&](const ContentFinding& c) { return !ids.contains(c.incident_id); });
 }
 
 std::vector<Person>

@@ -64,6 +64,9 @@ struct Incident
   // quoted-recipients.
   std::string kind, part_path, part_filename, part_type;
   bool in_content() const { return kind != "visible-recipients"; }
+  // A reviewer's acceptance (baseline accept): when (ISO UTC, "" if never),
+  // by whom (login names), and the notes given.
+  std::string accepted_at, accepted_by, accepted_note;
   std::vector<Copy> copies;
   std::vector<Reexposure> reexposures;
   std::vector<DomainCount> by_domain;
@@ -130,6 +133,8 @@ struct Review
   std::vector<ProblemCount> problems;
   std::vector<NotScanned> not_scanned; // inputs the scan could not read
   std::int64_t suppressed_hidden = 0;  // list or bulk mail findings left out
+  std::string status_filter;           // keep_status(): "" for every incident
+  std::size_t incidents_before_filter = 0;
   bool has_internal_domains() const { return scan.internal_domains_json != "[]"; }
   const Incident* incident(const std::string& id) const;
   const Campaign* campaign(const std::string& id) const;
@@ -143,6 +148,12 @@ std::int64_t prepare_review(store::SqliteStore& db, std::optional<std::int64_t> 
 
 // Reads the whole review. prepare_review() first.
 Review load_review(store::SqliteStore& db);
+
+// Keeps the incidents whose status is `status`: new (first found by the
+// reviewed scan), seen, accepted, or open (new or seen: not accepted); and
+// the campaigns, senders and content findings of those. Throws FatalError
+// for another word.
+void keep_status(Review& review, const std::string& status);
 
 // One exposed person and the messages that showed them (Art. 34).
 struct NotifiedMessage

@@ -165,7 +165,12 @@ incidents_table(const Review& review)
          + h(i.sender) + "</span></td>" + cell(i.subject) + num(i.exposed) + num(i.recipients)
          + num(i.identifiable) + num(static_cast<std::int64_t>(i.copies.size()))
          + num(static_cast<std::int64_t>(i.reexposures.size())) + "<td class=\"mono\">"
-         + h(i.campaign_id) + "</td>" + cell(i.status)
+         + h(i.campaign_id) + "</td>"
+         + cell(i.status
+                + (i.accepted_at.empty()
+                     ? std::string()
+                     : " " + i.accepted_at + (i.accepted_by.empty() ? "" : " by " + i.accepted_by)
+                         + (i.accepted_note.empty() ? "" : ": " + i.accepted_note)))
          + cell(i.kind + (i.part_path.empty() ? "" : ", part " + i.part_path))
          + cell(incident_statement(i))
          + "</tr>\n";

@@ -118,6 +118,10 @@ render_review_text(const Review& review, std::ostream& out)
       << ", " << plural(static_cast<std::int64_t>(review.campaigns.size()), "campaign", "campaigns")
       << " (batches within " << review.campaign_window_days << " day(s) of each other), "
       << plural(static_cast<std::int64_t>(review.senders.size()), "sender", "senders") << "\n";
+  if (!review.status_filter.empty()) {
+    out << "  only incidents with status " << review.status_filter << " (--status): "
+        << review.incidents.size() << " of " << review.incidents_before_filter << "\n";
+  }
   for (const auto& i : review.incidents) {
     out << "\n[" << i.id << "] " << t(incident_statement(i)) << "\n";
     if (i.in_content()) {
@@ -126,6 +130,11 @@ render_review_text(const Review& review, std::ostream& out)
     }
     out << "    status:       " << i.status << (i.all_gone ? " (every copy's file is gone)" : "")
         << "\n";
+    if (!i.accepted_at.empty()) {
+      out << "    accepted:     " << i.accepted_at
+          << (i.accepted_by.empty() ? "" : " by " + t(i.accepted_by))
+          << (i.accepted_note.empty() ? "" : ": " + t(i.accepted_note)) << "\n";
+    }
     out << "    first sent:   " << (i.first_sent.empty() ? "unknown" : i.first_sent);
     if (!i.date.empty()) {
       out << " (Date: " << t(i.date) << ")";
@@ -257,7 +266,7 @@ render_review_csv(const Review& review, std::ostream& out)
   out << "incident_id,first_sent,sender,sender_name,subject,message_id,"
          "exposed_count,recipient_count,identifiable_count,divergent,"
          "campaign_id,copies,reexposures,reexposure_of,first_copy,status,kind,part_path,"
-         "part_filename\r\n";
+         "part_filename,accepted_at,accepted_by,accepted_note\r\n";
   for (const auto& i : review.incidents) {
     out << csv_cell(i.id) << "," << csv_cell(i.first_sent) << ","
         << csv_cell(i.sender) << "," << csv_cell(i.sender_name) << ","
@@ -268,7 +277,8 @@ render_review_csv(const Review& review, std::ostream& out)
         << csv_cell(i.reexposure_of) << ","
         << csv_cell(i.copies.empty() ? "" : i.copies.front().path) << ","
         << csv_cell(i.status) << "," << csv_cell(i.kind) << "," << csv_cell(i.part_path) << ","
-        << csv_cell(i.part_filename) << "\r\n";
+        << csv_cell(i.part_filename) << "," << csv_cell(i.accepted_at) << ","
+        << csv_cell(i.accepted_by) << "," << csv_cell(i.accepted_note) << "\r\n";
   }
 }
 
@@ -284,6 +294,7 @@ render_review_json(const Review& review, std::ostream& out)
                {"not_scanned", s.not_scanned}};
   j["campaign_window_days"] = review.campaign_window_days;
   j["suppressed_hidden"] = review.suppressed_hidden;
+  j["status_filter"] = review.status_filter.empty() ? json(nullptr) : json(review.status_filter);
   auto& incidents = j["incidents"] = json::array();
   for (const auto& i : review.incidents) {
     json ji;
@@ -300,6 +311,10 @@ render_review_json(const Review& review, std::ostream& out)
     ji["recipient_sets"] = i.recipient_sets;
     ji["campaign_id"] = i.campaign_id.empty() ? json(nullptr) : json(i.campaign_id);
     ji["status"] = i.status;
+    ji["acceptance"] = i.accepted_at.empty()
+                         ? json(nullptr)
+                         : json{{"at", i.accepted_at}, {"by", u(i.accepted_by)},
+                                {"note", u(i.accepted_note)}};
     ji["statement"] = u(incident_statement(i));
     ji["kind"] = i.kind;
     ji["part_path"] = i.part_path.empty() ? json(nullptr) : json(u(i.part_path));

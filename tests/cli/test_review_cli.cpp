@@ -1,6 +1,7 @@
 // Incident review end to end: scan fixtures/incidents (a leaked patient
 // list in a Sent mbox, a recipient's Maildir and a journal, with reply-alls,
 // a send without Message-ID and hostile header text), then every output.
+#include "support/database.hpp"
 #include "support/test_message.hpp"
 
 #include <catch2/catch.hpp>
@@ -366,4 +367,87 @@ TEST_CASE("review: the SQL in reports/ runs in the sqlite3 shell and agrees "
                                    ".read " + (reports / "notify.sql").string()});
   REQUIRE(people.exit_code == 0);
   CHECK_THAT(people.out, Catch::Contains("patient01@example.net,\"Jane Doe\""));
+}
+
+TEST_CASE("review: --only-new shows what the nightly scan found first, --status filters, and "
+          "acceptance notes with who and when are in every format and the baseline",
+          "[review]")
+{
+  TempDir dir;
+  ccaudit::test::TestMessage old_send;
+  old_send.to = ccaudit::test::address_list(30, "example.com", "old");
+  old_send.message_id = "<old@example.org>";
+  old_send.subject = "salaries";
+  dir.write("mail/cur/1.host:2,S", old_send.str());
+  const auto mail = (dir.path() / "mail").string();
+  const auto db = (dir.path() / "c.db").string();
+  REQUIRE(run_ccaudit({"scan", mail, "--db", db}).exit_code == 1);
+  const auto old_id =
+    json::parse(run_ccaudit({"report", "--db", db, "--format", "json"}).out)["incidents"][0]["id"]
+      .get<std::string>();
+  REQUIRE(run_ccaudit({"baseline", "accept", old_id, "--db", db, "--note", "ticket SEC-812"})
+            .exit_code == 0);
+  // The next night: one more send.
+  ccaudit::test::TestMessage new_send;
+  new_send.to = ccaudit::test::address_list(40, "example.net", "new");
+  new_send.message_id = "<new@example.org>";
+  new_send.subject = "party";
+  dir.write("mail/cur/2.host:2,S", new_send.str());
+  REQUIRE(run_ccaudit({"scan", mail, "--db", db}).exit_code == 1);
+
+  const auto ids = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"report", "--db", db, "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<std::string> out;
+    const auto review = json::parse(run_ccaudit(args).out);
+    for (const auto& i : review["incidents"]) {
+      out.push_back(i["status"].get<std::string>() + " " + i["subject"].get<std::string>()
+                    + " " + std::to_string(i["exposed_count"].get<int>()));
+    }
+    return out;
+  };
+  CHECK(ids({}).size() == 2);
+  CHECK(ids({"--only-new"}) == std::vector<std::string>{"new party 40"});
+  CHECK(ids({"--status", "new"}) == std::vector<std::string>{"new party 40"});
+  CHECK(ids({"--status", "accepted"}) == std::vector<std::string>{"accepted salaries 30"});
+  CHECK(ids({"--status", "open"}) == std::vector<std::string>{"new party 40"});
+  CHECK(ids({"--status", "seen"}).empty());
+  const auto text = run_ccaudit({"report", "--db", db, "--only-new"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("only incidents with status new (--status): 1 of 2")
+                         && !Catch::Contains(old_id));
+
+  // Who accepted, when, and why.
+  const auto accepted = json::parse(
+    run_ccaudit({"report", "--db", db, "--format", "json", "--status", "accepted"}).out);
+  const auto& acceptance = accepted["incidents"][0]["acceptance"];
+  CHECK(acceptance["note"] == "ticket SEC-812");
+  CHECK_FALSE(acceptance["by"].get<std::string>().empty());
+  CHECK(std::regex_match(acceptance["at"].get<std::string>(),
+                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  CHECK_THAT(run_ccaudit({"report", "--db", db}).out,
+             Catch::Contains("    accepted:     " + acceptance["at"].get<std::string>() + " by "
+                             + acceptance["by"].get<std::string>() + ": ticket SEC-812"));
+  const auto csv = run_ccaudit({"report", "--db", db, "--format", "csv"}).out;
+  CHECK_THAT(csv, Catch::Contains("accepted_at,accepted_by,accepted_note\r\n")
+                    && Catch::Contains(",\"ticket SEC-812\"\r\n"));
+  CHECK_THAT(run_ccaudit({"report", "--db", db, "--format", "html"}).out,
+             Catch::Contains(": ticket SEC-812</td>"));
+  const auto baseline = run_ccaudit({"baseline", "export", "--db", db}).out;
+  CHECK_THAT(baseline, Catch::Contains(" accepted " + old_id + " # accepted ")
+                         && Catch::Contains(": ticket SEC-812\n"));
+  // The exported file still reads as a baseline: nothing is new.
+  dir.write("known.txt", baseline);
+  const auto other = (dir.path() / "other.db").string();
+  CHECK(run_ccaudit({"scan", mail, "--db", other, "--baseline",
+                     (dir.path() / "known.txt").string()})
+          .exit_code == 0);
+  CHECK(ccaudit::test::scalar(other, "SELECT count(*) FROM finding WHERE status = 'accepted'")
+        == 1);
+
+  // Not with the raw findings, nor with --art33.
+  const auto jsonl = run_ccaudit({"report", "--db", db, "--format", "jsonl", "--only-new"});
+  CHECK(jsonl.exit_code == 2);
+  CHECK_THAT(jsonl.err, Catch::Contains("not with --format jsonl"));
+  CHECK(run_ccaudit({"report", "--db", db, "--status", "fresh"}).exit_code == 2);
 }
