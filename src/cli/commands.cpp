@@ -90,6 +90,20 @@ Exit codes:
 Example:
   ccaudit export --incident C-3fa9c2d1e0b4 --format json --out notify.json)";
 
+constexpr const char* k_lookup_footer = R"(For each ADDRESS: every incident (and campaign) of the review that showed
+it, with date, sender, subject, and the copies and reply-alls that showed it:
+the first question of a data subject request.
+
+Exit codes (as grep):
+  0  at least one ADDRESS was shown by an incident
+  1  none was
+  2  usage error (not an address)
+  4  no database, or no such scan
+
+Examples:
+  ccaudit lookup alice@example.com
+  ccaudit lookup Alice@EXAMPLE.com bob@bücher.example --format json)";
+
 constexpr const char* k_explain_footer = R"(Exit codes:
   0  explained
   2  usage error, or no message starts at --offset
@@ -372,6 +386,18 @@ run(int argc, char** argv)
   const auto export_config =
     add_table(export_command, cli::export_options(export_options), export_options.config);
 
+  LookupCommand lookup_options;
+  auto* lookup = app.add_subcommand(
+    "lookup", "Was an address exposed, and where? Every incident that showed it");
+  lookup->footer(k_lookup_footer);
+  lookup->add_option("ADDRESS", lookup_options.addresses,
+                     "e-mail address(es), compared as the scan compares them (case of the "
+                     "domain, IDN or A-label forms alike)")
+    ->required();
+  lookup->add_option("--scan", lookup_options.scan, "scan id [default: newest]");
+  const auto lookup_config =
+    add_table(lookup, cli::lookup_options(lookup_options), lookup_options.config);
+
   ExplainCommand explain_options;
   auto* explain = app.add_subcommand(
     "explain", "Show how the messages of one file were read and counted");
@@ -422,6 +448,10 @@ run(int argc, char** argv)
     if (explain->parsed()) {
       explain_config();
       return static_cast<int>(run_explain(explain_options));
+    }
+    if (lookup->parsed()) {
+      lookup_config();
+      return static_cast<int>(run_lookup(lookup_options));
     }
     if (export_command->parsed()) {
       export_config();

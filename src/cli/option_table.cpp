@@ -250,6 +250,24 @@ export_options(ExportCommand& o)
 }
 
 std::vector<Option>
+lookup_options(LookupCommand& o)
+{
+  return {
+    {"--config", nullptr,
+     "configuration file (TOML) [default: $CCAUDIT_CONFIG, ./ccaudit.toml, "
+     "~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml: the first found]",
+     &o.config},
+    {"--db", "db", "findings database", &o.db},
+    {"--campaign-window", "report.campaign_window_days", "days between batches of one campaign",
+     &o.campaign_window_days, 0, 3650},
+    {"--include-suppressed", "report.include_suppressed",
+     "also findings of list and bulk mail (List-Id, Precedence: bulk, allowed bulk senders...)",
+     &o.include_suppressed},
+    {"--format", nullptr, "text or json", &o.format, 0, 0, {"text", "json"}},
+  };
+}
+
+std::vector<Option>
 explain_options(ExplainCommand& o)
 {
   return joined(rule_options(o),

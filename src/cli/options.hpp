@@ -82,6 +82,12 @@ struct ReportCommand : ReviewCommand
   std::string status;    // "", new, seen, accepted, open
 };
 
+struct LookupCommand : ReviewCommand
+{
+  std::vector<std::string> addresses;
+  std::string format = "text"; // text | json
+};
+
 struct ExportCommand : ReviewCommand
 {
   std::string incident;
@@ -101,6 +107,7 @@ struct ExplainCommand : RuleFlags
 ExitCode run_scan(const ScanCommand& options, const std::vector<std::string>& argv);
 ExitCode run_report(const ReportCommand& options);
 ExitCode run_export(const ExportCommand& options);
+ExitCode run_lookup(const LookupCommand& options);
 ExitCode run_baseline_export(const BaselineCommand& options);
 ExitCode run_baseline_accept(const BaselineCommand& options);
 ExitCode run_explain(const ExplainCommand& options);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <regex>
+#include <set>
 #include <sys/stat.h>
 
 namespace fs = std::filesystem;
@@ -340,6 +341,20 @@ TEST_CASE("review: the HTML page in a real browser: sorted tables, charts, "
     ++scripts;
   }
   CHECK(scripts == 1); // ours
+
+  // The search box: the incidents that showed an address are the ones
+  // 'ccaudit lookup' names.
+  const auto lookup = json::parse(
+    run_ccaudit({"lookup", "--db", scan.db, "ana.silva@mail.example.com", "--format", "json"}).out);
+  const auto expected = lookup[0]["incidents"].size();
+  REQUIRE(expected >= 2);
+  const auto found = dom_of("#find=ana.silva%40mail.example.com");
+  CHECK_THAT(found, Catch::Contains("data-found=\"" + std::to_string(expected) + "\""));
+  const auto first = found.find("<details id=\"detail-" + lookup[0]["incidents"][0]["incident_id"]
+                                                            .get<std::string>()
+                                + "\" open=\"\"");
+  CHECK(first != std::string::npos);
+  CHECK_THAT(dom_of("#find=nobody%40example.com"), Catch::Contains("data-found=\"0\""));
 }
 
 // README's promise: reports/ runs as it is in the sqlite3 shell, read-only.
@@ -450,4 +465,61 @@ TEST_CASE("review: --only-new shows what the nightly scan found first, --status 
   CHECK(jsonl.exit_code == 2);
   CHECK_THAT(jsonl.err, Catch::Contains("not with --format jsonl"));
   CHECK(run_ccaudit({"report", "--db", db, "--status", "fresh"}).exit_code == 2);
+}
+
+TEST_CASE("review: lookup ADDRESS names every incident that showed it, as the scan compares "
+          "addresses, and exits as grep does",
+          "[review]")
+{
+  TempDir dir;
+  ccaudit::test::TestMessage wide;
+  wide.to = "\"Alice Doe\" <alice@xn--bcher-kva.example.com>, "
+            + ccaudit::test::address_list(29, "example.net");
+  wide.cc = "staff@example.org";
+  wide.subject = "party";
+  wide.message_id = "<party@example.org>";
+  dir.write("mail/cur/1.host:2,S", wide.str());
+  ccaudit::test::TestMessage reply = wide;
+  reply.message_id = "<reply@example.org>";
+  reply.subject = "Re: party";
+  reply.extra_headers = "In-Reply-To: <party@example.org>\n";
+  reply.date = "Tue, 05 Mar 2019 10:15:00 +0000";
+  dir.write("mail/cur/2.host:2,S", reply.str());
+  const auto db = (dir.path() / "c.db").string();
+  REQUIRE(run_ccaudit({"scan", (dir.path() / "mail").string(), "--db", db, "--internal-domain",
+                       "example.org"})
+            .exit_code == 1);
+
+  // The IDN and upper-case forms are the address the scan stored.
+  const auto text = run_ccaudit({"lookup", "--db", db, "ALICE@Bücher.Example.com"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("alice@xn--bcher-kva.example.com: shown by 2 incident(s)")
+                         && Catch::Contains("subject: party")
+                         && Catch::Contains("shown as \"Alice Doe\"")
+                         && Catch::Contains("2019-03-04T10:15:00Z"));
+  const auto j = json::parse(
+    run_ccaudit({"lookup", "--db", db, "alice@bücher.example.com", "--format", "json"}).out);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["exposed"] == true);
+  REQUIRE(j[0]["incidents"].size() == 2);
+  // The send shows her in its copy and again in the reply-all.
+  const auto& send = j[0]["incidents"][0]["subject"] == "party" ? j[0]["incidents"][0]
+                                                                 : j[0]["incidents"][1];
+  std::set<std::string> how;
+  for (const auto& m : send["messages"]) {
+    how.insert(m["how"].get<std::string>());
+  }
+  CHECK(how == std::set<std::string>{"copy", "reexposure"});
+  CHECK(send["internal"] == false);
+  // An internal address is found too, and said to be internal.
+  const auto staff =
+    json::parse(run_ccaudit({"lookup", "--db", db, "staff@example.org", "--format", "json"}).out);
+  CHECK(staff[0]["incidents"][0]["internal"] == true);
+  // Never exposed: exit 1; one of several found: exit 0; not an address: 2.
+  const auto nobody = run_ccaudit({"lookup", "--db", db, "nobody@example.com"});
+  CHECK(nobody.exit_code == 1);
+  CHECK_THAT(nobody.out, Catch::Contains("nobody@example.com: never exposed"));
+  CHECK(run_ccaudit({"lookup", "--db", db, "nobody@example.com", "user3@example.net"}).exit_code
+        == 0);
+  CHECK(run_ccaudit({"lookup", "--db", db, "not-an-address"}).exit_code == 2);
 }
