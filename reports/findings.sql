@@ -22,7 +22,8 @@ SELECT f.id,
        f.kind,
        f.part_path,     -- --content: MIME part, e.g. "2.1"; "" for the header
        f.part_filename,
-       f.part_type
+       f.part_type,
+       f.sent_at        -- the Date in UTC (ISO 8601); NULL when unreadable
 FROM finding AS f
 WHERE f.scan_id <= coalesce(:scan, (SELECT max(id) FROM scan))
   AND (f.retired_scan IS NULL OR f.retired_scan > coalesce(:scan, (SELECT max(id) FROM scan)))

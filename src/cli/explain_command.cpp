@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "report/report.hpp"
 #include "scan/explain.hpp"
+#include "store/connection.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -53,13 +54,8 @@ location(const scan::ExplainedMessage& m)
 std::string
 iso(std::int64_t seconds)
 {
-  const auto time = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  char buf[32] = "unknown";
-  if (gmtime_r(&time, &tm)) {
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
-  return buf;
+  const auto out = store::iso_utc(static_cast<std::time_t>(seconds));
+  return out.empty() ? "unknown" : out;
 }
 
 std::string

@@ -170,6 +170,10 @@ scan_options(ScanCommand& o)
              {"--jsonl", nullptr, "print each new finding on stdout as one JSON line, as it is "
                                   "found",
               &o.jsonl},
+             {"--redact-key", "scan.redact_key",
+              "with --jsonl: show addresses as HMAC-SHA256 hashes under the key in this file, "
+              "as report --redact-key does (the database keeps them)",
+              &o.redact_key},
              {"--full", nullptr,
               "read every file again, even those an earlier scan found unchanged", &o.full},
              {"--lock-wait", nullptr, "seconds to wait while another scan writes to the database",

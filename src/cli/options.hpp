@@ -49,6 +49,7 @@ struct ScanCommand : RuleFlags
   std::vector<std::string> exclude;      // path patterns (fnmatch)
   std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
   bool recover_deleted = false;     // PST/OST: also libpff's recovered items
+  std::string redact_key;           // --jsonl: addresses as keyed hashes
 };
 
 struct BaselineCommand

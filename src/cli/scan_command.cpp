@@ -4,7 +4,9 @@
 #include "core/fatal_error.hpp"
 #include "core/text.hpp"
 #include "detect/visible_recipients.hpp"
+#include "report/redact.hpp"
 #include "report/report.hpp"
+#include "store/connection.hpp"
 #include "scan/rules.hpp"
 #include "scan/scanner.hpp"
 #include "store/sqlite_store.hpp"
@@ -73,8 +75,11 @@ struct StopOnSignals
 class DiagnosticSink final : public FindingSink
 {
 public:
-  DiagnosticSink(store::SqliteStore& next, bool verbose, bool jsonl)
-    : m_next(next), m_verbose(verbose), m_jsonl(jsonl)
+  // `context`: the scan, host and time each JSON line names.
+  DiagnosticSink(store::SqliteStore& next, bool verbose, bool jsonl,
+                 std::optional<report::Redactor> redactor, report::JsonlContext context)
+    : m_next(next), m_verbose(verbose), m_jsonl(jsonl), m_redactor(std::move(redactor)),
+      m_context(std::move(context))
   {
   }
   void record_source(const SourceInfo& s) override { m_next.record_source(s); }
@@ -112,9 +117,18 @@ private:
   // A line that cannot be written is an alert lost: the scan stops (exit
   // 4), and since it does not complete, what it recorded stays new and the
   // next scan prints it again.
-  static void print_json(const MessageLocator& w, const Finding& f)
+  void print_json(const MessageLocator& w, const Finding& found) const
   {
-    const auto line = report::finding_jsonl(w, f, "new");
+    auto context = m_context;
+    context.sent_at = found.sent_at ? store::iso_utc(static_cast<std::time_t>(*found.sent_at))
+                                    : std::string();
+    context.detected_at = store::utc_now();
+    std::optional<Finding> redacted;
+    if (m_redactor) {
+      redacted = found;
+      m_redactor->apply(*redacted);
+    }
+    const auto line = report::finding_jsonl(w, redacted ? *redacted : found, "new", context);
     if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()
         || std::fflush(stdout) != 0) {
       throw FatalError(std::string("cannot write a finding to standard output (")
@@ -125,6 +139,8 @@ private:
 
   store::SqliteStore& m_next;
   bool m_verbose, m_jsonl;
+  std::optional<report::Redactor> m_redactor;
+  report::JsonlContext m_context;
 };
 
 // The paths as the database keeps them: absolute, so that a nightly scan
@@ -216,6 +232,10 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     }
   }
   const auto paths = absolute_paths(cmd.paths);
+  // Read before anything is recorded: a bad key file stops the scan at once.
+  auto redactor = cmd.redact_key.empty() || !cmd.jsonl
+                    ? std::optional<report::Redactor>()
+                    : std::optional(report::Redactor::from_file(cmd.redact_key));
   const fs::path db_path(cmd.db);
   store::SqliteStore store(db_path, store::OpenMode::read_write,
                            std::chrono::seconds(cmd.lock_wait));
@@ -265,7 +285,8 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     std::signal(SIGPIPE, SIG_IGN);
   }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
-  DiagnosticSink sink(store, cmd.verbose, cmd.jsonl);
+  DiagnosticSink sink(store, cmd.verbose, cmd.jsonl, std::move(redactor),
+                      {{}, scan_id, start.host, {}});
   scan::Scanner scanner(sink, scan::make_detectors(deciding.rules), std::move(options),
                         [&](const scan::ScanSummary& s) { progress.update(s); });
   scanner.scan_paths(paths);

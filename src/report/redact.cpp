@@ -64,6 +64,20 @@ Redactor::apply(Review& review) const
   for (auto& s : review.senders) {
     s.sender = address(s.sender);
   }
+  for (auto& c : review.content_findings) {
+    c.sender = address(c.sender);
+  }
+}
+
+void
+Redactor::apply(Finding& f) const
+{
+  f.from_address = address(f.from_address);
+  f.from_name = name(f.from_name);
+  for (auto& a : f.addresses) {
+    a.address = address(a.address);
+    a.display_name = name(a.display_name);
+  }
 }
 
 void

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/finding.hpp"
 #include "report/review.hpp"
 
 #include <filesystem>
@@ -26,6 +27,7 @@ public:
   std::string name(std::string_view name) const;
 
   void apply(Review& review) const;
+  void apply(Finding& finding) const; // sender and every address
   void apply(std::vector<Person>& people) const;
 
 private:

@@ -24,6 +24,7 @@ struct FindingRow
   MessageLocator where;
   Finding finding;
   std::string status;
+  std::string sent_at; // ISO UTC, "" when unreadable
 };
 
 std::vector<FindingRow>
@@ -55,6 +56,7 @@ load_findings(store::SqliteStore& db, const Value& scan, bool include_suppressed
     f.part_path = r.text(16);
     f.part_filename = r.text(17);
     f.part_type = r.text(18);
+    row.sent_at = r.text(19);
     by_id[row.id] = rows.size();
     rows.push_back(std::move(row));
   });
@@ -76,21 +78,17 @@ render_jsonl(store::SqliteStore& db, const Value& scan, bool include_suppressed,
   for (auto& row : rows) {
     auto& f = row.finding;
     if (redactor) {
-      f.from_address = redactor->address(f.from_address);
-      f.from_name = redactor->name(f.from_name);
-      for (auto& a : f.addresses) {
-        a.address = redactor->address(a.address);
-        a.display_name = redactor->name(a.display_name);
-      }
+      redactor->apply(f);
     }
-    out << finding_jsonl(row.where, f, row.status);
+    out << finding_jsonl(row.where, f, row.status, {row.sent_at, std::nullopt, {}, {}});
   }
 }
 
 } // namespace
 
 std::string
-finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view status)
+finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view status,
+              const JsonlContext& context)
 {
   const auto u = [](std::string_view s) { return text::to_valid_utf8(s); };
   nlohmann::ordered_json j;
@@ -106,6 +104,8 @@ finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view st
                                          {"type", u(f.part_type)}};
   j["message_id"] = u(f.message_id);
   j["date"] = u(f.date);
+  j["sent_at"] = context.sent_at.empty() ? nlohmann::ordered_json(nullptr)
+                                         : nlohmann::ordered_json(context.sent_at);
   j["from"] = u(f.from_address);
   j["from_name"] = u(f.from_name);
   j["subject"] = u(f.subject);
@@ -118,6 +118,11 @@ finding_jsonl(const MessageLocator& where, const Finding& f, std::string_view st
                                          : nlohmann::ordered_json(u(f.suppressed));
   if (!f.fingerprint.empty()) {
     j["fingerprint"] = f.fingerprint;
+  }
+  if (context.scan_id) {
+    j["scan_id"] = *context.scan_id;
+    j["host"] = u(context.host);
+    j["detected_at"] = context.detected_at;
   }
   // Built apart, then added: a reference into an ordered_json does not
   // survive the insertion of another key.

@@ -41,10 +41,21 @@ void render(store::SqliteStore& db, const Request& request, Format format,
 void render_art33(store::SqliteStore& db, const Request& request,
                   const std::string& id, std::time_t now, std::ostream& out);
 
+// What a JSON line says beside its finding: the send time in UTC (ISO
+// 8601; "" when the Date cannot be read), and for 'scan --jsonl' (a SIEM
+// reads them one at a time) the scan, the host and when it was found.
+struct JsonlContext
+{
+  std::string sent_at;
+  std::optional<std::int64_t> scan_id;
+  std::string host, detected_at;
+};
+
 // One finding as a JSON line, with the keys of 'report --format jsonl'
-// (and 'scan --jsonl', whose findings also carry their fingerprint).
+// (and 'scan --jsonl', whose findings also carry their fingerprint and
+// the context's scan id, host and detection time).
 std::string finding_jsonl(const MessageLocator& where, const Finding& finding,
-                          std::string_view status);
+                          std::string_view status, const JsonlContext& context);
 
 // The people to notify for an incident or campaign id. Throws FatalError for
 // an unknown id.

@@ -6,7 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <regex>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 using ccaudit::test::address_list;
@@ -110,4 +114,65 @@ TEST_CASE("alerts: findings of a scan that could not read everything (exit 3) st
   CHECK(rerun.exit_code == 1);
   CHECK(rerun.err.find("(2 new") != std::string::npos);
   CHECK(run_ccaudit({"scan", md.string(), "--db", db}).exit_code == 0);
+}
+
+TEST_CASE("alerts: each --jsonl line carries sent_at in UTC, the scan, the host and when it was "
+          "detected, and --redact-key redacts it as reports are redacted",
+          "[cli][alerts]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "md" / "cur");
+  dir.write("md/cur/1.a:2,S",
+            TestMessage{.from = "Alice <alice@example.org>", .to = address_list(30),
+                        .date = "Wed, 02 Oct 2024 11:15:00 +0200", .message_id = "<a@example.org>"}
+              .str());
+  dir.write("md/cur/2.b:2,S", TestMessage{.to = address_list(40, "example.net"),
+                                          .date = "not a date", .message_id = "<b@example.org>"}
+                                .str());
+  const auto md = (dir.path() / "md").string();
+  const auto db = (dir.path() / "c.db").string();
+  const auto scan = run_ccaudit({"scan", md, "--db", db, "--jsonl"});
+  REQUIRE(scan.exit_code == 1);
+  std::map<std::string, nlohmann::json> by_id;
+  std::istringstream in(scan.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    by_id[j["message_id"].get<std::string>()] = j;
+  }
+  REQUIRE(by_id.size() == 2);
+  const auto& a = by_id["a@example.org"];
+  CHECK(a["date"] == "Wed, 02 Oct 2024 11:15:00 +0200"); // as written
+  CHECK(a["sent_at"] == "2024-10-02T09:15:00Z");
+  CHECK(by_id["b@example.org"]["sent_at"].is_null());
+  CHECK(a["scan_id"] == 1);
+  CHECK(a["host"].get<std::string>() == ccaudit::test::scalar_text(db, "SELECT host FROM scan"));
+  CHECK(std::regex_match(a["detected_at"].get<std::string>(),
+                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  CHECK(a["addresses"][0] == "user0@example.com");
+
+  // Redacted as 'report --redact-key' redacts: the same hashes.
+  dir.write("team.key", std::string(32, 'k'));
+  const auto key = (dir.path() / "team.key").string();
+  const auto other = (dir.path() / "r.db").string();
+  const auto redacted = run_ccaudit({"scan", md, "--db", other, "--jsonl", "--redact-key", key});
+  REQUIRE(redacted.exit_code == 1);
+  CHECK(redacted.out.find("user0@example.com") == std::string::npos);
+  CHECK(redacted.out.find("alice@example.org") == std::string::npos);
+  CHECK(redacted.out.find("\"from_name\":\"(withheld)\"") != std::string::npos);
+  const auto report = run_ccaudit({"report", "--db", other, "--format", "jsonl",
+                                   "--redact-key", key});
+  std::istringstream first(redacted.out);
+  std::string line;
+  std::getline(first, line);
+  const auto hashed = nlohmann::json::parse(line)["addresses"][0].get<std::string>();
+  CHECK_THAT(hashed, Catch::StartsWith("hmac-"));
+  CHECK(report.out.find(hashed) != std::string::npos);
+  // The database keeps the addresses.
+  CHECK(scalar(other, "SELECT count(*) FROM finding_address WHERE address = 'user0@example.com'")
+        == 1);
+  // A key file that cannot be read stops the scan before it records anything.
+  const auto bad = run_ccaudit({"scan", md, "--db", (dir.path() / "x.db").string(), "--jsonl",
+                                "--redact-key", (dir.path() / "missing.key").string()});
+  CHECK(bad.exit_code == 4);
+  CHECK_FALSE(fs::exists(dir.path() / "x.db"));
 }
