@@ -484,7 +484,8 @@ TEST_CASE("cli: a mistyped PATH, command or option changes nothing: exit 2, name
   CHECK_THAT(run_ccaudit({"frobnicate"}).err, Catch::Contains("unknown command 'frobnicate'")
                                                  && !Catch::Contains("did you mean"));
   CHECK_THAT(run_ccaudit({}).err,
-             Catch::Contains("a command is required: scan, report, export, explain, baseline"));
+             Catch::Contains("a command is required: scan, report, export, lookup, explain, "
+                             "baseline"));
   const auto value = run_ccaudit({"report", "--format", "xml", "--db", db});
   CHECK(value.exit_code == 2);
   CHECK_THAT(value.err, Catch::Contains("(see ccaudit report --help)"));

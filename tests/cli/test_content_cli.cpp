@@ -306,7 +306,7 @@ TEST_CASE("scan --content: a list inside a message is an incident of its own: --
 
   // CSV and HTML tables list it with kind and part.
   const auto csv = run_ccaudit({"report", "--db", db, "--format", "csv"}).out;
-  CHECK(csv.find("status,kind,part_path,part_filename\r\n") != std::string::npos);
+  CHECK(csv.find(",status,kind,part_path,part_filename,") != std::string::npos);
   CHECK(csv.find("\"" + list_id + "\"") != std::string::npos);
   CHECK(csv.find("\"address-list-in-content\",\"2\",\"customers.csv\"") != std::string::npos);
   const auto html = run_ccaudit({"report", "--db", db, "--format", "html"}).out;
