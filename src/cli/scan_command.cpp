@@ -196,6 +196,48 @@ private:
   std::chrono::steady_clock::time_point m_last{};
 };
 
+// The settings that decide findings, where they differ from those of the
+// last complete scan of the database: "threshold 25 -> 10, internal_domains
+// ["example.org"] -> []". Empty when they agree (or no scan completed).
+std::string
+settings_drift(store::SqliteStore& store, const nlohmann::ordered_json& now,
+               std::int64_t& previous_scan)
+{
+  std::string before;
+  store.query("SELECT id, settings FROM scan WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+              {}, [&](const store::Row& r) {
+                previous_scan = r.integer(0);
+                before = r.text(1);
+              });
+  if (before.empty()) {
+    return {};
+  }
+  const auto old = nlohmann::ordered_json::parse(before, nullptr, false);
+  if (!old.is_object()) {
+    return {};
+  }
+  std::string out;
+  const auto shown = [](const nlohmann::ordered_json* v) {
+    return v ? text::for_terminal(v->dump()) : std::string("(none)");
+  };
+  std::vector<std::string> keys;
+  for (const auto* settings : {&old, &now}) {
+    for (const auto& item : settings->items()) {
+      if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
+        keys.push_back(item.key());
+      }
+    }
+  }
+  for (const auto& key : keys) {
+    const auto* a = old.contains(key) ? &old[key] : nullptr;
+    const auto* b = now.contains(key) ? &now[key] : nullptr;
+    if (a && b ? *a != *b : a != b) {
+      out += (out.empty() ? "" : ", ") + key + " " + shown(a) + " -> " + shown(b);
+    }
+  }
+  return out;
+}
+
 std::string
 host_name()
 {
@@ -263,6 +305,13 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     settings["recover_deleted"] = true; // as --content: read again only with it
   }
   start.settings_json = settings.dump();
+  std::int64_t previous_scan = 0;
+  if (const auto drift = settings_drift(store, settings, previous_scan); !drift.empty()) {
+    std::fprintf(stderr,
+                 "ccaudit: settings differ from scan %lld (the last complete one): %s; files "
+                 "read under other settings are read again, and what they flag may differ\n",
+                 static_cast<long long>(previous_scan), drift.c_str());
+  }
   const auto scan_id = store.begin_scan(start);
 
   scan::ScanOptions options;

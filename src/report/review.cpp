@@ -85,7 +85,7 @@ load_review(store::SqliteStore& db)
   db.query("SELECT id, started_at, coalesce(finished_at, ''), status, host, "
            "internal_domains, threshold, coalesce(sources, 0), "
            "coalesce(messages, 0), coalesce(findings, 0), coalesce(problems, 0), "
-           "coalesce(not_scanned, 0) FROM review_scan",
+           "coalesce(not_scanned, 0), settings FROM review_scan",
            {}, [&](const Row& r) {
              auto& s = review.scan;
              s.id = r.integer(0);
@@ -100,6 +100,7 @@ load_review(store::SqliteStore& db)
              s.findings = r.integer(9);
              s.problems = r.integer(10);
              s.not_scanned = r.integer(11);
+             s.settings_json = r.text(12);
            });
   std::map<std::string, std::size_t> by_id;
   db.query(sql::incidents, {}, [&](const Row& r) {

@@ -91,6 +91,7 @@ struct ScanInfo
 {
   std::int64_t id = 0;
   std::string started_at, finished_at, status, host, internal_domains_json;
+  std::string settings_json; // what decided its findings (scan.settings)
   std::int64_t threshold = 0, sources = 0, messages = 0, findings = 0,
                problems = 0, not_scanned = 0;
 };

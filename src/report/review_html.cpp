@@ -322,8 +322,8 @@ render_review_html(const Review& review, std::ostream& out)
      h("Scan " + std::to_string(s.id) + " (" + s.status + ") started " + s.started_at + " on "
        + s.host + ": " + std::to_string(s.messages) + " messages, "
        + std::to_string(review.incidents.size()) + " incidents, "
-       + std::to_string(review.campaigns.size()) + " campaigns, threshold "
-       + std::to_string(s.threshold) + ".")},
+       + std::to_string(review.campaigns.size()) + " campaigns. Settings: "
+       + settings_text(s.settings_json) + ".")},
     {"warning",
      (review.suppressed_hidden > 0
         ? "<p class=\"meta\" id=\"suppressed\">" + std::to_string(review.suppressed_hidden)

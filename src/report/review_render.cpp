@@ -99,13 +99,55 @@ incident_statement(const Incident& i)
   return exposure_statement(i.exposed, i.recipients);
 }
 
+std::string
+settings_text(const std::string& settings_json)
+{
+  const auto j = json::parse(settings_json, nullptr, false);
+  if (!j.is_object()) {
+    return "unknown";
+  }
+  const auto list = [&](const char* key) {
+    std::string out;
+    if (j.contains(key) && j[key].is_array()) {
+      for (const auto& v : j[key]) {
+        out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+      }
+    }
+    return out.empty() ? std::string("none") : out;
+  };
+  std::string out = "threshold " + (j.contains("threshold") ? j["threshold"].dump() : "?")
+                    + "; internal domains " + list("internal_domains") + "; bulk senders "
+                    + list("bulk_senders") + "; since ";
+  if (j.contains("since") && j["since"].is_number_integer()) {
+    const auto t0 = static_cast<std::time_t>(j["since"].get<std::int64_t>());
+    std::tm tm{};
+    char buf[32] = "?";
+    if (gmtime_r(&t0, &tm)) {
+      std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    }
+    out += buf;
+  } else {
+    out += "any date";
+  }
+  if (j.contains("content") && j["content"].is_object()) {
+    out += "; --content (threshold " + j["content"].value("threshold", json(nullptr)).dump() + ")";
+  } else {
+    out += "; headers only";
+  }
+  if (j.value("recover_deleted", false)) {
+    out += "; --recover-deleted";
+  }
+  return out;
+}
+
 void
 render_review_text(const Review& review, std::ostream& out)
 {
   const auto& s = review.scan;
   out << "ccaudit incident review: scan " << s.id << " (" << t(s.status)
       << "), started " << s.started_at << " on " << t(s.host) << "; threshold "
-      << s.threshold << "\n  " << s.sources << " file(s), " << s.messages
+      << s.threshold << "\n  settings: " << t(settings_text(s.settings_json)) << "\n  "
+      << s.sources << " file(s), " << s.messages
       << " message(s), " << s.findings << " finding(s), " << s.problems
       << " problem(s), " << s.not_scanned << " not scanned\n";
   if (s.status == "running") {
@@ -291,7 +333,11 @@ render_review_json(const Review& review, std::ostream& out)
                {"finished_at", date_or_null(s.finished_at)}, {"host", u(s.host)},
                {"threshold", s.threshold}, {"messages", s.messages},
                {"findings", s.findings}, {"problems", s.problems},
-               {"not_scanned", s.not_scanned}};
+               {"not_scanned", s.not_scanned},
+               {"settings", [&] {
+                  auto settings = json::parse(s.settings_json, nullptr, false);
+                  return settings.is_object() ? settings : json(nullptr);
+                }()}};
   j["campaign_window_days"] = review.campaign_window_days;
   j["suppressed_hidden"] = review.suppressed_hidden;
   j["status_filter"] = review.status_filter.empty() ? json(nullptr) : json(review.status_filter);

@@ -22,6 +22,11 @@ std::string exposure_statement(std::int64_t exposed, std::int64_t recipients);
 // message"). Untrusted text in it (a file name) is as stored: escape it.
 std::string incident_statement(const Incident& incident);
 
+// The settings a scan decided with, in words: "threshold 25; internal
+// domains example.org; bulk senders none; since any date; --content off".
+// Untrusted? No: they are the operator's; still for_terminal'd by callers.
+std::string settings_text(const std::string& settings_json);
+
 // Renderers of a loaded (and, if asked, redacted) review.
 void render_review_text(const Review& review, std::ostream& out);
 void render_review_csv(const Review& review, std::ostream& out);

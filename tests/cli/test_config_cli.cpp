@@ -173,3 +173,36 @@ TEST_CASE("config: the file sets defaults, flags win, and mistakes are named "
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("missing.toml: not found"));
 }
+
+TEST_CASE("config: a scan whose deciding settings differ from the last complete scan's says "
+          "which, and reports show the settings of the review",
+          "[cli][config]")
+{
+  TempDir dir;
+  dir.write("mail/cur/1.a:2,S",
+            ccaudit::test::TestMessage{.to = ccaudit::test::address_list(30, "example.org")}.str());
+  const auto mail = (dir.path() / "mail").string();
+  const auto db = (dir.path() / "c.db").string();
+  const auto first = run_ccaudit({"scan", mail, "--db", db, "--internal-domain", "example.org"});
+  CHECK(first.exit_code == 0);
+  CHECK(first.err.find("settings differ") == std::string::npos); // nothing to differ from
+  const auto same = run_ccaudit({"scan", mail, "--db", db, "--internal-domain", "example.org"});
+  CHECK(same.err.find("settings differ") == std::string::npos);
+  // The nightly job lost its --internal-domain: said, with what changed.
+  const auto drift = run_ccaudit({"scan", mail, "--db", db, "--threshold", "20"});
+  CHECK(drift.exit_code == 1); // the internal all-hands mail is flagged now
+  CHECK_THAT(drift.err, Catch::Contains("settings differ from scan 2 (the last complete one): ")
+                          && Catch::Contains("threshold 25 -> 20")
+                          && Catch::Contains("internal_domains [\"example.org\"] -> []"));
+  // The review says what it was made with.
+  CHECK_THAT(run_ccaudit({"report", "--db", db}).out,
+             Catch::Contains("settings: threshold 20; internal domains none; bulk senders none; "
+                             "since any date; headers only"));
+  CHECK_THAT(run_ccaudit({"report", "--db", db, "--scan", "1"}).out,
+             Catch::Contains("settings: threshold 25; internal domains example.org;"));
+  const auto j = nlohmann::json::parse(
+    run_ccaudit({"report", "--db", db, "--scan", "1", "--format", "json"}).out);
+  CHECK(j["scan"]["settings"]["internal_domains"] == nlohmann::json::array({"example.org"}));
+  CHECK_THAT(run_ccaudit({"report", "--db", db, "--format", "html"}).out,
+             Catch::Contains("Settings: threshold 20; internal domains none;"));
+}
