@@ -238,6 +238,17 @@ settings_drift(store::SqliteStore& store, const nlohmann::ordered_json& now,
   return out;
 }
 
+// 3743 as "3,743".
+std::string
+grouped(std::uint64_t n)
+{
+  auto digits = std::to_string(n);
+  for (auto at = digits.size(); at > 3; at -= 3) {
+    digits.insert(at - 3, ",");
+  }
+  return digits;
+}
+
 std::string
 host_name()
 {
@@ -351,22 +362,25 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   end.not_scanned = s.not_scanned();
   store.finish_scan(end);
 
+  // In a responder's words: messages (read, and known unchanged), copies
+  // that showed a list (exposures) and the sends they are (incidents).
+  const auto totals = store.scan_totals(scan_id);
+  const auto unchanged_files = s.unchanged + totals.folder_files;
+  const auto unchanged_messages = s.unchanged_messages + totals.folder_messages;
   std::fprintf(stderr,
-               "ccaudit: %llu file(s) read (%llu not mail), %llu unchanged, %llu message(s), "
-               "%llu finding(s) (%llu new, %llu suppressed), %llu problem(s), %llu not scanned; "
-               "scan %lld "
-               "in %s\n",
-               static_cast<unsigned long long>(s.inputs),
-               static_cast<unsigned long long>(s.inputs_not_mail),
-               static_cast<unsigned long long>(s.unchanged),
-               static_cast<unsigned long long>(s.messages),
-               static_cast<unsigned long long>(s.findings),
-               static_cast<unsigned long long>(s.new_findings),
-               static_cast<unsigned long long>(s.suppressed),
-               static_cast<unsigned long long>(s.problems),
-               static_cast<unsigned long long>(s.not_scanned()),
-               static_cast<long long>(scan_id),
-               text::for_terminal(cmd.db).c_str());
+               "ccaudit: %s message(s) in %s file(s): %s read from %s file(s) (%s not mail), %s "
+               "in %s unchanged file(s) not read again; %s exposure(s) in %s incident(s) in the "
+               "database, %s new; this scan recorded %s exposure(s), %s new, %s suppressed; %s "
+               "problem(s), %s not scanned; scan %lld in %s\n",
+               grouped(s.messages + unchanged_messages).c_str(),
+               grouped(s.inputs + unchanged_files).c_str(), grouped(s.messages).c_str(),
+               grouped(s.inputs).c_str(), grouped(s.inputs_not_mail).c_str(),
+               grouped(unchanged_messages).c_str(), grouped(unchanged_files).c_str(),
+               grouped(totals.exposures).c_str(), grouped(totals.incidents).c_str(),
+               grouped(totals.new_incidents).c_str(), grouped(s.findings).c_str(),
+               grouped(s.new_findings).c_str(), grouped(s.suppressed).c_str(),
+               grouped(s.problems).c_str(), grouped(s.not_scanned()).c_str(),
+               static_cast<long long>(scan_id), text::for_terminal(cmd.db).c_str());
   if (s.inputs == 0 && s.unchanged == 0 && s.problems == 0 && !s.interrupted) {
     std::fprintf(stderr, "ccaudit: no file found under the PATH(s): scan %lld read nothing, and "
                          "'ccaudit report' keeps showing the scan before it\n",

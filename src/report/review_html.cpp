@@ -104,9 +104,36 @@ timeline(const Review& review)
          + ": " + std::to_string(incident->exposed) + " exposed, from " + h(incident->sender)
          + "</title></circle>\n";
   }
-  s += "<text x=\"" + fixed(left) + "\" y=\"205\">" + h(dated.front().second->first_sent)
-       + "</text><text x=\"" + fixed(width - right) + "\" y=\"205\" text-anchor=\"end\">"
-       + h(dated.back().second->first_sent) + "</text>\n</svg>";
+  // Labels: the largest incidents' exposed counts, dated ticks on the
+  // axis, and what the axis and the circles mean.
+  std::vector<std::pair<std::time_t, const Incident*>> largest_first = dated;
+  std::sort(largest_first.begin(), largest_first.end(), [](const auto& a, const auto& b) {
+    return a.second->exposed > b.second->exposed;
+  });
+  largest_first.resize(std::min<std::size_t>(largest_first.size(), 10));
+  for (const auto& [t, incident] : largest_first) {
+    const double x = left + (static_cast<double>(t) - t0) / span * (width - left - right);
+    const double r = 4 + 26 * std::sqrt(static_cast<double>(incident->exposed) / static_cast<double>(largest));
+    s += "<text class=\"incident-label\" x=\"" + fixed(x) + "\" y=\""
+         + fixed(std::max(10.0, std::max(top, axis - 10 - r) - r - 3)) + "\" text-anchor=\"middle\" "
+         "font-size=\"11\">" + std::to_string(incident->exposed) + "</text>\n";
+  }
+  for (int k = 0; k <= 4; ++k) {
+    const double x = left + k * (width - left - right) / 4;
+    char date[16] = "";
+    const auto at = static_cast<std::time_t>(t0 + span * k / 4);
+    std::tm tm{};
+    if (gmtime_r(&at, &tm)) {
+      std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    }
+    s += "<line x1=\"" + fixed(x) + "\" y1=\"" + fixed(axis) + "\" x2=\"" + fixed(x) + "\" y2=\""
+         + fixed(axis + 5) + "\" stroke=\"#888\"/><text class=\"tick\" x=\"" + fixed(x)
+         + "\" y=\"197\" text-anchor=\"" + (k == 0 ? "start" : k == 4 ? "end" : "middle")
+         + "\" font-size=\"11\">" + date + "</text>\n";
+  }
+  s += "<text class=\"axis-title\" x=\"450\" y=\"215\" text-anchor=\"middle\" "
+       "font-size=\"12\">first sent (UTC); circle area: exposed addresses (the 10 largest "
+       "labelled)</text>\n</svg>";
   if (undated) {
     s += "<p class=\"meta\">" + std::to_string(undated)
          + " incident(s) without a readable Date are not plotted.</p>";
@@ -114,34 +141,42 @@ timeline(const Review& review)
   return s;
 }
 
-// The ten senders with most incidents, as horizontal bars.
+// The ten senders who exposed most addresses (summed over their
+// incidents), as horizontal bars.
 std::string
 senders_chart(const Review& review)
 {
   if (review.senders.empty()) {
     return "<p class=\"meta\">No senders.</p>";
   }
-  const auto n = std::min<std::size_t>(review.senders.size(), 10);
+  std::vector<SenderRecurrence> ranked = review.senders;
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.exposed_total != b.exposed_total ? a.exposed_total > b.exposed_total
+                                              : a.incidents > b.incidents;
+  });
+  const auto n = std::min<std::size_t>(ranked.size(), 10);
   std::int64_t most = 1;
   for (std::size_t k = 0; k < n; ++k) {
-    most = std::max(most, review.senders[k].incidents);
+    most = std::max(most, ranked[k].exposed_total);
   }
   const int row = 24;
   const auto height = static_cast<int>(n) * row + 10;
   std::string s = "<svg id=\"senders-chart\" role=\"img\" viewBox=\"0 0 900 "
                   + std::to_string(height)
-                  + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>Incidents per sender, "
-                    "top ten</title>\n";
+                  + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>Exposed addresses per "
+                    "sender (summed over incidents), top ten</title>\n";
   for (std::size_t k = 0; k < n; ++k) {
-    const auto& snd = review.senders[k];
-    const double w = 500.0 * static_cast<double>(snd.incidents) / static_cast<double>(most);
+    const auto& snd = ranked[k];
+    const double w = 450.0 * static_cast<double>(snd.exposed_total) / static_cast<double>(most);
     const auto y = static_cast<int>(k) * row + 5;
     s += "<text x=\"290\" y=\"" + std::to_string(y + 15) + "\" text-anchor=\"end\">"
          + h(snd.sender) + "</text><rect class=\"sender-bar\" x=\"300\" y=\""
          + std::to_string(y) + "\" width=\"" + fixed(w) + "\" height=\"18\" "
-         "fill=\"#2e86c1\"><title>" + h(snd.sender) + ": " + std::to_string(snd.incidents)
+         "fill=\"#2e86c1\"><title>" + h(snd.sender) + ": " + std::to_string(snd.exposed_total)
+         + " exposed in " + std::to_string(snd.incidents)
          + " incident(s)</title></rect><text x=\"" + fixed(305 + w) + "\" y=\""
-         + std::to_string(y + 15) + "\">" + std::to_string(snd.incidents) + "</text>\n";
+         + std::to_string(y + 15) + "\">" + std::to_string(snd.exposed_total) + " exposed, "
+         + std::to_string(snd.incidents) + " incident(s)</text>\n";
   }
   return s + "</svg>";
 }
@@ -308,6 +343,29 @@ problems_table(const Review& review)
   return s + "</tbody></table>";
 }
 
+// Every input the scan could not read, named (the first 500; the rest in
+// 'ccaudit report').
+std::string
+not_scanned_list(const Review& review)
+{
+  if (review.not_scanned.empty()) {
+    return {};
+  }
+  constexpr std::size_t k_listed = 500;
+  std::string s = "<ul id=\"not-scanned\">\n";
+  for (std::size_t k = 0; k < review.not_scanned.size() && k < k_listed; ++k) {
+    const auto& n = review.not_scanned[k];
+    s += "<li><span class=\"mono\">" + h(n.path)
+         + (n.mbox_index ? " @" + std::to_string(n.offset) : std::string()) + "</span>: "
+         + h(n.kind) + ": " + h(n.detail) + "</li>\n";
+  }
+  if (review.not_scanned.size() > k_listed) {
+    s += "<li>... and " + std::to_string(review.not_scanned.size() - k_listed)
+         + " more: <code>ccaudit report</code> lists all.</li>\n";
+  }
+  return s + "</ul>";
+}
+
 } // namespace
 
 void
@@ -333,6 +391,7 @@ render_review_html(const Review& review, std::ostream& out)
        + (s.not_scanned > 0 || s.status != "complete"
        ? "<p class=\"warn\">This scan is incomplete: " + std::to_string(s.not_scanned)
            + " input(s) could not be scanned. No incident here is not proof of none.</p>"
+           + not_scanned_list(review)
        : std::string())},
     {"timeline", timeline(review)},
     {"senders_chart", senders_chart(review)},

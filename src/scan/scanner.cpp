@@ -357,6 +357,7 @@ void
 Scanner::apply_unchanged(const UnchangedJob& job)
 {
   ++m_summary.unchanged;
+  m_summary.unchanged_messages += job.known.info.messages;
   if (job.named && job.known.info.messages == 0) {
     record(MessageLocator{job.path},
            {IssueKind::no_message_found, "named to be scanned, but no message was read from it ("

@@ -45,6 +45,7 @@ struct ScanSummary
                                        // (and not suppressed)
   std::uint64_t suppressed = 0;        // of those, list or bulk mail
   std::uint64_t unchanged = 0;         // files known from an earlier scan, not read
+  std::uint64_t unchanged_messages = 0; // the messages in them (as last read)
   std::uint64_t problems = 0;          // problem rows recorded
   std::uint64_t bytes = 0;             // size of the files read
   bool interrupted = false;            // stopped before the walk ended

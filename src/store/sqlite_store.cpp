@@ -116,6 +116,32 @@ SqliteStore::execute(const std::string& sql)
   m_db.exec(sql);
 }
 
+SqliteStore::ScanTotals
+SqliteStore::scan_totals(std::int64_t scan_id)
+{
+  ScanTotals out;
+  // A folder's files are a range of the path index (dir/ to dir0).
+  m_db.query("SELECT count(*), coalesce(sum(s.messages), 0) FROM directory AS d "
+             "CROSS JOIN source AS s ON s.path > d.path || '/' AND s.path < d.path || '0' "
+             "WHERE d.unchanged_scan = ?1 AND s.gone_scan IS NULL AND s.last_scan < ?1",
+             {Value{scan_id}}, [&](const Row& r) {
+               out.folder_files = static_cast<std::uint64_t>(r.integer(0));
+               out.folder_messages = static_cast<std::uint64_t>(r.integer(1));
+             });
+  m_db.query("SELECT coalesce(sum(suppressed = ''), 0), "
+             "count(DISTINCT CASE WHEN suppressed = '' THEN incident_id END), "
+             "count(DISTINCT CASE WHEN suppressed = '' AND status = 'new' AND scan_id = ?1 "
+             "THEN incident_id END) "
+             "FROM finding WHERE scan_id <= ?1 AND retired_scan IS NULL "
+             "AND kind <> 'reply-recipients'",
+             {Value{scan_id}}, [&](const Row& r) {
+               out.exposures = static_cast<std::uint64_t>(r.integer(0));
+               out.incidents = static_cast<std::uint64_t>(r.integer(1));
+               out.new_incidents = static_cast<std::uint64_t>(r.integer(2));
+             });
+  return out;
+}
+
 std::optional<std::int64_t>
 SqliteStore::review_scan(std::vector<std::int64_t>* passed_over)
 {
@@ -130,8 +156,9 @@ SqliteStore::review_scan(std::vector<std::int64_t>* passed_over)
   for (const auto& [id, looked] : scans) {
     bool found_unchanged = false;
     if (!looked) {
-      m_db.query("SELECT 1 FROM source WHERE last_scan = ? LIMIT 1", {Value{id}},
-                 [&](const Row&) { found_unchanged = true; });
+      m_db.query("SELECT 1 FROM source WHERE last_scan = ?1 "
+                 "UNION ALL SELECT 1 FROM directory WHERE unchanged_scan = ?1 LIMIT 1",
+                 {Value{id}}, [&](const Row&) { found_unchanged = true; });
     }
     if (looked || found_unchanged) {
       return id;

@@ -76,6 +76,19 @@ public:
   // created.
   void execute(const std::string& sql);
 
+  // What a finished scan amounts to, in a responder's words: the files of
+  // unchanged Maildir folders and the messages in them (not read again;
+  // unchanged files the scan counts itself); the exposures (findings shown:
+  // current, not suppressed, not replies kept as context) in the database
+  // as of the scan and the incidents they belong to; the incidents the scan
+  // found a new copy of.
+  struct ScanTotals
+  {
+    std::uint64_t folder_files = 0, folder_messages = 0;
+    std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
+  };
+  ScanTotals scan_totals(std::int64_t scan_id);
+
   // The scan a review shows when none is named: the newest one that looked
   // at a file (read it, found it unchanged, or recorded a problem) or is
   // still running. A scan that found nothing at all to look at (an empty
@@ -83,6 +96,8 @@ public:
   // the newest. nullopt: no scan yet. `passed_over` gets the newer scans
   // skipped, newest first.
   std::optional<std::int64_t> review_scan(std::vector<std::int64_t>* passed_over = nullptr);
+  // (A scan "looked" when it read, found unchanged or could not read a file,
+  // or found a Maildir folder unchanged.)
 
 private:
   // A writer's parts; a reader has none.

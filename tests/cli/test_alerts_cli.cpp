@@ -93,7 +93,7 @@ TEST_CASE("alerts: findings of a scan that failed are new to the rerun, which ex
   const auto rerun = run_ccaudit({"scan", md.string(), "--db", db});
   INFO(rerun.err);
   CHECK(rerun.exit_code == 1);
-  CHECK(rerun.err.find("(2 new") != std::string::npos);
+  CHECK(rerun.err.find("exposure(s), 2 new") != std::string::npos);
   CHECK(run_ccaudit({"scan", md.string(), "--db", db}).exit_code == 0);
 }
 
@@ -112,7 +112,7 @@ TEST_CASE("alerts: findings of a scan that could not read everything (exit 3) st
   const auto rerun = run_ccaudit({"scan", md.string(), "--db", db});
   INFO(rerun.err);
   CHECK(rerun.exit_code == 1);
-  CHECK(rerun.err.find("(2 new") != std::string::npos);
+  CHECK(rerun.err.find("exposure(s), 2 new") != std::string::npos);
   CHECK(run_ccaudit({"scan", md.string(), "--db", db}).exit_code == 0);
 }
 

@@ -48,7 +48,7 @@ TEST_CASE("bulk: list and bulk mail is recorded but suppressed, and reports "
   const auto r = run_ccaudit({"scan", (dir.path() / "mail").string(), "--db", db,
                               "--bulk-sender", "@MAILER.example.net", "--jsonl"});
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err, Catch::Contains("6 finding(s) (2 new, 4 suppressed)"));
+  CHECK_THAT(r.err, Catch::Contains("this scan recorded 6 exposure(s), 2 new, 4 suppressed"));
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2); // only plain and not-auto
   CHECK(scalar(db, "SELECT count(*) FROM finding WHERE suppressed LIKE 'List-Id: Team list%'") == 1);
   CHECK(scalar(db, "SELECT count(*) FROM finding WHERE suppressed = 'Precedence: bulk'") == 1);

@@ -76,7 +76,7 @@ TEST_CASE("scan --content: every fixture gives its finding", "[cli][content]")
   // A rescan with the same settings reads nothing again.
   const auto again = run_ccaudit({"scan", k_content.string(), "--db", db.string(), "--content"});
   CHECK(again.exit_code == 0);
-  CHECK(again.err.find("0 file(s) read") != std::string::npos);
+  CHECK(again.err.find(": 0 read from 0 file(s)") != std::string::npos);
   // Without --content none of it is looked for.
   const auto plain = dir.path() / "plain.db";
   REQUIRE(run_ccaudit({"scan", k_content.string(), "--db", plain.string()}).exit_code == 1);
@@ -84,7 +84,7 @@ TEST_CASE("scan --content: every fixture gives its finding", "[cli][content]")
   // Turning --content on reads every file again, and finds what is inside.
   const auto turned_on = run_ccaudit({"scan", k_content.string(), "--db", plain.string(), "--content"});
   CHECK(turned_on.exit_code == 1);
-  CHECK(turned_on.err.find("13 file(s) read") != std::string::npos);
+  CHECK(turned_on.err.find("read from 13 file(s)") != std::string::npos);
   CHECK(scalar(plain, "SELECT count(*) FROM finding WHERE retired_scan IS NULL") == 11);
 }
 

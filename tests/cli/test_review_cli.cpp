@@ -523,3 +523,46 @@ TEST_CASE("review: lookup ADDRESS names every incident that showed it, as the sc
         == 0);
   CHECK(run_ccaudit({"lookup", "--db", db, "not-an-address"}).exit_code == 2);
 }
+
+TEST_CASE("review: the HTML page names every input not scanned, labels its timeline, and ranks "
+          "senders by exposed addresses",
+          "[review]")
+{
+  TempDir dir;
+  const auto mail = dir.path() / "mail";
+  fs::create_directories(mail / "cur");
+  // One sender with two small sends, one with one wide send.
+  ccaudit::test::TestMessage small;
+  small.from = "a@example.org";
+  small.to = ccaudit::test::address_list(26, "example.com", "s");
+  small.message_id = "<s1@example.org>";
+  dir.write("mail/cur/1.h:2,S", small.str());
+  small.message_id = "<s2@example.org>";
+  small.subject = "other";
+  small.date = "Tue, 05 Mar 2019 10:15:00 +0000";
+  dir.write("mail/cur/2.h:2,S", small.str());
+  ccaudit::test::TestMessage wide;
+  wide.from = "b@example.org";
+  wide.to = ccaudit::test::address_list(90, "example.net", "w");
+  wide.message_id = "<w@example.org>";
+  wide.date = "Wed, 06 Mar 2019 10:15:00 +0000";
+  dir.write("mail/cur/3.h:2,S", wide.str());
+  fs::create_symlink(dir.path() / "nowhere", mail / "cur" / "4.h:2,S");
+  const auto db = (dir.path() / "c.db").string();
+  REQUIRE(run_ccaudit({"scan", mail.string(), "--db", db}).exit_code == 3);
+  const auto html = run_ccaudit({"report", "--db", db, "--format", "html"}).out;
+  // The input not scanned is named, with why.
+  CHECK_THAT(html, Catch::Contains("<ul id=\"not-scanned\">")
+                     && Catch::Contains((mail / "cur" / "4.h:2,S").string() + "</span>: "
+                                        "unreadable_input: "));
+  // The timeline says what its axis and circles are, with dated ticks.
+  CHECK_THAT(html, Catch::Contains("first sent (UTC); circle area: exposed addresses")
+                     && Catch::Contains(">2019-03-04</text>")
+                     && Catch::Contains("<text class=\"incident-label\"")
+                     && Catch::Contains(">90</text>"));
+  // b@ exposed 90 in 1 incident, a@ 52 in 2: b@ comes first.
+  const auto chart = html.substr(html.find("<svg id=\"senders-chart\""));
+  CHECK(chart.find("b@example.org") < chart.find("a@example.org"));
+  CHECK_THAT(chart, Catch::Contains("90 exposed, 1 incident(s)")
+                      && Catch::Contains("52 exposed, 2 incident(s)"));
+}
