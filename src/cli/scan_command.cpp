@@ -163,11 +163,36 @@ absolute_paths(const std::vector<std::string>& given)
   return out;
 }
 
-// One overprinted line on stderr, only on a terminal, at most 5 times a second.
+std::string grouped(std::uint64_t n);
+
+// "3.2 GB", "840 MB", "12 KB".
+std::string
+size_text(std::uint64_t bytes)
+{
+  char buf[32];
+  const double b = static_cast<double>(bytes);
+  if (b >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  } else if (b >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.0f MB", b / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f KB", b / 1e3);
+  }
+  return buf;
+}
+
+// One overprinted line on stderr, only on a terminal, at most 5 times a
+// second: files done of those listed ("+" while the walk goes on), bytes
+// read of those to read with a percentage, and once 1% is read and 3 s
+// have passed, the time left at the speed so far.
 class ProgressLine
 {
 public:
-  explicit ProgressLine(bool enabled) : m_enabled(enabled) {}
+  explicit ProgressLine(bool enabled)
+    : m_enabled(enabled), m_start(std::chrono::steady_clock::now())
+  {
+  }
+  bool enabled() const { return m_enabled; }
   void update(const scan::ScanSummary& s)
   {
     const auto now = std::chrono::steady_clock::now();
@@ -175,12 +200,34 @@ public:
       return;
     }
     m_last = now;
-    std::fprintf(stderr, "\rccaudit: %llu files, %llu messages, %llu findings, "
-                         "%llu problems\x1b[K",
-                 static_cast<unsigned long long>(s.inputs),
-                 static_cast<unsigned long long>(s.messages),
-                 static_cast<unsigned long long>(s.findings),
-                 static_cast<unsigned long long>(s.problems));
+    const auto done_files = s.inputs + s.unchanged;
+    std::string line = "ccaudit: " + grouped(done_files) + "/" + grouped(s.files_listed)
+                       + (s.walk_done ? "" : "+") + " files";
+    const auto done = s.bytes + s.bytes_in_file;
+    if (s.bytes_listed > 0) {
+      const double part = std::min(1.0, static_cast<double>(done)
+                                          / static_cast<double>(s.bytes_listed));
+      char percent[16];
+      std::snprintf(percent, sizeof percent, "%.0f%%", part * 100);
+      line += ", " + size_text(done) + "/" + size_text(s.bytes_listed) + " (" + percent + ")";
+      const double elapsed = std::chrono::duration<double>(now - m_start).count();
+      if (part >= 0.01 && part < 1 && elapsed >= 3) {
+        const auto left = static_cast<long long>(elapsed * (1 - part) / part);
+        char eta[64];
+        if (left >= 3600) {
+          std::snprintf(eta, sizeof eta, "%lld h %lld min", left / 3600, left % 3600 / 60);
+        } else if (left >= 60) {
+          std::snprintf(eta, sizeof eta, "%lld min", (left + 30) / 60);
+        } else {
+          std::snprintf(eta, sizeof eta, "%lld s", left);
+        }
+        line += std::string(", about ") + eta + " left"
+                + (s.walk_done ? "" : " of what is listed so far");
+      }
+    }
+    line += "; " + grouped(s.messages) + " messages, " + grouped(s.findings) + " exposures, "
+            + grouped(s.problems) + " problems";
+    std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
     m_shown = true;
   }
   void clear()
@@ -192,6 +239,7 @@ public:
 
 private:
   bool m_enabled;
+  std::chrono::steady_clock::time_point m_start;
   bool m_shown = false;
   std::chrono::steady_clock::time_point m_last{};
 };
@@ -345,6 +393,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     std::signal(SIGPIPE, SIG_IGN);
   }
   ProgressLine progress(!cmd.quiet && ::isatty(STDERR_FILENO));
+  options.measure_progress = progress.enabled();
   DiagnosticSink sink(store, cmd.verbose, cmd.jsonl, std::move(redactor),
                       {{}, scan_id, start.host, {}});
   scan::Scanner scanner(sink, scan::make_detectors(deciding.rules), std::move(options),

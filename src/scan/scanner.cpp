@@ -171,6 +171,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     };
   }
   archive::walk(paths, callbacks);
+  m_summary.walk_done = true;
   // The history hears that the listing is done once the workers have every
   // file: rows held back can be written while they still parse.
   pipeline.finish([this] {
@@ -223,6 +224,7 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
   file.named = named;
   file.where = MessageLocator{path};
   file.folder = folder;
+  ++m_summary.files_listed;
   if (m_changes) {
     auto decision = m_changes->decide(path);
     switch (decision.action) {
@@ -239,6 +241,12 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
       file.retire_first = true;
       file.renamed_from = std::move(decision.known); // set if it was under another name
       break;
+    }
+  }
+  if (m_options.measure_progress) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+      m_summary.bytes_listed += static_cast<std::uint64_t>(st.st_size);
     }
   }
   pipeline.submit(std::make_unique<Job>(std::move(file)));
@@ -407,6 +415,7 @@ Scanner::apply_message(const MessageLocator& where, const Analysis& result)
     record(where, issue);
   }
   if (m_progress && m_summary.messages % 1024 == 0) {
+    m_summary.bytes_in_file = where.byte_offset;
     m_progress(m_summary); // large mbox files: progress within the file
   }
 }
@@ -466,6 +475,7 @@ Scanner::apply_file(FileJob& file)
   }
   ++m_summary.inputs;
   m_summary.bytes += file.source.size;
+  m_summary.bytes_in_file = 0;
   m_summary.inputs_not_mail += file.source.kind == SourceKind::not_mail ? 1 : 0;
   file.source.complete = m_summary.not_scanned() == not_scanned_before && !file.interrupted
                          && file.source.kind != SourceKind::unreadable;

@@ -48,6 +48,12 @@ struct ScanSummary
   std::uint64_t unchanged_messages = 0; // the messages in them (as last read)
   std::uint64_t problems = 0;          // problem rows recorded
   std::uint64_t bytes = 0;             // size of the files read
+  // Progress (ScanOptions::measure_progress): files the walk has listed so
+  // far (read or not), the bytes of those to be read, how far into the
+  // mbox being split the scan is, and whether the walk has ended (the
+  // totals are final).
+  std::uint64_t files_listed = 0, bytes_listed = 0, bytes_in_file = 0;
+  bool walk_done = false;
   bool interrupted = false;            // stopped before the walk ended
 
   std::uint64_t not_scanned() const
@@ -88,6 +94,9 @@ struct ScanOptions
   // is finished and recorded, an mbox being split is left incomplete (read
   // again next time), and nothing is marked gone. Null: never stops.
   const std::atomic<bool>* stop = nullptr;
+  // Count the bytes to read as files are listed (one stat each), for a
+  // progress line's percentage; off for scans no one watches.
+  bool measure_progress = false;
 };
 
 // The scan: walk -> classify -> split -> parse -> detect -> record, over an

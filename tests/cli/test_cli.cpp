@@ -524,3 +524,37 @@ TEST_CASE("cli: report shows the newest scan, but one that looked at no file nev
   CHECK_THAT(again.out, Catch::StartsWith("ccaudit incident review: scan 3 (complete)"));
   CHECK(again.err.empty());
 }
+
+// A terminal for stderr: script(1) runs the scan on a pseudo-terminal.
+TEST_CASE("cli: on a terminal the progress line shows files done of files listed and bytes "
+          "read of bytes to read with a percentage; never with -q or off a terminal",
+          "[cli]")
+{
+  const std::string script = "/usr/bin/script";
+  if (!std::filesystem::exists(script)) {
+    FAIL("script(1) is needed for this test: apt-get install bsdutils");
+  }
+  test::TempDir dir;
+  std::string mbox;
+  for (int i = 0; i < 4000; ++i) {
+    mbox += "From a@example.org Mon Mar  4 10:15:00 2019\nFrom: a@example.org\nTo: b"
+            + std::to_string(i) + "@example.com\nSubject: s\n\n" + std::string(400, 'x') + "\n\n";
+  }
+  const auto file = dir.write("big.mbox", mbox).string();
+  const auto command = [&](const std::string& extra) {
+    return test::run_program(script, {"-q", "-e", "-c",
+                                      std::string(CCAUDIT_BINARY) + " scan '" + file + "' --db '"
+                                        + (dir.path() / "p.db").string() + "'" + extra,
+                                      "/dev/null"});
+  };
+  const auto shown = command(" --full");
+  CHECK(shown.exit_code == 0);
+  // Within the mbox (every 1,024 messages): "0/1 files, 421 KB/1 MB (24%); ...".
+  CHECK_THAT(shown.out, Catch::Contains("\rccaudit: 0/1 files, ") && Catch::Contains("%); ")
+                          && Catch::Contains(" messages, 0 exposures, 0 problems"));
+  const auto quiet = command(" --full -q");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.out.find("\rccaudit: ") == std::string::npos);
+  const auto piped = run_ccaudit({"scan", file, "--db", (dir.path() / "q.db").string()});
+  CHECK(piped.err.find('\r') == std::string::npos);
+}
