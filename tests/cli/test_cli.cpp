@@ -527,7 +527,7 @@ TEST_CASE("cli: report shows the newest scan, but one that looked at no file nev
 
 // A terminal for stderr: script(1) runs the scan on a pseudo-terminal.
 TEST_CASE("cli: on a terminal the progress line shows files done of files listed and bytes "
-          "read of bytes to read with a percentage; never with -q or off a terminal",
+          "read of bytes to read with a percentage, never with -q or off a terminal",
           "[cli]")
 {
   const std::string script = "/usr/bin/script";
