@@ -148,7 +148,7 @@ render_review_text(const Review& review, std::ostream& out)
       << "), started " << s.started_at << " on " << t(s.host) << "; threshold "
       << s.threshold << "\n  settings: " << t(settings_text(s.settings_json)) << "\n  "
       << s.sources << " file(s), " << s.messages
-      << " message(s), " << s.findings << " finding(s), " << s.problems
+      << " message(s), " << s.findings << " exposure(s) recorded, " << s.problems
       << " problem(s), " << s.not_scanned << " not scanned\n";
   if (s.status == "running") {
     out << "  this scan did not finish: its results are partial\n";

@@ -162,7 +162,7 @@ TEST_CASE("cli: scanning the fixtures finds the wide messages (exit 1)", "[cli]"
   }
   const auto text = run_ccaudit({"report", "--db", db.string()});
   CHECK(text.exit_code == 0);
-  CHECK_THAT(text.out, Catch::Contains("52 finding(s)")
+  CHECK_THAT(text.out, Catch::Contains("52 exposure(s) recorded")
                          && Catch::Contains("Quarterly r\xc3\xa9sultats"));
 }
 
