@@ -256,19 +256,14 @@ export_options(ExportCommand& o)
 std::vector<Option>
 lookup_options(LookupCommand& o)
 {
-  return {
-    {"--config", nullptr,
-     "configuration file (TOML) [default: $CCAUDIT_CONFIG, ./ccaudit.toml, "
-     "~/.config/ccaudit/config.toml, /etc/ccaudit/config.toml: the first found]",
-     &o.config},
-    {"--db", "db", "findings database", &o.db},
-    {"--campaign-window", "report.campaign_window_days", "days between batches of one campaign",
-     &o.campaign_window_days, 0, 3650},
-    {"--include-suppressed", "report.include_suppressed",
-     "also findings of list and bulk mail (List-Id, Precedence: bulk, allowed bulk senders...)",
-     &o.include_suppressed},
-    {"--format", nullptr, "text or json", &o.format, 0, 0, {"text", "json"}},
-  };
+  // Those of report that choose the review; it writes to standard output,
+  // in clear (a lookup names one person, for that person).
+  auto out = review_options(o);
+  std::erase_if(out, [](const Option& option) {
+    return option.long_flag() == "--out" || option.long_flag() == "--redact-key";
+  });
+  out.push_back({"--format", nullptr, "text or json", &o.format, 0, 0, {"text", "json"}});
+  return out;
 }
 
 std::vector<Option>

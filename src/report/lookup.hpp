@@ -34,6 +34,7 @@ std::vector<AddressLookup>
 lookup_addresses(store::SqliteStore& db, const Request& request,
                  const std::vector<std::pair<std::string, std::string>>& addresses);
 
+// Renderers (review_render.cpp, with the review's).
 void render_lookup_text(const std::vector<AddressLookup>& found, std::ostream& out);
 void render_lookup_json(const std::vector<AddressLookup>& found, std::ostream& out);
 
