@@ -3,6 +3,7 @@
 #include "cli/config.hpp"
 
 #include "cli/exit_code.hpp"
+#include "cli/manual.hpp"
 #include "cli/option_table.hpp"
 #include "cli/options.hpp"
 #include "core/fatal_error.hpp"
@@ -239,13 +240,16 @@ suggestion(const std::string& word, const std::vector<std::string>& candidates)
   return near ? "; did you mean '" + best + "'?" : "";
 }
 
-// The names a command takes: its subcommands, or its long and short flags.
+// The names a command takes: its subcommands (not the hidden ones, of group
+// ""), or its long and short flags.
 std::vector<std::string>
 subcommand_names(const CLI::App* command)
 {
   std::vector<std::string> out;
   for (const auto* sub : command->get_subcommands([](const CLI::App*) { return true; })) {
-    out.push_back(sub->get_name());
+    if (!sub->get_group().empty()) {
+      out.push_back(sub->get_name());
+    }
   }
   return out;
 }
@@ -438,9 +442,23 @@ run(int argc, char** argv)
     add_table(baseline_accept, cli::baseline_options(baseline_options), baseline_options.config);
   baseline_accept->add_option("--note", baseline_options.note, "why (kept with it)");
 
+  // Hidden (group ""): what the build installs, written from this command
+  // line and its option tables (manual.hpp).
+  std::string generate_kind, generate_out;
+  auto* generate = app.add_subcommand("generate", "Write the man page or a completion script");
+  generate->group("");
+  generate->add_option("KIND", generate_kind, "man, bash or zsh")
+    ->required()
+    ->check(CLI::IsMember({"man", "bash", "zsh"}));
+  generate->add_option("FILE", generate_out, "write to this file [default: standard output]");
+
   std::vector<std::string> args(argv, argv + argc);
   try {
     app.parse(argc, argv);
+    if (generate->parsed()) {
+      write_output(generate_out, generated_file(app, generate_kind));
+      return static_cast<int>(ExitCode::clean);
+    }
     if (scan->parsed()) {
       scan_config();
       return static_cast<int>(run_scan(scan_options, args));
