@@ -259,12 +259,8 @@ flag_names(const CLI::App* command)
 {
   std::vector<std::string> out;
   for (const auto* option : command->get_options()) {
-    for (const auto& name : option->get_lnames()) {
-      out.push_back("--" + name);
-    }
-    for (const auto& name : option->get_snames()) {
-      out.push_back("-" + name);
-    }
+    const auto names = option_names(option);
+    out.insert(out.end(), names.begin(), names.end());
   }
   return out;
 }

@@ -78,19 +78,6 @@ repeatable(const CLI::Option* o)
   return o->get_items_expected_max() > 1;
 }
 
-// "-j", "--jobs": every name of an option, short ones first.
-std::vector<std::string>
-names_of(const CLI::Option* o)
-{
-  std::vector<std::string> out;
-  for (const auto& s : o->get_snames()) {
-    out.push_back("-" + s);
-  }
-  for (const auto& l : o->get_lnames()) {
-    out.push_back("--" + l);
-  }
-  return out;
-}
 
 // "N", "NUMBER", "text|csv|json": the value's name as --help shows it, less
 // its C++ type ("UINT:N" -> "N").
@@ -208,7 +195,7 @@ std::string
 option_entry(const CLI::Option* o, const Option* row)
 {
   std::string tag;
-  for (const auto& name : names_of(o)) {
+  for (const auto& name : option_names(o)) {
     tag += (tag.empty() ? "" : ", ") + bold(name);
   }
   if (takes_value(o)) {
@@ -487,7 +474,7 @@ bash_completion(const CLI::App& app)
       subs.push_back(sub->get_name());
     }
     for (const auto* o : named_options(c.app)) {
-      for (const auto& name : names_of(o)) {
+      for (const auto& name : option_names(o)) {
         flags.push_back(name);
       }
     }
@@ -506,7 +493,7 @@ bash_completion(const CLI::App& app)
       }
       const auto choices = choices_of(c, o, tables);
       std::string pattern;
-      for (const auto& name : names_of(o)) {
+      for (const auto& name : option_names(o)) {
         pattern += (pattern.empty() ? "" : "|") + shell_quoted(c.path + "/" + name);
       }
       if (choices.empty()) {
@@ -571,7 +558,7 @@ zsh_function(const std::string& path)
 std::string
 zsh_spec(const Command& c, const CLI::Option* o, const Tables& tables)
 {
-  const auto names = names_of(o);
+  const auto names = option_names(o);
   std::string exclusion = repeatable(o) ? "*" : "";
   if (o == c.app->get_help_ptr() || o == c.app->get_version_ptr()) {
     exclusion = "(- *)";
@@ -726,6 +713,20 @@ generated_file(const CLI::App& app, std::string_view kind)
     return zsh_completion(app);
   }
   throw std::invalid_argument("generated_file: no such kind: " + std::string(kind));
+}
+
+// "-j", "--jobs": every name of an option, short ones first.
+std::vector<std::string>
+option_names(const CLI::Option* o)
+{
+  std::vector<std::string> out;
+  for (const auto& s : o->get_snames()) {
+    out.push_back("-" + s);
+  }
+  for (const auto& l : o->get_lnames()) {
+    out.push_back("--" + l);
+  }
+  return out;
 }
 
 } // namespace ccaudit::cli

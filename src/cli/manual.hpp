@@ -2,9 +2,11 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace ccaudit::cli {
@@ -22,5 +24,8 @@ std::string generated_file(const CLI::App& app, std::string_view kind);
 // "-" -> "\-", "\" -> "\e", a leading "." or "'" made literal, non-ASCII
 // UTF-8 as \[uXXXX]: text as roff prints it, one line per input line.
 std::string roff_text(std::string_view text);
+
+// "-j", "--jobs": every name of an option, short ones first.
+std::vector<std::string> option_names(const CLI::Option* option);
 
 } // namespace ccaudit::cli
