@@ -43,7 +43,7 @@ const std::map<std::string, std::set<std::string>> k_libraries = {
   {"libbfio.h", {"outlook"}},
   {"libolecf.h", {"outlook"}},
   {"archive_entry.h", {"archive"}},
-  {"zlib.h", {"archive"}},
+  {"zlib.h", {"archive", "outlook"}}, // outlook: [MS-PST] header CRCs
   {"CLI/", {"cli"}},
   {"nlohmann/", {"report", "cli"}},
 };

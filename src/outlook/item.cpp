@@ -14,6 +14,26 @@ text_or_empty(const PropertyBag& props, std::uint32_t tag)
 
 } // namespace
 
+bool
+is_string_type(std::uint32_t type)
+{
+  return type == k_unicode_type || type == k_string8_type || type == k_binary_type;
+}
+
+std::string
+string_value(std::string raw, std::uint32_t type, std::string_view charset)
+{
+  const std::size_t unit = type == k_unicode_type ? 2 : 1;
+  while (raw.size() >= unit && raw.find_first_not_of('\0', raw.size() - unit) == std::string::npos) {
+    raw.resize(raw.size() - unit);
+  }
+  bool unknown = false;
+  if (type == k_unicode_type) {
+    return text::to_utf8(raw, "utf-16le", unknown);
+  }
+  return text::to_utf8(raw, charset.empty() ? std::string_view("cp1252") : charset, unknown);
+}
+
 Item
 read_item(const PropertyBag& props)
 {

@@ -110,6 +110,16 @@ inline constexpr std::uint32_t attach_long_filename = 0x3707;
 inline constexpr std::uint32_t attach_mime_tag = 0x370E;
 } // namespace tag
 
+// MAPI value types of strings ([MS-OXCDATA] 2.11.1).
+inline constexpr std::uint16_t k_unicode_type = 0x001F; // PtypString (UTF-16LE)
+inline constexpr std::uint16_t k_string8_type = 0x001E; // PtypString8
+inline constexpr std::uint16_t k_binary_type = 0x0102;  // PtypBinary
+// Whether a value of this type is read as text (a binary one as 8-bit text).
+bool is_string_type(std::uint32_t type);
+// A stored string as UTF-8: PtypString from UTF-16LE, the others from
+// `charset` ("": Windows-1252, Outlook's default); trailing NULs dropped.
+std::string string_value(std::string raw, std::uint32_t type, std::string_view charset);
+
 // The properties of one item, or of one row of its recipient table, by
 // tag, however the file stores them (a PST node, a .msg stream). Strings
 // come out as UTF-8 (8-bit ones through the item's code page).

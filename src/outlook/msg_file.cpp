@@ -4,7 +4,6 @@
 // variable size is the stream "__substg1.0_IIIITTTT" (id, type in hex).
 #include "outlook/msg_file.hpp"
 
-#include "core/text.hpp"
 #include "outlook/bfio_handle.hpp"
 #include "outlook/owned.hpp"
 
@@ -116,19 +115,12 @@ public:
 
   std::optional<std::string> text(std::uint32_t tag) const override
   {
-    bool unknown = false;
     if (auto raw = substream(tag, k_unicode, 2 * m_max)) {
-      while (raw->size() >= 2 && raw->ends_with(std::string(2, '\0'))) {
-        raw->resize(raw->size() - 2);
-      }
-      return text::to_utf8(*raw, "utf-16le", unknown);
+      return string_value(std::move(*raw), k_unicode, m_charset);
     }
     for (const auto type : {k_string8, k_binary}) {
       if (auto raw = substream(tag, type, m_max)) {
-        while (!raw->empty() && raw->back() == '\0') {
-          raw->pop_back();
-        }
-        return text::to_utf8(*raw, m_charset.empty() ? "cp1252" : m_charset, unknown);
+        return string_value(std::move(*raw), type, m_charset);
       }
     }
     return std::nullopt;

@@ -1,16 +1,11 @@
 #include "outlook/properties.hpp"
 
-#include "core/text.hpp"
 
 #include <vector>
 
 namespace ccaudit::outlook {
 
 namespace {
-
-constexpr std::uint32_t k_string8 = 0x001E;
-constexpr std::uint32_t k_unicode = 0x001F;
-constexpr std::uint32_t k_binary = 0x0102;
 
 // The entry of `tag`, whatever its value type; freed on scope exit.
 struct Entry
@@ -60,15 +55,6 @@ struct Entry
   }
 };
 
-std::string
-without_trailing_nuls(std::string s, std::size_t unit)
-{
-  while (s.size() >= unit && s.find_first_not_of('\0', s.size() - unit) == std::string::npos) {
-    s.resize(s.size() - unit);
-  }
-  return s;
-}
-
 } // namespace
 
 std::optional<std::string>
@@ -79,24 +65,15 @@ Properties::text(std::uint32_t tag) const
     return std::nullopt;
   }
   const auto type = entry.value_type();
-  bool unknown = false;
-  if (type == k_unicode) {
-    // The max is in UTF-16 bytes: twice the characters of an 8-bit one.
-    auto raw = entry.bytes(2 * m_max);
-    if (!raw) {
-      return std::nullopt;
-    }
-    return text::to_utf8(without_trailing_nuls(std::move(*raw), 2), "utf-16le", unknown);
+  if (!is_string_type(type)) {
+    return std::nullopt;
   }
-  if (type == k_string8 || type == k_binary) {
-    auto raw = entry.bytes(m_max);
-    if (!raw) {
-      return std::nullopt;
-    }
-    return text::to_utf8(without_trailing_nuls(std::move(*raw), 1),
-                         m_charset.empty() ? "cp1252" : m_charset, unknown);
+  // The max is in UTF-16 bytes for PtypString: twice the characters of an 8-bit one.
+  auto raw = entry.bytes(type == k_unicode_type ? 2 * m_max : m_max);
+  if (!raw) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return string_value(std::move(*raw), type, m_charset);
 }
 
 std::optional<std::uint32_t>

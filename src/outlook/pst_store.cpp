@@ -1,318 +1,320 @@
-// PST and OST files through libpff, read through the scan's own read-only
-// ByteSource (a libbfio handle of ours): libpff never opens the file itself.
+// PST and OST files read by our own reader of the node database and the
+// LTP layer (ndb.hpp, ltp.hpp): the node B-tree is walked in order once for
+// the folders and once for the messages, each message read from its node by
+// B-tree lookups. Time grows with the file, memory with its folders only.
+// libpff reads what this reader does not (pff_store.hpp).
 #include "outlook/pst_store.hpp"
 
-#include "outlook/bfio_handle.hpp"
-#include "outlook/properties.hpp"
+#include "outlook/ltp.hpp"
+#include "outlook/pff_store.hpp"
 
-#include <libpff.h>
-
-#include <cstring>
-#include <set>
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
 
 namespace ccaudit::outlook {
 
 namespace {
 
+constexpr std::uint32_t k_ltp_row_id = 0x67F2;
+constexpr std::uint32_t k_attach_embedded = 5; // PidTagAttachMethod: afEmbeddedMessage
+constexpr std::size_t k_max_folders = 1'000'000;
+
 std::string
-utf8_name(libpff_item_t* folder)
+hex(std::uint32_t v)
 {
-  std::size_t size = 0;
-  if (libpff_folder_get_utf8_name_size(folder, &size, nullptr) != 1 || size == 0) {
-    return {};
-  }
-  std::string name(size, '\0');
-  if (libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()), size,
-                                  nullptr) != 1) {
-    return {};
-  }
-  name.resize(std::strlen(name.c_str()));
-  return name;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", v);
+  return buf;
 }
 
-class Walk
+class Reader
 {
 public:
-  Walk(const StoreCallbacks& callbacks, const StoreLimits& limits, StoreSummary& summary, Io& in)
-    : m_callbacks(callbacks), m_limits(limits), m_summary(summary), m_in(in)
+  Reader(ndb::File& file, const StoreCallbacks& callbacks, const StoreLimits& limits,
+         StoreSummary& summary)
+    : m_file(file), m_callbacks(callbacks), m_limits(limits), m_summary(summary)
   {
   }
 
-  bool stopped() const { return m_stop; }
-
-  void folder(libpff_item_t* folder, const std::string& path, int depth)
+  void password()
   {
-    std::uint32_t id = 0;
-    if (libpff_item_get_identifier(folder, &id, nullptr) == 1 && !m_folders.insert(id).second) {
-      issue(path, IssueKind::outlook_damaged, "a folder that holds itself: read once");
-      return;
-    }
-    messages(folder, path);
-    int count = 0;
-    PffError error;
-    if (libpff_folder_get_number_of_sub_folders(folder, &count, error.out()) != 1) {
-      issue(path, IssueKind::outlook_damaged,
-            "its subfolders could not be listed: not read (" + detail(error) + ")");
-      return;
-    }
-    if (count > 0 && depth >= m_limits.max_folder_depth) {
-      issue(path, IssueKind::outlook_damaged,
-            std::to_string(count) + " subfolder(s) more than "
-              + std::to_string(m_limits.max_folder_depth) + " levels deep: not read");
-      return;
-    }
-    for (int i = 0; i < count && !m_stop; ++i) {
-      ItemRef sub;
-      if (libpff_folder_get_sub_folder(folder, i, &sub.p, error.out()) != 1) {
-        issue(path, IssueKind::outlook_damaged,
-              "subfolder " + std::to_string(i + 1) + " of " + std::to_string(count)
-                + " could not be read: not read (" + detail(error) + ")");
-        continue;
+    try {
+      if (const auto store = m_file.find_node(ndb::k_nid_message_store)) {
+        const ltp::PropertyContext props(m_file, *store, 64);
+        if (const auto p = props.integer(tag::pst_password); p && *p != 0) {
+          issue("", IssueKind::outlook_password,
+                "the file has a password; a PST password encrypts nothing, so it was read "
+                "without one");
+        }
       }
-      this->folder(sub.p, path + "/" + utf8_name(sub.p), depth + 1);
+    } catch (const std::exception&) {
+      // The message store holds nothing the scan needs but this.
     }
   }
 
-  // An item found without its folder: a message is read, a folder walked.
-  void orphan(libpff_item_t* item)
+  // The first walk of the node B-tree: every folder and its parent.
+  void folders()
   {
-    std::uint8_t type = 0;
-    libpff_item_get_type(item, &type, nullptr);
-    if (type == LIBPFF_ITEM_TYPE_FOLDER) {
-      folder(item, "/(orphan folder) " + utf8_name(item), 1);
-      return;
-    }
-    std::uint32_t id = 0;
-    libpff_item_get_identifier(item, &id, nullptr);
-    message(item, "/(orphan)#" + std::to_string(id), true);
+    bool full = false;
+    m_file.for_each_node(
+      [&](const ndb::Node& node) {
+        if ((node.nid & ndb::k_nid_type_mask) == ndb::k_nid_normal_folder) {
+          if (m_folders.size() < k_max_folders) {
+            m_folders.emplace(node.nid, Folder{node, {}, false});
+          } else if (!full) {
+            full = true;
+            issue("", IssueKind::outlook_damaged,
+                  "more than " + std::to_string(k_max_folders)
+                    + " folders: the messages of the others are named as orphans");
+          }
+        }
+        return true;
+      },
+      [](const std::string&) {}); // reported by the second walk
   }
 
-  // A deleted item libpff recovered: a message is read; a folder is not
-  // walked (its recovered messages come on their own). Returns what it was.
-  enum class Recovered { folder, message, fragment };
-  Recovered recovered(libpff_item_t* item)
+  // The second walk: every message, in NID order.
+  void messages()
   {
-    std::uint8_t type = 0;
-    libpff_item_get_type(item, &type, nullptr);
-    if (type == LIBPFF_ITEM_TYPE_FOLDER) {
-      return Recovered::folder;
-    }
-    std::uint32_t id = 0;
-    libpff_item_get_identifier(item, &id, nullptr);
-    const auto before = m_summary.items + m_summary.not_mail;
-    message(item, "/(recovered)#" + std::to_string(id), true);
-    return m_summary.items + m_summary.not_mail > before ? Recovered::message
-                                                         : Recovered::fragment;
+    m_file.for_each_node(
+      [&](const ndb::Node& node) {
+        if ((node.nid & ndb::k_nid_type_mask) != ndb::k_nid_normal_message) {
+          return true;
+        }
+        const bool orphan = m_folders.find(node.parent) == m_folders.end();
+        const auto at = orphan ? "/(orphan)#" + std::to_string(node.nid)
+                               : path(node.parent) + "#" + std::to_string(node.nid);
+        message(node, at, orphan);
+        return !m_stop;
+      },
+      [&](const std::string& why) {
+        issue("", IssueKind::outlook_damaged, why);
+      });
   }
+
+private:
+  struct Folder
+  {
+    ndb::Node node;
+    std::string path;
+    bool known = false; // path computed
+  };
 
   void issue(const std::string& where, IssueKind kind, std::string detail)
   {
     m_callbacks.on_issue(where, Issue{kind, std::move(detail)});
   }
 
-  std::string detail(const PffError& error) const
+  std::string name(const ndb::Node& folder)
   {
-    auto out = error.text();
-    if (!m_in.error.empty()) {
-      out += "; read error: " + m_in.error;
+    try {
+      const ltp::PropertyContext props(m_file, folder, 1024);
+      if (auto n = props.text(tag::display_name)) {
+        return *n;
+      }
+    } catch (const std::exception&) {
     }
-    return out;
+    return "(folder " + hex(folder.nid) + ")";
   }
 
-private:
-  void messages(libpff_item_t* folder, const std::string& path)
+  // "/Top of Personal Folders/Sent Items": the names from the root folder
+  // down. A folder whose parents do not lead to the root is "/(orphan
+  // folder) NAME"; past max_folder_depth levels, "/..." stands for the rest.
+  const std::string& path(std::uint32_t nid)
   {
-    int count = 0;
-    PffError error;
-    if (libpff_folder_get_number_of_sub_messages(folder, &count, error.out()) != 1) {
-      issue(path, IssueKind::outlook_damaged,
-            "its messages could not be listed: not read (" + detail(error) + ")");
-      return;
-    }
-    for (int i = 0; i < count && !m_stop; ++i) {
-      ItemRef item;
-      if (libpff_folder_get_sub_message(folder, i, &item.p, error.out()) != 1) {
-        issue(path, IssueKind::outlook_item_unreadable,
-              "item " + std::to_string(i + 1) + " of " + std::to_string(count)
-                + " in this folder could not be read: not scanned (" + detail(error) + ")");
-        continue;
+    std::vector<std::uint32_t> chain;
+    std::uint32_t at = nid;
+    bool rooted = false;
+    std::string prefix;
+    for (;;) {
+      const auto it = m_folders.find(at);
+      if (it == m_folders.end()) {
+        break;
       }
-      std::uint32_t id = 0;
-      libpff_item_get_identifier(item.p, &id, nullptr);
-      message(item.p, path + "#" + std::to_string(id), false);
+      if (it->second.known) {
+        prefix = it->second.path;
+        rooted = true;
+        break;
+      }
+      if (at == ndb::k_nid_root_folder) {
+        rooted = true;
+        chain.push_back(at);
+        break;
+      }
+      if (static_cast<int>(chain.size()) >= m_limits.max_folder_depth) {
+        prefix = "/...";
+        rooted = true;
+        break;
+      }
+      bool seen = false;
+      for (const auto c : chain) {
+        seen = seen || c == at;
+      }
+      if (seen) {
+        break;
+      }
+      chain.push_back(at);
+      if (it->second.node.parent == at) {
+        break;
+      }
+      at = it->second.node.parent;
     }
+    // Names from the top down, each folder's path kept.
+    for (std::size_t i = chain.size(); i-- > 0;) {
+      auto& folder = m_folders.at(chain[i]);
+      if (chain[i] == ndb::k_nid_root_folder) {
+        folder.path = "";
+      } else if (i + 1 == chain.size() && !rooted) {
+        folder.path = "/(orphan folder) " + name(folder.node);
+      } else {
+        folder.path = prefix + "/" + name(folder.node);
+      }
+      folder.known = true;
+      prefix = folder.path;
+    }
+    return m_folders.at(nid).path;
   }
 
-  void message(libpff_item_t* item, std::string where, bool orphan)
+  void message(const ndb::Node& node, const std::string& where, bool orphan)
   {
-    PffError error;
-    libpff_record_set_t* set = nullptr;
-    if (libpff_item_get_record_set_by_index(item, 0, &set, error.out()) != 1) {
-      if (!orphan) { // an orphan may be any node: only a readable message counts
-        issue(where, IssueKind::outlook_item_unreadable,
-              "its properties could not be read: not scanned (" + detail(error) + ")");
+    Item out;
+    try {
+      ltp::PropertyContext props(m_file, node, m_limits.max_string_bytes);
+      const auto charset = item_charset(props);
+      props.use_charset(charset);
+      const auto message_class = props.text(tag::message_class);
+      if (!message_class && orphan) {
+        return;
       }
+      if (!is_mail_class(message_class.value_or(""))) {
+        ++m_summary.not_mail;
+        return;
+      }
+      out = read_item(props);
+      read_recipients(node, out, charset);
+      if (m_limits.content) {
+        std::size_t budget = m_limits.content_bounds.max_item_bytes;
+        read_content(node, props, charset, out, 0, budget);
+      }
+    } catch (const std::exception& e) {
+      issue(where, IssueKind::outlook_item_unreadable,
+            std::string("its properties could not be read: not scanned (") + e.what() + ")");
       return;
-    }
-    const SetRef held(set);
-    Properties props(set, m_limits.max_string_bytes);
-    const auto charset = item_charset(props);
-    props.use_charset(charset);
-    const auto message_class = props.text(tag::message_class);
-    if (!message_class && orphan) {
-      return;
-    }
-    if (!is_mail_class(message_class.value_or(""))) {
-      ++m_summary.not_mail;
-      return;
-    }
-    Item out = read_item(props);
-    read_recipients(item, out, charset);
-    if (m_limits.content) {
-      std::size_t budget = m_limits.content_bounds.max_item_bytes;
-      read_content(item, set, charset, out, 0, budget);
     }
     ++m_summary.items;
-    if (!m_callbacks.on_item(std::move(where), std::move(out))) {
+    if (!m_callbacks.on_item(where, std::move(out))) {
       m_stop = true;
     }
   }
 
-  void read_recipients(libpff_item_t* item, Item& out, const std::string& charset)
+  void read_recipients(const ndb::Node& node, Item& out, const std::string& charset)
   {
-    ItemRef table;
-    PffError error;
-    const int found = libpff_message_get_recipients(item, &table.p, error.out());
-    if (found == 0) {
-      return; // no recipient at all (a draft, a note)
-    }
-    int rows = 0;
-    if (found != 1 || libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
+    try {
+      const auto table_node = node.sub != 0
+                                ? m_file.find_subnode(node.sub, ndb::k_nid_recipient_table)
+                                : std::nullopt;
+      if (!table_node) {
+        return; // no recipient at all (a draft, a note)
+      }
+      ltp::Table table(m_file, *table_node);
+      table.for_each_row(m_limits.max_string_bytes, charset, [&](const PropertyBag& row) {
+        out.recipients.push_back(read_recipient(row));
+        return true;
+      });
+    } catch (const std::exception& e) {
       out.recipients_read = false;
       out.issues.push_back({IssueKind::outlook_item_unreadable,
-                            "its recipient table could not be read (" + detail(error) + ")"});
-      return;
-    }
-    for (int i = 0; i < rows; ++i) {
-      libpff_record_set_t* row = nullptr;
-      if (libpff_item_get_record_set_by_index(table.p, i, &row, error.out()) != 1) {
-        out.recipients_read = false;
-        out.issues.push_back({IssueKind::outlook_item_unreadable,
-                              "row " + std::to_string(i + 1) + " of "
-                                + std::to_string(rows) + " of its recipient table could "
-                                "not be read (" + detail(error) + ")"});
-        continue;
-      }
-      const SetRef held(row);
-      out.recipients.push_back(read_recipient(Properties(row, m_limits.max_string_bytes, charset)));
+                            std::string("its recipient table could not be read (") + e.what()
+                              + ")"});
     }
   }
 
   // --content: bodies, attachments, attached items (up to max_depth).
-  void read_content(libpff_item_t* item, libpff_record_set_t* set, const std::string& charset,
+  void read_content(const ndb::Node& node, ltp::PropertyContext& props, const std::string& charset,
                     Item& out, int depth, std::size_t& budget)
   {
     const auto& bounds = m_limits.content_bounds;
-    read_bodies(Properties(set, std::min(bounds.max_part_bytes, budget), charset), out, bounds);
+    props.limit_strings(std::min(bounds.max_part_bytes, budget));
+    read_bodies(props, out, bounds);
+    props.limit_strings(m_limits.max_string_bytes);
     budget -= std::min(budget, out.body_text.size() + out.body_html.size());
-    int count = 0;
-    PffError error;
-    if (libpff_message_get_number_of_attachments(item, &count, error.out()) != 1) {
+    std::vector<std::uint32_t> ids;
+    try {
+      const auto table_node = node.sub != 0
+                                ? m_file.find_subnode(node.sub, ndb::k_nid_attachment_table)
+                                : std::nullopt;
+      if (!table_node) {
+        return;
+      }
+      ltp::Table table(m_file, *table_node);
+      table.for_each_row(64, charset, [&](const PropertyBag& row) {
+        ids.push_back(row.integer(k_ltp_row_id).value_or(0));
+        return true;
+      });
+    } catch (const std::exception& e) {
       out.issues.push_back({IssueKind::content_unreadable,
-                            "its attachments could not be listed: not read (" + detail(error)
-                              + ")"});
-      return;
+                            std::string("its attachments could not be listed: not read (")
+                              + e.what() + ")"});
     }
-    for (int i = 0; i < count; ++i) {
-      ItemRef attachment;
-      libpff_record_set_t* props = nullptr;
-      if (libpff_message_get_attachment(item, i, &attachment.p, error.out()) != 1
-          || libpff_item_get_record_set_by_index(attachment.p, 0, &props, error.out()) != 1) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      try {
+        const auto found = m_file.find_subnode(node.sub, ids[i]);
+        if (!found) {
+          throw ndb::Damage("attachment " + hex(ids[i]) + " is missing");
+        }
+        const ltp::PropertyContext attachment(m_file, *found, m_limits.max_string_bytes,
+                                              charset);
+        auto a = read_attachment(attachment);
+        if (attachment.integer(tag::attach_method).value_or(0) == k_attach_embedded) {
+          embedded(attachment, a, depth, budget, out);
+        } else {
+          bool truncated = false;
+          const auto max = std::min(bounds.max_part_bytes, budget);
+          if (auto data = attachment.binary(tag::attach_data, max, truncated)) {
+            a.data = std::move(*data);
+            a.truncated = truncated;
+            budget -= std::min(budget, a.data.size());
+          }
+        }
+        out.attachments.push_back(std::move(a));
+      } catch (const std::exception& e) {
         out.issues.push_back({IssueKind::content_unreadable,
                               "attachment " + std::to_string(i + 1) + " of "
-                                + std::to_string(count) + " could not be read (" + detail(error)
+                                + std::to_string(ids.size()) + " could not be read (" + e.what()
                                 + ")"});
-        continue;
       }
-      const SetRef held(props);
-      auto a = read_attachment(Properties(props, m_limits.max_string_bytes, charset));
-      int type = 0;
-      libpff_attachment_get_type(attachment.p, &type, nullptr);
-      if (type == LIBPFF_ATTACHMENT_TYPE_ITEM) {
-        embedded(attachment.p, a, depth, budget, out);
-      } else if (type == LIBPFF_ATTACHMENT_TYPE_DATA) {
-        data(attachment.p, a, budget, out);
-      }
-      out.attachments.push_back(std::move(a));
     }
   }
 
-  void data(libpff_item_t* attachment, Attachment& a, std::size_t& budget, Item& out)
-  {
-    size64_t size = 0;
-    if (libpff_attachment_get_data_size(attachment, &size, nullptr) != 1) {
-      return;
-    }
-    const auto wanted = static_cast<std::size_t>(
-      std::min<size64_t>({size, m_limits.content_bounds.max_part_bytes, budget}));
-    a.truncated = wanted < size;
-    a.data.resize(wanted);
-    std::size_t got = 0;
-    PffError error;
-    if (libpff_attachment_data_seek_offset(attachment, 0, SEEK_SET, error.out()) != 0) {
-      a.data.clear();
-    }
-    while (got < a.data.size()) {
-      const auto n = libpff_attachment_data_read_buffer(
-        attachment, reinterpret_cast<std::uint8_t*>(a.data.data() + got), a.data.size() - got,
-        error.out());
-      if (n <= 0) {
-        if (n < 0) {
-          out.issues.push_back({IssueKind::content_unreadable,
-                                "attachment '" + a.filename + "' could not be read after "
-                                  + std::to_string(got) + " byte(s) (" + detail(error) + ")"});
-        }
-        break;
-      }
-      got += static_cast<std::size_t>(n);
-    }
-    a.data.resize(got);
-    budget -= std::min(budget, got);
-  }
-
-  void embedded(libpff_item_t* attachment, Attachment& a, int depth, std::size_t& budget,
-                Item& out)
+  void embedded(const ltp::PropertyContext& attachment, Attachment& a, int depth,
+                std::size_t& budget, Item& out)
   {
     if (depth + 1 > m_limits.content_bounds.max_depth) {
-      out.issues.push_back({IssueKind::content_limit,
-                            "an attached item " + std::to_string(depth + 1)
-                              + " levels deep: not read"});
+      out.issues.push_back({IssueKind::content_limit, "an attached item "
+                                                        + std::to_string(depth + 1)
+                                                        + " levels deep: not read"});
       return;
     }
-    ItemRef inner;
-    libpff_record_set_t* set = nullptr;
-    PffError error;
-    if (libpff_attachment_get_item(attachment, &inner.p, error.out()) != 1
-        || libpff_item_get_record_set_by_index(inner.p, 0, &set, error.out()) != 1) {
-      out.issues.push_back({IssueKind::content_unreadable,
-                            "attached item '" + a.filename + "' could not be read ("
-                              + detail(error) + ")"});
+    const auto inner = attachment.object(tag::attach_data);
+    if (!inner) {
+      out.issues.push_back(
+        {IssueKind::content_unreadable, "attached item '" + a.filename + "' could not be read"});
       return;
     }
-    const SetRef held(set);
-    Properties props(set, m_limits.max_string_bytes);
+    ltp::PropertyContext props(m_file, *inner, m_limits.max_string_bytes);
     const auto charset = item_charset(props);
     props.use_charset(charset);
     a.item = std::make_shared<Item>(read_item(props));
-    read_recipients(inner.p, *a.item, charset);
-    read_content(inner.p, set, charset, *a.item, depth + 1, budget);
+    read_recipients(*inner, *a.item, charset);
+    read_content(*inner, props, charset, *a.item, depth + 1, budget);
   }
 
+  ndb::File& m_file;
   const StoreCallbacks& m_callbacks;
   const StoreLimits& m_limits;
   StoreSummary& m_summary;
-  Io& m_in;
-  std::set<std::uint32_t> m_folders;
+  std::unordered_map<std::uint32_t, Folder> m_folders;
   bool m_stop = false;
 };
 
@@ -322,92 +324,40 @@ StoreSummary
 read_store(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& callbacks,
            const StoreLimits& limits)
 {
-  StoreSummary summary;
-  Io in{&bytes, size};
-  libbfio_handle_t* handle = make_handle(in);
-  if (!handle) {
-    callbacks.on_issue("", {IssueKind::internal_error, "libbfio: no handle"});
-    return summary;
+  const auto header = ndb::File::read_header(bytes, size);
+  if (header.result == ndb::File::Open::unsupported) {
+    return read_store_libpff(bytes, size, callbacks, limits);
   }
-  libpff_file_t* file = nullptr;
-  PffError error;
-  libpff_file_initialize(&file, error.out());
-  if (libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error.out()) != 1) {
-    std::string why = error.text();
-    if (!in.error.empty()) {
-      why += "; read error: " + in.error;
-    }
+  StoreSummary summary;
+  if (header.result != ndb::File::Open::ok) {
     callbacks.on_issue("", {IssueKind::outlook_damaged,
-                            "not a PST or OST file libpff can open (damaged or truncated): "
-                            "nothing in it was read (" + why + ")"});
-    libpff_file_free(&file, nullptr);
-    libbfio_handle_free(&handle, nullptr);
+                            "not a PST or OST file (" + header.detail
+                              + "): nothing in it was read"});
     return summary;
   }
   summary.opened = true;
-  std::uint8_t type = 0, content = 0;
-  libpff_file_get_type(file, &type, nullptr);
-  libpff_file_get_content_type(file, &content, nullptr);
-  summary.format = std::string(content == LIBPFF_FILE_CONTENT_TYPE_OST ? "OST" : "PST")
-                   + (type == LIBPFF_FILE_TYPE_32BIT ? " (ANSI)" : " (Unicode)");
-  if (libpff_file_is_corrupted(file, nullptr) == 1) {
+  summary.format = std::string(header.ost ? "OST" : "PST")
+                   + (header.unicode ? " (Unicode)" : " (ANSI)");
+  if (!header.detail.empty()) {
     callbacks.on_issue("", {IssueKind::outlook_damaged,
-                            "libpff found damage in the file: what it could reach was read"});
+                            header.detail + ": read anyway, what could be reached was read"});
   }
-  {
-    ItemRef store;
-    if (libpff_file_get_message_store(file, &store.p, nullptr) == 1 && has_password(store.p)) {
-      callbacks.on_issue("", {IssueKind::outlook_password,
-                              "the file has a password; a PST password encrypts nothing, "
-                              "so it was read without one"});
-    }
+  try {
+    ndb::File file(bytes, size, header);
+    Reader reader(file, callbacks, limits, summary);
+    reader.password();
+    reader.folders();
+    reader.messages();
+  } catch (const ndb::Damage& e) {
+    callbacks.on_issue("", {IssueKind::outlook_damaged,
+                            std::string("the file could not be read (") + e.what() + ")"});
   }
-  Walk walk(callbacks, limits, summary, in);
-  {
-    ItemRef root;
-    if (libpff_file_get_root_folder(file, &root.p, error.out()) == 1) {
-      walk.folder(root.p, "", 0);
-    } else {
-      walk.issue("", IssueKind::outlook_damaged,
-                 "its root folder could not be read: no folder was read ("
-                   + walk.detail(error) + ")");
-    }
+  if (limits.recover_deleted) {
+    const auto recovered =
+      read_store_libpff(bytes, size, callbacks, limits, PffPass::recovered_only);
+    summary.items += recovered.items;
+    summary.not_mail += recovered.not_mail;
   }
-  int orphans = 0;
-  if (!walk.stopped() && libpff_file_get_number_of_orphan_items(file, &orphans, nullptr) == 1) {
-    for (int i = 0; i < orphans && !walk.stopped(); ++i) {
-      ItemRef item;
-      if (libpff_file_get_orphan_item_by_index(file, i, &item.p, nullptr) == 1) {
-        walk.orphan(item.p);
-      }
-    }
-  }
-  if (!walk.stopped() && limits.recover_deleted) {
-    int recovered = 0;
-    if (libpff_file_recover_items(file, 0, error.out()) != 1
-        || libpff_file_get_number_of_recovered_items(file, &recovered, error.out()) != 1) {
-      walk.issue("", IssueKind::outlook_damaged,
-                 "deleted items could not be recovered (" + walk.detail(error) + ")");
-    }
-    std::size_t counts[3] = {0, 0, 0}; // folders, messages, fragments
-    for (int i = 0; i < recovered && !walk.stopped(); ++i) {
-      ItemRef item;
-      const auto what = libpff_file_get_recovered_item_by_index(file, i, &item.p, nullptr) == 1
-                          ? walk.recovered(item.p)
-                          : Walk::Recovered::fragment;
-      ++counts[static_cast<int>(what)];
-    }
-    // Deleted data is partly overwritten: a fragment that is no item is
-    // what recovery finds, not damage.
-    walk.issue("", IssueKind::outlook_recovery,
-               std::to_string(recovered) + " deleted item(s) recovered: "
-                 + std::to_string(counts[1]) + " item(s) read, " + std::to_string(counts[0])
-                 + " folder(s), " + std::to_string(counts[2])
-                 + " fragment(s) not readable as an item");
-  }
-  libpff_file_close(file, nullptr);
-  libpff_file_free(&file, nullptr);
-  libbfio_handle_free(&handle, nullptr);
   return summary;
 }
 
