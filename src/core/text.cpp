@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 #include <iconv.h>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -303,6 +305,59 @@ excerpt(std::string_view s)
   return s.size() > k_max ? out + "..." : out;
 }
 
+namespace {
+
+// iconv_open costs more than converting a subject: each thread keeps the
+// converters of the charsets it met (a mailbox has few; past k_kept, the
+// oldest one is closed). A charset iconv does not know is kept as such.
+class Converters
+{
+public:
+  Converters() = default;
+  Converters(const Converters&) = delete;
+  Converters& operator=(const Converters&) = delete;
+  ~Converters()
+  {
+    for (auto& [name, cd] : m_kept) {
+      close(cd);
+    }
+  }
+
+  iconv_t get(const std::string& charset)
+  {
+    for (auto& [name, cd] : m_kept) {
+      if (name == charset) {
+        return cd;
+      }
+    }
+    if (m_kept.size() == k_kept) {
+      close(m_kept.front().second);
+      m_kept.erase(m_kept.begin());
+    }
+    m_kept.emplace_back(charset, iconv_open("UTF-8", charset.c_str()));
+    return m_kept.back().second;
+  }
+
+private:
+  static constexpr std::size_t k_kept = 16;
+  static void close(iconv_t cd)
+  {
+    if (cd != reinterpret_cast<iconv_t>(-1)) {
+      iconv_close(cd);
+    }
+  }
+  std::vector<std::pair<std::string, iconv_t>> m_kept;
+};
+
+iconv_t
+converter(const std::string& charset)
+{
+  thread_local Converters converters;
+  return converters.get(charset);
+}
+
+} // namespace
+
 std::string
 to_utf8(std::string_view data, std::string_view charset, bool& unknown)
 {
@@ -325,11 +380,12 @@ to_utf8(std::string_view data, std::string_view charset, bool& unknown)
   if (c.empty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii") {
     return to_valid_utf8(data);
   }
-  iconv_t cd = iconv_open("UTF-8", c.c_str());
+  iconv_t cd = converter(c);
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     unknown = true;
     return to_valid_utf8(data);
   }
+  iconv(cd, nullptr, nullptr, nullptr, nullptr); // its initial state
   std::string out;
   out.reserve(data.size() + data.size() / 2);
   char buffer[16 * 1024];
@@ -351,7 +407,6 @@ to_utf8(std::string_view data, std::string_view charset, bool& unknown)
       iconv(cd, nullptr, nullptr, nullptr, nullptr);
     }
   }
-  iconv_close(cd);
   return to_valid_utf8(out);
 }
 
