@@ -348,8 +348,22 @@ File::read_block(std::uint64_t bid)
   if (cb > k_max_block) {
     throw Damage("block " + hex(bid) + " of " + std::to_string(cb) + " bytes");
   }
-  std::string out(cb, '\0');
-  read_exact(ib, out.data(), cb);
+  // The block with its trailer ([MS-PST] 2.2.2.8.1), 64-byte aligned:
+  // the trailer names the block and holds the CRC of its data.
+  const std::size_t trailer = m_unicode ? 16 : 12;
+  const std::size_t total = (cb + trailer + 63) / 64 * 64;
+  std::string out(total, '\0');
+  read_exact(ib, out.data(), total);
+  const auto* t = bytes_of(out) + total - trailer;
+  const std::uint64_t named = m_unicode ? u64(t + 8) : u32(t + 4);
+  const std::uint32_t crc = m_unicode ? u32(t + 4) : u32(t + 8);
+  if (u16(t) != cb || (named & ~std::uint64_t{1}) != (bid & ~std::uint64_t{1})) {
+    throw Damage("the block at " + hex(ib) + " is not block " + hex(bid));
+  }
+  out.resize(cb);
+  if (pst_crc(bytes_of(out), cb) != crc) {
+    ++m_checksum_failures;
+  }
   if ((bid & 2) == 0 && m_crypt == 1) {
     decode_permute(out);
   }

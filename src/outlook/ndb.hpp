@@ -82,8 +82,11 @@ public:
   // The data blocks of a node's data, in order: `bid` itself, or the leaves
   // of the XBLOCK / XXBLOCK it names. Throws Damage.
   std::vector<std::uint64_t> data_blocks(std::uint64_t bid);
-  // One block's bytes, decrypted when it is a data block. Throws Damage.
+  // One block's bytes, decrypted when it is a data block. Throws Damage
+  // when the block is not where the index says; a block whose data fails
+  // its CRC is read, and counted here.
   std::string read_block(std::uint64_t bid);
+  std::uint64_t checksum_failures() const { return m_checksum_failures; }
   // A node's whole data, at most `max` bytes (`truncated` says when cut).
   std::string read_data(std::uint64_t bid, std::size_t max, bool* truncated = nullptr);
 
@@ -126,6 +129,7 @@ private:
   std::uint64_t m_nbt_root = 0;
   std::uint64_t m_bbt_root = 0;
   std::vector<Page> m_cache; // direct-mapped by page offset
+  std::uint64_t m_checksum_failures = 0;
 };
 
 // Undoes NDB_CRYPT_PERMUTE ([MS-PST] 5.1) on a data block.

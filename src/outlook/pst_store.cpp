@@ -179,6 +179,7 @@ private:
   void message(const ndb::Node& node, const std::string& where, bool orphan)
   {
     Item out;
+    const auto failures = m_file.checksum_failures();
     try {
       ltp::PropertyContext props(m_file, node, m_limits.max_string_bytes);
       const auto charset = item_charset(props);
@@ -201,6 +202,11 @@ private:
       issue(where, IssueKind::outlook_item_unreadable,
             std::string("its properties could not be read: not scanned (") + e.what() + ")");
       return;
+    }
+    if (const auto n = m_file.checksum_failures() - failures; n > 0) {
+      out.issues.push_back({IssueKind::outlook_damaged,
+                            std::to_string(n) + " block(s) of this item fail their checksum: "
+                            "read as stored, its addresses may be wrong"});
     }
     ++m_summary.items;
     if (!m_callbacks.on_item(where, std::move(out))) {

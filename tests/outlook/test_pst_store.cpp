@@ -129,3 +129,32 @@ TEST_CASE("pst reader: a damaged byte anywhere never crashes, and every item los
     CHECK(told >= lost);
   }
 }
+
+TEST_CASE("pst reader: an item whose block fails its checksum is read and marked damaged",
+          "[outlook][hostile]")
+{
+  const auto bytes = test::read_file(k_outlook / "three-wide.pst"); // not encrypted
+  const auto whole = read(bytes, false, false);
+  REQUIRE(whole.items.size() == 30);
+  // A subject as stored (UTF-16LE), one of its letters changed.
+  const std::string subject = "But final below at there comments project #0";
+  std::string stored;
+  for (const char c : subject) {
+    stored += c;
+    stored += '\0';
+  }
+  const auto at = bytes.find(stored);
+  REQUIRE(at != std::string::npos);
+  auto damaged = bytes;
+  damaged[at + 2 * 4] = 'X'; // "But X"
+  const auto r = read(damaged, false, false);
+  CHECK(r.items.size() == 30);
+  int marked = 0;
+  for (const auto& [where, item] : r.items) {
+    if (item.find("issue outlook_damaged") != std::string::npos) {
+      ++marked;
+      CHECK(item.find("But Xinal below") != std::string::npos);
+    }
+  }
+  CHECK(marked == 1);
+}
