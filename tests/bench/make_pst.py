@@ -341,7 +341,7 @@ class NdbWriter:
 
 # ----------------------------------------------------------------- LTP layer
 
-PT_SHORT, PT_LONG, PT_BOOLEAN = 0x0002, 0x0003, 0x000B
+PT_UNSPECIFIED, PT_SHORT, PT_LONG, PT_BOOLEAN = 0x0000, 0x0002, 0x0003, 0x000B
 PT_LONGLONG, PT_SYSTIME = 0x0014, 0x0040
 PT_UNICODE, PT_BINARY = 0x001F, 0x0102
 FIXED_SIZE = {PT_SHORT: 2, PT_LONG: 4, PT_BOOLEAN: 1, PT_LONGLONG: 8, PT_SYSTIME: 8}
@@ -489,7 +489,9 @@ def write_pc(ndb, props):
     subnodes, new_nid = [], SubnodeIds()
     records = []
     for pid, ptype, value in sorted(props, key=lambda p: p[0]):
-        if ptype in (PT_LONG, PT_SHORT, PT_BOOLEAN):
+        if ptype == PT_UNSPECIFIED:
+            ref = 0
+        elif ptype in (PT_LONG, PT_SHORT, PT_BOOLEAN):
             raw = encode(ptype, value)
             ref = struct.unpack("<I", raw + bytes(4 - len(raw)))[0]
         else:
@@ -725,6 +727,8 @@ def main():
     p.add_argument("--seed", type=int, default=20261205)
     p.add_argument("--truth", help="write one JSON line per message here")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--unspecified-property", action="store_true",
+                   help="give each message a property of type 0, as Aspose.Email does")
     args = p.parse_args()
     if args.folders < 1 or args.messages < 0:
         sys.exit("make_pst: --folders >= 1, --messages >= 0")
@@ -791,6 +795,10 @@ def main():
             (P_INTERNET_CODEPAGE, PT_LONG, 65001),
             (P_BODY, PT_UNICODE, body),
         ]
+        if args.unspecified_property:
+            # What Aspose.Email writes: a property of type 0 (PT_UNSPECIFIED),
+            # which libpff 20180714 refuses ("unsupported value type").
+            props.append((0x6701, PT_UNSPECIFIED, 0))
         bid_data, subnodes = write_pc(ndb, props)
         # The recipient table, a subnode of the message.
         rows = [(1, n, a) for n, a in to] + [(2, n, a) for n, a in cc] + [(3, n, a) for n, a in bcc]

@@ -48,8 +48,8 @@ TEST_CASE("outlook: every PST item is a message, recipients from its table, name
   Scan s;
   const auto r = s.run({k_outlook.string()});
   CHECK(r.exit_code == 1); // the 200-recipient item is flagged
-  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 4);
-  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 36);
+  CHECK(s.count("SELECT count(*) FROM source WHERE kind = 'outlook'") == 5);
+  CHECK(s.count("SELECT sum(messages) FROM source WHERE kind = 'outlook'") == 39);
   CHECK(s.count("SELECT count(*) FROM finding WHERE path LIKE '%.pst!%'") == 4);
   // Every flagged item of one file is recorded (all are at offset 0 of it).
   const auto wide = (k_outlook / "three-wide.pst").string() + "!/Top of Personal Folders/";

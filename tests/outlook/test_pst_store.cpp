@@ -158,3 +158,25 @@ TEST_CASE("pst reader: an item whose block fails its checksum is read and marked
   }
   CHECK(marked == 1);
 }
+
+TEST_CASE("pst reader: items holding a property of type 0 (as Aspose.Email writes) are read",
+          "[outlook]")
+{
+  const auto bytes = test::read_file(k_outlook / "unspecified-property.pst");
+  const auto ours = read(bytes, false, true);
+  CHECK(ours.issues.empty());
+  REQUIRE(ours.items.size() == 3);
+  std::string all;
+  for (const auto& [where, item] : ours.items) {
+    CHECK(where.starts_with("/Top of Personal Folders/Inbox#"));
+    all += item;
+  }
+  for (const auto* expected : {"On the by or there update all #0|", "Figures all please or #1|",
+                               "All quarter is #2|", "<0.3bcaabbd@pst.example.com>"}) {
+    CHECK(all.find(expected) != std::string::npos);
+  }
+  // libpff 20180714 reads none of them, and says so.
+  const auto theirs = read(bytes, true, false);
+  CHECK(theirs.items.empty());
+  CHECK(!theirs.issues.empty());
+}
