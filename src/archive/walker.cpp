@@ -3,6 +3,8 @@
 // of the walk's cost); symlinks and file systems without d_type are stat'ed.
 #include "archive/walker.hpp"
 
+#include "core/digest.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <dirent.h>
@@ -151,7 +153,8 @@ count_files(const fs::path& dir)
 }
 
 void
-walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
+walk_directory(const fs::path& root, const fs::path& dir, const WalkCallbacks& callbacks,
+               const Shard& shard)
 {
   const auto listing =
     callbacks.on_directory ? callbacks.on_directory(dir) : Listing::everything;
@@ -169,7 +172,7 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
     switch (type) {
     case Type::file:
     case Type::dangling: // opening it reports what is wrong
-      if (files) {
+      if (files && (shard.count <= 1 || in_shard(shard, shard_key(root, path)))) {
         callbacks.on_file(path, folder());
       }
       break;
@@ -187,7 +190,7 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
                                       + " file(s) still in delivery not scanned"});
         }
       } else {
-        walk_directory(path, callbacks);
+        walk_directory(root, path, callbacks, shard);
       }
       break;
     case Type::other:
@@ -211,28 +214,59 @@ walk_directory(const fs::path& dir, const WalkCallbacks& callbacks)
 
 } // namespace
 
+std::string
+shard_key(const fs::path& root, const fs::path& file)
+{
+  auto rel = file.lexically_relative(root);
+  if (rel.empty() || rel == ".") {
+    rel = file.filename();
+  }
+  const auto folder = rel.parent_path();
+  if (folder.filename() == "cur" || folder.filename() == "new") {
+    const auto name = rel.filename().string();
+    return (folder.parent_path() / name.substr(0, name.find(':'))).generic_string();
+  }
+  return rel.generic_string();
+}
+
+bool
+in_shard(const Shard& shard, std::string_view key)
+{
+  if (shard.count <= 1) {
+    return true;
+  }
+  const auto hex = digest::sha256_hex(key);
+  return std::stoull(hex.substr(0, 16), nullptr, 16) % shard.count == shard.index;
+}
+
 void
-walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks)
+walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks, const Shard& shard)
 {
   for (const auto& root : roots) {
     if (callbacks.should_stop && callbacks.should_stop()) {
       return;
     }
     if (root == "-" && callbacks.on_stream) {
-      callbacks.on_stream(root);
+      if (shard.index == 0) {
+        callbacks.on_stream(root);
+      }
       continue;
     }
     std::error_code ec;
     const auto status = fs::status(root, ec);
     if (!ec && callbacks.on_stream
         && (fs::is_fifo(status) || fs::is_character_file(status))) {
-      callbacks.on_stream(root);
+      if (shard.index == 0) {
+        callbacks.on_stream(root);
+      }
     } else if (ec) {
       callbacks.on_issue(root, unreadable(ec, "cannot open"));
     } else if (fs::is_directory(status)) {
-      walk_directory(root, callbacks);
+      walk_directory(root, root, callbacks, shard);
     } else if (fs::is_regular_file(status)) {
-      callbacks.on_file(root, nullptr); // a path given: opened by that path
+      if (in_shard(shard, shard_key(root, root))) {
+        callbacks.on_file(root, nullptr); // a path given: opened by that path
+      }
     } else {
       callbacks.on_issue(root, {IssueKind::not_regular_file,
                                 "not a regular file (FIFO, socket or device)"});

@@ -3,9 +3,12 @@
 #include "archive/input_file.hpp"
 #include "core/issue.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace ccaudit::archive {
@@ -37,6 +40,24 @@ struct WalkCallbacks
   std::function<void(const std::filesystem::path&)> on_stream;
 };
 
+// One part of a walk split into shards (scan --shard INDEX/COUNT): a file
+// is in shard INDEX when the first 8 bytes of the SHA-256 of its shard key,
+// as a big-endian number, modulo COUNT are INDEX. Shards are disjoint and
+// together cover every file, on any machine and mount point.
+struct Shard
+{
+  std::uint64_t index = 0;
+  std::uint64_t count = 1; // 1: no split
+};
+
+// A file's shard key: its path relative to the path given (its name when the
+// path given is the file), '/'-separated. A Maildir message (a file in a
+// folder named cur or new) is keyed by its Maildir folder and its unique
+// name, the part before ':' (the flags): moved from new/ to cur/ or
+// flagged, it stays in its shard.
+std::string shard_key(const std::filesystem::path& root, const std::filesystem::path& file);
+bool in_shard(const Shard& shard, std::string_view key);
+
 // Walks the given paths, each folder in the order the file system lists it
 // (stable while the folder is unchanged; reports sort their rows), holding
 // no list of entries: memory does not grow with a folder's size. A path
@@ -44,7 +65,9 @@ struct WalkCallbacks
 // directory symlinks are not followed (reported), and the tmp/ folder of a
 // Maildir (a folder beside cur/ or new/) is skipped (reported with its file
 // count). Never throws for file system errors: they become issues.
+// With a shard, only the files of that shard reach on_file (and a stream
+// only shard 0); folders are walked by every shard.
 void walk(const std::vector<std::filesystem::path>& roots,
-          const WalkCallbacks& callbacks);
+          const WalkCallbacks& callbacks, const Shard& shard = {});
 
 } // namespace ccaudit::archive

@@ -190,6 +190,11 @@ scan_options(ScanCommand& o)
               "PST and OST files: also read the deleted items libpff recovers from their "
               "unallocated space (a pass over the whole file), named FILE!/(recovered)#ID",
               &o.recover_deleted},
+             {"--shard", nullptr,
+              "INDEX/COUNT: read only shard INDEX (from 0) of COUNT disjoint parts of the files "
+              "(by a hash of each file's path below PATH), each into its own --db; see 'ccaudit "
+              "merge'",
+              &o.shard},
              {"-q,--quiet", nullptr, "no progress line", &o.quiet},
              {"-v,--verbose", nullptr,
               "print every problem as it is found (what could not be read is always printed)",

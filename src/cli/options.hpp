@@ -50,6 +50,7 @@ struct ScanCommand : RuleFlags
   std::size_t max_expansion = 1000; // compressed data: see UnpackLimits
   bool recover_deleted = false;     // PST/OST: also libpff's recovered items
   std::string redact_key;           // --jsonl: addresses as keyed hashes
+  std::string shard;                // "INDEX/COUNT": one part of the files
 };
 
 struct BaselineCommand

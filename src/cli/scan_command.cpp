@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cerrno>
@@ -307,6 +308,34 @@ host_name()
   return buf;
 }
 
+// "INDEX/COUNT" (--shard), INDEX from 0.
+archive::Shard
+parse_shard(const std::string& text)
+{
+  archive::Shard shard;
+  if (text.empty()) {
+    return shard;
+  }
+  const auto slash = text.find('/');
+  const auto number = [&](std::string_view v, std::uint64_t& out) {
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    return ec == std::errc{} && end == v.data() + v.size() && !v.empty();
+  };
+  const std::string_view t(text);
+  if (slash == std::string::npos || !number(t.substr(0, slash), shard.index)
+      || !number(t.substr(slash + 1), shard.count) || shard.count == 0
+      || shard.count > 1'000'000) {
+    throw UsageError("--shard '" + text::for_terminal(text)
+                     + "': expected INDEX/COUNT, e.g. 0/4 (COUNT from 1 to 1000000)");
+  }
+  if (shard.index >= shard.count) {
+    throw UsageError("--shard " + text + ": INDEX counts from 0, so it must be below "
+                     + std::to_string(shard.count) + " (0 to "
+                     + std::to_string(shard.count - 1) + ")");
+  }
+  return shard;
+}
+
 } // namespace
 
 ExitCode
@@ -318,6 +347,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
     throw UsageError("--fail-on: expected new, any or none, got '"
                      + text::for_terminal(cmd.fail_on) + "'");
   }
+  const auto shard = parse_shard(cmd.shard);
   auto baseline = cmd.baseline.empty() ? std::map<std::string, FindingStatus>{}
                                        : read_baseline(cmd.baseline);
   const auto& bulk_senders = deciding.rules.bulk_senders;
@@ -363,6 +393,9 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   if (cmd.recover_deleted) {
     settings["recover_deleted"] = true; // as --content: read again only with it
   }
+  if (shard.count > 1) {
+    settings["shard"] = cmd.shard; // another split reads its files again
+  }
   start.settings_json = settings.dump();
   std::int64_t previous_scan = 0;
   if (const auto drift = settings_drift(store, settings, previous_scan); !drift.empty()) {
@@ -386,6 +419,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   options.unpack.max_expansion = static_cast<double>(cmd.max_expansion);
   options.unpack.recover_deleted = cmd.recover_deleted;
   options.stop = &g_stop;
+  options.shard = shard;
   const StopOnSignals signals;
   if (cmd.jsonl) {
     // A reader that goes away must be an error we report, not a signal

@@ -170,7 +170,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
       }
     };
   }
-  archive::walk(paths, callbacks);
+  archive::walk(paths, callbacks, m_options.shard);
   m_summary.walk_done = true;
   // The history hears that the listing is done once the workers have every
   // file: rows held back can be written while they still parse.

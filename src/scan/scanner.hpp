@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archive/walker.hpp"
 #include "core/finding_sink.hpp"
 #include "scan/analyse.hpp"
 #include "scan/change_detector.hpp"
@@ -97,6 +98,8 @@ struct ScanOptions
   // Count the bytes to read as files are listed (one stat each), for a
   // progress line's percentage; off for scans no one watches.
   bool measure_progress = false;
+  // --shard: only this shard's files are read (archive::Shard).
+  archive::Shard shard;
 };
 
 // The scan: walk -> classify -> split -> parse -> detect -> record, over an

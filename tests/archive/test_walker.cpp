@@ -155,3 +155,37 @@ TEST_CASE("walker: each file comes with its folder, open, and is read from that 
   fs::remove(dir.path() / "old-a" / "cur" / "1:2,S");
   CHECK_THROWS_AS(read_all(files[0].first, files[0].second.get()), std::system_error);
 }
+
+TEST_CASE("walker: a shard key is the path below the one given, a Maildir message's without "
+          "cur/, new/ or its flags",
+          "[archive]")
+{
+  const fs::path root = "/srv/mail";
+  CHECK(shard_key(root, "/srv/mail/alice/Sent.mbox") == "alice/Sent.mbox");
+  CHECK(shard_key(root, "/srv/mail/alice/Maildir/.Sent/new/1733.M1P2.mx1")
+        == "alice/Maildir/.Sent/1733.M1P2.mx1");
+  CHECK(shard_key(root, "/srv/mail/alice/Maildir/.Sent/cur/1733.M1P2.mx1:2,RS")
+        == "alice/Maildir/.Sent/1733.M1P2.mx1");
+  CHECK(shard_key("/srv/mail/one.pst", "/srv/mail/one.pst") == "one.pst");
+  CHECK(shard_key("/mnt/copy/mail", "/mnt/copy/mail/alice/Sent.mbox") == "alice/Sent.mbox");
+}
+
+TEST_CASE("walker: each key is in exactly one shard, and every shard gets some", "[archive]")
+{
+  std::vector<int> per(4);
+  for (int i = 0; i < 2000; ++i) {
+    const auto key = "user" + std::to_string(i) + "/Maildir/cur/" + std::to_string(i * 7919);
+    int owners = 0;
+    for (std::uint64_t s = 0; s < 4; ++s) {
+      if (in_shard({s, 4}, key)) {
+        ++owners;
+        ++per[s];
+      }
+    }
+    CHECK(owners == 1);
+    CHECK(in_shard({0, 1}, key));
+  }
+  for (const auto n : per) {
+    CHECK(n > 400); // 500 each on average
+  }
+}
