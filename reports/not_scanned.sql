@@ -5,5 +5,9 @@
 SELECT p.path, p.offset, p.mbox_index, p.kind, p.detail
 FROM problem AS p
 JOIN problem_kind AS k ON k.kind = p.kind AND k.not_scanned
-WHERE p.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+-- the scan, and in a merged database the newest scan up to it of each
+-- database merged
+WHERE p.scan_id IN (SELECT max(id) FROM scan
+                    WHERE id <= coalesce(:scan, (SELECT max(id) FROM scan))
+                    GROUP BY coalesce(origin, 0))
 ORDER BY p.path, p.offset;

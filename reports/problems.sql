@@ -7,6 +7,10 @@ SELECT p.kind,
        coalesce(k.not_scanned, 0) AS not_scanned
 FROM problem AS p
 LEFT JOIN problem_kind AS k ON k.kind = p.kind
-WHERE p.scan_id = coalesce(:scan, (SELECT max(id) FROM scan))
+-- the scan, and in a merged database the newest scan up to it of each
+-- database merged
+WHERE p.scan_id IN (SELECT max(id) FROM scan
+                    WHERE id <= coalesce(:scan, (SELECT max(id) FROM scan))
+                    GROUP BY coalesce(origin, 0))
 GROUP BY p.kind
 ORDER BY not_scanned DESC, problems DESC, p.kind;

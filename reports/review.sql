@@ -45,6 +45,35 @@ FROM scan AS s
 WHERE s.id = coalesce((SELECT scan_id FROM review_setting),
                       (SELECT max(id) FROM scan));
 
+-- The scans whose findings are new if first found there: the reviewed scan,
+-- and in a database ccaudit merge wrote, the newest scan up to it of each
+-- database merged (a shard's or a host's last night).
+CREATE TEMP VIEW IF NOT EXISTS newest_scan AS
+SELECT max(id) AS id
+FROM scan
+WHERE id <= (SELECT id FROM review_scan)
+GROUP BY coalesce(origin, 0);
+
+-- The reviewed scan as reports head it: in a merged database, the newest
+-- scans of all the databases merged, summed (its settings without the
+-- shard each was).
+CREATE TEMP VIEW IF NOT EXISTS reviewed_scans AS
+SELECT (SELECT id FROM review_scan) AS id,
+       min(started_at) AS started_at,
+       CASE WHEN count(finished_at) = count(*) THEN max(finished_at) END AS finished_at,
+       CASE WHEN max(status = 'running') THEN 'running'
+            WHEN max(status = 'incomplete') THEN 'incomplete'
+            ELSE 'complete' END AS status,
+       (SELECT group_concat(host, ',') FROM (SELECT DISTINCT host FROM scan
+        WHERE id IN (SELECT id FROM newest_scan) ORDER BY host)) AS host,
+       (SELECT internal_domains FROM review_scan) AS internal_domains,
+       (SELECT threshold FROM review_scan) AS threshold,
+       sum(sources) AS sources, sum(messages) AS messages, sum(findings) AS findings,
+       sum(problems) AS problems, sum(not_scanned) AS not_scanned,
+       (SELECT json_remove(settings, '$.shard') FROM review_scan) AS settings
+FROM scan
+WHERE id IN (SELECT id FROM newest_scan);
+
 -- The findings current as of the reviewed scan: recorded by it or an earlier
 -- scan, and not retired (a source read again from its start retires what
 -- its old content gave). A source that is gone keeps its findings: the mail
@@ -124,7 +153,7 @@ WITH counted AS (
            -- accepted: every copy; new: a copy this scan found for the first
            -- time; seen: known from an earlier scan or another copy
            CASE WHEN min(status = 'accepted') THEN 'accepted'
-                WHEN max(status = 'new' AND scan_id = (SELECT id FROM review_scan)) THEN 'new'
+                WHEN max(status = 'new' AND scan_id IN (SELECT id FROM newest_scan)) THEN 'new'
                 ELSE 'seen' END AS status,
            min(source_gone) AS all_gone,
            NULL AS exposed_count, NULL AS recipient_count, NULL AS identifiable_count,

@@ -240,9 +240,21 @@ in_shard(const Shard& shard, std::string_view key)
 }
 
 void
-walk(const std::vector<fs::path>& roots, const WalkCallbacks& callbacks, const Shard& shard)
+walk(const std::vector<fs::path>& roots, const WalkCallbacks& given, const Shard& shard)
 {
+  // Every shard walks every folder: what is wrong with a folder or an entry
+  // that is no file is told by the one shard its path falls in.
+  auto callbacks = given;
+  const fs::path* current_root = nullptr;
+  if (shard.count > 1) {
+    callbacks.on_issue = [&](const fs::path& path, const Issue& issue) {
+      if (in_shard(shard, shard_key(current_root ? *current_root : path, path))) {
+        given.on_issue(path, issue);
+      }
+    };
+  }
   for (const auto& root : roots) {
+    current_root = &root;
     if (callbacks.should_stop && callbacks.should_stop()) {
       return;
     }

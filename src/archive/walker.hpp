@@ -66,7 +66,8 @@ bool in_shard(const Shard& shard, std::string_view key);
 // Maildir (a folder beside cur/ or new/) is skipped (reported with its file
 // count). Never throws for file system errors: they become issues.
 // With a shard, only the files of that shard reach on_file (and a stream
-// only shard 0); folders are walked by every shard.
+// only shard 0); folders are walked by every shard, and an issue reaches
+// on_issue in the shard of its path only.
 void walk(const std::vector<std::filesystem::path>& roots,
           const WalkCallbacks& callbacks, const Shard& shard = {});
 

@@ -91,6 +91,21 @@ Exit codes:
 Example:
   ccaudit export --incident C-3fa9c2d1e0b4 --format json --out notify.json)";
 
+constexpr const char* k_merge_footer = R"(Each SOURCE's scans, sources, findings (addresses, references), problems and
+acceptances are copied into --db, in one transaction: on an error nothing is
+kept (exit 4). Incidents, copies, campaigns and reply-alls are then those of
+one scan of everything: report, export and lookup read --db as usual.
+Merging the next version of a SOURCE (the next night's scan of that host or
+shard; known by its database id, under any path) replaces what it brought
+before. An acceptance already in --db stays. Refused: a SOURCE a scan is
+writing, one of another schema, one that is itself a merge, and a --db
+holding scans of its own.
+
+Examples:
+  ccaudit scan /srv/mail --shard 0/4 --db shard0.db     # ... one per shard
+  ccaudit merge shard0.db shard1.db shard2.db shard3.db --db review.db
+  ccaudit report --db review.db)";
+
 constexpr const char* k_lookup_footer = R"(For each ADDRESS: every incident (and campaign) of the review that showed
 it, with date, sender, subject, and the copies and reply-alls that showed it:
 the first question of a data subject request.
@@ -398,6 +413,15 @@ run(int argc, char** argv)
   const auto lookup_config =
     add_table(lookup, cli::lookup_options(lookup_options), lookup_options.config);
 
+  MergeCommand merge_options;
+  auto* merge = app.add_subcommand(
+    "merge", "Bring the databases of shards or hosts into one database for one review");
+  merge->footer(k_merge_footer);
+  merge->add_option("SOURCE", merge_options.sources,
+                    "findings databases written by 'ccaudit scan' (one per shard or host)")
+    ->required();
+  add_options(merge, cli::merge_options(merge_options)); // no configuration file: say where
+
   ExplainCommand explain_options;
   auto* explain = app.add_subcommand(
     "explain", "Show how the messages of one file were read and counted");
@@ -462,6 +486,9 @@ run(int argc, char** argv)
     if (explain->parsed()) {
       explain_config();
       return static_cast<int>(run_explain(explain_options));
+    }
+    if (merge->parsed()) {
+      return static_cast<int>(run_merge(merge_options));
     }
     if (lookup->parsed()) {
       lookup_config();

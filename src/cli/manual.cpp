@@ -101,6 +101,7 @@ public:
     m_by_command["export"] = export_options(m_export);
     m_by_command["lookup"] = lookup_options(m_lookup);
     m_by_command["explain"] = explain_options(m_explain);
+    m_by_command["merge"] = merge_options(m_merge);
     m_by_command["baseline export"] = baseline_options(m_baseline);
     m_by_command["baseline accept"] = baseline_options(m_baseline);
   }
@@ -128,6 +129,7 @@ private:
   ExportCommand m_export;
   LookupCommand m_lookup;
   ExplainCommand m_explain;
+  MergeCommand m_merge;
   BaselineCommand m_baseline;
   std::map<std::string, std::vector<Option>> m_by_command;
 };

@@ -272,6 +272,18 @@ lookup_options(LookupCommand& o)
 }
 
 std::vector<Option>
+merge_options(MergeCommand& o)
+{
+  return {
+    {"--db", "db", "the database to merge into (created if missing; it holds merged databases "
+                   "only)",
+     &o.db},
+    {"--lock-wait", nullptr, "seconds to wait while another command writes to --db",
+     &o.lock_wait, 0, 4294967295.0},
+  };
+}
+
+std::vector<Option>
 explain_options(ExplainCommand& o)
 {
   return joined(rule_options(o),

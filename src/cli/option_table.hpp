@@ -56,6 +56,7 @@ std::vector<Option> scan_options(ScanCommand& o);
 std::vector<Option> report_options(ReportCommand& o);
 std::vector<Option> export_options(ExportCommand& o);
 std::vector<Option> lookup_options(LookupCommand& o);
+std::vector<Option> merge_options(MergeCommand& o);
 std::vector<Option> explain_options(ExplainCommand& o);
 std::vector<Option> baseline_options(BaselineCommand& o);
 // Every key a configuration file may hold, "db" and "scan.threshold" alike.

@@ -104,6 +104,13 @@ struct ExplainCommand : RuleFlags
   std::string format = "text";
 };
 
+struct MergeCommand
+{
+  std::vector<std::string> sources; // databases to bring in
+  std::string db = "ccaudit.db";    // the target
+  unsigned lock_wait = 60;
+};
+
 // The commands. They throw UsageError for a bad argument found late and
 // FatalError when they cannot run; cli::run turns both into exit codes.
 ExitCode run_scan(const ScanCommand& options, const std::vector<std::string>& argv);
@@ -113,6 +120,7 @@ ExitCode run_lookup(const LookupCommand& options);
 ExitCode run_baseline_export(const BaselineCommand& options);
 ExitCode run_baseline_accept(const BaselineCommand& options);
 ExitCode run_explain(const ExplainCommand& options);
+ExitCode run_merge(const MergeCommand& options);
 
 // An argument that the parser could not check (exit code 2).
 struct UsageError : std::runtime_error

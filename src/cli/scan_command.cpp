@@ -370,6 +370,14 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   const fs::path db_path(cmd.db);
   store::SqliteStore store(db_path, store::OpenMode::read_write,
                            std::chrono::seconds(cmd.lock_wait));
+  std::int64_t merged = 0;
+  store.query("SELECT count(*) FROM merged_database", {},
+              [&](const store::Row& r) { merged = r.integer(0); });
+  if (merged > 0) {
+    throw FatalError(text::for_terminal(cmd.db)
+                     + " holds databases brought in by 'ccaudit merge': scan into a database "
+                       "of its own and merge that");
+  }
   store.set_baseline(std::move(baseline));
   store::ScanStart start;
   start.tool_version = CCAUDIT_VERSION;

@@ -85,7 +85,7 @@ load_review(store::SqliteStore& db)
   db.query("SELECT id, started_at, coalesce(finished_at, ''), status, host, "
            "internal_domains, threshold, coalesce(sources, 0), "
            "coalesce(messages, 0), coalesce(findings, 0), coalesce(problems, 0), "
-           "coalesce(not_scanned, 0), settings FROM review_scan",
+           "coalesce(not_scanned, 0), settings FROM reviewed_scans",
            {}, [&](const Row& r) {
              auto& s = review.scan;
              s.id = r.integer(0);

@@ -60,11 +60,26 @@ fingerprint_old_findings(Connection& db)
 void
 add_missing_columns(Connection& db)
 {
-  bool has_accepted_by = false;
-  db.query("SELECT 1 FROM pragma_table_info('acceptance') WHERE name = 'accepted_by'", {},
-           [&](const Row&) { has_accepted_by = true; });
-  if (!has_accepted_by) {
-    db.exec("ALTER TABLE acceptance ADD COLUMN accepted_by TEXT NOT NULL DEFAULT ''");
+  const struct
+  {
+    const char* table;
+    const char* column;
+    const char* definition;
+  } added[] = {
+    {"acceptance", "accepted_by", "TEXT NOT NULL DEFAULT ''"},             // schema 9
+    {"scan", "origin", "INTEGER REFERENCES merged_database(id)"},           // schema 10
+    {"scan", "origin_scan_id", "INTEGER"},                                  // schema 10
+    {"source", "origin", "INTEGER REFERENCES merged_database(id)"},         // schema 10
+  };
+  for (const auto& a : added) {
+    bool has = false;
+    db.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+             {Value(std::string(a.table)), Value(std::string(a.column))},
+             [&](const Row&) { has = true; });
+    if (!has) {
+      db.exec(std::string("ALTER TABLE ") + a.table + " ADD COLUMN " + a.column + " "
+              + a.definition);
+    }
   }
 }
 
@@ -167,7 +182,8 @@ make_current(Connection& db)
                                       sql::upgrade_from_5,
                                       sql::upgrade_from_6,
                                       sql::upgrade_from_7,
-                                      sql::upgrade_from_8};
+                                      sql::upgrade_from_8,
+                                      sql::upgrade_from_9};
   static_assert(std::size(upgrade_from) == k_schema_version);
   for (int from = version; has_tables && from < k_schema_version; ++from) {
     db.exec(upgrade_from[from]);

@@ -12,4 +12,5 @@ extern const char* const upgrade_from_5;
 extern const char* const upgrade_from_6;
 extern const char* const upgrade_from_7;
 extern const char* const upgrade_from_8;
+extern const char* const upgrade_from_9;
 } // namespace ccaudit::store::sql

@@ -488,7 +488,7 @@ TEST_CASE("cli: a mistyped PATH, command or option changes nothing: exit 2, name
   CHECK_THAT(run_ccaudit({"frobnicate"}).err, Catch::Contains("unknown command 'frobnicate'")
                                                  && !Catch::Contains("did you mean"));
   CHECK_THAT(run_ccaudit({}).err,
-             Catch::Contains("a command is required: scan, report, export, lookup, explain, "
+             Catch::Contains("a command is required: scan, report, export, lookup, merge, explain, "
                              "baseline"));
   const auto value = run_ccaudit({"report", "--format", "xml", "--db", db});
   CHECK(value.exit_code == 2);

@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS scan (
   messages         INTEGER,
   findings         INTEGER,
   problems         INTEGER,
-  not_scanned      INTEGER          -- inputs or messages NOT scanned
+  not_scanned      INTEGER,         -- inputs or messages NOT scanned
+  origin           INTEGER REFERENCES merged_database(id), -- NULL: scanned here;
+  origin_scan_id   INTEGER          -- else merged, and its id in that database
 );
 CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   id             INTEGER PRIMARY KEY, -- state an incremental scan starts from
@@ -34,7 +36,27 @@ CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
                                     -- other settings read it again
   first_scan     INTEGER NOT NULL,  -- first scan that read it
   last_scan      INTEGER NOT NULL,  -- last scan that read it or found it unchanged
-  gone_scan      INTEGER            -- scan that found it missing; NULL: present
+  gone_scan      INTEGER,           -- scan that found it missing; NULL: present
+  origin         INTEGER REFERENCES merged_database(id) -- NULL: scanned here; else
+                                    -- merged, its path then 'ORIGIN:' + the path
+);
+-- This database's identity: a merge target knows a source database by it.
+CREATE TABLE IF NOT EXISTS database_info (
+  key   TEXT PRIMARY KEY,           -- 'id': 32 random hex digits
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO database_info (key, value) VALUES ('id', lower(hex(randomblob(16))));
+-- Each database merged into this one (ccaudit merge): merging it again
+-- replaces what it brought.
+CREATE TABLE IF NOT EXISTS merged_database (
+  id           INTEGER PRIMARY KEY,
+  database_id  TEXT NOT NULL UNIQUE, -- its database_info 'id'
+  path         TEXT NOT NULL,        -- where it was merged from, last time
+  host         TEXT NOT NULL,        -- the host of its newest scan
+  last_scan    INTEGER NOT NULL,     -- its newest scan's id, in that database
+  merged_at    TEXT NOT NULL,        -- UTC, ISO 8601
+  address_first INTEGER NOT NULL DEFAULT 0, -- the finding_address_row ids
+  address_count INTEGER NOT NULL DEFAULT 0  -- it brought
 );
 CREATE TABLE IF NOT EXISTS directory ( -- every folder walked; for Maildir
                                        -- cur/ and new/ also their listing state

@@ -1,0 +1,287 @@
+#include "store/merge.hpp"
+
+#include "core/fatal_error.hpp"
+#include "core/text.hpp"
+#include "store/connection.hpp"
+#include "store/schema.hpp"
+
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace ccaudit::store {
+
+namespace {
+
+std::string
+shown(const std::filesystem::path& p)
+{
+  return text::for_terminal(p.string());
+}
+
+std::int64_t
+single(Connection& db, const std::string& sql, const std::vector<Value>& bindings = {})
+{
+  std::int64_t n = 0;
+  db.query(sql, bindings, [&](const Row& r) { n = r.integer(0); });
+  return n;
+}
+
+std::string
+single_text(Connection& db, const std::string& sql)
+{
+  std::string out;
+  db.query(sql, {}, [&](const Row& r) { out = r.text(0); });
+  return out;
+}
+
+std::string
+now_utc()
+{
+  const auto t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A scan writing to `file` holds its flock: a merge would take half a scan.
+void
+refuse_if_written(const std::filesystem::path& file)
+{
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return; // opening it says what is wrong
+  }
+  const bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+  ::close(fd);
+  if (busy) {
+    throw FatalError("a scan is writing to " + shown(file)
+                     + ": merge it once the scan has ended");
+  }
+}
+
+// The columns of `table` in `db`, in order.
+std::vector<std::string>
+columns_of(Connection& db, const std::string& table)
+{
+  std::vector<std::string> out;
+  db.query("SELECT name FROM pragma_table_info(?)", {Value(table)},
+           [&](const Row& r) { out.push_back(r.text(0)); });
+  return out;
+}
+
+// Copies every row of `table` from `from` into `to`: each integer column
+// named in `shift` moves by its amount (NULL stays NULL), each column in
+// `set` takes that value. `conflict` is what the INSERT does on a
+// conflict ("" or "OR IGNORE"). Returns the rows copied.
+std::int64_t
+copy_table(Connection& from, Connection& to, const std::string& table,
+           const std::map<std::string, std::int64_t>& shift,
+           const std::map<std::string, Value>& set, const std::string& conflict = "")
+{
+  const auto source_columns = columns_of(from, table);
+  std::string select = "SELECT ", insert = "INSERT " + conflict + " INTO " + table + " (",
+              values;
+  std::vector<std::string> names;
+  for (const auto& c : source_columns) {
+    if (set.count(c) == 0) {
+      names.push_back(c);
+    }
+  }
+  for (const auto& [c, v] : set) {
+    names.push_back(c);
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    insert += (i ? ", " : "") + ("\"" + names[i] + "\"");
+    values += i ? ", ?" : "?";
+  }
+  insert += ") VALUES (" + values + ")";
+  std::size_t copied_columns = 0;
+  for (const auto& c : source_columns) {
+    if (set.count(c) == 0) {
+      select += (copied_columns++ ? ", " : "") + ("\"" + c + "\"");
+    }
+  }
+  select += " FROM " + table;
+  Statement read(from.get(), select);
+  Statement write(to.get(), insert);
+  std::int64_t rows = 0;
+  while (read.step()) {
+    for (std::size_t i = 0; i < copied_columns; ++i) {
+      sqlite3_value* v = sqlite3_column_value(read.get(), static_cast<int>(i));
+      const auto it = shift.find(names[i]);
+      int rc;
+      if (it != shift.end() && sqlite3_value_type(v) == SQLITE_INTEGER) {
+        rc = sqlite3_bind_int64(write.get(), static_cast<int>(i + 1),
+                                sqlite3_value_int64(v) + it->second);
+      } else {
+        rc = sqlite3_bind_value(write.get(), static_cast<int>(i + 1), v);
+      }
+      if (rc != SQLITE_OK) {
+        throw FatalError("merge: cannot copy " + table + ": " + sqlite3_errmsg(to.get()));
+      }
+    }
+    int i = static_cast<int>(copied_columns) + 1;
+    for (const auto& [c, v] : set) {
+      write.bind(i++, v);
+    }
+    write.run();
+    ++rows;
+  }
+  return rows;
+}
+
+struct Bases
+{
+  std::int64_t scan, source, finding, address, problem;
+};
+
+Bases
+bases_of(Connection& db)
+{
+  return {single(db, "SELECT coalesce(max(id), 0) FROM scan"),
+          single(db, "SELECT coalesce(max(id), 0) FROM source"),
+          single(db, "SELECT coalesce(max(id), 0) FROM finding"),
+          single(db, "SELECT coalesce(max(id), 0) FROM finding_address_row"),
+          single(db, "SELECT coalesce(max(id), 0) FROM problem")};
+}
+
+// Everything `origin` brought into `db` before.
+void
+remove_origin(Connection& db, std::int64_t origin)
+{
+  const std::vector<Value> o{Value(origin)};
+  std::int64_t first = 0, count = 0;
+  db.query("SELECT address_first, address_count FROM merged_database WHERE id = ?", o,
+           [&](const Row& r) {
+             first = r.integer(0);
+             count = r.integer(1);
+           });
+  const std::string scans = "(SELECT id FROM scan WHERE origin = " + std::to_string(origin) + ")";
+  db.exec("DELETE FROM finding_address_row WHERE id >= " + std::to_string(first)
+          + " AND id < " + std::to_string(first + count));
+  db.exec("DELETE FROM finding_reference WHERE finding_id IN (SELECT id FROM finding WHERE "
+          "scan_id IN " + scans + ")");
+  db.exec("DELETE FROM finding WHERE scan_id IN " + scans);
+  db.exec("DELETE FROM problem WHERE scan_id IN " + scans);
+  db.exec("DELETE FROM source WHERE origin = " + std::to_string(origin));
+  db.exec("DELETE FROM scan WHERE origin = " + std::to_string(origin));
+}
+
+MergedDatabase
+merge_one(Connection& to, const std::filesystem::path& path)
+{
+  MergedDatabase out;
+  out.path = path;
+  refuse_if_written(path);
+  Connection from(path, OpenMode::read_only, std::chrono::seconds(0));
+  check_readable(from, path);
+  if (single(from, "SELECT count(*) FROM scan WHERE origin IS NOT NULL") > 0) {
+    throw FatalError(shown(path) + " is itself a merge of other databases: merge those");
+  }
+  const auto id = single_text(from, "SELECT value FROM database_info WHERE key = 'id'");
+  if (id == single_text(to, "SELECT value FROM database_info WHERE key = 'id'")) {
+    throw FatalError(shown(path) + " is the target database itself (or a copy of it)");
+  }
+  out.host = single_text(from, "SELECT host FROM scan ORDER BY id DESC LIMIT 1");
+  const auto last_scan = single(from, "SELECT coalesce(max(id), 0) FROM scan");
+  std::int64_t origin = 0;
+  to.query("SELECT id FROM merged_database WHERE database_id = ?", {Value(id)},
+           [&](const Row& r) { origin = r.integer(0); });
+  if (origin != 0) {
+    out.replaced = true;
+    remove_origin(to, origin);
+  } else {
+    Statement add(to.get(), "INSERT INTO merged_database (database_id, path, host, last_scan, "
+                            "merged_at) VALUES (?, '', '', 0, '')");
+    add.bind(1, id).run();
+    origin = to.last_insert_rowid();
+  }
+  const auto b = bases_of(to);
+  const auto prefix = std::to_string(origin) + ":";
+  out.scans = copy_table(from, to, "scan", {{"id", b.scan}},
+                         {{"origin", Value(origin)}, {"origin_scan_id", Value()}});
+  // Each scan remembers its id in the source database.
+  to.exec("UPDATE scan SET origin_scan_id = id - " + std::to_string(b.scan)
+          + " WHERE origin = " + std::to_string(origin));
+  copy_table(from, to, "source",
+             {{"id", b.source}, {"first_scan", b.scan}, {"last_scan", b.scan},
+              {"gone_scan", b.scan}},
+             {{"origin", Value(origin)}});
+  // Paths of one origin stay apart from another's (source.path is unique).
+  to.exec("UPDATE source SET path = '" + prefix + "' || path WHERE origin = "
+          + std::to_string(origin));
+  out.findings = copy_table(from, to, "finding",
+                            {{"id", b.finding}, {"scan_id", b.scan}, {"source_id", b.source},
+                             {"retired_scan", b.scan}, {"address_first", b.address}},
+                            {});
+  const auto addresses = copy_table(from, to, "finding_address_row", {{"id", b.address}}, {});
+  copy_table(from, to, "finding_reference", {{"finding_id", b.finding}}, {});
+  out.problems = copy_table(from, to, "problem", {{"id", b.problem}, {"scan_id", b.scan}}, {});
+  copy_table(from, to, "acceptance", {}, {}, "OR IGNORE");
+  copy_table(from, to, "problem_kind", {}, {}, "OR IGNORE");
+  const auto first = single(from, "SELECT coalesce(min(id), 0) FROM finding_address_row") + b.address;
+  Statement done(to.get(), "UPDATE merged_database SET path = ?, host = ?, last_scan = ?, "
+                           "merged_at = ?, address_first = ?, address_count = ? WHERE id = ?");
+  const auto absolute = std::filesystem::absolute(path).string();
+  const auto at = now_utc();
+  done.bind(1, absolute).bind(2, out.host).bind(3, last_scan).bind(4, at).bind(5, first)
+    .bind(6, addresses > 0 ? single(to, "SELECT max(id) FROM finding_address_row") - first + 1 : 0)
+    .bind(7, origin)
+    .run();
+  return out;
+}
+
+} // namespace
+
+std::vector<MergedDatabase>
+merge_databases(const std::filesystem::path& target,
+                const std::vector<std::filesystem::path>& sources,
+                std::chrono::seconds lock_wait)
+{
+  std::set<std::string> seen;
+  for (const auto& s : sources) {
+    std::error_code ec;
+    if (!std::filesystem::exists(s, ec)) {
+      throw FatalError("no database at " + shown(s));
+    }
+    if (std::filesystem::exists(target, ec) && std::filesystem::equivalent(s, target, ec)) {
+      throw FatalError(shown(s) + " is the target database itself");
+    }
+  }
+  Connection to(target, OpenMode::read_write, lock_wait);
+  make_current(to);
+  if (single(to, "SELECT count(*) FROM scan WHERE origin IS NULL") > 0) {
+    throw FatalError(shown(target) + " holds scans of its own: a merge target holds merged "
+                                     "databases only (pass a new --db)");
+  }
+  std::vector<MergedDatabase> out;
+  to.exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& s : sources) {
+      try {
+        out.push_back(merge_one(to, s));
+      } catch (const FatalError& e) {
+        const std::string why = e.what();
+        throw FatalError(why.find(s.string()) != std::string::npos
+                           ? why
+                           : "cannot merge " + shown(s) + ": " + why);
+      }
+    }
+    to.exec("COMMIT");
+  } catch (...) {
+    to.exec("ROLLBACK");
+    throw;
+  }
+  return out;
+}
+
+} // namespace ccaudit::store
