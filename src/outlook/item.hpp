@@ -110,10 +110,16 @@ inline constexpr std::uint32_t attach_long_filename = 0x3707;
 inline constexpr std::uint32_t attach_mime_tag = 0x370E;
 } // namespace tag
 
-// MAPI value types of strings ([MS-OXCDATA] 2.11.1).
-inline constexpr std::uint16_t k_unicode_type = 0x001F; // PtypString (UTF-16LE)
-inline constexpr std::uint16_t k_string8_type = 0x001E; // PtypString8
-inline constexpr std::uint16_t k_binary_type = 0x0102;  // PtypBinary
+// MAPI property value types ([MS-OXCDATA] 2.11.1) the readers meet.
+inline constexpr std::uint16_t k_int16_type = 0x0002;    // PtypInteger16
+inline constexpr std::uint16_t k_int32_type = 0x0003;    // PtypInteger32
+inline constexpr std::uint16_t k_boolean_type = 0x000B;  // PtypBoolean
+inline constexpr std::uint16_t k_object_type = 0x000D;   // PtypObject (an attached item)
+inline constexpr std::uint16_t k_int64_type = 0x0014;    // PtypInteger64
+inline constexpr std::uint16_t k_filetime_type = 0x0040; // PtypTime
+inline constexpr std::uint16_t k_unicode_type = 0x001F;  // PtypString (UTF-16LE)
+inline constexpr std::uint16_t k_string8_type = 0x001E;  // PtypString8
+inline constexpr std::uint16_t k_binary_type = 0x0102;   // PtypBinary
 // Whether a value of this type is read as text (a binary one as 8-bit text).
 bool is_string_type(std::uint32_t type);
 // A stored string as UTF-8: PtypString from UTF-16LE, the others from

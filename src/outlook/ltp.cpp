@@ -9,13 +9,6 @@ using ndb::Damage;
 
 namespace {
 
-constexpr std::uint16_t k_int16 = 0x0002;
-constexpr std::uint16_t k_int32 = 0x0003;
-constexpr std::uint16_t k_boolean = 0x000B;
-constexpr std::uint16_t k_int64 = 0x0014;
-constexpr std::uint16_t k_filetime = 0x0040;
-constexpr std::uint16_t k_object = 0x000D;
-constexpr std::uint16_t k_binary = 0x0102;
 constexpr int k_max_bth_levels = 8;
 
 std::uint16_t
@@ -225,9 +218,9 @@ PropertyContext::integer(std::uint32_t tag) const
     return std::nullopt;
   }
   switch (p->type) {
-  case k_int32: return p->value;
-  case k_int16: return p->value & 0xFFFF;
-  case k_boolean: return p->value & 0xFF;
+  case k_int32_type: return p->value;
+  case k_int16_type: return p->value & 0xFFFF;
+  case k_boolean_type: return p->value & 0xFF;
   default: return std::nullopt;
   }
 }
@@ -236,7 +229,7 @@ std::optional<std::uint64_t>
 PropertyContext::filetime(std::uint32_t tag) const
 {
   const auto* p = find(tag);
-  if (!p || (p->type != k_filetime && p->type != k_int64)) {
+  if (!p || (p->type != k_filetime_type && p->type != k_int64_type)) {
     return std::nullopt;
   }
   const auto raw = m_heap.value(p->value, 8);
@@ -250,7 +243,7 @@ std::optional<std::string>
 PropertyContext::binary(std::uint32_t tag, std::size_t max, bool& truncated) const
 {
   const auto* p = find(tag);
-  if (!p || p->type != k_binary) {
+  if (!p || p->type != k_binary_type) {
     return std::nullopt;
   }
   return m_heap.value(p->value, max, &truncated);
@@ -260,7 +253,7 @@ std::optional<ndb::Node>
 PropertyContext::object(std::uint32_t tag) const
 {
   const auto* p = find(tag);
-  if (!p || p->type != k_object) {
+  if (!p || p->type != k_object_type) {
     return std::nullopt;
   }
   // [MS-PST] 2.3.3.5: the heap holds the object's subnode NID and size.
@@ -302,13 +295,13 @@ public:
       return std::nullopt;
     }
     const auto* p = m_bytes.data() + c->offset;
-    if (c->type == k_int32 && c->size == 4) {
+    if (c->type == k_int32_type && c->size == 4) {
       return u32(p);
     }
-    if (c->type == k_int16 && c->size == 2) {
+    if (c->type == k_int16_type && c->size == 2) {
       return u16(p);
     }
-    if (c->type == k_boolean && c->size == 1) {
+    if (c->type == k_boolean_type && c->size == 1) {
       return static_cast<unsigned char>(*p);
     }
     return std::nullopt;
@@ -317,7 +310,7 @@ public:
   std::optional<std::uint64_t> filetime(std::uint32_t tag) const override
   {
     const auto* c = cell(tag);
-    if (!c || (c->type != k_filetime && c->type != k_int64) || c->size != 8) {
+    if (!c || (c->type != k_filetime_type && c->type != k_int64_type) || c->size != 8) {
       return std::nullopt;
     }
     return u64(m_bytes.data() + c->offset);

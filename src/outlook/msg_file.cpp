@@ -17,14 +17,6 @@ namespace ccaudit::outlook {
 
 namespace {
 
-constexpr std::uint16_t k_int16 = 0x0002;
-constexpr std::uint16_t k_int32 = 0x0003;
-constexpr std::uint16_t k_boolean = 0x000B;
-constexpr std::uint16_t k_filetime = 0x0040;
-constexpr std::uint16_t k_string8 = 0x001E;
-constexpr std::uint16_t k_unicode = 0x001F;
-constexpr std::uint16_t k_binary = 0x0102;
-
 // The property stream's header before its entries: 32 bytes in the
 // message's own storage, 8 in a recipient's or an attachment's ([MS-OXMSG]
 // 2.4.1).
@@ -115,10 +107,10 @@ public:
 
   std::optional<std::string> text(std::uint32_t tag) const override
   {
-    if (auto raw = substream(tag, k_unicode, 2 * m_max)) {
-      return string_value(std::move(*raw), k_unicode, m_charset);
+    if (auto raw = substream(tag, k_unicode_type, 2 * m_max)) {
+      return string_value(std::move(*raw), k_unicode_type, m_charset);
     }
-    for (const auto type : {k_string8, k_binary}) {
+    for (const auto type : {k_string8_type, k_binary_type}) {
       if (auto raw = substream(tag, type, m_max)) {
         return string_value(std::move(*raw), type, m_charset);
       }
@@ -133,9 +125,9 @@ public:
       return std::nullopt;
     }
     switch (it->second.first) {
-    case k_int32: return static_cast<std::uint32_t>(it->second.second);
-    case k_int16: return static_cast<std::uint32_t>(it->second.second & 0xFFFF);
-    case k_boolean: return static_cast<std::uint32_t>(it->second.second & 0xFF);
+    case k_int32_type: return static_cast<std::uint32_t>(it->second.second);
+    case k_int16_type: return static_cast<std::uint32_t>(it->second.second & 0xFFFF);
+    case k_boolean_type: return static_cast<std::uint32_t>(it->second.second & 0xFF);
     default: return std::nullopt;
     }
   }
@@ -143,7 +135,7 @@ public:
   std::optional<std::uint64_t> filetime(std::uint32_t tag) const override
   {
     const auto it = m_entries.find(static_cast<std::uint16_t>(tag));
-    if (it == m_entries.end() || it->second.first != k_filetime) {
+    if (it == m_entries.end() || it->second.first != k_filetime_type) {
       return std::nullopt;
     }
     return it->second.second;
