@@ -48,6 +48,7 @@ import random
 import resource
 import shlex
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -879,6 +880,119 @@ def identical(args):
         shutil.rmtree(tmp)
 
 
+def shards(args):
+    """One scan of the corpus's Maildir against 4 shards of it run at once
+    and then merged (total wall time), in the same rounds; the two reviews
+    must be identical (report --format csv, and the text but its first line)."""
+    binary = os.path.abspath(args.ccaudit)
+    maildir = os.path.join(args.dir, "maildir")
+    work = tempfile.mkdtemp(prefix="ccaudit-shards-")
+    try:
+        single = os.path.join(work, "single.db")
+        parts = [os.path.join(work, "shard%d.db" % i) for i in range(args.shards)]
+        merged = os.path.join(work, "merged.db")
+
+        def clean():
+            for db in [single, merged] + parts:
+                remover(db)()
+        scan_shards = " ".join(
+            "'%s' scan '%s' --shard %d/%d --db '%s' -q --fail-on none &"
+            % (binary, maildir, i, args.shards, parts[i]) for i in range(args.shards))
+        merge = "'%s' merge %s --db '%s'" % (binary, " ".join("'%s'" % d for d in parts), merged)
+        group = [Command("ccaudit scan (one)", [binary, "scan", maildir, "--db", single, "-q",
+                                                "--fail-on", "none"], prepare=clean),
+                 Command("%d shards at once, then merge" % args.shards,
+                         "%s wait; %s" % (scan_shards, merge))]
+        print("corpus: %s; %d cores; median of %d runs" % (maildir, os.cpu_count(), args.repeat))
+        res = {}
+        measure_group(group, args.repeat, res)
+        one, sharded = res["ccaudit scan (one)"][0], res[group[1].name][0]
+        clean()
+        for i in range(args.shards):
+            subprocess.run([binary, "scan", maildir, "--shard", "%d/%d" % (i, args.shards), "--db",
+                            parts[i], "-q"], stderr=subprocess.DEVNULL)
+        subprocess.run([binary, "scan", maildir, "--db", single, "-q"], stderr=subprocess.DEVNULL)
+        t0 = time.perf_counter()
+        subprocess.run(["sh", "-c", merge], stderr=subprocess.DEVNULL, check=True)
+        merge_time = time.perf_counter() - t0
+        reviews = []
+        for db in (single, merged):
+            csv = subprocess.run([binary, "report", "--db", db, "--format", "csv"],
+                                 capture_output=True, check=True).stdout
+            text = subprocess.run([binary, "report", "--db", db], capture_output=True,
+                                  check=True).stdout.split(b"\n", 1)[1]
+            reviews.append((csv, text))
+        same = reviews[0] == reviews[1]
+        print("shards + merge / one scan: %.2f (merge alone %.2f s); reviews %s"
+              % (sharded / one, merge_time, "identical" if same else "DIFFERENT"))
+        return 0 if same else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def grow_findings(db, wanted, per_finding=0):
+    """Doubles the findings of `db` (and their address rows) until there are
+    at least `wanted`: each copy at a path of its own, so none is one copy
+    twice. For timing merge, whose work is per row."""
+    con = sqlite3.connect(db)
+    if per_finding:
+        # At most `per_finding` addresses each: the rows past it go.
+        for first, count in con.execute("SELECT address_first, address_count FROM finding "
+                                        "WHERE address_count > ?", (per_finding,)).fetchall():
+            con.execute("DELETE FROM finding_address_row WHERE id >= ? AND id < ?",
+                        (first + per_finding, first + count))
+        con.execute("UPDATE finding SET address_count = min(address_count, ?)", (per_finding,))
+        con.commit()
+    cols = [r[1] for r in con.execute("PRAGMA table_info(finding)")]
+    rows = [r[1] for r in con.execute("PRAGMA table_info(finding_address_row)")]
+    while con.execute("SELECT count(*) FROM finding").fetchone()[0] < wanted:
+        f = con.execute("SELECT max(id) FROM finding").fetchone()[0]
+        a = con.execute("SELECT coalesce(max(id), 0) FROM finding_address_row").fetchone()[0]
+        con.execute("INSERT INTO finding_address_row (%s) SELECT %s FROM finding_address_row"
+                    % (", ".join(rows), ", ".join("id + %d" % a if c == "id" else c for c in rows)))
+        shifted = {"id": "id + %d" % f, "address_first": "address_first + %d" % a,
+                   "path": "path || '#copy' || (id + %d)" % f}
+        con.execute("INSERT INTO finding (%s) SELECT %s FROM finding"
+                    % (", ".join(cols), ", ".join(shifted.get(c, c) for c in cols)))
+        con.commit()
+    n = con.execute("SELECT count(*) FROM finding").fetchone()[0]
+    m = con.execute("SELECT count(*) FROM finding_address_row").fetchone()[0]
+    con.close()
+    return n, m
+
+
+def merge_scale(args):
+    """ccaudit merge of one database of each size in --findings (grown from a
+    scan of a generated corpus by grow_findings): time, and time per finding,
+    which must not grow with the size."""
+    binary = os.path.abspath(args.ccaudit)
+    work = tempfile.mkdtemp(prefix="ccaudit-merge-")
+    try:
+        corpus = os.path.join(work, "corpus")
+        generate(argparse.Namespace(dir=corpus, messages=args.messages, seed=11,
+                                    wide_rate=0.2, malformed_rate=0.0))
+        base = os.path.join(work, "base.db")
+        subprocess.run([binary, "scan", os.path.join(corpus, "maildir"), "--db", base, "-q"],
+                       stderr=subprocess.DEVNULL)
+        print("| findings | address rows | source MB | merge s | µs per finding | µs per address row |")
+        print("|---|---|---|---|---|---|")
+        for wanted in [int(x) for x in args.findings.split(",")]:
+            src = os.path.join(work, "src.db")
+            remover(src)()
+            shutil.copyfile(base, src)
+            n, m = grow_findings(src, wanted, args.addresses)
+            target = os.path.join(work, "target.db")
+            res = {}
+            measure_group([Command("merge", [binary, "merge", src, "--db", target],
+                                   prepare=remover(target))], args.repeat, res)
+            t = res["merge"][0]
+            print("| %d | %d | %.0f | %.2f | %.1f | %.2f |"
+                  % (n, m, os.path.getsize(src) / 1e6, t, t / n * 1e6, t / m * 1e6), flush=True)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -943,6 +1057,18 @@ def main():
                            help="also time pffinfo: libpff opening the file (slow past 1 GB)")
             q.add_argument("--scan-only", action="store_true",
                            help="time the scan alone (readpst takes hours past a few GB)")
+    sh = sub.add_parser("shards")
+    sh.add_argument("dir", help="a corpus written by generate")
+    sh.add_argument("--ccaudit", default="build/src/ccaudit")
+    sh.add_argument("--shards", type=int, default=4)
+    sh.add_argument("--repeat", type=int, default=3)
+    ms = sub.add_parser("merge-scale")
+    ms.add_argument("--ccaudit", default="build/src/ccaudit")
+    ms.add_argument("--findings", default="10000,100000")
+    ms.add_argument("--messages", type=int, default=2000, help="of the corpus grown from")
+    ms.add_argument("--repeat", type=int, default=3)
+    ms.add_argument("--addresses", type=int, default=50,
+                    help="addresses per finding at most (0: as scanned, 50 to 5,000)")
     i = sub.add_parser("identical")
     i.add_argument("dir", nargs="?")
     i.add_argument("--messages", type=int,
@@ -966,6 +1092,10 @@ def main():
         sys.exit(pst_check(args))
     elif args.command == "pst-large":
         sys.exit(pst_large(args))
+    elif args.command == "shards":
+        sys.exit(shards(args))
+    elif args.command == "merge-scale":
+        sys.exit(merge_scale(args))
     else:
         sys.exit(identical(args))
 
