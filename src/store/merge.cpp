@@ -263,6 +263,10 @@ merge_databases(const std::filesystem::path& target,
     throw FatalError(shown(target) + " holds scans of its own: a merge target holds merged "
                                      "databases only (pass a new --db)");
   }
+  // The target's indexes (fingerprints, incident ids: random keys) take a
+  // page each insert once they outgrow SQLite's default 2 MiB cache: 64 MiB
+  // keeps a merge of 100,000 findings linear.
+  to.exec("PRAGMA cache_size = -65536");
   std::vector<MergedDatabase> out;
   to.exec("BEGIN IMMEDIATE");
   try {
