@@ -161,6 +161,16 @@ item_charset(const PropertyBag& props)
   return "";
 }
 
+ItemUse
+item_use(const PropertyBag& props, bool orphan)
+{
+  const auto message_class = props.text(tag::message_class);
+  if (!message_class && orphan) {
+    return ItemUse::skip;
+  }
+  return is_mail_class(message_class.value_or("")) ? ItemUse::mail : ItemUse::not_mail;
+}
+
 bool
 is_mail_class(std::string_view message_class)
 {

@@ -154,6 +154,11 @@ void read_bodies(const PropertyBag& props, Item& item, const ContentBounds& boun
 std::string item_charset(const PropertyBag& props);
 std::string charset_of_codepage(std::uint32_t codepage);
 
+// What a store's reader does with an item: an orphan node without a message
+// class is no item at all (skip); a contact, appointment... is not mail.
+enum class ItemUse { skip, not_mail, mail };
+ItemUse item_use(const PropertyBag& props, bool orphan);
+
 // Whether an item of this message class is sent mail (a note, a report, a
 // meeting request, a post...) rather than a contact, an appointment, a task
 // or a note to self: those are not messages and are not counted.

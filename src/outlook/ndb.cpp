@@ -88,7 +88,7 @@ decode_permute(std::string& data)
 }
 
 File::Header
-File::read_header(ByteSource& bytes, std::uint64_t size)
+File::read_header(ByteSource& bytes)
 {
   Header h;
   unsigned char b[564] = {};
@@ -130,7 +130,6 @@ File::read_header(ByteSource& bytes, std::uint64_t size)
   if (pst_crc(b + 8, 471) != u32(b + 4)) {
     h.detail = "the header's checksum does not match";
   }
-  (void)size;
   return h;
 }
 

@@ -62,9 +62,9 @@ public:
     int crypt = 0; // bCryptMethod: 0 none, 1 permute (the two read here)
   };
 
-  // Reads the header of `size` bytes of `bytes`. Only a File whose header
-  // said ok may be used.
-  static Header read_header(ByteSource& bytes, std::uint64_t size);
+  // Reads the header at the start of `bytes`. Only a File whose header said
+  // ok may be used.
+  static Header read_header(ByteSource& bytes);
   File(ByteSource& bytes, std::uint64_t size, const Header& header);
 
   bool unicode() const { return m_unicode; }

@@ -159,12 +159,9 @@ private:
     Properties props(set, m_limits.max_string_bytes);
     const auto charset = item_charset(props);
     props.use_charset(charset);
-    const auto message_class = props.text(tag::message_class);
-    if (!message_class && orphan) {
-      return;
-    }
-    if (!is_mail_class(message_class.value_or(""))) {
-      ++m_summary.not_mail;
+    const auto use = item_use(props, orphan);
+    if (use != ItemUse::mail) {
+      m_summary.not_mail += use == ItemUse::not_mail ? 1 : 0;
       return;
     }
     Item out = read_item(props);

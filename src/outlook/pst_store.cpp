@@ -184,12 +184,9 @@ private:
       ltp::PropertyContext props(m_file, node, m_limits.max_string_bytes);
       const auto charset = item_charset(props);
       props.use_charset(charset);
-      const auto message_class = props.text(tag::message_class);
-      if (!message_class && orphan) {
-        return;
-      }
-      if (!is_mail_class(message_class.value_or(""))) {
-        ++m_summary.not_mail;
+      const auto use = item_use(props, orphan);
+      if (use != ItemUse::mail) {
+        m_summary.not_mail += use == ItemUse::not_mail ? 1 : 0;
         return;
       }
       out = read_item(props);
@@ -330,7 +327,7 @@ StoreSummary
 read_store(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& callbacks,
            const StoreLimits& limits)
 {
-  const auto header = ndb::File::read_header(bytes, size);
+  const auto header = ndb::File::read_header(bytes);
   if (header.result == ndb::File::Open::unsupported) {
     return read_store_libpff(bytes, size, callbacks, limits);
   }

@@ -13,7 +13,6 @@
 
 #include <ctime>
 #include <map>
-#include <set>
 
 namespace ccaudit::store {
 
@@ -39,17 +38,6 @@ single_text(Connection& db, const std::string& sql)
   std::string out;
   db.query(sql, {}, [&](const Row& r) { out = r.text(0); });
   return out;
-}
-
-std::string
-now_utc()
-{
-  const auto t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // A scan writing to `file` holds its flock: a merge would take half a scan.
@@ -232,7 +220,7 @@ merge_one(Connection& to, const std::filesystem::path& path)
   Statement done(to.get(), "UPDATE merged_database SET path = ?, host = ?, last_scan = ?, "
                            "merged_at = ?, address_first = ?, address_count = ? WHERE id = ?");
   const auto absolute = std::filesystem::absolute(path).string();
-  const auto at = now_utc();
+  const auto at = iso_utc(std::time(nullptr));
   done.bind(1, absolute).bind(2, out.host).bind(3, last_scan).bind(4, at).bind(5, first)
     .bind(6, addresses > 0 ? single(to, "SELECT max(id) FROM finding_address_row") - first + 1 : 0)
     .bind(7, origin)
@@ -247,7 +235,6 @@ merge_databases(const std::filesystem::path& target,
                 const std::vector<std::filesystem::path>& sources,
                 std::chrono::seconds lock_wait)
 {
-  std::set<std::string> seen;
   for (const auto& s : sources) {
     std::error_code ec;
     if (!std::filesystem::exists(s, ec)) {
