@@ -359,6 +359,56 @@ converter(const std::string& charset)
 } // namespace
 
 std::string
+from_utf16(std::string_view data, bool big_endian)
+{
+  const auto unit = [&](std::size_t i) {
+    const auto a = static_cast<unsigned char>(data[i]);
+    const auto b = static_cast<unsigned char>(data[i + 1]);
+    return big_endian ? static_cast<std::uint32_t>((a << 8) | b)
+                      : static_cast<std::uint32_t>((b << 8) | a);
+  };
+  // At most 3 bytes of UTF-8 per 2 bytes of UTF-16 (4 per surrogate pair).
+  std::string out(data.size() / 2 * 3 + 3, '\0');
+  auto* o = out.data();
+  const auto put_replacement = [&] {
+    *o++ = '\xEF', *o++ = '\xBF', *o++ = '\xBD';
+  };
+  std::size_t i = 0;
+  for (; i + 1 < data.size(); i += 2) {
+    std::uint32_t cp = unit(i);
+    if (cp < 0x80) {
+      *o++ = static_cast<char>(cp);
+      continue;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) {
+      const auto low = i + 3 < data.size() ? unit(i + 2) : 0;
+      if (cp >= 0xDC00 || low < 0xDC00 || low > 0xDFFF) {
+        put_replacement();
+        continue;
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      i += 2;
+      *o++ = static_cast<char>(0xF0 | (cp >> 18));
+      *o++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x800) {
+      *o++ = static_cast<char>(0xC0 | (cp >> 6));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *o++ = static_cast<char>(0xE0 | (cp >> 12));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  if (i < data.size()) {
+    put_replacement();
+  }
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  return out;
+}
+
+std::string
 to_utf8(std::string_view data, std::string_view charset, bool& unknown)
 {
   unknown = false;
@@ -379,6 +429,9 @@ to_utf8(std::string_view data, std::string_view charset, bool& unknown)
   }
   if (c.empty() || c == "utf-8" || c == "utf8" || c == "us-ascii" || c == "ascii") {
     return to_valid_utf8(data);
+  }
+  if (c == "utf-16le" || c == "utf-16be") {
+    return from_utf16(data, c == "utf-16be");
   }
   iconv_t cd = converter(c);
   if (cd == reinterpret_cast<iconv_t>(-1)) {

@@ -31,6 +31,12 @@ bool is_valid_utf8(std::string_view s);
 // Invalid UTF-8 sequences become U+FFFD, so JSON and terminals get valid text.
 std::string to_valid_utf8(std::string_view s);
 
+// UTF-16 (little-endian unless `big_endian`, no byte order mark) as UTF-8,
+// decoded here: it is the text of every Outlook property, and iconv plus a
+// check of its output were a tenth of a PST scan. A lone surrogate or a cut
+// last byte becomes U+FFFD, as invalid UTF-8 does in to_valid_utf8.
+std::string from_utf16(std::string_view data, bool big_endian = false);
+
 // Text in `charset` (any name iconv knows: "iso-8859-1", "CP932") as valid
 // UTF-8. An empty, ASCII or unknown charset reads the bytes as UTF-8,
 // invalid sequences replaced (`unknown` is set for an unknown one).

@@ -29,7 +29,7 @@ string_value(std::string raw, std::uint32_t type, std::string_view charset)
   }
   bool unknown = false;
   if (type == k_unicode_type) {
-    return text::to_utf8(raw, "utf-16le", unknown);
+    return text::from_utf16(raw);
   }
   return text::to_utf8(raw, charset.empty() ? std::string_view("cp1252") : charset, unknown);
 }

@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -15,6 +16,8 @@ constexpr unsigned char k_ptype_nbt = 0x81;
 constexpr int k_max_levels = 8;        // a B-tree of 8 levels indexes more than any disk holds
 constexpr std::size_t k_max_block = 8192;
 constexpr std::size_t k_max_leaves = std::size_t{1} << 21; // an XXBLOCK: 1,021 x 1,021
+constexpr std::size_t k_window = 64 * 1024;
+constexpr std::size_t k_windows = 4;
 
 // [MS-PST] 5.1, mpbbI: the inverse of the permutation NDB_CRYPT_PERMUTE
 // encodes data blocks with (mpbbR).
@@ -135,7 +138,7 @@ File::read_header(ByteSource& bytes)
 
 File::File(ByteSource& bytes, std::uint64_t size, const Header& header)
   : m_bytes(bytes), m_size(size), m_unicode(header.unicode), m_crypt(header.crypt),
-    m_cache(256)
+    m_cache(256), m_windows(k_windows)
 {
   unsigned char b[248] = {};
   read_exact(0, reinterpret_cast<char*>(b), sizeof b);
@@ -162,6 +165,29 @@ File::read_exact(std::uint64_t offset, char* out, std::size_t size)
     }
     got += n;
   }
+}
+
+const unsigned char*
+File::block_bytes(std::uint64_t offset, std::size_t size)
+{
+  if (offset > m_size || size > m_size - offset) {
+    throw Damage("a structure at " + hex(offset) + " past the end of the file");
+  }
+  const auto start = offset / k_window * k_window;
+  auto& w = m_windows[(offset / k_window) % m_windows.size()];
+  if (offset + size > start + k_window) { // across two windows: read on its own
+    w.start = ~std::uint64_t{0};
+    w.bytes.resize(size);
+    read_exact(offset, reinterpret_cast<char*>(w.bytes.data()), size);
+    return w.bytes.data();
+  }
+  if (w.start != start) {
+    w.start = ~std::uint64_t{0};
+    w.bytes.resize(std::min<std::uint64_t>(k_window, m_size - start));
+    read_exact(start, reinterpret_cast<char*>(w.bytes.data()), w.bytes.size());
+    w.start = start;
+  }
+  return w.bytes.data() + (offset - start);
 }
 
 const File::Page&
@@ -351,16 +377,15 @@ File::read_block(std::uint64_t bid)
   // the trailer names the block and holds the CRC of its data.
   const std::size_t trailer = m_unicode ? 16 : 12;
   const std::size_t total = (cb + trailer + 63) / 64 * 64;
-  std::string out(total, '\0');
-  read_exact(ib, out.data(), total);
-  const auto* t = bytes_of(out) + total - trailer;
+  const auto* at = block_bytes(ib, total);
+  const auto* t = at + total - trailer;
   const std::uint64_t named = m_unicode ? u64(t + 8) : u32(t + 4);
   const std::uint32_t crc = m_unicode ? u32(t + 4) : u32(t + 8);
   if (u16(t) != cb || (named & ~std::uint64_t{1}) != (bid & ~std::uint64_t{1})) {
     throw Damage("the block at " + hex(ib) + " is not block " + hex(bid));
   }
-  out.resize(cb);
-  if (pst_crc(bytes_of(out), cb) != crc) {
+  std::string out(reinterpret_cast<const char*>(at), cb);
+  if (pst_crc(at, cb) != crc) {
     ++m_checksum_failures;
   }
   if ((bid & 2) == 0 && m_crypt == 1) {

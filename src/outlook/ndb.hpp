@@ -120,6 +120,10 @@ private:
             const std::function<void(const std::string&)>& damaged);
   Node node_entry(const unsigned char* e) const;
   void read_exact(std::uint64_t offset, char* out, std::size_t size);
+  // `size` bytes at `offset`, valid until the next call: blocks are read
+  // through a few aligned windows of the file (a message's blocks sit close
+  // together, so one read serves several).
+  const unsigned char* block_bytes(std::uint64_t offset, std::size_t size);
   void data_blocks(std::uint64_t bid, int depth, std::vector<std::uint64_t>& out);
 
   ByteSource& m_bytes;
@@ -129,6 +133,12 @@ private:
   std::uint64_t m_nbt_root = 0;
   std::uint64_t m_bbt_root = 0;
   std::vector<Page> m_cache; // direct-mapped by page offset
+  struct Window
+  {
+    std::vector<unsigned char> bytes;
+    std::uint64_t start = ~std::uint64_t{0};
+  };
+  std::vector<Window> m_windows; // direct-mapped by window offset
   std::uint64_t m_checksum_failures = 0;
 };
 

@@ -90,3 +90,36 @@ TEST_CASE("text: JSON output gets C1 and bidi controls as escapes, nothing else 
         == "{\"a\":\"caf\xc3\xa9 \\u001b\"}");
   CHECK(text::without_controls("a\tb\xc2\x9f" "c\xe2\x81\xa9" "d", "_") == "a_b_c_d");
 }
+
+TEST_CASE("text: UTF-16 decodes as iconv does, broken units become U+FFFD", "[core]")
+{
+  bool unknown = true;
+  // A (1 byte), e-acute (2), euro sign (3), U+1F600 as a surrogate pair (4).
+  const auto le = "A\0\xE9\0\xAC\x20\x3D\xD8\x00\xDE"s;
+  const auto utf8 = "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"s;
+  CHECK(text::to_utf8(le, "UTF-16LE", unknown) == utf8);
+  CHECK_FALSE(unknown);
+  std::string be = le;
+  for (std::size_t i = 0; i + 1 < be.size(); i += 2) {
+    std::swap(be[i], be[i + 1]);
+  }
+  CHECK(text::to_utf8(be, "utf-16be", unknown) == utf8);
+  // Every code unit from 0 to 0xFFFF that is not a surrogate, against
+  // iconv's UCS-2LE (the same units, decoded by iconv).
+  std::string all;
+  for (std::uint32_t u = 0; u < 0x10000; ++u) {
+    if (u < 0xD800 || u > 0xDFFF) {
+      all += static_cast<char>(u & 0xFF);
+      all += static_cast<char>(u >> 8);
+    }
+  }
+  const auto ours = text::to_utf8(all, "utf-16le", unknown);
+  CHECK(ours == text::to_utf8(all, "ucs-2le", unknown));
+  CHECK_FALSE(unknown);
+  CHECK(ours.size() > all.size());
+  // A lone high or low surrogate, a high one at the end, a cut last byte.
+  CHECK(text::to_utf8("\x3D\xD8" "A\0"s, "utf-16le", unknown) == "\xEF\xBF\xBD" "A");
+  CHECK(text::to_utf8("\x00\xDE" "A\0"s, "utf-16le", unknown) == "\xEF\xBF\xBD" "A");
+  CHECK(text::to_utf8("A\0\x3D\xD8"s, "utf-16le", unknown) == "A\xEF\xBF\xBD");
+  CHECK(text::to_utf8("A\0B"s, "utf-16le", unknown) == "A\xEF\xBF\xBD");
+}
