@@ -212,12 +212,37 @@ walk_directory(const fs::path& root, const fs::path& dir, const WalkCallbacks& c
   }
 }
 
+// Whether the path from `from` on has no empty, "." or ".." component
+// (which lexically_relative() would read otherwise than its text).
+bool
+plain_components(std::string_view p, std::size_t from)
+{
+  for (auto i = p.find('/', from); i != std::string_view::npos; i = p.find('/', i + 1)) {
+    const auto next = p.find('/', i + 1);
+    const auto part = p.substr(i + 1, next == std::string_view::npos ? next : next - i - 1);
+    if (part.empty() || part == "." || part == "..") {
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 std::string
 shard_key(const fs::path& root, const fs::path& file)
 {
-  auto rel = file.lexically_relative(root);
+  // The walk names files root/..., so the relative path is most often what
+  // follows the root's text; lexically_relative() was a tenth of a shard.
+  const auto& f = file.native();
+  const auto& r = root.native();
+  fs::path rel;
+  if (!r.empty() && f.size() > r.size() + 1 && f.compare(0, r.size(), r) == 0
+      && (r.back() == '/' || f[r.size()] == '/') && plain_components(f, r.size() - 1)) {
+    rel = f.substr(r.back() == '/' ? r.size() : r.size() + 1);
+  } else {
+    rel = file.lexically_relative(root);
+  }
   if (rel.empty() || rel == ".") {
     rel = file.filename();
   }

@@ -106,26 +106,6 @@ parent_folder(const std::filesystem::path& file)
   return file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
 }
 
-// A URI naming `file` for sqlite3_open_v2(): every byte that is not plainly
-// safe in one is percent-encoded.
-std::string
-file_uri(const std::filesystem::path& file)
-{
-  const auto absolute = std::filesystem::absolute(file).string();
-  std::string uri = "file:";
-  constexpr const char* k_hex = "0123456789ABCDEF";
-  for (const unsigned char c : absolute) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
-      uri += static_cast<char>(c);
-    } else {
-      uri += '%';
-      uri += k_hex[c >> 4];
-      uri += k_hex[c & 15];
-    }
-  }
-  return uri;
-}
 
 // Whether the database file open as `fd` is in WAL mode (its header's
 // read and write versions are 2); a new, empty file is not.
@@ -234,6 +214,27 @@ open_lock_file(const std::filesystem::path& database, const std::string& lock_fi
 }
 
 } // namespace
+
+// A URI naming `file` for sqlite3_open_v2(): every byte that is not plainly
+// safe in one is percent-encoded.
+std::string
+file_uri(const std::filesystem::path& file)
+{
+  const auto absolute = std::filesystem::absolute(file).string();
+  std::string uri = "file:";
+  constexpr const char* k_hex = "0123456789ABCDEF";
+  for (const unsigned char c : absolute) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += k_hex[c >> 4];
+      uri += k_hex[c & 15];
+    }
+  }
+  return uri;
+}
 
 std::optional<std::string>
 database_file_named(const std::filesystem::path& file, const std::filesystem::path& database)

@@ -46,6 +46,9 @@ std::string iso_utc(std::time_t t);
 std::string utc_now();
 // The folder part of a path ("" for a bare name).
 std::string_view folder_of(std::string_view path);
+// A URI naming `file` (absolute, every byte that is not plainly safe in one
+// percent-encoded), for sqlite3_open_v2() and ATTACH.
+std::string file_uri(const std::filesystem::path& file);
 
 // A prepared statement. Every failure throws FatalError.
 class Statement

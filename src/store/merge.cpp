@@ -66,59 +66,105 @@ columns_of(Connection& db, const std::string& table)
   return out;
 }
 
-// Copies every row of `table` from `from` into `to`: each integer column
-// named in `shift` moves by its amount (NULL stays NULL), each column in
-// `set` takes that value. `conflict` is what the INSERT does on a
-// conflict ("" or "OR IGNORE"). Returns the rows copied.
-std::int64_t
-copy_table(Connection& from, Connection& to, const std::string& table,
-           const std::map<std::string, std::int64_t>& shift,
-           const std::map<std::string, Value>& set, const std::string& conflict = "")
+// How rows of `table` go from one database to the other: each integer
+// column named in `shift` moves by its amount (NULL stays NULL), each
+// column in `set` takes that value, and with `path_prefix` the column
+// "path" starts with it (a source's path in the target). `conflict` is what
+// the INSERT does on a conflict ("" or "OR IGNORE").
+struct TableCopy
 {
-  const auto source_columns = columns_of(from, table);
-  std::string select = "SELECT ", insert = "INSERT " + conflict + " INTO " + table + " (",
-              values;
-  std::vector<std::string> names;
-  for (const auto& c : source_columns) {
-    if (set.count(c) == 0) {
+  std::string table;
+  std::map<std::string, std::int64_t> shift;
+  std::map<std::string, Value> set;
+  std::string conflict;
+  std::string path_prefix;
+};
+
+// Copies `copy.table` from `from` (also attached to `to` as `attached`,
+// unless that is empty) into `to`. Returns the rows copied.
+std::int64_t
+copy_table(Connection& from, Connection& to, const std::string& attached, const TableCopy& copy)
+{
+  std::vector<std::string> names; // the columns copied, then those set
+  for (const auto& c : columns_of(from, copy.table)) {
+    if (copy.set.count(c) == 0) {
       names.push_back(c);
     }
   }
-  for (const auto& [c, v] : set) {
+  const auto copied = names.size();
+  for (const auto& [c, v] : copy.set) {
     names.push_back(c);
   }
+  std::string insert = "INSERT " + copy.conflict + " INTO main." + copy.table + " (";
   for (std::size_t i = 0; i < names.size(); ++i) {
-    insert += (i ? ", " : "") + ("\"" + names[i] + "\"");
+    insert += (i ? ", \"" : "\"") + names[i] + "\"";
+  }
+  insert += ") ";
+  const auto quoted = [](const std::string& c) { return "\"" + c + "\""; };
+  if (!attached.empty()) {
+    // Inside SQLite: a statement per table, no row crosses into C++.
+    std::string select = "SELECT ";
+    std::vector<Value> params;
+    for (std::size_t i = 0; i < copied; ++i) {
+      const auto& c = names[i];
+      const auto it = copy.shift.find(c);
+      select += i ? ", " : "";
+      if (it != copy.shift.end()) {
+        select += "CASE WHEN typeof(" + quoted(c) + ") = 'integer' THEN " + quoted(c) + " + "
+                  + std::to_string(it->second) + " ELSE " + quoted(c) + " END";
+      } else if (c == "path" && !copy.path_prefix.empty()) {
+        select += "? || " + quoted(c);
+        params.emplace_back(copy.path_prefix);
+      } else {
+        select += quoted(c);
+      }
+    }
+    for (const auto& [c, v] : copy.set) {
+      select += params.empty() && copied == 0 ? "?" : ", ?";
+      params.push_back(v);
+    }
+    Statement write(to.get(), insert + select + " FROM " + attached + "." + copy.table);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      write.bind(static_cast<int>(i + 1), params[i]);
+    }
+    write.run();
+    return sqlite3_changes64(to.get());
+  }
+  // Row by row, through bound statements: a source that could not be
+  // attached (SQLite attaches at most 10 databases to one connection).
+  std::string select = "SELECT ", values;
+  for (std::size_t i = 0; i < copied; ++i) {
+    select += (i ? ", " : "") + quoted(names[i]);
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
     values += i ? ", ?" : "?";
   }
-  insert += ") VALUES (" + values + ")";
-  std::size_t copied_columns = 0;
-  for (const auto& c : source_columns) {
-    if (set.count(c) == 0) {
-      select += (copied_columns++ ? ", " : "") + ("\"" + c + "\"");
-    }
-  }
-  select += " FROM " + table;
-  Statement read(from.get(), select);
-  Statement write(to.get(), insert);
+  Statement read(from.get(), select + " FROM " + copy.table);
+  Statement write(to.get(), insert + "VALUES (" + values + ")");
   std::int64_t rows = 0;
+  std::string prefixed;
   while (read.step()) {
-    for (std::size_t i = 0; i < copied_columns; ++i) {
+    for (std::size_t i = 0; i < copied; ++i) {
       sqlite3_value* v = sqlite3_column_value(read.get(), static_cast<int>(i));
-      const auto it = shift.find(names[i]);
+      const auto it = copy.shift.find(names[i]);
       int rc;
-      if (it != shift.end() && sqlite3_value_type(v) == SQLITE_INTEGER) {
+      if (it != copy.shift.end() && sqlite3_value_type(v) == SQLITE_INTEGER) {
         rc = sqlite3_bind_int64(write.get(), static_cast<int>(i + 1),
                                 sqlite3_value_int64(v) + it->second);
+      } else if (names[i] == "path" && !copy.path_prefix.empty()) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        prefixed = copy.path_prefix + (text ? text : "");
+        rc = sqlite3_bind_text(write.get(), static_cast<int>(i + 1), prefixed.data(),
+                               static_cast<int>(prefixed.size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_value(write.get(), static_cast<int>(i + 1), v);
       }
       if (rc != SQLITE_OK) {
-        throw FatalError("merge: cannot copy " + table + ": " + sqlite3_errmsg(to.get()));
+        throw FatalError("merge: cannot copy " + copy.table + ": " + sqlite3_errmsg(to.get()));
       }
     }
-    int i = static_cast<int>(copied_columns) + 1;
-    for (const auto& [c, v] : set) {
+    int i = static_cast<int>(copied) + 1;
+    for (const auto& [c, v] : copy.set) {
       write.bind(i++, v);
     }
     write.run();
@@ -164,8 +210,39 @@ remove_origin(Connection& db, std::int64_t origin)
   db.exec("DELETE FROM scan WHERE origin = " + std::to_string(origin));
 }
 
+// Attaches `path` to `to` as `name`, read-only, when it is the database
+// `from` reads (the file may have been replaced since: a host's next
+// database copied over it). Returns whether it did.
+bool
+attach(Connection& to, Connection& from, const std::filesystem::path& path,
+       const std::string& name)
+{
+  try {
+    Statement(to.get(), "ATTACH ? AS " + name).bind(1, file_uri(path) + "?mode=ro").run();
+  } catch (const FatalError&) {
+    return false; // a folder SQLite cannot read a WAL database in: row by row
+  }
+  const auto info = "SELECT value FROM database_info WHERE key = 'id'";
+  bool same = false;
+  try {
+    same = single(to, "PRAGMA " + name + ".user_version") == k_schema_version
+           && single_text(to, "SELECT value FROM " + name + ".database_info WHERE key = 'id'")
+                == single_text(from, info);
+  } catch (const FatalError&) {
+  }
+  if (!same) {
+    try {
+      to.exec("DETACH " + name);
+    } catch (const FatalError&) {
+    }
+  }
+  return same;
+}
+
+// Brings `path` into `to`. With an `attach_as` name, its rows are copied
+// inside SQLite; without, row by row.
 MergedDatabase
-merge_one(Connection& to, const std::filesystem::path& path)
+merge_one(Connection& to, const std::filesystem::path& path, const std::string& attach_as)
 {
   MergedDatabase out;
   out.path = path;
@@ -179,8 +256,14 @@ merge_one(Connection& to, const std::filesystem::path& path)
   if (id == single_text(to, "SELECT value FROM database_info WHERE key = 'id'")) {
     throw FatalError(shown(path) + " is the target database itself (or a copy of it)");
   }
-  out.host = single_text(from, "SELECT host FROM scan ORDER BY id DESC LIMIT 1");
-  const auto last_scan = single(from, "SELECT coalesce(max(id), 0) FROM scan");
+  const auto attached = !attach_as.empty() && attach(to, from, path, attach_as) ? attach_as : "";
+  // What the rows are read from: the attached database, or `from`.
+  auto& source = attached.empty() ? from : to;
+  const auto table = [&](const char* t) { return attached.empty() ? t : attached + "." + t; };
+  out.host = single_text(source, "SELECT host FROM " + table("scan") + " ORDER BY id DESC LIMIT 1");
+  const auto last_scan = single(source, "SELECT coalesce(max(id), 0) FROM " + table("scan"));
+  const auto first_address =
+    single(source, "SELECT coalesce(min(id), 0) FROM " + table("finding_address_row"));
   std::int64_t origin = 0;
   to.query("SELECT id FROM merged_database WHERE database_id = ?", {Value(id)},
            [&](const Row& r) { origin = r.integer(0); });
@@ -194,29 +277,27 @@ merge_one(Connection& to, const std::filesystem::path& path)
     origin = to.last_insert_rowid();
   }
   const auto b = bases_of(to);
-  const auto prefix = std::to_string(origin) + ":";
-  out.scans = copy_table(from, to, "scan", {{"id", b.scan}},
-                         {{"origin", Value(origin)}, {"origin_scan_id", Value()}});
+  const auto copy = [&](const TableCopy& c) { return copy_table(from, to, attached, c); };
+  out.scans = copy({"scan", {{"id", b.scan}}, {{"origin", Value(origin)}, {"origin_scan_id", Value()}}, "", ""});
   // Each scan remembers its id in the source database.
   to.exec("UPDATE scan SET origin_scan_id = id - " + std::to_string(b.scan)
           + " WHERE origin = " + std::to_string(origin));
-  copy_table(from, to, "source",
-             {{"id", b.source}, {"first_scan", b.scan}, {"last_scan", b.scan},
-              {"gone_scan", b.scan}},
-             {{"origin", Value(origin)}});
   // Paths of one origin stay apart from another's (source.path is unique).
-  to.exec("UPDATE source SET path = '" + prefix + "' || path WHERE origin = "
-          + std::to_string(origin));
-  out.findings = copy_table(from, to, "finding",
-                            {{"id", b.finding}, {"scan_id", b.scan}, {"source_id", b.source},
-                             {"retired_scan", b.scan}, {"address_first", b.address}},
-                            {});
-  const auto addresses = copy_table(from, to, "finding_address_row", {{"id", b.address}}, {});
-  copy_table(from, to, "finding_reference", {{"finding_id", b.finding}}, {});
-  out.problems = copy_table(from, to, "problem", {{"id", b.problem}, {"scan_id", b.scan}}, {});
-  copy_table(from, to, "acceptance", {}, {}, "OR IGNORE");
-  copy_table(from, to, "problem_kind", {}, {}, "OR IGNORE");
-  const auto first = single(from, "SELECT coalesce(min(id), 0) FROM finding_address_row") + b.address;
+  copy({"source",
+        {{"id", b.source}, {"first_scan", b.scan}, {"last_scan", b.scan}, {"gone_scan", b.scan}},
+        {{"origin", Value(origin)}},
+        "",
+        std::to_string(origin) + ":"});
+  out.findings = copy({"finding",
+                       {{"id", b.finding}, {"scan_id", b.scan}, {"source_id", b.source},
+                        {"retired_scan", b.scan}, {"address_first", b.address}},
+                       {}, "", ""});
+  const auto addresses = copy({"finding_address_row", {{"id", b.address}}, {}, "", ""});
+  copy({"finding_reference", {{"finding_id", b.finding}}, {}, "", ""});
+  out.problems = copy({"problem", {{"id", b.problem}, {"scan_id", b.scan}}, {}, "", ""});
+  copy({"acceptance", {}, {}, "OR IGNORE", ""});
+  copy({"problem_kind", {}, {}, "OR IGNORE", ""});
+  const auto first = first_address + b.address;
   Statement done(to.get(), "UPDATE merged_database SET path = ?, host = ?, last_scan = ?, "
                            "merged_at = ?, address_first = ?, address_count = ? WHERE id = ?");
   const auto absolute = std::filesystem::absolute(path).string();
@@ -257,9 +338,15 @@ merge_databases(const std::filesystem::path& target,
   std::vector<MergedDatabase> out;
   to.exec("BEGIN IMMEDIATE");
   try {
-    for (const auto& s : sources) {
+    // SQLite attaches at most SQLITE_LIMIT_ATTACHED databases to one
+    // connection, and none can be detached before the transaction ends:
+    // the sources past that are copied row by row.
+    const int attachable = sqlite3_limit(to.get(), SQLITE_LIMIT_ATTACHED, -1);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const auto& s = sources[i];
       try {
-        out.push_back(merge_one(to, s));
+        out.push_back(merge_one(
+          to, s, static_cast<int>(i) < attachable ? "merged_" + std::to_string(i) : ""));
       } catch (const FatalError& e) {
         const std::string why = e.what();
         throw FatalError(why.find(s.string()) != std::string::npos

@@ -168,6 +168,19 @@ TEST_CASE("walker: a shard key is the path below the one given, a Maildir messag
         == "alice/Maildir/.Sent/1733.M1P2.mx1");
   CHECK(shard_key("/srv/mail/one.pst", "/srv/mail/one.pst") == "one.pst");
   CHECK(shard_key("/mnt/copy/mail", "/mnt/copy/mail/alice/Sent.mbox") == "alice/Sent.mbox");
+  // The key is the path relative to the root as lexically_relative() reads
+  // it, whatever the root's form (a split must not change with it).
+  for (const std::string r : {"/srv/mail", "/srv/mail/", "mail", "./mail", "mail/.", "/", "."}) {
+    for (const std::string tail : {"a.mbox", ".Sent/b.mbox", "x/./y.mbox", "x/../y.mbox",
+                                   "x//y.mbox", "..z/y.mbox", "x/..", "x/."}) {
+      const fs::path file = fs::path(r) / tail;
+      auto expected = file.lexically_relative(r);
+      if (expected.empty() || expected == ".") {
+        expected = file.filename();
+      }
+      CHECK(shard_key(r, file) == expected.generic_string());
+    }
+  }
 }
 
 TEST_CASE("walker: each key is in exactly one shard, and every shard gets some", "[archive]")
