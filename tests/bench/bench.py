@@ -89,6 +89,47 @@ def person(r):
     return "%s <%s>" % (name, address)
 
 
+# The corporate profile (issue 22): most addresses are the company's own.
+CORP_DOMAIN = "corp.example.com"
+CORP_DEPARTMENTS = ["Finance", "Legal", "HR", "Sales EMEA", "IT Operations", "Procurement",
+                    "Marketing", "Facilities"]
+
+
+def corporate_person(r, junk_rate=0.0):
+    """An address as a company's archive holds it: mostly internal, with
+    "Last, First (Dept)" names, and at `junk_rate` junk: Exchange (X.400)
+    DNs, double @, quoted local parts, brackets in a name."""
+    first, last = r.choice(FIRST), r.choice(LAST)
+    internal = r.random() < 0.8
+    local = "%s.%s%d" % (first, last, r.randrange(100)) if internal else \
+        "%s%d" % (first[0] + last, r.randrange(1000))
+    domain = CORP_DOMAIN if internal else r.choice(DOMAINS)
+    address = "%s@%s" % (local, domain)
+    if r.random() < junk_rate:
+        kind = r.randrange(4)
+        if kind == 3:  # brackets outside quotes: GMime drops it, the lenient path reads it
+            return "%s %s [%s] <%s>" % (first.capitalize(), last.capitalize(),
+                                        r.choice(CORP_DEPARTMENTS), address)
+        if kind == 0:
+            return "%s, %s <%s>" % (last.capitalize(), first.capitalize(),
+                                    "/O=CORP/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN="
+                                    + (first + last).upper())
+        if kind == 1:
+            return '<"%s %s"@host.corp.example.com@%s>' % (first, last, domain)
+        return "e-mail <'%s'@%s>" % (local, domain)
+    form = r.random()
+    if form < 0.5:
+        return '"%s, %s (%s)" <%s>' % (last.capitalize(), first.capitalize(),
+                                       r.choice(CORP_DEPARTMENTS), address)
+    if form < 0.6:
+        encoded = base64.b64encode(("%s %s Ä" % (first.capitalize(), last.capitalize()))
+                                   .encode()).decode()
+        return "=?utf-8?B?%s?= <%s>" % (encoded, address)
+    if form < 0.75:
+        return address
+    return "%s %s <%s>" % (first.capitalize(), last.capitalize(), address)
+
+
 def folded(items):
     out, line = [], ""
     for i, item in enumerate(items):
@@ -103,7 +144,15 @@ def folded(items):
 
 
 class Generator:
-    def __init__(self, seed, wide_rate=0.005, malformed_rate=0.002):
+    """Messages of the default profile (tidy: 0.5% wide lists of 50 to
+    5,000) or of the corporate one (the shape of a held-out company archive,
+    issue 22): 9% of messages with 25 to 900 visible recipients, most under
+    200; a tenth of those with Exchange, X.400 or double-@ junk; To/Cc
+    unfolded onto one line over 998 characters in 11% of messages (exports
+    do that); internal addresses the majority."""
+
+    def __init__(self, seed, wide_rate=0.005, malformed_rate=0.002, profile="default"):
+        self.profile = profile
         self.r = random.Random(seed)
         self.wide_rate = wide_rate
         self.malformed_rate = malformed_rate
@@ -128,15 +177,43 @@ class Generator:
         date = "%s, %02d %s %d %02d:%02d:%02d +0000" % (
             DAYS[tm.tm_wday], tm.tm_mday, MONTHS[tm.tm_mon - 1], tm.tm_year,
             tm.tm_hour, tm.tm_min, tm.tm_sec)
-        sender = person(r)
-        wide = r.random() < self.wide_rate
-        if wide:
-            n = min(5000, int(50 * (100 ** r.random())))  # 50 .. 5000
-            to = [person(r) for _ in range(n * 2 // 3)]
-            cc = [person(r) for _ in range(n - len(to))]
+        unfold = False
+        if self.profile == "corporate":
+            sender = corporate_person(r)
+            u = r.random()
+            if u < 0.09:  # 25 .. 900 as in the held-out archive: 23% 100-199, 1.3% 500+
+                v = r.random()
+                lo, hi = ((25, 100) if v < 0.68 else (100, 200) if v < 0.91
+                          else (200, 500) if v < 0.987 else (500, 900))
+                n = int(lo * (hi / lo) ** r.random())
+                junk = 0.03 if r.random() < 0.1 else 0.0
+                unfold = r.random() < 0.85
+            elif u < 0.16:  # a department's list: 20 .. 24, long names
+                n, junk = 20 + r.randrange(5), 0.0
+                unfold = True
+            else:
+                n, junk = 1 + int(r.expovariate(0.6)), 0.0
+            people = [corporate_person(r, junk) for _ in range(n)]
+            if n >= 25 and r.random() < 0.9:
+                # The held-out archive had a lenient_address_recovery problem
+                # for nearly every wide list (4,108 in 44,755 messages).
+                first, last = r.choice(FIRST), r.choice(LAST)
+                people[r.randrange(n)] = "%s %s [%s] <%s.%s@%s>" % (
+                    first.capitalize(), last.capitalize(), r.choice(CORP_DEPARTMENTS),
+                    first, last, CORP_DOMAIN)
+            split = max(1, n * 3 // 4)
+            to, cc = people[:split], people[split:]
         else:
-            to = [person(r) for _ in range(1 + int(r.expovariate(1.0)))]
-            cc = [person(r) for _ in range(int(r.expovariate(1.5)))]
+            sender = person(r)
+            wide = r.random() < self.wide_rate
+            if wide:
+                n = min(5000, int(50 * (100 ** r.random())))  # 50 .. 5000
+                to = [person(r) for _ in range(n * 2 // 3)]
+                cc = [person(r) for _ in range(n - len(to))]
+            else:
+                to = [person(r) for _ in range(1 + int(r.expovariate(1.0)))]
+                cc = [person(r) for _ in range(int(r.expovariate(1.5)))]
+        fold = (lambda items: ", ".join(items)) if unfold else folded
         h = ["Return-Path: <bounce-%d@bounces.example.com>" % i]
         for hop in range(3 + r.randrange(6)):
             h.append("Received: from relay%d.example.net (relay%d.example.net [192.0.2.%d])\n"
@@ -151,9 +228,9 @@ class Generator:
                      base64.b64encode(r.randbytes(96)).decode()))
         h.append("From: " + sender)
         if to:
-            h.append("To: " + folded(to))
+            h.append("To: " + fold(to))
         if cc:
-            h.append("Cc: " + folded(cc))
+            h.append("Cc: " + fold(cc))
         subject = " ".join(r.choice(WORDS) for _ in range(3 + r.randrange(6)))
         if r.random() < 0.1:
             subject = "=?UTF-8?Q?%s_=C3=A9t=C3=A9?=" % subject.replace(" ", "_")
@@ -162,7 +239,14 @@ class Generator:
         h.append("Message-ID: <%d.%08x@bench.example.com>" % (i, r.getrandbits(32)))
         h.append("MIME-Version: 1.0")
         h.append("X-Mailer: Bench Mailer 4.%d" % r.randrange(10))
-        if r.random() < 0.3:
+        if self.profile == "corporate":
+            h.append("Thread-Topic: " + subject)
+            h.append("Thread-Index: " + base64.b64encode(r.randbytes(22)).decode())
+            h.append("X-MS-Exchange-Organization-AuthAs: Internal")
+            h.append("X-MS-Has-Attach: ")
+            if r.random() < 0.03:
+                h.append("List-Id: Team list <team.lists.example.org>")
+        elif r.random() < 0.3:
             h.append("List-Id: Team list <team.lists.example.org>")
         malformed = r.random() < self.malformed_rate
         if malformed:
@@ -170,12 +254,16 @@ class Generator:
             if kind == 0:
                 h.insert(len(h) - 2, "X-Broken header line without a colon")
             elif kind == 1:
-                h[h.index("To: " + folded(to)) if to else -1] += ";  extra@example.org"
+                h[h.index("To: " + fold(to)) if to else -1] += ";  extra@example.org"
             else:
                 h.append("Cc: a@example.org,\x00 b@example.org")
         # Body: mostly text; some messages carry base64 attachments.
         u = r.random()
         body_size = int(r.lognormvariate(8.7, 0.9))  # median ~6 KB
+        if self.profile == "corporate":
+            # The held-out archive: 5.7 KB a message on average, headers included.
+            body_size = int(r.lognormvariate(7.3, 0.8))  # median ~1.5 KB
+            u = 0.134 + r.random() * 0.866 if r.random() < 0.98 else u
         if u < 0.004:
             attachment = 2_000_000 + r.randrange(2_000_000)
         elif u < 0.034:
@@ -216,7 +304,13 @@ def generate(args):
         shutil.rmtree(maildir)
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(maildir, sub))
-    g = Generator(args.seed, args.wide_rate, args.malformed_rate)
+    profile = getattr(args, "profile", "default")
+    g = Generator(args.seed, args.wide_rate, args.malformed_rate, profile)
+    # One file per message outside any Maildir (an export's folder tree):
+    # the layout of the held-out company archive.
+    files = os.path.join(args.dir, "files")
+    if os.path.exists(files):
+        shutil.rmtree(files)
     total = wide = 0
     with open(os.path.join(args.dir, "corpus.mbox"), "wb") as mbox:
         for i in range(args.messages):
@@ -232,10 +326,17 @@ def generate(args):
             name = "%d.M%dP4242.bench.example%s" % (t, i, ":2,S" if sub == "cur" else "")
             with open(os.path.join(maildir, sub, name), "wb") as f:
                 f.write(data)
+            folder = os.path.join(files, "custodian%02d" % (i % 40))
+            if i < 40:
+                os.makedirs(folder)
+            with open(os.path.join(folder, "%06d.eml" % i), "wb") as f:
+                f.write(data)
             total += len(data)
+    with open(os.path.join(args.dir, "profile"), "w") as f:
+        f.write(profile + "\n")
     size = os.path.getsize(os.path.join(args.dir, "corpus.mbox"))
-    print("generated %d messages, %.0f MB mbox, mean %.1f KB per message, in %s"
-          % (args.messages, size / 1e6, total / args.messages / 1e3, args.dir))
+    print("generated %d messages (%s profile), %.0f MB mbox, mean %.1f KB per message, in %s"
+          % (args.messages, profile, size / 1e6, total / args.messages / 1e3, args.dir))
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
@@ -321,14 +422,32 @@ def remover(path):
     return remove
 
 
+def profile_of(corpus):
+    """The profile a corpus was generated with (older corpora: default)."""
+    try:
+        with open(os.path.join(corpus, "profile")) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return "default"
+
+
 def run(args):
-    mbox = os.path.join(args.dir, "corpus.mbox")
-    maildir = os.path.join(args.dir, "maildir")
+    """Each corpus given in turn (the default and the corporate profile)."""
+    for corpus in args.dir:
+        run_one(args, corpus)
+
+
+def run_one(args, corpus):
+    profile = profile_of(corpus)
+    mbox = os.path.join(corpus, "corpus.mbox")
+    maildir = os.path.join(corpus, "maildir")
+    files = os.path.join(corpus, "files")
     binary = os.path.abspath(args.ccaudit)
     db = tempfile.mkdtemp(prefix="ccaudit-bench-")
     n_files = sum(len(f) for _, _, f in os.walk(maildir))
-    print("corpus: %s (%.0f MB mbox, %d Maildir files); %d cores; median of %d runs, cache warm"
-          % (args.dir, os.path.getsize(mbox) / 1e6, n_files, os.cpu_count(), args.repeat))
+    print("corpus: %s (%s profile, %.0f MB mbox, %d Maildir files); %d cores; median of %d "
+          "runs, cache warm" % (corpus, profile, os.path.getsize(mbox) / 1e6, n_files,
+                                os.cpu_count(), args.repeat))
     res = {}
     # A first scan each time: a fresh database, deleted before the timing (a
     # rescan reads only what changed: see the rescan command).
@@ -353,6 +472,16 @@ def run(args):
     group += [scan("ccaudit scan (Maildir)", maildir),
               scan("ccaudit scan --jobs 1 (Maildir)", maildir, ["--jobs", "1"])]
     measure_group(group, args.repeat, res)
+    if os.path.isdir(files):
+        print("one file per message (an export's folders):")
+        group = [Command("head -c 4096 of every file (files)",
+                         "find %s -type f -exec head -q -c 4096 {} +" % files)]
+        if shutil.which("mhdr"):
+            group.append(Command("mblaze mhdr -h to:cc (files)",
+                                 "find %s -type f | mhdr -h to:cc" % files))
+        group += [scan("ccaudit scan (files)", files),
+                  scan("ccaudit scan --jobs 1 (files)", files, ["--jobs", "1"])]
+        measure_group(group, args.repeat, res)
     if not args.no_python:
         res["python maildir"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python maildir"][0]))
@@ -366,14 +495,25 @@ def run(args):
     print("ratios and targets:")
     def line(label, value, target, good):
         print("  %-52s %7.2f   target %-8s %s" % (label, value, target, "met" if good else "NOT met"))
+    # The corporate profile's targets are issue 22's: 1.5x the floors.
+    floor = 1.5 if profile == "corporate" else 2
     c_mbox, c_md = res["ccaudit scan"][0], res["ccaudit scan (Maildir)"][0]
     r = c_mbox / res["grep -c '^From '"][0]
-    line("mbox: ccaudit / grep -c '^From '", r, "<= 2", r <= 2)
+    line("mbox: ccaudit / grep -c '^From '", r, "<= %g" % floor, r <= floor)
     r = c_md / res["head -c 4096 of every file"][0]
-    line("Maildir: ccaudit / head -c 4096 floor", r, "<= 2", r <= 2)
+    line("Maildir: ccaudit / head -c 4096 floor", r, "<= %g" % floor, r <= floor)
     if "mblaze mlist | mhdr -h to:cc" in res:
         r = res["mblaze mlist | mhdr -h to:cc"][0] / c_md
         line("Maildir: mblaze / ccaudit", r, "> 1", r > 1)
+    if "ccaudit scan (files)" in res:
+        c_files = res["ccaudit scan (files)"][0]
+        r = c_files / res["head -c 4096 of every file (files)"][0]
+        line("files: ccaudit / head -c 4096 floor", r, "<= %g" % floor, r <= floor)
+        if "mblaze mhdr -h to:cc (files)" in res:
+            r = res["mblaze mhdr -h to:cc (files)"][0] / c_files
+            line("files: mblaze / ccaudit", r, "> 1", r > 1)
+        r = res["ccaudit scan --jobs 1 (files)"][0] / c_files
+        line("files: --jobs 1 / --jobs %d" % os.cpu_count(), r, ">= 1.6", r >= 1.6)
     if not args.no_python:
         r = res["python mbox"][0] / c_mbox
         line("mbox: python / ccaudit", r, ">= 50", r >= 50)
@@ -851,7 +991,8 @@ def identical(args):
         if args.messages:  # a small corpus with many findings and problems
             args.dir = os.path.join(tmp, "corpus")
             generate(argparse.Namespace(dir=args.dir, messages=args.messages, seed=7,
-                                        wide_rate=0.05, malformed_rate=0.05))
+                                        wide_rate=0.05, malformed_rate=0.05,
+                                        profile=args.profile))
         outputs = []
         for jobs in ("1", str(args.jobs)):
             db = os.path.join(tmp, "j%s.db" % jobs)
@@ -1003,8 +1144,11 @@ def main():
     g.add_argument("--wide-rate", type=float, default=0.005,
                    help="share of messages with 50-5,000 visible recipients")
     g.add_argument("--malformed-rate", type=float, default=0.002)
+    g.add_argument("--profile", choices=["default", "corporate"], default="default",
+                   help="corporate: the shape of a company's archive (wide lists on 9%% of "
+                        "messages, unfolded To/Cc, Exchange junk); --wide-rate is then unused")
     r = sub.add_parser("run")
-    r.add_argument("dir")
+    r.add_argument("dir", nargs="+", help="corpora made by generate (e.g. one of each profile)")
     r.add_argument("--ccaudit", default="build/src/ccaudit")
     r.add_argument("--repeat", type=int, default=3)
     r.add_argument("--no-python", action="store_true")
@@ -1075,6 +1219,8 @@ def main():
                    help="generate a corpus of this many messages instead of DIR")
     i.add_argument("--ccaudit", default="build/src/ccaudit")
     i.add_argument("--jobs", type=int, default=4)
+    i.add_argument("--profile", choices=["default", "corporate"], default="default",
+                   help="of the generated corpus")
     args = p.parse_args()
     if args.command == "generate":
         generate(args)
