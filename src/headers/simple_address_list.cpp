@@ -208,12 +208,13 @@ parse_simple_address_list(std::string_view value)
     // The item ends at the next ',' outside a quoted string. Characters of
     // the shapes GMime reads differently or that need its recovery decline
     // the whole value: comments, groups, routes, quoted pairs, literals,
-    // 8-bit text.
+    // 8-bit text. Inside quotes "()[]:;" are a name's text ("Doe, Jane
+    // (Finance)", as Exchange writes names), which read_display_name checks.
     std::size_t end = start;
     bool quoted = false;
     for (; end < value.size(); ++end) {
       const char c = value[end];
-      if (is(c, declined)) {
+      if (is(c, declined) && !(quoted && c != '\\' && static_cast<unsigned char>(c) < 0x80)) {
         return std::nullopt;
       }
       if (c == ',' && !quoted) {

@@ -50,6 +50,8 @@ TEST_CASE("simple address list: the common shapes are read without GMime, as GMi
          "Jane Doe<jane@example.com>",
          "\"Doe, Jane\" <jane@example.com>",
          "\"  Doe, Jane  \" <jane@example.com>",
+         "\"Doe, Jane (Finance)\" <jane@example.com>",
+         "\"Board: Doe; [HR]\" <jane@example.com>, b@example.org",
          "\"\" <jane@example.com>",
          "<jane@example.com>",
          "=?UTF-8?B?Um9zYW11bmQgS2VzdHJlbHdpY2sgw5w=?= <r@example.org>",
@@ -107,6 +109,7 @@ TEST_CASE("simple address list: random values never disagree with GMime", "[head
     " ", "  ", "\t", "\r\n ", ",", ", ", "<", ">", "\"", "\"Doe, J\"", "=?",
     "?=", "=?UTF-8?B?SsO8cmc=?=", "=?UTF-8?Q?J=C3=BCrg?=", "=?x?q?a?=", "'",
     "!", "-", "(", ")", ":", ";", "\\", "[", "]", "\xc3\xbc", "O'Neil",
+    "\"Doe, J (HR)\"", "\"a: b; [c]\"", "\"(\"", "\")\"", "\":\"",
   };
   std::mt19937 rng(20261126);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
@@ -128,7 +131,7 @@ TEST_CASE("simple address list: random values never disagree with GMime", "[head
       switch (rng() % 4) {
       case 0: value += word + "@example.com"; break;
       case 1: value += word + " " + word + " <" + word + "@x.example.org>"; break;
-      case 2: value += "\"" + word + ", " + word + "\" <" + word + "@example.net>"; break;
+      case 2: value += "\"" + word + ", " + word + " (" + word + ")\" <" + word + "@example.net>"; break;
       default: value += "=?UTF-8?B?SsO8cmc=?= " + word + " <" + word + "@example.com>"; break;
       }
       value += n > 1 ? ",\r\n " : "";
