@@ -89,4 +89,8 @@ Scavenged scavenge(std::string_view item);
 // repeats.
 Scavenged missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes);
 
+// The same, from what scavenge() already found in the text (a list checked
+// before and after recovery is scanned once).
+Scavenged missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes);
+
 } // namespace ccaudit::headers::detail
