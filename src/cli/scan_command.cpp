@@ -472,7 +472,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
                grouped(s.new_findings).c_str(), grouped(s.suppressed).c_str(),
                grouped(s.problems).c_str(), grouped(s.not_scanned()).c_str(),
                static_cast<long long>(scan_id), text::for_terminal(cmd.db).c_str());
-  if (s.inputs == 0 && s.unchanged == 0 && s.problems == 0 && !s.interrupted) {
+  if (s.inputs == 0 && unchanged_files == 0 && s.problems == 0 && !s.interrupted) {
     std::fprintf(stderr, "ccaudit: no file found under the PATH(s): scan %lld read nothing, and "
                          "'ccaudit report' keeps showing the scan before it\n",
                  static_cast<long long>(scan_id));

@@ -127,6 +127,22 @@ TEST_CASE("incremental: an unchanged store is not read again", "[incremental]")
   CHECK(s.current() == 8);
 }
 
+TEST_CASE("incremental: a rescan that skips an unchanged Maildir folder whole does not say it "
+          "found no file",
+          "[incremental]")
+{
+  Store s;
+  for (int i = 0; i < 3; ++i) {
+    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
+  }
+  age(s.root / "box/cur");
+  REQUIRE(s.scan().exit_code == 1);
+  const auto again = s.scan();
+  CHECK(again.exit_code == 0);
+  CHECK(summary_of(again.err).unchanged == 3);
+  CHECK_THAT(again.err, !Catch::Contains("no file found"));
+}
+
 TEST_CASE("incremental: a new message is the only one read, and reported once",
           "[incremental]")
 {
