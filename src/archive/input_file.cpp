@@ -1,6 +1,7 @@
 #include "archive/input_file.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <string>
 #include <fcntl.h>
@@ -23,6 +24,14 @@ throw_errno(const char* what)
 namespace {
 
 std::atomic<int> g_open_folders{0};
+
+// Reads that took longer than a page-cache hit can (tens of microseconds
+// for the first 64 KiB of a file on a busy machine); a few of them mean the
+// files come from the disk. A descheduled thread can make a cached read
+// slow too, hence more than one.
+constexpr auto k_slow_read = std::chrono::microseconds(150);
+constexpr int k_slow_reads_for_disk = 8;
+std::atomic<int> g_slow_reads{0};
 
 } // namespace
 
@@ -47,7 +56,12 @@ Folder::~Folder()
   g_open_folders.fetch_sub(1);
 }
 
-InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
+namespace {
+
+// Read-only, without the access time where the kernel allows it (O_NOATIME
+// needs ownership), and O_NONBLOCK: opening a FIFO must not hang the scan.
+int
+open_read_only(const std::filesystem::path& path, const Folder* folder)
 {
   const auto open = [&](int flags) {
     if (folder != nullptr) {
@@ -59,12 +73,35 @@ InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
     }
     return ::open(path.c_str(), flags);
   };
-  // O_NONBLOCK: opening a FIFO must not hang the scan; it is rejected below.
   constexpr int k_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  m_fd = open(k_flags | O_NOATIME);
-  if (m_fd < 0 && errno == EPERM) {
-    m_fd = open(k_flags); // O_NOATIME needs ownership
+  int fd = open(k_flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) {
+    fd = open(k_flags);
   }
+  return fd;
+}
+
+} // namespace
+
+void
+read_ahead(const std::filesystem::path& path, const Folder* folder, std::size_t bytes)
+{
+  const int fd = open_read_only(path, folder);
+  if (fd >= 0) {
+    ::posix_fadvise(fd, 0, static_cast<off_t>(bytes), POSIX_FADV_WILLNEED);
+    ::close(fd);
+  }
+}
+
+bool
+reads_wait_for_disk()
+{
+  return g_slow_reads.load(std::memory_order_relaxed) >= k_slow_reads_for_disk;
+}
+
+InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
+{
+  m_fd = open_read_only(path, folder);
   if (m_fd < 0) {
     throw_errno("open");
   }
@@ -98,6 +135,13 @@ std::size_t
 InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
 {
   std::size_t done = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto count_if_slow = [&] {
+    if (std::chrono::steady_clock::now() - start > k_slow_read
+        && g_slow_reads.load(std::memory_order_relaxed) < k_slow_reads_for_disk) {
+      g_slow_reads.fetch_add(1, std::memory_order_relaxed);
+    }
+  };
   while (done < size) {
     const auto n = ::pread(m_fd, out + done, size - done,
                            static_cast<off_t>(offset + done));
@@ -116,6 +160,7 @@ InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
       break; // the end the file had when opened: no call just to read 0
     }
   }
+  count_if_slow();
   return done;
 }
 

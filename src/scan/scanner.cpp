@@ -33,6 +33,9 @@ namespace {
 
 // --content: body bytes of an mbox's messages waiting to be analysed, at most.
 constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
+// What read_ahead asks for of each file when reading from the disk: the
+// first read of a message file (headers, and most of a small message).
+constexpr std::size_t k_read_ahead = std::size_t{64} << 10;
 
 } // namespace
 
@@ -242,6 +245,12 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
       file.renamed_from = std::move(decision.known); // set if it was under another name
       break;
     }
+  }
+  if (archive::reads_wait_for_disk()) {
+    // Reading from the disk: the head of each file waiting for a worker is
+    // asked for now, so the disk has many reads in its queue (as `xargs -P
+    // 16 head` gives it) instead of one per worker.
+    archive::read_ahead(path, folder.get(), k_read_ahead);
   }
   if (m_options.measure_progress) {
     struct stat st {};

@@ -4,10 +4,13 @@
   bench.py generate DIR [--messages N] [--seed S]
       Writes the same messages as DIR/corpus.mbox and as the Maildir
       DIR/maildir (cur/ and new/). Deterministic for a given N and seed.
-  bench.py run DIR [--ccaudit BIN] [--repeat R] [--no-python] [--rss DIR4]
-      Times ccaudit and the baselines on DIR (page cache warm: every command
+  bench.py run DIR... [--ccaudit BIN] [--repeat R] [--no-python] [--rss DIR4] [--hogs N] [--cold]
+      Times ccaudit and the baselines on each DIR (page cache warm: every command
       runs once before it is timed) and prints times, ratios and peak RSS.
-      With --rss DIR4, also ccaudit's peak RSS on a larger corpus.
+      With --rss DIR4, also ccaudit's peak RSS on a larger corpus; with
+      --hogs N, N busy processes run meanwhile. With --cold (root), the page
+      cache is dropped before every command, and ccaudit is compared with
+      `head -c 4096` of every file 16 at a time (xargs -P 16) and mblaze.
   bench.py compressed DIR [--ccaudit BIN] [--repeat R]
       Writes DIR/corpus.mbox.gz (gzip -6) and DIR/corpus.mbox.zst (zstd -3)
       where missing or older than the mbox, then times ccaudit's scan of each
@@ -433,8 +436,81 @@ def profile_of(corpus):
 
 def run(args):
     """Each corpus given in turn (the default and the corporate profile)."""
-    for corpus in args.dir:
-        run_one(args, corpus)
+    if args.cold and not os.access(DROP_CACHES, os.W_OK):
+        sys.exit("bench: --cold drops the page cache through %s: run as root" % DROP_CACHES)
+    # Other work on the machine, the same for every command: --hogs busy
+    # processes, started before the first timing and stopped after the last.
+    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
+    if hogs:
+        print("with %d busy process(es) running" % len(hogs), flush=True)
+    try:
+        for corpus in args.dir:
+            if args.cold:
+                run_cold(args, corpus)
+            else:
+                run_one(args, corpus)
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+
+
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+
+
+def drop_caches():
+    """Empties the page cache (root only): the next read comes from the disk."""
+    subprocess.run(["sync"], check=True)
+    with open(DROP_CACHES, "w") as f:
+        f.write("3\n")
+
+
+def run_cold(args, corpus):
+    """A nightly scan of a big archive reads it from the disk: every command
+    here starts with the page cache dropped (the binaries and libraries
+    included, for all alike). The floor reads each file's head 16 at a time,
+    as a disk with a queue is best read; mblaze reads the headers one file
+    at a time. ccaudit must not be slower than either."""
+    profile = profile_of(corpus)
+    binary = os.path.abspath(args.ccaudit)
+    db = tempfile.mkdtemp(prefix="ccaudit-bench-")
+    path = os.path.join(db, "b.db")
+    remove = remover(path)
+    def cold_then(also=None):
+        def prepare():
+            if also:
+                also()
+            drop_caches()
+        return prepare
+    print("corpus: %s (%s profile); %d cores; median of %d runs, page cache dropped before each"
+          % (corpus, profile, os.cpu_count(), args.repeat))
+    res = {}
+    layouts = [("Maildir", os.path.join(corpus, "maildir"))]
+    if os.path.isdir(os.path.join(corpus, "files")):
+        layouts.append(("files", os.path.join(corpus, "files")))
+    for name, target in layouts:
+        print("%s, cold:" % name)
+        group = [Command("head -c 4096, 16 at a time (%s)" % name,
+                         "find %s -type f -print0 | xargs -0 -P 16 -n 64 head -q -c 4096" % target,
+                         prepare=cold_then())]
+        if shutil.which("mhdr"):
+            group.append(Command("mblaze mhdr -h to:cc (%s)" % name,
+                                 "find %s -type f | mhdr -h to:cc" % target,
+                                 prepare=cold_then()))
+        group.append(Command("ccaudit scan (%s)" % name,
+                             [binary, "scan", target, "--db", path, "--quiet"], (0, 1),
+                             prepare=cold_then(remove)))
+        measure_group(group, args.repeat, res)
+    shutil.rmtree(db)
+    print("ratios and targets (cold):")
+    for name, _ in layouts:
+        c = res["ccaudit scan (%s)" % name][0]
+        for base in ("head -c 4096, 16 at a time (%s)" % name, "mblaze mhdr -h to:cc (%s)" % name):
+            if base in res:
+                r = c / res[base][0]
+                print("  %-52s %7.2f   target <= 1    %s"
+                      % ("%s: ccaudit / %s" % (name, base.split(" (")[0]), r,
+                         "met" if r <= 1 else "NOT met"))
 
 
 def run_one(args, corpus):
@@ -1153,6 +1229,11 @@ def main():
     r.add_argument("--repeat", type=int, default=3)
     r.add_argument("--no-python", action="store_true")
     r.add_argument("--rss", help="a larger corpus, for peak RSS")
+    r.add_argument("--cold", action="store_true",
+                   help="drop the page cache before every command (root) and compare with "
+                        "head -c 4096 run 16 at a time and mblaze")
+    r.add_argument("--hogs", type=int, default=0,
+                   help="run this many busy processes meanwhile (other work on the machine)")
     rs = sub.add_parser("rescan")
     rs.add_argument("dir")
     rs.add_argument("--ccaudit", default="build/src/ccaudit")
