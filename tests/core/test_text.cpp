@@ -42,6 +42,31 @@ TEST_CASE("text: UTF-8 is checked the same at every offset of a long ASCII run "
   }
 }
 
+TEST_CASE("text: to_valid_utf8 copies ASCII runs whole and repairs what follows them the "
+          "same at every offset",
+          "[core]")
+{
+  // A sequence of under 8 bytes alone is read byte by byte: the reference
+  // for the same sequence inside long ASCII runs (read 8 bytes at a time).
+  for (const auto& sequence : {"\xc3\xbc"s, "\xe2\x82\xac"s, "\xf0\x9f\x98\x80"s,
+                                     "\xc3\x28"s, "\xff"s, "\xed\xa0\x80"s, "\xe2\x82"s,
+                                     "\x80\x80\xff\xfe"s}) {
+    const auto repaired = text::to_valid_utf8(sequence);
+    for (std::size_t before = 0; before <= 40; ++before) {
+      for (const std::size_t after : {0, 1, 7, 8, 15, 16, 33}) {
+        const auto head = std::string(before, 'a'), tail = std::string(after, 'b');
+        INFO("sequence of " << sequence.size() << " byte(s) after " << before);
+        CHECK(text::to_valid_utf8(head + sequence + tail) == head + repaired + tail);
+      }
+    }
+  }
+  CHECK(text::to_valid_utf8("\xff") == "\xef\xbf\xbd");
+  CHECK(text::to_valid_utf8(std::string(20, 'x') + "\xc3\x28" + std::string(9, 'y'))
+        == std::string(20, 'x') + "\xef\xbf\xbd(" + std::string(9, 'y'));
+  CHECK(text::to_valid_utf8(std::string("a\0b", 3) + std::string(12, 'c'))
+        == std::string("a\0b", 3) + std::string(12, 'c'));
+}
+
 TEST_CASE("text: bytes are counted at every offset and length (16 at a time, then "
           "one by one)", "[core]")
 {
