@@ -11,6 +11,10 @@
       --hogs N, N busy processes run meanwhile. With --cold (root), the page
       cache is dropped before every command, and ccaudit is compared with
       `head -c 4096` of every file 16 at a time (xargs -P 16) and mblaze.
+  bench.py growth DIR... [--layout maildir|files|corpus.mbox] [--ccaudit BIN] [--repeat R]
+      One scan of each corpus, smallest first: time per message, peak RSS and
+      database size per finding, and whether time per message stays within
+      15% and peak RSS under 64 MiB from the smallest to the largest.
   bench.py compressed DIR [--ccaudit BIN] [--repeat R]
       Writes DIR/corpus.mbox.gz (gzip -6) and DIR/corpus.mbox.zst (zstd -3)
       where missing or older than the mbox, then times ccaudit's scan of each
@@ -267,6 +271,9 @@ class Generator:
             # The held-out archive: 5.7 KB a message on average, headers included.
             body_size = int(r.lognormvariate(7.3, 0.8))  # median ~1.5 KB
             u = 0.134 + r.random() * 0.866 if r.random() < 0.98 else u
+        elif self.profile == "small":
+            # A million-message store: short notes, no attachments.
+            body_size, u = 100 + r.randrange(400), 1.0
         if u < 0.004:
             attachment = 2_000_000 + r.randrange(2_000_000)
         elif u < 0.034:
@@ -308,6 +315,8 @@ def generate(args):
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(maildir, sub))
     profile = getattr(args, "profile", "default")
+    # The small profile is for a million messages: its Maildir alone.
+    only_maildir = profile == "small"
     g = Generator(args.seed, args.wide_rate, args.malformed_rate, profile)
     # One file per message outside any Maildir (an export's folder tree):
     # the layout of the held-out company archive.
@@ -315,31 +324,34 @@ def generate(args):
     if os.path.exists(files):
         shutil.rmtree(files)
     total = wide = 0
-    with open(os.path.join(args.dir, "corpus.mbox"), "wb") as mbox:
+    with open(os.devnull if only_maildir else os.path.join(args.dir, "corpus.mbox"), "wb") as mbox:
         for i in range(args.messages):
             text, date, t = g.message(i)
             data = text.encode("utf-8", "surrogateescape")
+            sub = "new" if i % 5 == 4 else "cur"
+            name = "%d.M%dP4242.bench.example%s" % (t, i, ":2,S" if sub == "cur" else "")
+            with open(os.path.join(maildir, sub, name), "wb") as f:
+                f.write(data)
+            total += len(data)
+            if only_maildir:
+                continue
             tm = time.gmtime(t)
             mbox.write(("From bench@example.com %s %s %2d %02d:%02d:%02d %d\n" % (
                 DAYS[tm.tm_wday], MONTHS[tm.tm_mon - 1], tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec, tm.tm_year)).encode())
             mbox.write(mboxrd_quote(text).encode("utf-8", "surrogateescape"))
             mbox.write(b"\n" if text.endswith("\n") else b"\n\n")
-            sub = "new" if i % 5 == 4 else "cur"
-            name = "%d.M%dP4242.bench.example%s" % (t, i, ":2,S" if sub == "cur" else "")
-            with open(os.path.join(maildir, sub, name), "wb") as f:
-                f.write(data)
             folder = os.path.join(files, "custodian%02d" % (i % 40))
             if i < 40:
                 os.makedirs(folder)
             with open(os.path.join(folder, "%06d.eml" % i), "wb") as f:
                 f.write(data)
-            total += len(data)
     with open(os.path.join(args.dir, "profile"), "w") as f:
         f.write(profile + "\n")
-    size = os.path.getsize(os.path.join(args.dir, "corpus.mbox"))
-    print("generated %d messages (%s profile), %.0f MB mbox, mean %.1f KB per message, in %s"
-          % (args.messages, profile, size / 1e6, total / args.messages / 1e3, args.dir))
+    what = "Maildir only" if only_maildir else "%.0f MB mbox" % (
+        os.path.getsize(os.path.join(args.dir, "corpus.mbox")) / 1e6)
+    print("generated %d messages (%s profile), %s, mean %.1f KB per message, in %s"
+          % (args.messages, profile, what, total / args.messages / 1e3, args.dir))
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
@@ -623,24 +635,75 @@ def rescan(args):
     return 0
 
 
+def growth(args):
+    """One scan of each corpus, smallest first: time per message, peak RSS and
+    database bytes per finding, and whether they hold as the store grows
+    (issue 22, point 5: time per message within 15% from the smallest to the
+    largest, peak RSS at most 64 MiB)."""
+    binary = os.path.abspath(args.ccaudit)
+    tmp = tempfile.mkdtemp(prefix="ccaudit-growth-")
+    path = os.path.join(tmp, "g.db")
+    rows = []
+    print("%d cores; %s layout; median of %d runs each, cache warm" % (os.cpu_count(), args.layout, args.repeat))
+    try:
+        for corpus in args.dir:
+            target = os.path.join(corpus, args.layout)
+            if not os.path.exists(target):
+                target = os.path.join(corpus, "maildir")
+            res = {}
+            measure_group([Command("scan %s (%s)" % (os.path.basename(corpus.rstrip("/")), profile_of(corpus)),
+                                   [binary, "scan", target, "--db", path, "--quiet"], (0, 1),
+                                   prepare=remover(path))], args.repeat, res)
+            (t, rss), = res.values()
+            counts = subprocess.run(["sqlite3", path, "SELECT messages, findings FROM scan"],
+                                    capture_output=True, text=True, check=True).stdout.split("|")
+            messages, findings = int(counts[0]), int(counts[1])
+            size = os.path.getsize(path)
+            rows.append((corpus, messages, t, rss, findings, size))
+            remover(path)()
+    finally:
+        shutil.rmtree(tmp)
+    print("  %-22s %10s %9s %11s %9s %9s %15s %13s"
+          % ("corpus", "messages", "time", "us/message", "peak MiB", "findings", "DB KiB/finding",
+             "DB B/message"))
+    for corpus, messages, t, rss, findings, size in rows:
+        print("  %-22s %10d %8.2fs %11.1f %9.1f %9d %15.1f %13.0f"
+              % (os.path.basename(corpus.rstrip("/")), messages, t, t / messages * 1e6, rss / 1024,
+                 findings, size / 1024 / findings if findings else 0, size / messages))
+    first, last = rows[0], rows[-1]
+    per = lambda row: row[2] / row[1]
+    drift = per(last) / per(first)
+    peak = max(r[3] for r in rows) / 1024
+    print("  time per message, largest / smallest: %.2f   target <= 1.15   %s"
+          % (drift, "met" if drift <= 1.15 else "NOT met"))
+    print("  peak RSS, MiB: %.1f   target <= 64   %s" % (peak, "met" if peak <= 64 else "NOT met"))
+    return 0
+
+
 def content(args):
     """What --content costs: a first scan with and without it, one corpus."""
     binary = os.path.abspath(args.ccaudit)
     db = tempfile.mkdtemp(prefix="ccaudit-content-")
     path = os.path.join(db, "c.db")
     print("corpus: %s; %d cores; median of %d runs, cache warm" % (args.dir, os.cpu_count(), args.repeat))
-    for name, target in (("mbox", os.path.join(args.dir, "corpus.mbox")),
-                         ("Maildir", os.path.join(args.dir, "maildir"))):
+    # Issue 22, point 7: --content at most 4x `cat` for an mbox, 2x for a Maildir.
+    for name, target, cat, limit in (
+            ("mbox", os.path.join(args.dir, "corpus.mbox"), "cat %s" % os.path.join(args.dir, "corpus.mbox"), 4),
+            ("Maildir", os.path.join(args.dir, "maildir"),
+             "find %s -type f -exec cat {} +" % os.path.join(args.dir, "maildir"), 2)):
         base = [binary, "scan", target, "--db", path, "--quiet"]
         res = {}
-        t1, t2 = measure_group([Command("%s: ccaudit scan" % name, base, (0, 1), prepare=remover(path)),
-                                Command("%s: ccaudit scan --content" % name, base + ["--content"],
-                                        (0, 1), prepare=remover(path))],
-                               args.repeat, res)
+        t0, t1, t2 = measure_group([Command("%s: cat" % name, cat),
+                                    Command("%s: ccaudit scan" % name, base, (0, 1), prepare=remover(path)),
+                                    Command("%s: ccaudit scan --content" % name, base + ["--content"],
+                                            (0, 1), prepare=remover(path))],
+                                   args.repeat, res)
         kinds = subprocess.run(["sqlite3", path, "SELECT kind || ' ' || count(*) FROM finding "
                                 "GROUP BY kind ORDER BY kind"], capture_output=True, text=True).stdout
         print("  %-40s %8.1fx   peak RSS %.1f MiB" % (name + ": --content / headers only", t2 / t1,
                                                       max(v[1] for v in res.values()) / 1024))
+        print("  %-40s %8.1fx   target <= %d   %s" % (name + ": --content / cat", t2 / t0, limit,
+                                                     "met" if t2 / t0 <= limit else "NOT met"))
         print("  findings with --content: %s" % ", ".join(kinds.split("\n")[:-1]))
     shutil.rmtree(db)
     return 0
@@ -1220,9 +1283,11 @@ def main():
     g.add_argument("--wide-rate", type=float, default=0.005,
                    help="share of messages with 50-5,000 visible recipients")
     g.add_argument("--malformed-rate", type=float, default=0.002)
-    g.add_argument("--profile", choices=["default", "corporate"], default="default",
+    g.add_argument("--profile", choices=["default", "corporate", "small"], default="default",
                    help="corporate: the shape of a company's archive (wide lists on 9%% of "
-                        "messages, unfolded To/Cc, Exchange junk); --wide-rate is then unused")
+                        "messages, unfolded To/Cc, Exchange junk); --wide-rate is then unused. "
+                        "small: short messages without attachments, Maildir only (for a "
+                        "million messages)")
     r = sub.add_parser("run")
     r.add_argument("dir", nargs="+", help="corpora made by generate (e.g. one of each profile)")
     r.add_argument("--ccaudit", default="build/src/ccaudit")
@@ -1238,6 +1303,12 @@ def main():
     rs.add_argument("dir")
     rs.add_argument("--ccaudit", default="build/src/ccaudit")
     rs.add_argument("--repeat", type=int, default=5)
+    gr = sub.add_parser("growth")
+    gr.add_argument("dir", nargs="+", help="corpora made by generate, smallest first")
+    gr.add_argument("--ccaudit", default="build/src/ccaudit")
+    gr.add_argument("--repeat", type=int, default=3)
+    gr.add_argument("--layout", default="maildir", choices=["maildir", "files", "corpus.mbox"],
+                    help="what of each corpus to scan (maildir where it has no other)")
     c = sub.add_parser("content")
     c.add_argument("dir")
     c.add_argument("--ccaudit", default="build/src/ccaudit")
@@ -1309,6 +1380,8 @@ def main():
         run(args)
     elif args.command == "rescan":
         sys.exit(rescan(args))
+    elif args.command == "growth":
+        sys.exit(growth(args))
     elif args.command == "content":
         sys.exit(content(args))
     elif args.command == "compressed":
