@@ -18,6 +18,7 @@
 #include <cctype>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <cstdint>
 
 namespace ccaudit::headers {
@@ -296,13 +297,138 @@ gmime_mailboxes(const std::string& s, Parsed<std::vector<Mailbox>>& out,
   return true;
 }
 
+// An item of a list GMime reads item by item, and the simple reader's list
+// of it where it takes the item.
+struct AloneItem
+{
+  std::string_view text;
+  std::optional<std::vector<Mailbox>> simple;
+};
+
+// Whether GMime reads each item of `v` alone (detail::items_read_alone);
+// with `plan`, each non-empty item and the simple reader's list of it,
+// where it takes the item.
+bool
+plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
+{
+  // Nothing that can hold a ',' for GMime: quoted strings and comments
+  // (a '"' is allowed only in an item the simple reader takes: it checks
+  // its quotes), quoted pairs, groups, a '<' or '[' not closed within its
+  // item, a ',' inside one; no item without '@', and none but the simple
+  // reader's without a closing <...>. 8-bit bytes and '/' '=' are only text
+  // to GMime's tokenizer.
+  if (v.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  // ':' and ';' outside quoted strings (groups, routes) end items for
+  // split_items(): they are not in any item, so they are looked for here.
+  bool group = false;
+  scan_structure(v, [&](std::size_t, char c, int) { group = group || c == ':' || c == ';'; });
+  if (group) {
+    return false;
+  }
+  for (const auto item : split_items(v)) {
+    if (text::trim(item).empty()) {
+      continue; // GMime skips empty items: "a@x,,b@y"
+    }
+    if (auto simple = detail::parse_simple_address_list(item)) {
+      if (plan) {
+        plan->push_back({item, std::move(simple)});
+      }
+      continue;
+    }
+    if (item.find('"') != std::string_view::npos) {
+      return false; // a quoted string only in an item the simple reader takes
+    }
+    // GMime joins an item without '@' to the next one ("Doe, Jane <...>"
+    // is one name), so every item must hold one.
+    if (item.find('@') == std::string_view::npos) {
+      return false;
+    }
+    int angle = 0, square = 0;
+    bool closed = false; // its one <...> is done: only blanks may follow
+    for (const char c : item) {
+      if (closed && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return false;
+      }
+      if (c == ',' || c == '(' || c == ')' || c == '\\' || c == ':' || c == ';') {
+        return false;
+      }
+      if (c == '<') {
+        if (++angle > 1 || square > 0) {
+          return false;
+        }
+      } else if (c == '>') {
+        if (angle != 1 || square > 0) {
+          return false;
+        }
+        angle = 0;
+        closed = true;
+      } else if (c == '[') {
+        if (++square > 1) {
+          return false;
+        }
+      } else if (c == ']') {
+        if (square != 1) {
+          return false;
+        }
+        square = 0;
+      }
+    }
+    // A bare item the simple reader declines ("a@x.example y", "a@b@x"):
+    // GMime may take its tail for the start of the next item.
+    if (angle != 0 || square != 0 || !closed) {
+      return false;
+    }
+    if (plan) {
+      plan->push_back({item, std::nullopt});
+    }
+  }
+  return true;
+}
+
+// GMime's mailboxes of a list whose items it reads alone, item by item: the
+// simple reader's for the items it takes, GMime's for the rest. Nullopt if
+// GMime would not read the items alone; false if no item gave GMime a list
+// (as GMime gives none for the whole).
+std::optional<bool>
+mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
+                       std::size_t& without_domain)
+{
+  std::vector<AloneItem> plan;
+  if (!plan_items_alone(v, &plan)) {
+    return std::nullopt;
+  }
+  bool any = false;
+  for (auto& [item, simple] : plan) {
+    if (simple) {
+      std::move(simple->begin(), simple->end(), std::back_inserter(out.value));
+      any = true;
+    } else {
+      any = gmime_mailboxes(std::string(item), out, without_domain) || any;
+    }
+  }
+  return any;
+}
+
 // Parses with GMime: the whole list, or, when it holds too many ':', each
 // item that does not (an item that does is left to the lenient reader). An
-// unparsable non-empty list is recorded.
+// unparsable non-empty list is recorded. A list whose items GMime reads
+// alone is read item by item (`whole` false): GMime's list, with the
+// simple reader's speed on all but its broken items.
 void
 parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
-                 std::size_t& without_domain)
+                 std::size_t& without_domain, bool whole)
 {
+  if (!whole) {
+    if (const auto any = mailboxes_item_by_item(v, out, without_domain)) {
+      if (!*any) {
+        out.issues.push_back({IssueKind::address_unparsable,
+                              "no address in \"" + text::for_terminal(v.substr(0, 60)) + "\""});
+      }
+      return;
+    }
+  }
   if (safe_for_gmime(v)) {
     if (!gmime_mailboxes(v, out, without_domain)) {
       out.issues.push_back({IssueKind::address_unparsable,
@@ -400,10 +526,10 @@ prepare(std::string_view value, Parsed<std::vector<Mailbox>>& out)
 }
 
 void
-read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out)
+read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out, bool whole)
 {
   std::size_t without_domain = 0;
-  parse_with_gmime(v, out, without_domain);
+  parse_with_gmime(v, out, without_domain, whole);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (text::count_byte(v, '@') <= out.value.size()) {
@@ -443,7 +569,7 @@ parse_address_list(std::string_view value)
     out.value = std::move(*simple);
     return out;
   }
-  read_with_gmime(v, out);
+  read_with_gmime(v, out, false);
   return out;
 }
 
@@ -454,9 +580,15 @@ detail::parse_address_list_with_gmime(std::string_view value)
   Parsed<std::vector<Mailbox>> out;
   const std::string v = prepare(value, out);
   if (!text::trim(v).empty()) {
-    read_with_gmime(v, out);
+    read_with_gmime(v, out, true);
   }
   return out;
+}
+
+bool
+detail::items_read_alone(std::string_view v)
+{
+  return plan_items_alone(v, nullptr);
 }
 
 std::string

@@ -190,6 +190,14 @@ read_display_name(std::string_view phrase, std::string& name)
   if (decoded == nullptr) {
     return false;
   }
+  // Control characters decoded from a damaged word: GMime's address parser
+  // trims some of them ("\f") that text::trim keeps; left to GMime.
+  for (const char* c = decoded; *c != '\0'; ++c) {
+    if (static_cast<unsigned char>(*c) < 0x20 || *c == 0x7f) {
+      g_free(decoded);
+      return false;
+    }
+  }
   name = text::to_valid_utf8(text::trim(decoded));
   g_free(decoded);
   return true;

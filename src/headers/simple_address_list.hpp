@@ -23,7 +23,16 @@ namespace ccaudit::headers::detail {
 // GMime's, item for item: tests and the address-list fuzz target check it.
 std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view value);
 
-// parse_address_list() without the simple reader: GMime, then recovery.
+// parse_address_list() without the simple reader: GMime on the whole list,
+// then recovery. The reference the other paths are checked against.
 Parsed<std::vector<Mailbox>> parse_address_list_with_gmime(std::string_view value);
+
+// Whether GMime reads each item of the list alone, as if it were a list of
+// its own: no item holds what can carry GMime's tokenizer past a ','
+// (a quoted string the simple reader does not take, a comment, a quoted
+// pair, a group, an unclosed '<' or '['). parse_address_list() then reads
+// such a list item by item, the simple reader taking all but the broken
+// items; the address-list fuzzer holds the result to GMime's.
+bool items_read_alone(std::string_view value);
 
 } // namespace ccaudit::headers::detail

@@ -20,6 +20,27 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
       std::abort();
     }
   }
+  // A list whose items GMime reads alone is read item by item: the result,
+  // problems included, must be what GMime reading the whole list gives.
+  if (detail::items_read_alone(input)) {
+    const auto whole = detail::parse_address_list_with_gmime(input);
+    bool same = parsed.value.size() == whole.value.size()
+                && parsed.issues.size() == whole.issues.size();
+    for (std::size_t i = 0; same && i < parsed.value.size(); ++i) {
+      same = parsed.value[i].address == whole.value[i].address
+             && parsed.value[i].display_name == whole.value[i].display_name
+             && parsed.value[i].group == whole.value[i].group;
+    }
+    for (std::size_t i = 0; same && i < parsed.issues.size(); ++i) {
+      same = parsed.issues[i].kind == whole.issues[i].kind
+             && parsed.issues[i].detail == whole.issues[i].detail;
+    }
+    if (!same) {
+      std::fprintf(stderr, "item by item and GMime's whole list differ on [%s]\n",
+                   input.c_str());
+      std::abort();
+    }
+  }
   if (const auto simple = detail::parse_simple_address_list(input)) {
     const auto gmime = detail::parse_address_list_with_gmime(input);
     bool same = gmime.issues.empty() && simple->size() == gmime.value.size();

@@ -35,6 +35,14 @@ def fields():
         "at_signs": "@" * n + ", " + ADDRESSES,
         "semicolons": ADDRESSES.replace(",", ";") + ";" * n,
         "display_name_addresses": ", ".join(f"u{i}@example.org <v{i}@example.com>" for i in range(3000)),
+        # Lists read item by item (items_read_alone): broken items among
+        # simple ones, whose reading GMime must not carry past a ','.
+        "items_alone": ", ".join(
+            [f'"Doe{i}, Jane (Dept)" <j{i}@example.com>' for i in range(200)]
+            + ["Ann Lee [Sales] <ann@example.com>", "e-mail <'bo'@example.com>",
+               "x@[192.0.2.1]", "a@b@example.com", "=?utf-8?q?Zo=C3=AB?= <z@example.com>",
+               "Lee [ <l@example.com>", "[x] y@example.com <w@example.com>",
+               "<a@example.com> b@example.com", "Doe, Jane <jd@example.com>"]),
     }
 
 
