@@ -387,13 +387,22 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
   return true;
 }
 
+// Where an item's mailboxes are in out.value, in a list read item by item:
+// recovery starts from them instead of reading every item again.
+struct ItemSpan
+{
+  std::string_view text;
+  std::size_t begin = 0, end = 0;
+  bool simple = false; // the simple reader took it
+};
+
 // GMime's mailboxes of a list whose items it reads alone, item by item: the
-// simple reader's for the items it takes, GMime's for the rest. Nullopt if
-// GMime would not read the items alone; false if no item gave GMime a list
-// (as GMime gives none for the whole).
+// simple reader's for the items it takes, GMime's for the rest, and where
+// each item's are. Nullopt if GMime would not read the items alone; false
+// if no item gave GMime a list (as GMime gives none for the whole).
 std::optional<bool>
 mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
-                       std::size_t& without_domain)
+                       std::size_t& without_domain, std::vector<ItemSpan>& spans)
 {
   std::vector<AloneItem> plan;
   if (!plan_items_alone(v, &plan)) {
@@ -401,27 +410,30 @@ mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
   }
   bool any = false;
   for (auto& [item, simple] : plan) {
+    const auto begin = out.value.size();
     if (simple) {
       std::move(simple->begin(), simple->end(), std::back_inserter(out.value));
       any = true;
     } else {
       any = gmime_mailboxes(std::string(item), out, without_domain) || any;
     }
+    spans.push_back({item, begin, out.value.size(), simple.has_value()});
   }
   return any;
 }
 
 // Parses with GMime: the whole list, or, when it holds too many ':', each
 // item that does not (an item that does is left to the lenient reader). An
-// unparsable non-empty list is recorded. A list whose items GMime reads
-// alone is read item by item (`whole` false): GMime's list, with the
-// simple reader's speed on all but its broken items.
+// unparsable non-empty list is recorded. With `spans`, a list whose items
+// GMime reads alone is read item by item, and `spans` says where each
+// item's mailboxes are: GMime's list, with the simple reader's speed on all
+// but its broken items.
 void
 parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
-                 std::size_t& without_domain, bool whole)
+                 std::size_t& without_domain, std::vector<ItemSpan>* spans)
 {
-  if (!whole) {
-    if (const auto any = mailboxes_item_by_item(v, out, without_domain)) {
+  if (spans) {
+    if (const auto any = mailboxes_item_by_item(v, out, without_domain, *spans)) {
       if (!*any) {
         out.issues.push_back({IssueKind::address_unparsable,
                               "no address in \"" + text::for_terminal(v.substr(0, 60)) + "\""});
@@ -462,27 +474,43 @@ parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
 // that too). In a wide list only the broken items are left.
 void
 recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
-        std::size_t& without_domain)
+        std::size_t& without_domain, const std::vector<ItemSpan>& spans)
 {
   std::vector<Mailbox> mailboxes;
   std::size_t items_without_domain = 0;
-  for (const auto item : split_items(v)) {
-    const std::string text(item);
-    if (text::trim(text).empty()) {
-      continue;
+  if (!spans.empty()) {
+    // Read item by item already: the same items, the same readers, so only
+    // the text check of the broken items is left to do.
+    for (const auto& span : spans) {
+      const auto first = out.value.begin() + static_cast<std::ptrdiff_t>(span.begin);
+      const auto last = out.value.begin() + static_cast<std::ptrdiff_t>(span.end);
+      mailboxes.insert(mailboxes.end(), first, last);
+      if (!span.simple) {
+        for (auto& a : missing_from(span.text, std::vector<Mailbox>(first, last)).addresses) {
+          mailboxes.push_back({std::move(a), "", ""});
+        }
+      }
     }
-    if (auto simple = detail::parse_simple_address_list(text)) {
-      std::move(simple->begin(), simple->end(), std::back_inserter(mailboxes));
-      continue;
+    items_without_domain = without_domain;
+  } else {
+    for (const auto item : split_items(v)) {
+      const std::string text(item);
+      if (text::trim(text).empty()) {
+        continue;
+      }
+      if (auto simple = detail::parse_simple_address_list(text)) {
+        std::move(simple->begin(), simple->end(), std::back_inserter(mailboxes));
+        continue;
+      }
+      Parsed<std::vector<Mailbox>> one;
+      if (safe_for_gmime(text)) {
+        gmime_mailboxes(text, one, items_without_domain);
+      }
+      for (auto& a : missing_from(item, one.value).addresses) {
+        one.value.push_back({std::move(a), "", ""});
+      }
+      mailboxes.insert(mailboxes.end(), one.value.begin(), one.value.end());
     }
-    Parsed<std::vector<Mailbox>> one;
-    if (safe_for_gmime(text)) {
-      gmime_mailboxes(text, one, items_without_domain);
-    }
-    for (auto& a : missing_from(item, one.value).addresses) {
-      one.value.push_back({std::move(a), "", ""});
-    }
-    mailboxes.insert(mailboxes.end(), one.value.begin(), one.value.end());
   }
   const auto added = mailboxes.size() > out.value.size()
                        ? mailboxes.size() - out.value.size()
@@ -529,7 +557,8 @@ void
 read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out, bool whole)
 {
   std::size_t without_domain = 0;
-  parse_with_gmime(v, out, without_domain, whole);
+  std::vector<ItemSpan> spans;
+  parse_with_gmime(v, out, without_domain, whole ? nullptr : &spans);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (text::count_byte(v, '@') <= out.value.size()) {
@@ -538,7 +567,7 @@ read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out, bool wh
   const auto seen = detail::scavenge(v);
   auto missing = missing_from(seen, out.value);
   if (!missing.addresses.empty()) {
-    recover(v, out, without_domain);
+    recover(v, out, without_domain, spans);
     missing = missing_from(seen, out.value);
   }
   // What a reader sees and no count holds: addresses the lenient reader
