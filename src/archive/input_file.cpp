@@ -135,10 +135,11 @@ std::size_t
 InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
 {
   std::size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();
+  // Timed until reads_wait_for_disk() has decided: no clock after that.
+  const bool timed = !reads_wait_for_disk();
+  const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const auto count_if_slow = [&] {
-    if (std::chrono::steady_clock::now() - start > k_slow_read
-        && g_slow_reads.load(std::memory_order_relaxed) < k_slow_reads_for_disk) {
+    if (timed && std::chrono::steady_clock::now() - start > k_slow_read) {
       g_slow_reads.fetch_add(1, std::memory_order_relaxed);
     }
   };

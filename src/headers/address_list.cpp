@@ -387,14 +387,31 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
   return true;
 }
 
-// Where an item's mailboxes are in out.value, in a list read item by item:
-// recovery starts from them instead of reading every item again.
+// Where an item's mailboxes are in a list read item by item: recovery
+// starts from them instead of reading every item again.
 struct ItemSpan
 {
   std::string_view text;
   std::size_t begin = 0, end = 0;
   bool simple = false; // the simple reader took it
+  bool listed = false; // the simple reader took it, or GMime gave a list
 };
+
+// Reads one item alone into `out`: the simple reader's list of it
+// (`simple`), else GMime's when it may see the item.
+ItemSpan
+read_item(std::string_view item, std::optional<std::vector<Mailbox>> simple,
+          Parsed<std::vector<Mailbox>>& out, std::size_t& without_domain)
+{
+  ItemSpan span{item, out.value.size(), 0, simple.has_value(), simple.has_value()};
+  if (simple) {
+    std::move(simple->begin(), simple->end(), std::back_inserter(out.value));
+  } else if (safe_for_gmime(item)) {
+    span.listed = gmime_mailboxes(std::string(item), out, without_domain);
+  }
+  span.end = out.value.size();
+  return span;
+}
 
 // GMime's mailboxes of a list whose items it reads alone, item by item: the
 // simple reader's for the items it takes, GMime's for the rest, and where
@@ -410,14 +427,8 @@ mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
   }
   bool any = false;
   for (auto& [item, simple] : plan) {
-    const auto begin = out.value.size();
-    if (simple) {
-      std::move(simple->begin(), simple->end(), std::back_inserter(out.value));
-      any = true;
-    } else {
-      any = gmime_mailboxes(std::string(item), out, without_domain) || any;
-    }
-    spans.push_back({item, begin, out.value.size(), simple.has_value()});
+    spans.push_back(read_item(item, std::move(simple), out, without_domain));
+    any = any || spans.back().listed;
   }
   return any;
 }
@@ -476,40 +487,33 @@ void
 recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
         std::size_t& without_domain, const std::vector<ItemSpan>& spans)
 {
-  std::vector<Mailbox> mailboxes;
-  std::size_t items_without_domain = 0;
-  if (!spans.empty()) {
-    // Read item by item already: the same items, the same readers, so only
-    // the text check of the broken items is left to do.
-    for (const auto& span : spans) {
-      const auto first = out.value.begin() + static_cast<std::ptrdiff_t>(span.begin);
-      const auto last = out.value.begin() + static_cast<std::ptrdiff_t>(span.end);
-      mailboxes.insert(mailboxes.end(), first, last);
-      if (!span.simple) {
-        for (auto& a : missing_from(span.text, std::vector<Mailbox>(first, last)).addresses) {
-          mailboxes.push_back({std::move(a), "", ""});
-        }
+  // The items read alone: already, when the list was read item by item;
+  // else now, aside (what GMime says of them here is not the list's).
+  const std::vector<Mailbox>* read = &out.value;
+  std::size_t items_without_domain = without_domain;
+  Parsed<std::vector<Mailbox>> aside;
+  std::vector<ItemSpan> own;
+  if (spans.empty()) {
+    items_without_domain = 0;
+    for (const auto item : split_items(v)) {
+      if (!text::trim(item).empty()) {
+        own.push_back(read_item(item, detail::parse_simple_address_list(item), aside,
+                                items_without_domain));
       }
     }
-    items_without_domain = without_domain;
-  } else {
-    for (const auto item : split_items(v)) {
-      const std::string text(item);
-      if (text::trim(text).empty()) {
-        continue;
+    read = &aside.value;
+  }
+  // Each item's mailboxes, and after those of a broken item what its text
+  // shows that they lack.
+  std::vector<Mailbox> mailboxes;
+  for (const auto& span : spans.empty() ? own : spans) {
+    const auto first = read->begin() + static_cast<std::ptrdiff_t>(span.begin);
+    const auto last = read->begin() + static_cast<std::ptrdiff_t>(span.end);
+    mailboxes.insert(mailboxes.end(), first, last);
+    if (!span.simple) {
+      for (auto& a : missing_from(span.text, std::vector<Mailbox>(first, last)).addresses) {
+        mailboxes.push_back({std::move(a), "", ""});
       }
-      if (auto simple = detail::parse_simple_address_list(text)) {
-        std::move(simple->begin(), simple->end(), std::back_inserter(mailboxes));
-        continue;
-      }
-      Parsed<std::vector<Mailbox>> one;
-      if (safe_for_gmime(text)) {
-        gmime_mailboxes(text, one, items_without_domain);
-      }
-      for (auto& a : missing_from(item, one.value).addresses) {
-        one.value.push_back({std::move(a), "", ""});
-      }
-      mailboxes.insert(mailboxes.end(), one.value.begin(), one.value.end());
     }
   }
   const auto added = mailboxes.size() > out.value.size()

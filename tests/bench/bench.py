@@ -49,6 +49,7 @@ few malformed ones. Reserved example domains only.
 """
 import argparse
 import base64
+import contextlib
 import json
 import os
 import random
@@ -437,6 +438,21 @@ def remover(path):
     return remove
 
 
+@contextlib.contextmanager
+def busy_processes(n):
+    """Other work on the machine, the same for every command: n processes,
+    each taking a core while it can, from the first timing to the last."""
+    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(n)]
+    if hogs:
+        print("with %d busy process(es) running" % len(hogs), flush=True)
+    try:
+        yield
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+
+
 def profile_of(corpus):
     """The profile a corpus was generated with (older corpora: default)."""
     try:
@@ -450,21 +466,12 @@ def run(args):
     """Each corpus given in turn (the default and the corporate profile)."""
     if args.cold and not os.access(DROP_CACHES, os.W_OK):
         sys.exit("bench: --cold drops the page cache through %s: run as root" % DROP_CACHES)
-    # Other work on the machine, the same for every command: --hogs busy
-    # processes, started before the first timing and stopped after the last.
-    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
-    if hogs:
-        print("with %d busy process(es) running" % len(hogs), flush=True)
-    try:
+    with busy_processes(args.hogs):
         for corpus in args.dir:
             if args.cold:
                 run_cold(args, corpus)
             else:
                 run_one(args, corpus)
-    finally:
-        for h in hogs:
-            h.kill()
-            h.wait()
 
 
 DROP_CACHES = "/proc/sys/vm/drop_caches"
@@ -749,22 +756,15 @@ def compressed(args):
     group.append(scan("ccaudit scan (plain mbox)", mbox, "mbox"))
     res = {}
     counts = {}
-    # Other work on the machine, the same for every command: --hogs busy
-    # processes, each taking a core while it can.
-    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
-    if hogs:
-        print("with %d busy process(es) running" % len(hogs), flush=True)
     try:  # measure_group exits on a failed command
-        measure_group(group, args.repeat, res)
+        with busy_processes(args.hogs):
+            measure_group(group, args.repeat, res)
         # A scan that stopped early would read as fast: the three must agree.
         for short, path in dbs.items():
             counts[short] = subprocess.run(
                 ["sqlite3", path, "SELECT messages, findings, problems, not_scanned FROM scan"],
                 capture_output=True, text=True, check=True).stdout.strip()
     finally:
-        for h in hogs:
-            h.kill()
-            h.wait()
         shutil.rmtree(db)
     grep = subprocess.run(["grep", "-c", "^From ", mbox], capture_output=True, text=True).stdout.strip()
     print("messages|findings|problems|not scanned: %s (grep -c '^From ' of the mbox: %s)"
@@ -829,7 +829,6 @@ def pst(args):
     sources = pst_sources(args.source)
     binary = os.path.abspath(args.ccaudit)
     work = tempfile.mkdtemp(prefix="ccaudit-pst-", dir=args.work)
-    hogs = []
     try:
         copies = os.path.join(work, "copies")
         names = [os.path.basename(f) for f in sources]
@@ -878,15 +877,9 @@ def pst(args):
                          "printf '%%s\\0' */* | xargs -0 -P%d -I{} %s OUT/{} {}" % (args.parallel, rp)),
                  scan("ccaudit scan, one set", "set", os.path.join(copies, "set0000")),
                  scan("ccaudit scan, one file", "file", one_file)]
-        hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.hogs)]
-        if hogs:
-            print("with %d busy process(es) running" % len(hogs), flush=True)
         res, cpu = {}, {}
-        measure_group(group, args.repeat, res, cpu)
-        for h in hogs:
-            h.kill()
-            h.wait()
-        hogs = []
+        with busy_processes(args.hogs):
+            measure_group(group, args.repeat, res, cpu)
 
         # A scan or a conversion that stopped early would read as fast: the
         # last run's messages, counted by each.
@@ -923,9 +916,6 @@ def pst(args):
             return 1
         return 0
     finally:
-        for h in hogs:
-            h.kill()
-            h.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 
