@@ -201,7 +201,7 @@ public:
       return;
     }
     m_last = now;
-    const auto done_files = s.inputs + s.unchanged;
+    const auto done_files = s.inputs - s.members + s.unchanged;
     std::string line = "ccaudit: " + grouped(done_files) + "/" + grouped(s.files_listed)
                        + (s.walk_done ? "" : "+") + " files";
     const auto done = s.bytes + s.bytes_in_file;
@@ -456,6 +456,9 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   // In a responder's words: messages (read, and known unchanged), copies
   // that showed a list (exposures) and the sends they are (incidents).
   const auto totals = store.scan_totals(scan_id);
+  // Files on disk: the members of an export are not counted on their own, as
+  // they cannot be when the export is unchanged.
+  const auto read_files = s.inputs - s.members;
   const auto unchanged_files = s.unchanged + totals.folder_files;
   const auto unchanged_messages = s.unchanged_messages + totals.folder_messages;
   std::fprintf(stderr,
@@ -464,8 +467,9 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
                "database, %s new; this scan recorded %s exposure(s), %s new, %s suppressed; %s "
                "problem(s), %s not scanned; scan %lld in %s\n",
                grouped(s.messages + unchanged_messages).c_str(),
-               grouped(s.inputs + unchanged_files).c_str(), grouped(s.messages).c_str(),
-               grouped(s.inputs).c_str(), grouped(s.inputs_not_mail).c_str(),
+               grouped(read_files + unchanged_files).c_str(), grouped(s.messages).c_str(),
+               grouped(read_files).c_str(),
+               grouped(s.inputs_not_mail - s.members_not_mail).c_str(),
                grouped(unchanged_messages).c_str(), grouped(unchanged_files).c_str(),
                grouped(totals.exposures).c_str(), grouped(totals.incidents).c_str(),
                grouped(totals.new_incidents).c_str(), grouped(s.findings).c_str(),

@@ -443,8 +443,11 @@ Scanner::record_file_issue(const MessageLocator& where, const Issue& issue)
 void
 Scanner::apply_member(const MemberJob& job)
 {
+  const bool not_mail = job.source.kind == SourceKind::not_mail;
   ++m_summary.inputs;
-  m_summary.inputs_not_mail += job.source.kind == SourceKind::not_mail ? 1 : 0;
+  ++m_summary.members;
+  m_summary.inputs_not_mail += not_mail ? 1 : 0;
+  m_summary.members_not_mail += not_mail ? 1 : 0;
   m_sink.record_source(job.source);
 }
 

@@ -35,8 +35,10 @@ struct MemberJob;
 
 struct ScanSummary
 {
-  std::uint64_t inputs = 0;            // files looked at
+  std::uint64_t inputs = 0;            // sources looked at: files and export members
   std::uint64_t inputs_not_mail = 0;   // skipped: not mail
+  std::uint64_t members = 0;           // of inputs: members of zip/tar exports
+  std::uint64_t members_not_mail = 0;  // of inputs_not_mail: members
   std::uint64_t inputs_unreadable = 0; // NOT scanned
   std::uint64_t messages = 0;
   std::uint64_t messages_with_issues = 0;

@@ -339,10 +339,14 @@ TEST_CASE("packed: an unchanged export is not read again, and a changed one repl
   };
   pack();
   Scan s;
-  REQUIRE(s.run({tgz.string()}).exit_code == 1);
-  const auto first = s.findings();
   auto r = s.run({tgz.string()});
+  REQUIRE(r.exit_code == 1);
+  // One file, whether its members are read or not.
+  CHECK_THAT(r.err, Catch::Contains("2 message(s) in 1 file(s): 2 read from 1 file(s)"));
+  const auto first = s.findings();
+  r = s.run({tgz.string()});
   CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("2 message(s) in 1 file(s): 0 read from 0 file(s)"));
   CHECK(s.findings() == first);
   CHECK(s.count("SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 0);
   CHECK(s.count("SELECT count(*) FROM source WHERE last_scan = 2") >= 3); // file and members
