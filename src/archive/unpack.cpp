@@ -1,10 +1,11 @@
 #include "archive/unpack.hpp"
 
+#include "core/shared_library.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <cerrno>
-#include <dlfcn.h>
 #include <string>
 #include <system_error>
 
@@ -49,46 +50,17 @@ namespace {
 
 struct Libarchive
 {
-#define CCAUDIT_DECLARE(name) decltype(&::name) name = nullptr;
-  CCAUDIT_LIBARCHIVE_FUNCTIONS(CCAUDIT_DECLARE)
-#undef CCAUDIT_DECLARE
-  std::string error; // why it could not be loaded; empty when it was
+  CCAUDIT_LIBARCHIVE_FUNCTIONS(CCAUDIT_DECLARE_FUNCTION)
 };
-
-constexpr const char* k_libarchive = "libarchive.so.13";
-
-Libarchive
-load_libarchive()
-{
-  Libarchive api;
-  void* library = ::dlopen(k_libarchive, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char* why = ::dlerror();
-    api.error = why ? why : k_libarchive;
-    return api;
-  }
-  // Never closed: what it gave is used until the process ends.
-#define CCAUDIT_RESOLVE(name)                                                   \
-  api.name = reinterpret_cast<decltype(api.name)>(::dlsym(library, #name));     \
-  if (api.name == nullptr && api.error.empty()) {                               \
-    api.error = std::string(k_libarchive) + " has no " #name;                   \
-  }
-  CCAUDIT_LIBARCHIVE_FUNCTIONS(CCAUDIT_RESOLVE)
-#undef CCAUDIT_RESOLVE
-  return api;
-}
 
 // libarchive's functions; throws (the input is then recorded as unreadable,
 // with the reason) when the library cannot be loaded.
 const Libarchive&
 api()
 {
-  static const Libarchive loaded = load_libarchive();
-  if (!loaded.error.empty()) {
-    throw std::system_error(ENOSYS, std::generic_category(),
-                            "cannot load libarchive (package libarchive13): " + loaded.error);
-  }
-  return loaded;
+  static const auto loaded = CCAUDIT_LOAD_API(Libarchive, CCAUDIT_LIBARCHIVE_FUNCTIONS,
+                                              "libarchive.so.13", "libarchive13");
+  return loaded.get();
 }
 
 } // namespace

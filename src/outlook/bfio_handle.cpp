@@ -109,7 +109,7 @@ libbfio_handle_t*
 make_handle(Io& in)
 {
   libbfio_handle_t* handle = nullptr;
-  if (libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(&in), io_free, io_clone,
+  if (bfio().libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(&in), io_free, io_clone,
                                 io_open, io_close, io_read, io_write, io_seek, io_exists,
                                 io_is_open, io_get_size, LIBBFIO_FLAG_IO_HANDLE_NON_MANAGED,
                                 nullptr)

@@ -4,8 +4,7 @@
 // own read-only bytes and never open the file themselves.
 
 #include "core/byte_source.hpp"
-
-#include <libbfio.h>
+#include "outlook/libraries.hpp"
 
 #include <cstdint>
 #include <string>

@@ -5,9 +5,8 @@
 #include "outlook/msg_file.hpp"
 
 #include "outlook/bfio_handle.hpp"
+#include "outlook/libraries.hpp"
 #include "outlook/owned.hpp"
-
-#include <libolecf.h>
 
 #include <cstdio>
 #include <cstring>
@@ -26,18 +25,18 @@ constexpr std::size_t k_embedded_header = 24;
 // More than this many property entries is damage.
 constexpr std::size_t k_max_entries = 65536;
 
-using OleError = LibraryError<libolecf_error_t, libolecf_error_free, libolecf_error_sprint>;
-using OleItem = Owned<libolecf_item_t, libolecf_error_t, libolecf_item_free>;
+using OleError = LibraryError<libolecf_error_t, olecf_error_free, olecf_error_sprint>;
+using OleItem = Owned<libolecf_item_t, libolecf_error_t, olecf_item_free>;
 
 std::string
 name_of(libolecf_item_t* item)
 {
   std::size_t size = 0;
-  if (libolecf_item_get_utf8_name_size(item, &size, nullptr) != 1 || size == 0) {
+  if (olecf().libolecf_item_get_utf8_name_size(item, &size, nullptr) != 1 || size == 0) {
     return {};
   }
   std::string name(size, '\0');
-  if (libolecf_item_get_utf8_name(item, reinterpret_cast<std::uint8_t*>(name.data()), size,
+  if (olecf().libolecf_item_get_utf8_name(item, reinterpret_cast<std::uint8_t*>(name.data()), size,
                                   nullptr)
       != 1) {
     return {};
@@ -52,19 +51,19 @@ std::optional<std::string>
 read_stream(libolecf_item_t* storage, const std::string& name, std::size_t max)
 {
   OleItem stream;
-  if (libolecf_item_get_sub_item_by_utf8_name(
+  if (olecf().libolecf_item_get_sub_item_by_utf8_name(
         storage, reinterpret_cast<const std::uint8_t*>(name.data()), name.size(), &stream.p,
         nullptr)
       != 1) {
     return std::nullopt;
   }
   std::uint32_t size = 0;
-  if (libolecf_item_get_size(stream.p, &size, nullptr) != 1) {
+  if (olecf().libolecf_item_get_size(stream.p, &size, nullptr) != 1) {
     return std::nullopt;
   }
   std::string out(std::min<std::size_t>(size, max), '\0');
   if (!out.empty()
-      && libolecf_stream_read_buffer_at_offset(
+      && olecf().libolecf_stream_read_buffer_at_offset(
            stream.p, reinterpret_cast<std::uint8_t*>(out.data()), out.size(), 0, nullptr)
            != static_cast<ssize_t>(out.size())) {
     return std::nullopt;
@@ -179,7 +178,7 @@ read_storage(libolecf_item_t* storage, std::size_t header, const StoreLimits& li
   Item item = read_item(props);
   int count = 0;
   OleError error;
-  if (libolecf_item_get_number_of_sub_items(storage, &count, error.out()) != 1) {
+  if (olecf().libolecf_item_get_number_of_sub_items(storage, &count, error.out()) != 1) {
     item.recipients_read = false;
     item.issues.push_back({IssueKind::outlook_item_unreadable,
                            storage_error("its storages could not be listed: recipients not read",
@@ -193,7 +192,7 @@ read_storage(libolecf_item_t* storage, std::size_t header, const StoreLimits& li
   }
   for (int i = 0; i < count; ++i) {
     OleItem sub;
-    if (libolecf_item_get_sub_item(storage, i, &sub.p, error.out()) != 1) {
+    if (olecf().libolecf_item_get_sub_item(storage, i, &sub.p, error.out()) != 1) {
       item.recipients_read = false;
       item.issues.push_back({IssueKind::outlook_item_unreadable,
                              storage_error("storage " + std::to_string(i + 1) + " of "
@@ -224,7 +223,7 @@ read_storage(libolecf_item_t* storage, std::size_t header, const StoreLimits& li
           item.issues.push_back({IssueKind::content_limit,
                                  "an attached item " + std::to_string(depth + 1)
                                    + " levels deep: not read"});
-        } else if (libolecf_item_get_sub_item_by_utf8_name(
+        } else if (olecf().libolecf_item_get_sub_item_by_utf8_name(
                      sub.p, reinterpret_cast<const std::uint8_t*>(inner_name.data()),
                      inner_name.size(), &inner.p, nullptr)
                    == 1) {
@@ -312,12 +311,12 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
   }
   libolecf_file_t* file = nullptr;
   OleError error;
-  libolecf_file_initialize(&file, error.out());
+  olecf().libolecf_file_initialize(&file, error.out());
   const auto done = [&] {
-    libolecf_file_free(&file, nullptr);
-    libbfio_handle_free(&handle, nullptr);
+    olecf().libolecf_file_free(&file, nullptr);
+    bfio().libbfio_handle_free(&handle, nullptr);
   };
-  if (libolecf_file_open_file_io_handle(file, handle, LIBOLECF_OPEN_READ, error.out()) != 1) {
+  if (olecf().libolecf_file_open_file_io_handle(file, handle, LIBOLECF_OPEN_READ, error.out()) != 1) {
     out.detail = "an OLE compound file libolecf cannot open (damaged or truncated): "
                  + error.text() + (in.error.empty() ? "" : "; read error: " + in.error);
     done();
@@ -325,7 +324,7 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
   }
   {
     OleItem root;
-    if (libolecf_file_get_root_item(file, &root.p, error.out()) != 1) {
+    if (olecf().libolecf_file_get_root_item(file, &root.p, error.out()) != 1) {
       out.detail = "its root storage could not be read (" + error.text() + ")";
     } else {
       auto item = read_storage(root.p, k_top_header, limits, 0, budget);
@@ -339,7 +338,7 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
       }
     }
   }
-  libolecf_file_close(file, nullptr);
+  olecf().libolecf_file_close(file, nullptr);
   done();
   return out;
 }

@@ -4,9 +4,8 @@
 #include "outlook/pff_store.hpp"
 
 #include "outlook/bfio_handle.hpp"
+#include "outlook/libraries.hpp"
 #include "outlook/properties.hpp"
-
-#include <libpff.h>
 
 #include <cstring>
 #include <set>
@@ -19,11 +18,11 @@ std::string
 utf8_name(libpff_item_t* folder)
 {
   std::size_t size = 0;
-  if (libpff_folder_get_utf8_name_size(folder, &size, nullptr) != 1 || size == 0) {
+  if (pff().libpff_folder_get_utf8_name_size(folder, &size, nullptr) != 1 || size == 0) {
     return {};
   }
   std::string name(size, '\0');
-  if (libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()), size,
+  if (pff().libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()), size,
                                   nullptr) != 1) {
     return {};
   }
@@ -44,14 +43,14 @@ public:
   void folder(libpff_item_t* folder, const std::string& path, int depth)
   {
     std::uint32_t id = 0;
-    if (libpff_item_get_identifier(folder, &id, nullptr) == 1 && !m_folders.insert(id).second) {
+    if (pff().libpff_item_get_identifier(folder, &id, nullptr) == 1 && !m_folders.insert(id).second) {
       issue(path, IssueKind::outlook_damaged, "a folder that holds itself: read once");
       return;
     }
     messages(folder, path);
     int count = 0;
     PffError error;
-    if (libpff_folder_get_number_of_sub_folders(folder, &count, error.out()) != 1) {
+    if (pff().libpff_folder_get_number_of_sub_folders(folder, &count, error.out()) != 1) {
       issue(path, IssueKind::outlook_damaged,
             "its subfolders could not be listed: not read (" + detail(error) + ")");
       return;
@@ -64,7 +63,7 @@ public:
     }
     for (int i = 0; i < count && !m_stop; ++i) {
       ItemRef sub;
-      if (libpff_folder_get_sub_folder(folder, i, &sub.p, error.out()) != 1) {
+      if (pff().libpff_folder_get_sub_folder(folder, i, &sub.p, error.out()) != 1) {
         issue(path, IssueKind::outlook_damaged,
               "subfolder " + std::to_string(i + 1) + " of " + std::to_string(count)
                 + " could not be read: not read (" + detail(error) + ")");
@@ -78,13 +77,13 @@ public:
   void orphan(libpff_item_t* item)
   {
     std::uint8_t type = 0;
-    libpff_item_get_type(item, &type, nullptr);
+    pff().libpff_item_get_type(item, &type, nullptr);
     if (type == LIBPFF_ITEM_TYPE_FOLDER) {
       folder(item, "/(orphan folder) " + utf8_name(item), 1);
       return;
     }
     std::uint32_t id = 0;
-    libpff_item_get_identifier(item, &id, nullptr);
+    pff().libpff_item_get_identifier(item, &id, nullptr);
     message(item, "/(orphan)#" + std::to_string(id), true);
   }
 
@@ -94,12 +93,12 @@ public:
   Recovered recovered(libpff_item_t* item)
   {
     std::uint8_t type = 0;
-    libpff_item_get_type(item, &type, nullptr);
+    pff().libpff_item_get_type(item, &type, nullptr);
     if (type == LIBPFF_ITEM_TYPE_FOLDER) {
       return Recovered::folder;
     }
     std::uint32_t id = 0;
-    libpff_item_get_identifier(item, &id, nullptr);
+    pff().libpff_item_get_identifier(item, &id, nullptr);
     const auto before = m_summary.items + m_summary.not_mail;
     message(item, "/(recovered)#" + std::to_string(id), true);
     return m_summary.items + m_summary.not_mail > before ? Recovered::message
@@ -125,21 +124,21 @@ private:
   {
     int count = 0;
     PffError error;
-    if (libpff_folder_get_number_of_sub_messages(folder, &count, error.out()) != 1) {
+    if (pff().libpff_folder_get_number_of_sub_messages(folder, &count, error.out()) != 1) {
       issue(path, IssueKind::outlook_damaged,
             "its messages could not be listed: not read (" + detail(error) + ")");
       return;
     }
     for (int i = 0; i < count && !m_stop; ++i) {
       ItemRef item;
-      if (libpff_folder_get_sub_message(folder, i, &item.p, error.out()) != 1) {
+      if (pff().libpff_folder_get_sub_message(folder, i, &item.p, error.out()) != 1) {
         issue(path, IssueKind::outlook_item_unreadable,
               "item " + std::to_string(i + 1) + " of " + std::to_string(count)
                 + " in this folder could not be read: not scanned (" + detail(error) + ")");
         continue;
       }
       std::uint32_t id = 0;
-      libpff_item_get_identifier(item.p, &id, nullptr);
+      pff().libpff_item_get_identifier(item.p, &id, nullptr);
       message(item.p, path + "#" + std::to_string(id), false);
     }
   }
@@ -148,7 +147,7 @@ private:
   {
     PffError error;
     libpff_record_set_t* set = nullptr;
-    if (libpff_item_get_record_set_by_index(item, 0, &set, error.out()) != 1) {
+    if (pff().libpff_item_get_record_set_by_index(item, 0, &set, error.out()) != 1) {
       if (!orphan) { // an orphan may be any node: only a readable message counts
         issue(where, IssueKind::outlook_item_unreadable,
               "its properties could not be read: not scanned (" + detail(error) + ")");
@@ -180,12 +179,12 @@ private:
   {
     ItemRef table;
     PffError error;
-    const int found = libpff_message_get_recipients(item, &table.p, error.out());
+    const int found = pff().libpff_message_get_recipients(item, &table.p, error.out());
     if (found == 0) {
       return; // no recipient at all (a draft, a note)
     }
     int rows = 0;
-    if (found != 1 || libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
+    if (found != 1 || pff().libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
       out.recipients_read = false;
       out.issues.push_back({IssueKind::outlook_item_unreadable,
                             "its recipient table could not be read (" + detail(error) + ")"});
@@ -193,7 +192,7 @@ private:
     }
     for (int i = 0; i < rows; ++i) {
       libpff_record_set_t* row = nullptr;
-      if (libpff_item_get_record_set_by_index(table.p, i, &row, error.out()) != 1) {
+      if (pff().libpff_item_get_record_set_by_index(table.p, i, &row, error.out()) != 1) {
         out.recipients_read = false;
         out.issues.push_back({IssueKind::outlook_item_unreadable,
                               "row " + std::to_string(i + 1) + " of "
@@ -215,7 +214,7 @@ private:
     budget -= std::min(budget, out.body_text.size() + out.body_html.size());
     int count = 0;
     PffError error;
-    if (libpff_message_get_number_of_attachments(item, &count, error.out()) != 1) {
+    if (pff().libpff_message_get_number_of_attachments(item, &count, error.out()) != 1) {
       out.issues.push_back({IssueKind::content_unreadable,
                             "its attachments could not be listed: not read (" + detail(error)
                               + ")"});
@@ -224,8 +223,8 @@ private:
     for (int i = 0; i < count; ++i) {
       ItemRef attachment;
       libpff_record_set_t* props = nullptr;
-      if (libpff_message_get_attachment(item, i, &attachment.p, error.out()) != 1
-          || libpff_item_get_record_set_by_index(attachment.p, 0, &props, error.out()) != 1) {
+      if (pff().libpff_message_get_attachment(item, i, &attachment.p, error.out()) != 1
+          || pff().libpff_item_get_record_set_by_index(attachment.p, 0, &props, error.out()) != 1) {
         out.issues.push_back({IssueKind::content_unreadable,
                               "attachment " + std::to_string(i + 1) + " of "
                                 + std::to_string(count) + " could not be read (" + detail(error)
@@ -235,7 +234,7 @@ private:
       const SetRef held(props);
       auto a = read_attachment(Properties(props, m_limits.max_string_bytes, charset));
       int type = 0;
-      libpff_attachment_get_type(attachment.p, &type, nullptr);
+      pff().libpff_attachment_get_type(attachment.p, &type, nullptr);
       if (type == LIBPFF_ATTACHMENT_TYPE_ITEM) {
         embedded(attachment.p, a, depth, budget, out);
       } else if (type == LIBPFF_ATTACHMENT_TYPE_DATA) {
@@ -248,7 +247,7 @@ private:
   void data(libpff_item_t* attachment, Attachment& a, std::size_t& budget, Item& out)
   {
     size64_t size = 0;
-    if (libpff_attachment_get_data_size(attachment, &size, nullptr) != 1) {
+    if (pff().libpff_attachment_get_data_size(attachment, &size, nullptr) != 1) {
       return;
     }
     const auto wanted = static_cast<std::size_t>(
@@ -257,11 +256,11 @@ private:
     a.data.resize(wanted);
     std::size_t got = 0;
     PffError error;
-    if (libpff_attachment_data_seek_offset(attachment, 0, SEEK_SET, error.out()) != 0) {
+    if (pff().libpff_attachment_data_seek_offset(attachment, 0, SEEK_SET, error.out()) != 0) {
       a.data.clear();
     }
     while (got < a.data.size()) {
-      const auto n = libpff_attachment_data_read_buffer(
+      const auto n = pff().libpff_attachment_data_read_buffer(
         attachment, reinterpret_cast<std::uint8_t*>(a.data.data() + got), a.data.size() - got,
         error.out());
       if (n <= 0) {
@@ -290,8 +289,8 @@ private:
     ItemRef inner;
     libpff_record_set_t* set = nullptr;
     PffError error;
-    if (libpff_attachment_get_item(attachment, &inner.p, error.out()) != 1
-        || libpff_item_get_record_set_by_index(inner.p, 0, &set, error.out()) != 1) {
+    if (pff().libpff_attachment_get_item(attachment, &inner.p, error.out()) != 1
+        || pff().libpff_item_get_record_set_by_index(inner.p, 0, &set, error.out()) != 1) {
       out.issues.push_back({IssueKind::content_unreadable,
                             "attached item '" + a.filename + "' could not be read ("
                               + detail(error) + ")"});
@@ -330,8 +329,8 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
   }
   libpff_file_t* file = nullptr;
   PffError error;
-  libpff_file_initialize(&file, error.out());
-  if (libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error.out()) != 1) {
+  pff().libpff_file_initialize(&file, error.out());
+  if (pff().libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error.out()) != 1) {
     std::string why = error.text();
     if (!in.error.empty()) {
       why += "; read error: " + in.error;
@@ -339,23 +338,23 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
     callbacks.on_issue("", {IssueKind::outlook_damaged,
                             "not a PST or OST file libpff can open (damaged or truncated): "
                             "nothing in it was read (" + why + ")"});
-    libpff_file_free(&file, nullptr);
-    libbfio_handle_free(&handle, nullptr);
+    pff().libpff_file_free(&file, nullptr);
+    bfio().libbfio_handle_free(&handle, nullptr);
     return summary;
   }
   summary.opened = true;
   std::uint8_t type = 0, content = 0;
-  libpff_file_get_type(file, &type, nullptr);
-  libpff_file_get_content_type(file, &content, nullptr);
+  pff().libpff_file_get_type(file, &type, nullptr);
+  pff().libpff_file_get_content_type(file, &content, nullptr);
   summary.format = std::string(content == LIBPFF_FILE_CONTENT_TYPE_OST ? "OST" : "PST")
                    + (type == LIBPFF_FILE_TYPE_32BIT ? " (ANSI)" : " (Unicode)");
-  if (all && libpff_file_is_corrupted(file, nullptr) == 1) {
+  if (all && pff().libpff_file_is_corrupted(file, nullptr) == 1) {
     callbacks.on_issue("", {IssueKind::outlook_damaged,
                             "libpff found damage in the file: what it could reach was read"});
   }
   if (all) {
     ItemRef store;
-    if (libpff_file_get_message_store(file, &store.p, nullptr) == 1 && has_password(store.p)) {
+    if (pff().libpff_file_get_message_store(file, &store.p, nullptr) == 1 && has_password(store.p)) {
       callbacks.on_issue("", {IssueKind::outlook_password,
                               "the file has a password; a PST password encrypts nothing, "
                               "so it was read without one"});
@@ -364,7 +363,7 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
   Walk walk(callbacks, limits, summary, in);
   if (all) {
     ItemRef root;
-    if (libpff_file_get_root_folder(file, &root.p, error.out()) == 1) {
+    if (pff().libpff_file_get_root_folder(file, &root.p, error.out()) == 1) {
       walk.folder(root.p, "", 0);
     } else {
       walk.issue("", IssueKind::outlook_damaged,
@@ -373,25 +372,25 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
     }
   }
   int orphans = 0;
-  if (all && !walk.stopped() && libpff_file_get_number_of_orphan_items(file, &orphans, nullptr) == 1) {
+  if (all && !walk.stopped() && pff().libpff_file_get_number_of_orphan_items(file, &orphans, nullptr) == 1) {
     for (int i = 0; i < orphans && !walk.stopped(); ++i) {
       ItemRef item;
-      if (libpff_file_get_orphan_item_by_index(file, i, &item.p, nullptr) == 1) {
+      if (pff().libpff_file_get_orphan_item_by_index(file, i, &item.p, nullptr) == 1) {
         walk.orphan(item.p);
       }
     }
   }
   if (!walk.stopped() && limits.recover_deleted) {
     int recovered = 0;
-    if (libpff_file_recover_items(file, 0, error.out()) != 1
-        || libpff_file_get_number_of_recovered_items(file, &recovered, error.out()) != 1) {
+    if (pff().libpff_file_recover_items(file, 0, error.out()) != 1
+        || pff().libpff_file_get_number_of_recovered_items(file, &recovered, error.out()) != 1) {
       walk.issue("", IssueKind::outlook_damaged,
                  "deleted items could not be recovered (" + walk.detail(error) + ")");
     }
     std::size_t counts[3] = {0, 0, 0}; // folders, messages, fragments
     for (int i = 0; i < recovered && !walk.stopped(); ++i) {
       ItemRef item;
-      const auto what = libpff_file_get_recovered_item_by_index(file, i, &item.p, nullptr) == 1
+      const auto what = pff().libpff_file_get_recovered_item_by_index(file, i, &item.p, nullptr) == 1
                           ? walk.recovered(item.p)
                           : Walk::Recovered::fragment;
       ++counts[static_cast<int>(what)];
@@ -404,9 +403,9 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
                  + " folder(s), " + std::to_string(counts[2])
                  + " fragment(s) not readable as an item");
   }
-  libpff_file_close(file, nullptr);
-  libpff_file_free(&file, nullptr);
-  libbfio_handle_free(&handle, nullptr);
+  pff().libpff_file_close(file, nullptr);
+  pff().libpff_file_free(&file, nullptr);
+  bfio().libbfio_handle_free(&handle, nullptr);
   return summary;
 }
 

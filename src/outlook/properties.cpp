@@ -14,7 +14,7 @@ struct Entry
   Entry(libpff_record_set_t* set, std::uint32_t tag)
   {
     PffError error;
-    if (libpff_record_set_get_entry_by_type(set, tag, 0, &p,
+    if (pff().libpff_record_set_get_entry_by_type(set, tag, 0, &p,
                                             LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE,
                                             error.out())
         != 1) {
@@ -26,24 +26,24 @@ struct Entry
   ~Entry()
   {
     if (p) {
-      libpff_record_entry_free(&p, nullptr);
+      pff().libpff_record_entry_free(&p, nullptr);
     }
   }
   std::uint32_t value_type() const
   {
     std::uint32_t type = 0;
-    libpff_record_entry_get_value_type(p, &type, nullptr);
+    pff().libpff_record_entry_get_value_type(p, &type, nullptr);
     return type;
   }
   std::optional<std::string> bytes(std::size_t max) const
   {
     std::size_t size = 0;
-    if (libpff_record_entry_get_data_size(p, &size, nullptr) != 1) {
+    if (pff().libpff_record_entry_get_data_size(p, &size, nullptr) != 1) {
       return std::nullopt;
     }
     std::string out(size, '\0');
     if (size > 0
-        && libpff_record_entry_get_data(p, reinterpret_cast<std::uint8_t*>(out.data()), size,
+        && pff().libpff_record_entry_get_data(p, reinterpret_cast<std::uint8_t*>(out.data()), size,
                                         nullptr)
              != 1) {
       return std::nullopt;
@@ -81,7 +81,7 @@ Properties::integer(std::uint32_t tag) const
 {
   const Entry entry(m_set, tag);
   std::uint32_t value = 0;
-  if (!entry.p || libpff_record_entry_get_data_as_32bit_integer(entry.p, &value, nullptr) != 1) {
+  if (!entry.p || pff().libpff_record_entry_get_data_as_32bit_integer(entry.p, &value, nullptr) != 1) {
     return std::nullopt;
   }
   return value;
@@ -92,7 +92,7 @@ Properties::filetime(std::uint32_t tag) const
 {
   const Entry entry(m_set, tag);
   std::uint64_t value = 0;
-  if (!entry.p || libpff_record_entry_get_data_as_filetime(entry.p, &value, nullptr) != 1) {
+  if (!entry.p || pff().libpff_record_entry_get_data_as_filetime(entry.p, &value, nullptr) != 1) {
     return std::nullopt;
   }
   return value;
@@ -102,12 +102,12 @@ bool
 has_password(libpff_item_t* store)
 {
   libpff_record_set_t* set = nullptr;
-  if (libpff_item_get_record_set_by_index(store, 0, &set, nullptr) != 1) {
+  if (pff().libpff_item_get_record_set_by_index(store, 0, &set, nullptr) != 1) {
     return false;
   }
   const Properties props(set, 64);
   const auto password = props.integer(tag::pst_password);
-  libpff_record_set_free(&set, nullptr);
+  pff().libpff_record_set_free(&set, nullptr);
   return password && *password != 0;
 }
 

@@ -4,18 +4,17 @@
 // Included by the PST reader only.
 
 #include "outlook/item.hpp"
+#include "outlook/libraries.hpp"
 #include "outlook/owned.hpp"
-
-#include <libpff.h>
 
 #include <cstddef>
 #include <string>
 
 namespace ccaudit::outlook {
 
-using PffError = LibraryError<libpff_error_t, libpff_error_free, libpff_error_sprint>;
-using ItemRef = Owned<libpff_item_t, libpff_error_t, libpff_item_free>;
-using SetRef = Owned<libpff_record_set_t, libpff_error_t, libpff_record_set_free>;
+using PffError = LibraryError<libpff_error_t, pff_error_free, pff_error_sprint>;
+using ItemRef = Owned<libpff_item_t, libpff_error_t, pff_item_free>;
+using SetRef = Owned<libpff_record_set_t, libpff_error_t, pff_record_set_free>;
 
 // The properties of one record set (an item, or a recipient row). 8-bit
 // strings are read in `charset` ("" : Windows-1252, Outlook's default).
