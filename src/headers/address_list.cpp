@@ -6,12 +6,12 @@
 // are turned into ',' here and recorded as an issue.
 #include "headers/address_list.hpp"
 
+#include "core/fatal_error.hpp"
 #include "core/text.hpp"
 #include "headers/address_text.hpp"
 #include "headers/gmime_init.hpp"
 #include "headers/simple_address_list.hpp"
 
-#include <gmime/gmime.h>
 #include <idn2.h>
 
 #include <algorithm>
@@ -29,31 +29,42 @@ using detail::scan_structure;
 using detail::scavenge;
 using detail::Scavenged;
 
+const Gmime&
+gmime()
+{
+  static const auto loaded =
+    CCAUDIT_LOAD_API(Gmime, CCAUDIT_GMIME_FUNCTIONS, "libgmime-3.0.so.0", "libgmime-3.0-0");
+  if (!loaded.error.empty()) {
+    throw FatalError(loaded.error);
+  }
+  return loaded.functions;
+}
+
 void
 detail::init_gmime()
 {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_mime_init();
+    gmime().g_mime_init();
     // GObject creates a class on its first instance. Create them here,
     // under call_once, so worker threads never race to do it.
-    if (auto* list = internet_address_list_parse(
+    if (auto* list = gmime().internet_address_list_parse(
           nullptr, "A <a@example.com>, group: b@example.com;")) {
-      g_object_unref(list);
+      gmime().g_object_unref(list);
     }
-    g_free(g_mime_utils_header_decode_text(nullptr, "=?UTF-8?Q?a?="));
-    if (GDateTime* date = g_mime_utils_header_decode_date("1 Jan 2024 00:00 +0000")) {
-      g_date_time_unref(date);
+    gmime().g_free(gmime().g_mime_utils_header_decode_text(nullptr, "=?UTF-8?Q?a?="));
+    if (GDateTime* date = gmime().g_mime_utils_header_decode_date("1 Jan 2024 00:00 +0000")) {
+      gmime().g_date_time_unref(date);
     }
-    if (GMimeReferences* refs = g_mime_references_parse(nullptr, "<a@example.com>")) {
-      g_mime_references_free(refs);
+    if (GMimeReferences* refs = gmime().g_mime_references_parse(nullptr, "<a@example.com>")) {
+      gmime().g_mime_references_free(refs);
     }
-    if (GMimeContentType* ct = g_mime_content_type_parse(nullptr, "text/plain; charset=us-ascii")) {
-      g_object_unref(ct);
+    if (GMimeContentType* ct = gmime().g_mime_content_type_parse(nullptr, "text/plain; charset=us-ascii")) {
+      gmime().g_object_unref(ct);
     }
     if (GMimeContentDisposition* cd =
-          g_mime_content_disposition_parse(nullptr, "attachment; filename=a.csv")) {
-      g_object_unref(cd);
+          gmime().g_mime_content_disposition_parse(nullptr, "attachment; filename=a.csv")) {
+      gmime().g_object_unref(cd);
     }
   });
 }
@@ -139,22 +150,24 @@ void
 collect(InternetAddressList* list, const std::string& group,
         Parsed<std::vector<Mailbox>>& out, std::size_t& without_domain)
 {
-  const int n = internet_address_list_length(list);
+  const int n = gmime().internet_address_list_length(list);
   for (int i = 0; i < n; ++i) {
-    InternetAddress* item = internet_address_list_get_address(list, i);
-    const char* name = internet_address_get_name(item);
+    InternetAddress* item = gmime().internet_address_list_get_address(list, i);
+    const char* name = gmime().internet_address_get_name(item);
     const std::string display = name ? text::to_valid_utf8(name) : "";
-    if (INTERNET_ADDRESS_IS_GROUP(item)) {
-      auto* members = internet_address_group_get_members(
-        INTERNET_ADDRESS_GROUP(item));
+    // An InternetAddress is a group or a mailbox (GMime's two subclasses).
+    if (gmime().g_type_check_instance_is_a(reinterpret_cast<GTypeInstance*>(item),
+                                           gmime().internet_address_group_get_type())) {
+      auto* members = gmime().internet_address_group_get_members(
+        reinterpret_cast<InternetAddressGroup*>(item));
       collect(members, display, out, without_domain);
       continue;
     }
     // get_addr, not get_idn_addr: GMime would run IDNA on every address;
     // normalize_address() converts only non-ASCII domains (a third of the
     // parse time on wide lists).
-    auto* mailbox = INTERNET_ADDRESS_MAILBOX(item);
-    const char* raw = internet_address_mailbox_get_addr(mailbox);
+    auto* mailbox = reinterpret_cast<InternetAddressMailbox*>(item);
+    const char* raw = gmime().internet_address_mailbox_get_addr(mailbox);
     auto address = normalize_address(raw ? raw : "", &out.issues);
     if (address.empty()) {
       ++without_domain;
@@ -288,12 +301,12 @@ bool
 gmime_mailboxes(const std::string& s, Parsed<std::vector<Mailbox>>& out,
                 std::size_t& without_domain)
 {
-  InternetAddressList* list = internet_address_list_parse(nullptr, s.c_str());
+  InternetAddressList* list = gmime().internet_address_list_parse(nullptr, s.c_str());
   if (!list) {
     return false;
   }
   collect(list, "", out, without_domain);
-  g_object_unref(list);
+  gmime().g_object_unref(list);
   return true;
 }
 
@@ -629,9 +642,9 @@ decode_text(std::string_view value)
 {
   detail::init_gmime();
   std::string v(value);
-  char* decoded = g_mime_utils_header_decode_text(nullptr, v.c_str());
+  char* decoded = gmime().g_mime_utils_header_decode_text(nullptr, v.c_str());
   std::string out = decoded ? text::to_valid_utf8(decoded) : text::to_valid_utf8(v);
-  g_free(decoded);
+  gmime().g_free(decoded);
   return out;
 }
 

@@ -4,7 +4,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-#include <gmime/gmime.h>
 
 #include <mutex>
 
@@ -34,12 +33,12 @@ parse_date(std::string_view value)
   // meaningful, and costs little (only messages parsed in full get here).
   static std::mutex lock;
   const std::lock_guard guard(lock);
-  GDateTime* date = g_mime_utils_header_decode_date(v.c_str());
+  GDateTime* date = gmime().g_mime_utils_header_decode_date(v.c_str());
   if (date == nullptr) {
     return std::nullopt;
   }
-  const std::int64_t seconds = g_date_time_to_unix(date);
-  g_date_time_unref(date);
+  const std::int64_t seconds = gmime().g_date_time_to_unix(date);
+  gmime().g_date_time_unref(date);
   return seconds;
 }
 
@@ -48,9 +47,9 @@ parse_message_id(std::string_view value)
 {
   detail::init_gmime();
   const auto v = without_nul(value);
-  char* id = g_mime_utils_decode_message_id(v.c_str());
+  char* id = gmime().g_mime_utils_decode_message_id(v.c_str());
   std::string out = id ? text::to_valid_utf8(text::trim(id)) : std::string();
-  g_free(id);
+  gmime().g_free(id);
   return out;
 }
 
@@ -60,13 +59,13 @@ parse_references(std::string_view value)
   detail::init_gmime();
   const auto v = without_nul(value);
   std::vector<std::string> out;
-  if (GMimeReferences* refs = g_mime_references_parse(nullptr, v.c_str())) {
-    for (int i = 0; i < g_mime_references_length(refs); ++i) {
-      if (const char* id = g_mime_references_get_message_id(refs, i)) {
+  if (GMimeReferences* refs = gmime().g_mime_references_parse(nullptr, v.c_str())) {
+    for (int i = 0; i < gmime().g_mime_references_length(refs); ++i) {
+      if (const char* id = gmime().g_mime_references_get_message_id(refs, i)) {
         out.push_back(text::to_valid_utf8(id));
       }
     }
-    g_mime_references_free(refs);
+    gmime().g_mime_references_free(refs);
   }
   return out;
 }

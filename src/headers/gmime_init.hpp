@@ -1,5 +1,7 @@
 #pragma once
 
+#include "headers/gmime_api.hpp"
+
 namespace ccaudit::headers::detail {
 
 // Initialises GMime once per process, before any worker thread uses it.

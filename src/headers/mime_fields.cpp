@@ -5,7 +5,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-#include <gmime/gmime.h>
 
 namespace ccaudit::headers {
 
@@ -38,12 +37,12 @@ parse_content_type(std::string_view value)
   if (v.empty()) {
     return out;
   }
-  GMimeContentType* ct = g_mime_content_type_parse(nullptr, v.c_str());
+  GMimeContentType* ct = gmime().g_mime_content_type_parse(nullptr, v.c_str());
   if (ct == nullptr) {
     return out;
   }
-  const char* type = g_mime_content_type_get_media_type(ct);
-  const char* subtype = g_mime_content_type_get_media_subtype(ct);
+  const char* type = gmime().g_mime_content_type_get_media_type(ct);
+  const char* subtype = gmime().g_mime_content_type_get_media_subtype(ct);
   // GMime answers application/octet-stream for a value it cannot read:
   // that is only the type when it is what the value says.
   if (type && subtype) {
@@ -53,10 +52,10 @@ parse_content_type(std::string_view value)
       out.type.clear();
     }
   }
-  out.charset = utf8(g_mime_content_type_get_parameter(ct, "charset"));
-  out.name = utf8(g_mime_content_type_get_parameter(ct, "name"));
-  out.boundary = utf8(g_mime_content_type_get_parameter(ct, "boundary"));
-  g_object_unref(ct);
+  out.charset = utf8(gmime().g_mime_content_type_get_parameter(ct, "charset"));
+  out.name = utf8(gmime().g_mime_content_type_get_parameter(ct, "name"));
+  out.boundary = utf8(gmime().g_mime_content_type_get_parameter(ct, "boundary"));
+  gmime().g_object_unref(ct);
   return out;
 }
 
@@ -69,14 +68,14 @@ parse_content_disposition(std::string_view value)
   if (v.empty()) {
     return out;
   }
-  GMimeContentDisposition* cd = g_mime_content_disposition_parse(nullptr, v.c_str());
+  GMimeContentDisposition* cd = gmime().g_mime_content_disposition_parse(nullptr, v.c_str());
   if (cd == nullptr) {
     return out;
   }
-  const char* disposition = g_mime_content_disposition_get_disposition(cd);
+  const char* disposition = gmime().g_mime_content_disposition_get_disposition(cd);
   out.attachment = disposition && text::iequals(disposition, "attachment");
-  out.filename = utf8(g_mime_content_disposition_get_parameter(cd, "filename"));
-  g_object_unref(cd);
+  out.filename = utf8(gmime().g_mime_content_disposition_get_parameter(cd, "filename"));
+  gmime().g_object_unref(cd);
   return out;
 }
 

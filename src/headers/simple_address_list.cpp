@@ -7,7 +7,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-#include <gmime/gmime.h>
 
 #include <algorithm>
 #include <array>
@@ -186,7 +185,7 @@ read_display_name(std::string_view phrase, std::string& name)
   }
   init_gmime();
   const std::string raw(phrase);
-  char* decoded = g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
+  char* decoded = gmime().g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
   if (decoded == nullptr) {
     return false;
   }
@@ -194,12 +193,12 @@ read_display_name(std::string_view phrase, std::string& name)
   // trims some of them ("\f") that text::trim keeps; left to GMime.
   for (const char* c = decoded; *c != '\0'; ++c) {
     if (static_cast<unsigned char>(*c) < 0x20 || *c == 0x7f) {
-      g_free(decoded);
+      gmime().g_free(decoded);
       return false;
     }
   }
   name = text::to_valid_utf8(text::trim(decoded));
-  g_free(decoded);
+  gmime().g_free(decoded);
   return true;
 }
 

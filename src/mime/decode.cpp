@@ -3,13 +3,15 @@
 #include "mime/decode.hpp"
 
 #include "core/text.hpp"
+#include "headers/gmime_api.hpp"
 
-#include <gmime/gmime.h>
 
 #include <cerrno>
 #include <vector>
 
 namespace ccaudit::mime {
+
+using headers::gmime;
 
 namespace {
 
@@ -47,14 +49,14 @@ decode_transfer(std::string_view data, std::string_view encoding, std::size_t li
     gint state = 0;
     guint save = 0;
     return decode_steps(data, limit, truncated, [&](std::string_view in, unsigned char* out) {
-      return g_base64_decode_step(in.data(), in.size(), out, &state, &save);
+      return gmime().g_base64_decode_step(in.data(), in.size(), out, &state, &save);
     });
   }
   if (e == "quoted-printable") {
     int state = 0;
     guint32 save = 0;
     return decode_steps(data, limit, truncated, [&](std::string_view in, unsigned char* out) {
-      return g_mime_encoding_quoted_decode_step(
+      return gmime().g_mime_encoding_quoted_decode_step(
         reinterpret_cast<const unsigned char*>(in.data()), in.size(), out, &state, &save);
     });
   }
