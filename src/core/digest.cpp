@@ -35,10 +35,7 @@ api()
 {
   static const auto loaded =
     CCAUDIT_LOAD_API(Libcrypto, CCAUDIT_LIBCRYPTO_FUNCTIONS, "libcrypto.so.3", "libssl3");
-  if (!loaded.error.empty()) {
-    throw FatalError(loaded.error);
-  }
-  return loaded.functions;
+  return loaded.required();
 }
 
 std::string

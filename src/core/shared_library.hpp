@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/fatal_error.hpp"
+
 #include <cerrno>
 #include <string>
 #include <system_error>
@@ -54,6 +56,16 @@ template <typename Api> struct LoadedApi
   {
     if (!error.empty()) {
       throw std::system_error(ENOSYS, std::generic_category(), error);
+    }
+    return functions;
+  }
+
+  // The functions of a library no message can be read without; throws
+  // FatalError (the run stops) saying why they could not be loaded.
+  const Api& required() const
+  {
+    if (!error.empty()) {
+      throw FatalError(error);
     }
     return functions;
   }

@@ -34,10 +34,7 @@ gmime()
 {
   static const auto loaded =
     CCAUDIT_LOAD_API(Gmime, CCAUDIT_GMIME_FUNCTIONS, "libgmime-3.0.so.0", "libgmime-3.0-0");
-  if (!loaded.error.empty()) {
-    throw FatalError(loaded.error);
-  }
-  return loaded.functions;
+  return loaded.required();
 }
 
 void

@@ -103,41 +103,4 @@ const Libpff& pff();
 const Libolecf& olecf();
 const Libbfio& bfio();
 
-// For templates that take a function (owned.hpp's Owned and LibraryError).
-inline int
-pff_item_free(libpff_item_t** p, libpff_error_t** e)
-{
-  return pff().libpff_item_free(p, e);
-}
-inline int
-pff_record_set_free(libpff_record_set_t** p, libpff_error_t** e)
-{
-  return pff().libpff_record_set_free(p, e);
-}
-inline void
-pff_error_free(libpff_error_t** e)
-{
-  pff().libpff_error_free(e);
-}
-inline int
-pff_error_sprint(libpff_error_t* e, char* s, std::size_t n)
-{
-  return pff().libpff_error_sprint(e, s, n);
-}
-inline int
-olecf_item_free(libolecf_item_t** p, libolecf_error_t** e)
-{
-  return olecf().libolecf_item_free(p, e);
-}
-inline void
-olecf_error_free(libolecf_error_t** e)
-{
-  olecf().libolecf_error_free(e);
-}
-inline int
-olecf_error_sprint(libolecf_error_t* e, char* s, std::size_t n)
-{
-  return olecf().libolecf_error_sprint(e, s, n);
-}
-
 } // namespace ccaudit::outlook

@@ -25,8 +25,9 @@ constexpr std::size_t k_embedded_header = 24;
 // More than this many property entries is damage.
 constexpr std::size_t k_max_entries = 65536;
 
-using OleError = LibraryError<libolecf_error_t, olecf_error_free, olecf_error_sprint>;
-using OleItem = Owned<libolecf_item_t, libolecf_error_t, olecf_item_free>;
+using OleError = LibraryError<libolecf_error_t, olecf, &Libolecf::libolecf_error_free,
+                             &Libolecf::libolecf_error_sprint>;
+using OleItem = Owned<libolecf_item_t, libolecf_error_t, olecf, &Libolecf::libolecf_item_free>;
 
 std::string
 name_of(libolecf_item_t* item)

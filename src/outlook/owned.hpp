@@ -10,7 +10,9 @@
 namespace ccaudit::outlook {
 
 // A library object freed when it leaves the scope: `p` is the out-parameter.
-template <typename T, typename E, int (*Free)(T**, E**)>
+// `Library` returns the library's functions (libraries.hpp), `Free` is the
+// member that frees a T.
+template <typename T, typename E, auto Library, auto Free>
 struct Owned
 {
   T* p = nullptr;
@@ -21,13 +23,14 @@ struct Owned
   ~Owned()
   {
     if (p) {
-      Free(&p, nullptr);
+      (Library().*Free)(&p, nullptr);
     }
   }
 };
 
-// A library error, freed when it leaves the scope.
-template <typename E, void (*Free)(E**), int (*Print)(E*, char*, std::size_t)>
+// A library error, freed when it leaves the scope (`Free` and `Print`: the
+// members of Library()'s functions that free and print an E).
+template <typename E, auto Library, auto Free, auto Print>
 class LibraryError
 {
 public:
@@ -45,7 +48,7 @@ public:
   std::string text() const
   {
     char buffer[1024];
-    if (!m_error || Print(m_error, buffer, sizeof buffer) <= 0) {
+    if (!m_error || (Library().*Print)(m_error, buffer, sizeof buffer) <= 0) {
       return "no detail";
     }
     std::string s(buffer);
@@ -59,7 +62,7 @@ private:
   void reset()
   {
     if (m_error) {
-      Free(&m_error);
+      (Library().*Free)(&m_error);
     }
   }
   E* m_error = nullptr;

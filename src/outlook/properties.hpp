@@ -12,9 +12,10 @@
 
 namespace ccaudit::outlook {
 
-using PffError = LibraryError<libpff_error_t, pff_error_free, pff_error_sprint>;
-using ItemRef = Owned<libpff_item_t, libpff_error_t, pff_item_free>;
-using SetRef = Owned<libpff_record_set_t, libpff_error_t, pff_record_set_free>;
+using PffError =
+  LibraryError<libpff_error_t, pff, &Libpff::libpff_error_free, &Libpff::libpff_error_sprint>;
+using ItemRef = Owned<libpff_item_t, libpff_error_t, pff, &Libpff::libpff_item_free>;
+using SetRef = Owned<libpff_record_set_t, libpff_error_t, pff, &Libpff::libpff_record_set_free>;
 
 // The properties of one record set (an item, or a recipient row). 8-bit
 // strings are read in `charset` ("" : Windows-1252, Outlook's default).
