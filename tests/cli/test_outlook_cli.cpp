@@ -229,6 +229,30 @@ TEST_CASE("outlook: --recover-deleted runs libpff's recovery and says what it fo
   CHECK(s.count("SELECT sum(messages) FROM source") == 4);
 }
 
+TEST_CASE("outlook: a library that cannot be loaded is recorded, with its package, for each file "
+          "that needed it",
+          "[outlook]")
+{
+  // libpff is loaded when first needed (dlopen): here a libpff.so.1 that
+  // holds none of its functions stands in for a broken install.
+  Scan s;
+  const auto fake = s.dir.path() / "lib";
+  fs::create_directories(fake);
+  write(fake / "empty.cpp", "int ccaudit_test_symbol;\n");
+  REQUIRE(run_program(CCAUDIT_CXX_COMPILER, {"-shared", "-fPIC", "-o", (fake / "libpff.so.1").string(),
+                                             (fake / "empty.cpp").string()})
+            .exit_code
+          == 0);
+  const auto r = run_program("/usr/bin/env",
+                             {"LD_LIBRARY_PATH=" + fake.string(), CCAUDIT_BINARY, "scan", "--db",
+                              s.db, "-q", "--recover-deleted",
+                              (k_outlook / "three-items.pst").string()});
+  CHECK(r.exit_code == 3); // incomplete: not a crash, not a clean result
+  CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'unreadable_input' AND detail LIKE "
+                "'cannot load libpff.so.1 (package libpff1): it has no libpff_%'")
+        == 1);
+}
+
 TEST_CASE("outlook: a .msg header claiming more sectors than the file holds is damage, at once",
           "[outlook][hostile]")
 {
