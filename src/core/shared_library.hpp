@@ -11,11 +11,11 @@ namespace ccaudit {
 // A shared library opened with dlopen(RTLD_NOW | RTLD_LOCAL) by its soname
 // and never closed: what it gives is used until the process ends.
 //
-// Libraries that most runs do not need (libarchive, OpenSSL's libcrypto,
-// libpff and libolecf) are loaded this way when first used, not when the
-// program starts: every library linked at start costs each process its
-// mapping, its relocations and its symbol lookups, and a rescan of an
-// unchanged store is mostly process start.
+// GMime, OpenSSL's libcrypto, libpff, libolecf and libarchive are loaded
+// this way when first used, not when the program starts: every library
+// linked at start costs each process its mapping, its relocations and its
+// symbol lookups, and a rescan of an unchanged store, which needs none of
+// them, is mostly process start.
 class SharedLibrary
 {
 public:
@@ -61,7 +61,9 @@ template <typename Api> struct LoadedApi
   }
 
   // The functions of a library no message can be read without; throws
-  // FatalError (the run stops) saying why they could not be loaded.
+  // FatalError saying why they could not be loaded. It stops the run,
+  // except inside a message's analysis, which records that message as not
+  // scanned (internal_error) and goes on.
   const Api& required() const
   {
     if (!error.empty()) {

@@ -4,12 +4,12 @@
 // core/shared_library.hpp) rather than at every start: with GLib, GIO,
 // gpgme and what they pull in, it was a fifth of the process start (2 ms of
 // an empty program linked with the program's libraries), and a rescan of an
-// unchanged store, a report or a merge reads no header. Used by headers/
-// and mime/decode.cpp only.
-
-#include <gmime/gmime.h>
+// unchanged store reads no header. Used by headers/ and mime/decode.cpp
+// only.
 
 #include "core/shared_library.hpp"
+
+#include <gmime/gmime.h>
 
 namespace ccaudit::headers {
 

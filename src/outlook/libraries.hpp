@@ -1,20 +1,18 @@
 #pragma once
 
-// libpff (PST/OST), libolecf (.msg) and libbfio (their I/O handles), loaded
-// when the first Outlook file is met (dlopen, core/shared_library.hpp), not
-// at every start: linked, the three were a fifth of the process start
-// (2.2 ms of an empty program linked with the program's libraries).
-// Call them through pff(), olecf() and bfio(); each throws
-// std::system_error (the file is then recorded as unreadable, with the
-// reason) when its library cannot be loaded.
+// libpff (the PSTs and OSTs our reader does not read, --recover-deleted),
+// libolecf (.msg) and libbfio (their I/O handles), loaded when first needed
+// (dlopen, core/shared_library.hpp), not at every start: linked, the three
+// were a fifth of the process start (2.2 ms of an empty program linked with
+// the program's libraries). Call them through pff(), olecf() and bfio();
+// each throws std::system_error (the file is then recorded as unreadable,
+// with the reason) when its library cannot be loaded.
+
+#include "core/shared_library.hpp"
 
 #include <libbfio.h>
 #include <libolecf.h>
 #include <libpff.h>
-
-#include "core/shared_library.hpp"
-
-#include <cstddef>
 
 namespace ccaudit::outlook {
 
