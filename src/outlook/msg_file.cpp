@@ -304,6 +304,7 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
     out.detail = "an OLE compound file whose header is damaged: " + damage;
     return out;
   }
+  olecf(); // loaded (or thrown) before the handle is made, which it would leak
   Io in{&bytes, size};
   libbfio_handle_t* handle = make_handle(in);
   if (!handle) {

@@ -321,6 +321,7 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
 {
   const bool all = pass == PffPass::everything;
   StoreSummary summary;
+  pff(); // loaded (or thrown) before the handle is made, which it would leak
   Io in{&bytes, size};
   libbfio_handle_t* handle = make_handle(in);
   if (!handle) {

@@ -233,23 +233,32 @@ TEST_CASE("outlook: a library that cannot be loaded is recorded, with its packag
           "that needed it",
           "[outlook]")
 {
-  // libpff is loaded when first needed (dlopen): here a libpff.so.1 that
-  // holds none of its functions stands in for a broken install.
+  // libpff and libolecf are loaded when first needed (dlopen): here
+  // libraries that hold none of their functions stand in for a broken
+  // install. (Under AddressSanitizer this also checks that nothing made
+  // before the failed load leaks.)
   Scan s;
   const auto fake = s.dir.path() / "lib";
   fs::create_directories(fake);
   write(fake / "empty.cpp", "int ccaudit_test_symbol;\n");
-  REQUIRE(run_program(CCAUDIT_CXX_COMPILER, {"-shared", "-fPIC", "-o", (fake / "libpff.so.1").string(),
-                                             (fake / "empty.cpp").string()})
-            .exit_code
-          == 0);
+  for (const char* soname : {"libpff.so.1", "libolecf.so.1"}) {
+    REQUIRE(run_program(CCAUDIT_CXX_COMPILER, {"-shared", "-fPIC", "-o", (fake / soname).string(),
+                                               (fake / "empty.cpp").string()})
+              .exit_code
+            == 0);
+  }
   const auto r = run_program("/usr/bin/env",
                              {"LD_LIBRARY_PATH=" + fake.string(), CCAUDIT_BINARY, "scan", "--db",
                               s.db, "-q", "--recover-deleted",
-                              (k_outlook / "three-items.pst").string()});
+                              (k_outlook / "three-items.pst").string(),
+                              (k_outlook / "msg" / "wide-cc.msg").string()});
+  INFO(r.err);
   CHECK(r.exit_code == 3); // incomplete: not a crash, not a clean result
   CHECK(s.count("SELECT count(*) FROM problem WHERE kind = 'unreadable_input' AND detail LIKE "
                 "'cannot load libpff.so.1 (package libpff1): it has no libpff_%'")
+        == 1);
+  CHECK(s.count("SELECT count(*) FROM problem WHERE detail LIKE "
+                "'%cannot load libolecf.so.1 (package libolecf1): it has no libolecf_%'")
         == 1);
 }
 
