@@ -137,9 +137,10 @@ InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
   std::size_t done = 0;
   // Timed until reads_wait_for_disk() has decided: no clock after that.
   const bool timed = !reads_wait_for_disk();
-  const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  using Clock = std::chrono::steady_clock;
+  const auto start = timed ? Clock::now() : Clock::time_point{};
   const auto count_if_slow = [&] {
-    if (timed && std::chrono::steady_clock::now() - start > k_slow_read) {
+    if (timed && Clock::now() - start > k_slow_read) {
       g_slow_reads.fetch_add(1, std::memory_order_relaxed);
     }
   };

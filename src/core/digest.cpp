@@ -87,8 +87,7 @@ hmac_sha256_hex(std::string_view key, std::string_view data)
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (api().HMAC(api().EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md,
-           &n)
+                 reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &n)
       == nullptr) {
     throw FatalError("HMAC-SHA256 failed (OpenSSL)");
   }

@@ -56,7 +56,8 @@ detail::init_gmime()
     if (GMimeReferences* refs = gmime().g_mime_references_parse(nullptr, "<a@example.com>")) {
       gmime().g_mime_references_free(refs);
     }
-    if (GMimeContentType* ct = gmime().g_mime_content_type_parse(nullptr, "text/plain; charset=us-ascii")) {
+    if (GMimeContentType* ct =
+          gmime().g_mime_content_type_parse(nullptr, "text/plain; charset=us-ascii")) {
       gmime().g_object_unref(ct);
     }
     if (GMimeContentDisposition* cd =

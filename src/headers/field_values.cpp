@@ -4,7 +4,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-
 #include <mutex>
 
 namespace ccaudit::headers {

@@ -5,7 +5,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-
 namespace ccaudit::headers {
 
 namespace {

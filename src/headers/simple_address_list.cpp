@@ -7,7 +7,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
-
 #include <algorithm>
 #include <array>
 

@@ -5,7 +5,6 @@
 #include "core/text.hpp"
 #include "headers/gmime_api.hpp"
 
-
 #include <cerrno>
 #include <vector>
 

@@ -105,18 +105,18 @@ io_get_size(intptr_t* handle, size64_t* size, libbfio_error_t** /*error*/)
 
 } // namespace
 
-libbfio_handle_t*
+HandleRef
 make_handle(Io& in)
 {
   libbfio_handle_t* handle = nullptr;
-  if (bfio().libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(&in), io_free, io_clone,
-                                io_open, io_close, io_read, io_write, io_seek, io_exists,
-                                io_is_open, io_get_size, LIBBFIO_FLAG_IO_HANDLE_NON_MANAGED,
-                                nullptr)
+  if (bfio().libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(&in), io_free,
+                                       io_clone, io_open, io_close, io_read, io_write, io_seek,
+                                       io_exists, io_is_open, io_get_size,
+                                       LIBBFIO_FLAG_IO_HANDLE_NON_MANAGED, nullptr)
       != 1) {
-    return nullptr;
+    return HandleRef{};
   }
-  return handle;
+  return HandleRef{handle};
 }
 
 } // namespace ccaudit::outlook

@@ -5,6 +5,7 @@
 
 #include "core/byte_source.hpp"
 #include "outlook/libraries.hpp"
+#include "outlook/owned.hpp"
 
 #include <cstdint>
 #include <string>
@@ -20,9 +21,12 @@ struct Io
   std::string error; // the last read error, for a problem's detail
 };
 
-// A handle reading `in` (which must outlive it; free it with
-// libbfio_handle_free); null if libbfio cannot make one. It refuses to open
-// for writing.
-libbfio_handle_t* make_handle(Io& in);
+using HandleRef = Owned<libbfio_handle_t, libbfio_error_t, bfio, &Libbfio::libbfio_handle_free>;
+
+// A handle reading `in` (which must outlive it), freed when it leaves the
+// scope; its `p` is null if libbfio cannot make one. It refuses to open for
+// writing. Declare the file that reads through it after it, so that the file
+// is freed first.
+HandleRef make_handle(Io& in);
 
 } // namespace ccaudit::outlook

@@ -28,6 +28,7 @@ constexpr std::size_t k_max_entries = 65536;
 using OleError = LibraryError<libolecf_error_t, olecf, &Libolecf::libolecf_error_free,
                              &Libolecf::libolecf_error_sprint>;
 using OleItem = Owned<libolecf_item_t, libolecf_error_t, olecf, &Libolecf::libolecf_item_free>;
+using OleFile = Owned<libolecf_file_t, libolecf_error_t, olecf, &Libolecf::libolecf_file_free>;
 
 std::string
 name_of(libolecf_item_t* item)
@@ -37,8 +38,8 @@ name_of(libolecf_item_t* item)
     return {};
   }
   std::string name(size, '\0');
-  if (olecf().libolecf_item_get_utf8_name(item, reinterpret_cast<std::uint8_t*>(name.data()), size,
-                                  nullptr)
+  if (olecf().libolecf_item_get_utf8_name(item, reinterpret_cast<std::uint8_t*>(name.data()),
+                                          size, nullptr)
       != 1) {
     return {};
   }
@@ -304,29 +305,25 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
     out.detail = "an OLE compound file whose header is damaged: " + damage;
     return out;
   }
-  olecf(); // loaded (or thrown) before the handle is made, which it would leak
   Io in{&bytes, size};
-  libbfio_handle_t* handle = make_handle(in);
-  if (!handle) {
+  const auto handle = make_handle(in);
+  if (!handle.p) {
     out.detail = "libbfio: no handle";
     return out;
   }
-  libolecf_file_t* file = nullptr;
+  OleFile file;
   OleError error;
-  olecf().libolecf_file_initialize(&file, error.out());
-  const auto done = [&] {
-    olecf().libolecf_file_free(&file, nullptr);
-    bfio().libbfio_handle_free(&handle, nullptr);
-  };
-  if (olecf().libolecf_file_open_file_io_handle(file, handle, LIBOLECF_OPEN_READ, error.out()) != 1) {
+  olecf().libolecf_file_initialize(&file.p, error.out());
+  if (olecf().libolecf_file_open_file_io_handle(file.p, handle.p, LIBOLECF_OPEN_READ,
+                                                error.out())
+      != 1) {
     out.detail = "an OLE compound file libolecf cannot open (damaged or truncated): "
                  + error.text() + (in.error.empty() ? "" : "; read error: " + in.error);
-    done();
     return out;
   }
   {
     OleItem root;
-    if (olecf().libolecf_file_get_root_item(file, &root.p, error.out()) != 1) {
+    if (olecf().libolecf_file_get_root_item(file.p, &root.p, error.out()) != 1) {
       out.detail = "its root storage could not be read (" + error.text() + ")";
     } else {
       auto item = read_storage(root.p, k_top_header, limits, 0, budget);
@@ -340,8 +337,7 @@ read_msg(ByteSource& bytes, std::uint64_t size, const StoreLimits& limits)
       }
     }
   }
-  olecf().libolecf_file_close(file, nullptr);
-  done();
+  olecf().libolecf_file_close(file.p, nullptr);
   return out;
 }
 

@@ -22,8 +22,9 @@ utf8_name(libpff_item_t* folder)
     return {};
   }
   std::string name(size, '\0');
-  if (pff().libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()), size,
-                                  nullptr) != 1) {
+  if (pff().libpff_folder_get_utf8_name(folder, reinterpret_cast<std::uint8_t*>(name.data()),
+                                        size, nullptr)
+      != 1) {
     return {};
   }
   name.resize(std::strlen(name.c_str()));
@@ -43,7 +44,8 @@ public:
   void folder(libpff_item_t* folder, const std::string& path, int depth)
   {
     std::uint32_t id = 0;
-    if (pff().libpff_item_get_identifier(folder, &id, nullptr) == 1 && !m_folders.insert(id).second) {
+    if (pff().libpff_item_get_identifier(folder, &id, nullptr) == 1
+        && !m_folders.insert(id).second) {
       issue(path, IssueKind::outlook_damaged, "a folder that holds itself: read once");
       return;
     }
@@ -184,7 +186,8 @@ private:
       return; // no recipient at all (a draft, a note)
     }
     int rows = 0;
-    if (found != 1 || pff().libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
+    if (found != 1
+        || pff().libpff_item_get_number_of_record_sets(table.p, &rows, error.out()) != 1) {
       out.recipients_read = false;
       out.issues.push_back({IssueKind::outlook_item_unreadable,
                             "its recipient table could not be read (" + detail(error) + ")"});
@@ -321,17 +324,16 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
 {
   const bool all = pass == PffPass::everything;
   StoreSummary summary;
-  pff(); // loaded (or thrown) before the handle is made, which it would leak
   Io in{&bytes, size};
-  libbfio_handle_t* handle = make_handle(in);
-  if (!handle) {
+  const auto handle = make_handle(in);
+  if (!handle.p) {
     callbacks.on_issue("", {IssueKind::internal_error, "libbfio: no handle"});
     return summary;
   }
-  libpff_file_t* file = nullptr;
+  FileRef file;
   PffError error;
-  pff().libpff_file_initialize(&file, error.out());
-  if (pff().libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error.out()) != 1) {
+  pff().libpff_file_initialize(&file.p, error.out());
+  if (pff().libpff_file_open_file_io_handle(file.p, handle.p, LIBPFF_OPEN_READ, error.out()) != 1) {
     std::string why = error.text();
     if (!in.error.empty()) {
       why += "; read error: " + in.error;
@@ -339,23 +341,22 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
     callbacks.on_issue("", {IssueKind::outlook_damaged,
                             "not a PST or OST file libpff can open (damaged or truncated): "
                             "nothing in it was read (" + why + ")"});
-    pff().libpff_file_free(&file, nullptr);
-    bfio().libbfio_handle_free(&handle, nullptr);
     return summary;
   }
   summary.opened = true;
   std::uint8_t type = 0, content = 0;
-  pff().libpff_file_get_type(file, &type, nullptr);
-  pff().libpff_file_get_content_type(file, &content, nullptr);
+  pff().libpff_file_get_type(file.p, &type, nullptr);
+  pff().libpff_file_get_content_type(file.p, &content, nullptr);
   summary.format = std::string(content == LIBPFF_FILE_CONTENT_TYPE_OST ? "OST" : "PST")
                    + (type == LIBPFF_FILE_TYPE_32BIT ? " (ANSI)" : " (Unicode)");
-  if (all && pff().libpff_file_is_corrupted(file, nullptr) == 1) {
+  if (all && pff().libpff_file_is_corrupted(file.p, nullptr) == 1) {
     callbacks.on_issue("", {IssueKind::outlook_damaged,
                             "libpff found damage in the file: what it could reach was read"});
   }
   if (all) {
     ItemRef store;
-    if (pff().libpff_file_get_message_store(file, &store.p, nullptr) == 1 && has_password(store.p)) {
+    if (pff().libpff_file_get_message_store(file.p, &store.p, nullptr) == 1
+        && has_password(store.p)) {
       callbacks.on_issue("", {IssueKind::outlook_password,
                               "the file has a password; a PST password encrypts nothing, "
                               "so it was read without one"});
@@ -364,7 +365,7 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
   Walk walk(callbacks, limits, summary, in);
   if (all) {
     ItemRef root;
-    if (pff().libpff_file_get_root_folder(file, &root.p, error.out()) == 1) {
+    if (pff().libpff_file_get_root_folder(file.p, &root.p, error.out()) == 1) {
       walk.folder(root.p, "", 0);
     } else {
       walk.issue("", IssueKind::outlook_damaged,
@@ -373,27 +374,28 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
     }
   }
   int orphans = 0;
-  if (all && !walk.stopped() && pff().libpff_file_get_number_of_orphan_items(file, &orphans, nullptr) == 1) {
+  if (all && !walk.stopped()
+      && pff().libpff_file_get_number_of_orphan_items(file.p, &orphans, nullptr) == 1) {
     for (int i = 0; i < orphans && !walk.stopped(); ++i) {
       ItemRef item;
-      if (pff().libpff_file_get_orphan_item_by_index(file, i, &item.p, nullptr) == 1) {
+      if (pff().libpff_file_get_orphan_item_by_index(file.p, i, &item.p, nullptr) == 1) {
         walk.orphan(item.p);
       }
     }
   }
   if (!walk.stopped() && limits.recover_deleted) {
     int recovered = 0;
-    if (pff().libpff_file_recover_items(file, 0, error.out()) != 1
-        || pff().libpff_file_get_number_of_recovered_items(file, &recovered, error.out()) != 1) {
+    if (pff().libpff_file_recover_items(file.p, 0, error.out()) != 1
+        || pff().libpff_file_get_number_of_recovered_items(file.p, &recovered, error.out()) != 1) {
       walk.issue("", IssueKind::outlook_damaged,
                  "deleted items could not be recovered (" + walk.detail(error) + ")");
     }
     std::size_t counts[3] = {0, 0, 0}; // folders, messages, fragments
     for (int i = 0; i < recovered && !walk.stopped(); ++i) {
       ItemRef item;
-      const auto what = pff().libpff_file_get_recovered_item_by_index(file, i, &item.p, nullptr) == 1
-                          ? walk.recovered(item.p)
-                          : Walk::Recovered::fragment;
+      const bool got =
+        pff().libpff_file_get_recovered_item_by_index(file.p, i, &item.p, nullptr) == 1;
+      const auto what = got ? walk.recovered(item.p) : Walk::Recovered::fragment;
       ++counts[static_cast<int>(what)];
     }
     // Deleted data is partly overwritten: a fragment that is no item is
@@ -404,9 +406,7 @@ read_store_libpff(ByteSource& bytes, std::uint64_t size, const StoreCallbacks& c
                  + " folder(s), " + std::to_string(counts[2])
                  + " fragment(s) not readable as an item");
   }
-  pff().libpff_file_close(file, nullptr);
-  pff().libpff_file_free(&file, nullptr);
-  bfio().libbfio_handle_free(&handle, nullptr);
+  pff().libpff_file_close(file.p, nullptr);
   return summary;
 }
 

@@ -15,8 +15,8 @@ struct Entry
   {
     PffError error;
     if (pff().libpff_record_set_get_entry_by_type(set, tag, 0, &p,
-                                            LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE,
-                                            error.out())
+                                                  LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE,
+                                                  error.out())
         != 1) {
       p = nullptr;
     }
@@ -43,8 +43,8 @@ struct Entry
     }
     std::string out(size, '\0');
     if (size > 0
-        && pff().libpff_record_entry_get_data(p, reinterpret_cast<std::uint8_t*>(out.data()), size,
-                                        nullptr)
+        && pff().libpff_record_entry_get_data(p, reinterpret_cast<std::uint8_t*>(out.data()),
+                                              size, nullptr)
              != 1) {
       return std::nullopt;
     }
@@ -81,7 +81,8 @@ Properties::integer(std::uint32_t tag) const
 {
   const Entry entry(m_set, tag);
   std::uint32_t value = 0;
-  if (!entry.p || pff().libpff_record_entry_get_data_as_32bit_integer(entry.p, &value, nullptr) != 1) {
+  if (!entry.p
+      || pff().libpff_record_entry_get_data_as_32bit_integer(entry.p, &value, nullptr) != 1) {
     return std::nullopt;
   }
   return value;

@@ -16,6 +16,7 @@ using PffError =
   LibraryError<libpff_error_t, pff, &Libpff::libpff_error_free, &Libpff::libpff_error_sprint>;
 using ItemRef = Owned<libpff_item_t, libpff_error_t, pff, &Libpff::libpff_item_free>;
 using SetRef = Owned<libpff_record_set_t, libpff_error_t, pff, &Libpff::libpff_record_set_free>;
+using FileRef = Owned<libpff_file_t, libpff_error_t, pff, &Libpff::libpff_file_free>;
 
 // The properties of one record set (an item, or a recipient row). 8-bit
 // strings are read in `charset` ("" : Windows-1252, Outlook's default).
