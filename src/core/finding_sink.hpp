@@ -73,6 +73,10 @@ struct DirectoryState
   std::int64_t mtime_ns = 0;
   std::uint64_t inode = 0;
   bool subdirectories = true; // it held folders when listed: list it again
+  // The messages (files) directly in it when it was listed, and theirs: a
+  // scan that skips it as unchanged counts them without a query per file.
+  // nullopt: not counted (not listed whole, or an older ccaudit listed it).
+  std::optional<std::uint64_t> files, messages;
   bool same_listing(const DirectoryState& other) const
   {
     return mtime_ns == other.mtime_ns && inode == other.inode && mtime_ns != 0;

@@ -89,6 +89,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   };
   const auto record_exclusion = [&](const fs::path& path, const std::string& pattern) {
     m_not_walked.push_back(path);
+    m_folders_seen.insert(path.parent_path().native()); // its row is kept as seen
     if (const auto it = m_listing.find(path.parent_path()); it != m_listing.end()) {
       it->second.clean = false; // list this folder again once the file is in
     }
@@ -385,6 +386,21 @@ Scanner::apply_unchanged(const UnchangedJob& job)
     not_only_messages(job.path);
   }
   m_options.history->source_unchanged(job.known, job.path);
+  seen_in_folder(job.path, job.known.info.messages);
+}
+
+// A file read or found unchanged: counted in the Maildir folder being
+// listed that holds it (its row is written as that folder's), and its
+// folder noted.
+void
+Scanner::seen_in_folder(const fs::path& file, std::uint64_t messages)
+{
+  auto folder = file.parent_path();
+  if (const auto it = m_listing.find(folder); it != m_listing.end()) {
+    ++it->second.files;
+    it->second.messages += messages;
+  }
+  m_folders_seen.insert(std::move(folder).native());
 }
 
 void
@@ -397,7 +413,10 @@ Scanner::apply_directory_end(const fs::path& dir)
   if (ChangeDetector::folder_settled(
         it->second.clean && it->second.not_scanned == m_summary.not_scanned(), it->second.state,
         m_started_ns)) {
-    m_options.history->record_directory(it->first, it->second.state, false);
+    auto state = it->second.state;
+    state.files = it->second.files;
+    state.messages = it->second.messages;
+    m_options.history->record_directory(it->first, state, false);
   }
   m_listing.erase(it);
 }
@@ -495,6 +514,7 @@ Scanner::apply_file(FileJob& file)
     not_only_messages(file.where.archive);
   }
   m_sink.record_source(file.source);
+  seen_in_folder(file.where.archive, file.source.messages);
   if (m_progress) {
     m_progress(m_summary);
   }

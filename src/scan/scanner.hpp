@@ -122,6 +122,10 @@ public:
 
   void scan_paths(const std::vector<std::filesystem::path>& paths);
   const ScanSummary& summary() const { return m_summary; }
+  // The folders holding a file this scan read or found unchanged (not a
+  // member of an export): a folder skipped as unchanged and found here too
+  // had files seen one by one (named, or its root given twice).
+  const std::set<std::string>& folders_seen() const { return m_folders_seen; }
 
 private:
   // On a worker: reads a file, or parses a message (scan/job.hpp).
@@ -174,8 +178,11 @@ private:
     DirectoryState state;       // before it was listed
     std::uint64_t not_scanned = 0; // when its first job was applied
     bool clean = true; // only Maildir messages, all read, none excluded
+    std::uint64_t files = 0, messages = 0; // read or found unchanged in it
   };
   std::map<std::filesystem::path, Listing> m_listing;
+  void seen_in_folder(const std::filesystem::path& file, std::uint64_t messages);
+  std::set<std::string> m_folders_seen;
   std::set<std::filesystem::path> m_open_dirs; // being listed
   // Folders and files this walk did not look into (excluded, or a folder
   // that could not be listed): what was known there is not gone.

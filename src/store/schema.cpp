@@ -70,6 +70,8 @@ add_missing_columns(Connection& db)
     {"scan", "origin", "INTEGER REFERENCES merged_database(id)"},           // schema 10
     {"scan", "origin_scan_id", "INTEGER"},                                  // schema 10
     {"source", "origin", "INTEGER REFERENCES merged_database(id)"},         // schema 10
+    {"directory", "files", "INTEGER"},                                      // schema 11
+    {"directory", "messages", "INTEGER"},                                   // schema 11
   };
   for (const auto& a : added) {
     bool has = false;
@@ -183,7 +185,8 @@ make_current(Connection& db)
                                       sql::upgrade_from_6,
                                       sql::upgrade_from_7,
                                       sql::upgrade_from_8,
-                                      sql::upgrade_from_9};
+                                      sql::upgrade_from_9,
+                                      sql::upgrade_from_10};
   static_assert(std::size(upgrade_from) == k_schema_version);
   for (int from = version; has_tables && from < k_schema_version; ++from) {
     db.exec(upgrade_from[from]);

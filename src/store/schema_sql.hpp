@@ -13,4 +13,5 @@ extern const char* const upgrade_from_6;
 extern const char* const upgrade_from_7;
 extern const char* const upgrade_from_8;
 extern const char* const upgrade_from_9;
+extern const char* const upgrade_from_10;
 } // namespace ccaudit::store::sql

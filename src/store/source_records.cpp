@@ -39,7 +39,8 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
     m_db.get(), "UPDATE source SET gone_scan = ?1 WHERE path >= ?3 AND path < ?4 AND dir = ?2 "
           "AND gone_scan IS NULL AND last_scan < ?1");
   m_known_directory = std::make_unique<Statement>(
-    m_db.get(), "SELECT mtime_ns, inode, subdirectories FROM directory WHERE path = ? AND settings = ?");
+    m_db.get(), "SELECT mtime_ns, inode, subdirectories, files, messages FROM directory "
+                "WHERE path = ? AND settings = ?");
   m_source_seen = std::make_unique<Statement>(
     m_db.get(), "UPDATE OR IGNORE source SET last_scan = ?, gone_scan = NULL, path = ?, dir = ? "
           "WHERE id = ?");
@@ -50,9 +51,11 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
           "(SELECT id FROM source WHERE path = ?) AND offset >= ?");
   m_record_directory = std::make_unique<Statement>(
     m_db.get(), "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings, "
-          "subdirectories) VALUES (?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
-          "mtime_ns=excluded.mtime_ns, inode=excluded.inode, scan_id=excluded.scan_id, "
-          "settings=excluded.settings, subdirectories=excluded.subdirectories, "
+          "subdirectories, files, messages) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO "
+          "UPDATE SET mtime_ns=excluded.mtime_ns, inode=excluded.inode, "
+          "scan_id=excluded.scan_id, settings=excluded.settings, "
+          "subdirectories=excluded.subdirectories, files=excluded.files, "
+          "messages=excluded.messages, "
           "unchanged_scan=coalesce(excluded.unchanged_scan, directory.unchanged_scan)");
 }
 
@@ -173,9 +176,13 @@ SourceRecords::directory(const std::filesystem::path& dir)
   m_known_directory->bind(1, text).bind(2, m_writer.settings());
   std::optional<DirectoryState> out;
   if (m_known_directory->step()) {
-    out = DirectoryState{m_known_directory->integer(0),
-                         static_cast<std::uint64_t>(m_known_directory->integer(1)),
-                         m_known_directory->integer(2) != 0};
+    auto& row = *m_known_directory;
+    const auto count = [&](int i) {
+      return row.is_null(i) ? std::nullopt
+                            : std::optional(static_cast<std::uint64_t>(row.integer(i)));
+    };
+    out = DirectoryState{row.integer(0), static_cast<std::uint64_t>(row.integer(1)),
+                         row.integer(2) != 0, count(3), count(4)};
   }
   m_known_directory->reset();
   return out;
@@ -237,6 +244,8 @@ SourceRecords::record_directory(const std::filesystem::path& dir, const Director
     .bind(5, unchanged ? Value{m_writer.scan_id()} : Value{})
     .bind(6, m_writer.settings())
     .bind(7, std::int64_t{state.subdirectories ? 1 : 0})
+    .bind(8, state.files ? Value{static_cast<std::int64_t>(*state.files)} : Value{})
+    .bind(9, state.messages ? Value{static_cast<std::int64_t>(*state.messages)} : Value{})
     .run();
   m_writer.wrote_row();
 }

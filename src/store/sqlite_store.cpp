@@ -117,17 +117,63 @@ SqliteStore::execute(const std::string& sql)
 }
 
 SqliteStore::ScanTotals
-SqliteStore::scan_totals(std::int64_t scan_id)
+SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen)
 {
   ScanTotals out;
-  // A folder's files are a range of the path index (dir/ to dir0).
-  m_db.query("SELECT count(*), coalesce(sum(s.messages), 0) FROM directory AS d "
-             "CROSS JOIN source AS s ON s.path > d.path || '/' AND s.path < d.path || '0' "
-             "WHERE d.unchanged_scan = ?1 AND s.gone_scan IS NULL AND s.last_scan < ?1",
+  // The folders the scan skipped as unchanged or left alone, in path order:
+  // a folder before the folders below it.
+  struct Skipped
+  {
+    std::string path;
+    std::optional<std::uint64_t> files, messages;
+    bool outermost = true, has_skipped_below = false;
+  };
+  std::vector<Skipped> skipped;
+  m_db.query("SELECT path, files, messages FROM directory WHERE unchanged_scan = ?1 ORDER BY path",
              {Value{scan_id}}, [&](const Row& r) {
-               out.folder_files = static_cast<std::uint64_t>(r.integer(0));
-               out.folder_messages = static_cast<std::uint64_t>(r.integer(1));
+               const auto count = [&](std::size_t i) {
+                 return r.is_null(i) ? std::nullopt
+                                     : std::optional(static_cast<std::uint64_t>(r.integer(i)));
+               };
+               skipped.push_back({r.text(0), count(1), count(2)});
              });
+  std::map<std::string, std::size_t> outermost; // path to its index
+  for (std::size_t i = 0; i < skipped.size(); ++i) {
+    const auto& path = skipped[i].path;
+    for (auto slash = path.find('/', 1); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      if (const auto it = outermost.find(path.substr(0, slash)); it != outermost.end()) {
+        skipped[i].outermost = false;
+        skipped[it->second].has_skipped_below = true;
+        break;
+      }
+    }
+    if (skipped[i].outermost) {
+      outermost.emplace(path, i);
+    }
+  }
+  // Each file once: an unchanged Maildir folder by the counts its listing
+  // stored (no query per file), unless files below it were seen one by one
+  // or the counts are not known; else its files that this scan did not see.
+  for (const auto& folder : skipped) {
+    if (!folder.outermost) {
+      continue;
+    }
+    if (folder.files && folder.messages && !folder.has_skipped_below
+        && folders_seen.count(folder.path) == 0) {
+      out.folder_files += *folder.files;
+      out.folder_messages += *folder.messages;
+      continue;
+    }
+    // A folder's files are a range of the path index (dir/ to dir0).
+    m_db.query("SELECT count(*), coalesce(sum(messages), 0) FROM source "
+               "WHERE path > ?2 || '/' AND path < ?2 || '0' AND gone_scan IS NULL "
+               "AND last_scan < ?1",
+               {Value{scan_id}, Value{folder.path}}, [&](const Row& r) {
+                 out.folder_files += static_cast<std::uint64_t>(r.integer(0));
+                 out.folder_messages += static_cast<std::uint64_t>(r.integer(1));
+               });
+  }
   m_db.query("SELECT coalesce(sum(suppressed = ''), 0), "
              "count(DISTINCT CASE WHEN suppressed = '' THEN incident_id END), "
              "count(DISTINCT CASE WHEN suppressed = '' AND status = 'new' AND scan_id = ?1 "

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,13 +82,14 @@ public:
   // unchanged files the scan counts itself); the exposures (findings shown:
   // current, not suppressed, not replies kept as context) in the database
   // as of the scan and the incidents they belong to; the incidents the scan
-  // found a new copy of.
+  // found a new copy of. `folders_seen`: the folders of the files the scan
+  // read, found unchanged or left out itself (Scanner::folders_seen()).
   struct ScanTotals
   {
     std::uint64_t folder_files = 0, folder_messages = 0;
     std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
   };
-  ScanTotals scan_totals(std::int64_t scan_id);
+  ScanTotals scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen);
 
   // The scan a review shows when none is named: the newest one that looked
   // at a file (read it, found it unchanged, or recorded a problem) or is

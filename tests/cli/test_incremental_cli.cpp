@@ -48,9 +48,10 @@ mbox_entry(const std::string& message)
 // seconds is listed again by the next scan (a delivery in the same clock
 // tick could hide), so tests that expect it skipped age it first.
 void
-age(const fs::path& dir)
+age(const fs::path& dir, long days = 1)
 {
-  const struct timeval day_ago[2] = {{::time(nullptr) - 86400, 0}, {::time(nullptr) - 86400, 0}};
+  const auto then = ::time(nullptr) - days * 86400;
+  const struct timeval day_ago[2] = {{then, 0}, {then, 0}};
   REQUIRE(::utimes(dir.c_str(), day_ago) == 0);
 }
 
@@ -141,6 +142,65 @@ TEST_CASE("incremental: a rescan that skips an unchanged Maildir folder whole do
   CHECK(again.exit_code == 0);
   CHECK(summary_of(again.err).unchanged == 3);
   CHECK_THAT(again.err, !Catch::Contains("no file found"));
+}
+
+namespace {
+
+// The summary line's totals: messages and files on disk, and of them those
+// known unchanged and not read again.
+std::tuple<long, long, long, long>
+totals_of(const std::string& err)
+{
+  std::smatch m;
+  REQUIRE(std::regex_search(err, m,
+                            std::regex(R"(([\d,]+) message\(s\) in ([\d,]+) file\(s\): .*, )"
+                                       R"(([\d,]+) in ([\d,]+) unchanged file\(s\))")));
+  const auto number = [&](int i) {
+    auto digits = m[i].str();
+    std::erase(digits, ',');
+    return std::stol(digits);
+  };
+  return {number(1), number(2), number(3), number(4)};
+}
+
+} // namespace
+
+TEST_CASE("incremental: the files of a Maildir folder skipped as unchanged are counted once, "
+          "from its listing or from its files",
+          "[incremental]")
+{
+  Store s;
+  for (int i = 0; i < 4; ++i) {
+    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
+  }
+  const auto named = s.dir.write("mail/box/new/1004.M1P1.host.example", wide(4));
+  s.dir.write("mail/box/new/1005.M1P1.host.example", wide(5));
+  s.dir.write("mail/archive.mbox", mbox_entry(wide(10)) + mbox_entry(wide(11)));
+  age(s.root / "box/cur");
+  age(s.root / "box/new");
+  const std::tuple<long, long, long, long> all_unchanged{8, 7, 8, 7};
+  REQUIRE(s.scan().exit_code == 1);
+  // The listing stored what the folder held.
+  CHECK(scalar(s.db, "SELECT files FROM directory WHERE path LIKE '%/box/cur'") == 4);
+  CHECK(scalar(s.db, "SELECT messages FROM directory WHERE path LIKE '%/box/new'") == 2);
+  CHECK(totals_of(s.scan().err) == all_unchanged);
+  // A file of a skipped folder also named: once.
+  CHECK(totals_of(run_ccaudit({"scan", s.root.string(), named.string(), "--db", s.db}).err)
+        == all_unchanged);
+  // Below a folder left out: each file once (it was once per folder row).
+  CHECK(totals_of(s.scan({"--exclude", "*/box"}).err) == all_unchanged);
+  // Counts not known (a database from before schema 11): the files are
+  // counted.
+  REQUIRE(test::run_program("/usr/bin/sqlite3",
+                            {s.db, "UPDATE directory SET files = NULL, messages = NULL"})
+            .exit_code == 0);
+  CHECK(totals_of(s.scan().err) == all_unchanged);
+  // A delivery: the folder is listed again and counted anew.
+  s.dir.write("mail/box/cur/1006.M1P1.host.example:2,S", wide(6));
+  age(s.root / "box/cur", 2); // not the time it had
+  CHECK(totals_of(s.scan().err) == std::tuple<long, long, long, long>{9, 8, 8, 7});
+  CHECK(totals_of(s.scan().err) == std::tuple<long, long, long, long>{9, 8, 9, 8});
+  CHECK(scalar(s.db, "SELECT files FROM directory WHERE path LIKE '%/box/cur'") == 5);
 }
 
 TEST_CASE("incremental: a new message is the only one read, and reported once",

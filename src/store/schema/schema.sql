@@ -66,7 +66,9 @@ CREATE TABLE IF NOT EXISTS directory ( -- every folder walked; for Maildir
   scan_id        INTEGER NOT NULL,  -- last scan that listed or skipped it
   unchanged_scan INTEGER,           -- last scan that skipped it as unchanged
   settings       TEXT NOT NULL DEFAULT '',
-  subdirectories INTEGER NOT NULL DEFAULT 1 -- it held folders when listed
+  subdirectories INTEGER NOT NULL DEFAULT 1, -- it held folders when listed
+  files          INTEGER,           -- Maildir cur/, new/ listed whole: the
+  messages       INTEGER            -- messages directly in it, and theirs
 );
 CREATE TABLE IF NOT EXISTS acceptance ( -- findings a reviewer accepted
   fingerprint TEXT PRIMARY KEY,
