@@ -87,6 +87,30 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// A statement prepared when first used: a rescan that finds nothing changed
+// runs few of the statements a writer keeps, and preparing them all was a
+// tenth of its time.
+class LazyStatement
+{
+public:
+  LazyStatement() = default;
+  LazyStatement(sqlite3* db, std::string sql) : m_db(db), m_sql(std::move(sql)) {}
+
+  Statement& operator*()
+  {
+    if (!m_statement) {
+      m_statement = std::make_unique<Statement>(m_db, m_sql);
+    }
+    return *m_statement;
+  }
+  Statement* operator->() { return &**this; }
+
+private:
+  sqlite3* m_db = nullptr;
+  std::string m_sql;
+  std::unique_ptr<Statement> m_statement;
+};
+
 // One connection to the findings database, and the locks that guard it:
 // the only place that opens the file. The store's parts (schema, scan
 // writer, source history, triage) all run their SQL through it.

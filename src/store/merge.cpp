@@ -278,7 +278,15 @@ merge_one(Connection& to, const std::filesystem::path& path, const std::string& 
   }
   const auto b = bases_of(to);
   const auto copy = [&](const TableCopy& c) { return copy_table(from, to, attached, c); };
-  out.scans = copy({"scan", {{"id", b.scan}}, {{"origin", Value(origin)}, {"origin_scan_id", Value()}}, "", ""});
+  // A scan's counts (exposures, incidents) were of its own database.
+  out.scans = copy({"scan",
+                    {{"id", b.scan}},
+                    {{"origin", Value(origin)},
+                     {"origin_scan_id", Value()},
+                     {"exposures", Value()},
+                     {"incidents", Value()}},
+                    "",
+                    ""});
   // Each scan remembers its id in the source database.
   to.exec("UPDATE scan SET origin_scan_id = id - " + std::to_string(b.scan)
           + " WHERE origin = " + std::to_string(origin));
@@ -356,6 +364,8 @@ merge_databases(const std::filesystem::path& target,
                            : "cannot merge " + shown(s) + ": " + why);
       }
     }
+    // The findings changed: no scan's counts hold.
+    to.exec("UPDATE scan SET exposures = NULL, incidents = NULL");
     to.exec("COMMIT");
   } catch (...) {
     to.exec("ROLLBACK");

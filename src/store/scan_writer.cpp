@@ -51,7 +51,7 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
     "complete=excluded.complete, resume_offset=excluded.resume_offset, "
     "resume_index=excluded.resume_index, prefix_hash=excluded.prefix_hash, "
     "settings=excluded.settings, last_scan=excluded.last_scan, gone_scan=NULL";
-  m_insert_source = std::make_unique<Statement>(
+  m_insert_source = LazyStatement(
     m_db.get(), std::string(k_source_columns) + k_source_row + k_source_upsert);
   std::string sources = std::string(k_source_columns) + k_source_row;
   for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
@@ -60,11 +60,11 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
   // The multi-row statements are prepared when first used: parsing them is
   // most of what a rescan that finds nothing changed spends in SQLite.
   m_insert_sources_sql = sources + k_source_upsert;
-  m_placeholder_source = std::make_unique<Statement>(
+  m_placeholder_source = LazyStatement(
     m_db.get(), "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
           "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
-  m_source_id = std::make_unique<Statement>(m_db.get(), "SELECT id FROM source WHERE path = ?");
-  m_insert_finding = std::make_unique<Statement>(
+  m_source_id = LazyStatement(m_db.get(), "SELECT id FROM source WHERE path = ?");
+  m_insert_finding = LazyStatement(
     m_db.get(), "INSERT INTO finding(scan_id, kind, path, offset, mbox_index, "
           "message_id, date, from_address, from_name, subject, "
           "visible_count, external_count, domain_count, sent_at, subject_key, "
@@ -72,22 +72,22 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
           "suppressed, part_path, part_filename, part_type, address_count) "
           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT DO NOTHING");
-  m_insert_reference = std::make_unique<Statement>(
+  m_insert_reference = LazyStatement(
     m_db.get(), "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
   // The id is left to SQLite: one more than the largest, so a finding's
   // rows are consecutive; the finding learns where they start after them.
   constexpr const char* k_address_columns =
     "INSERT INTO finding_address_row(address, display_name, field, flags) VALUES ";
-  m_insert_address = std::make_unique<Statement>(m_db.get(), std::string(k_address_columns) + "(?,?,?,?)");
+  m_insert_address = LazyStatement(m_db.get(), std::string(k_address_columns) + "(?,?,?,?)");
   std::string rows = k_address_columns;
   for (std::size_t i = 0; i < k_addresses_per_insert; ++i) {
     rows += i == 0 ? "(?,?,?,?)" : ",(?,?,?,?)";
   }
   m_insert_addresses_sql = rows;
   m_set_address_first =
-    std::make_unique<Statement>(m_db.get(), "UPDATE finding SET address_first = ? WHERE id = ?");
-  m_insert_problem = std::make_unique<Statement>(
+    LazyStatement(m_db.get(), "UPDATE finding SET address_first = ? WHERE id = ?");
+  m_insert_problem = LazyStatement(
     m_db.get(), "INSERT INTO problem(scan_id, path, offset, mbox_index, kind, "
                 "detail) VALUES (?,?,?,?,?,?)");
 }
@@ -171,8 +171,8 @@ ScanWriter::finish_scan(const ScanEnd& end)
 {
   flush_sources();
   Statement update(m_db.get(), "UPDATE scan SET finished_at=?, status=?, sources=?, "
-                         "messages=?, findings=?, problems=?, not_scanned=? "
-                         "WHERE id=?");
+                         "messages=?, findings=?, problems=?, not_scanned=?, exposures=?, "
+                         "incidents=? WHERE id=?");
   update.bind(1, utc_now())
     .bind(2, end.status)
     .bind(3, end.sources)
@@ -180,7 +180,9 @@ ScanWriter::finish_scan(const ScanEnd& end)
     .bind(5, end.findings)
     .bind(6, end.problems)
     .bind(7, end.not_scanned)
-    .bind(8, Value{m_scan_id})
+    .bind(8, end.exposures ? Value{static_cast<std::int64_t>(*end.exposures)} : Value{})
+    .bind(9, end.incidents ? Value{static_cast<std::int64_t>(*end.incidents)} : Value{})
+    .bind(10, Value{m_scan_id})
     .run();
   if (m_in_transaction) {
     m_db.exec("COMMIT");
@@ -324,6 +326,7 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
   if (m_db.changes() == 0) {
     return false; // this copy is recorded already
   }
+  m_changed_findings = true;
   const auto id = m_db.last_insert_rowid();
   for (std::size_t i = 0; i < finding.references.size(); ++i) {
     m_insert_reference->bind(1, static_cast<std::int64_t>(id))

@@ -1,17 +1,16 @@
 #pragma once
 
 #include "core/finding_sink.hpp"
+#include "store/connection.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ccaudit::store {
-
-class Connection;
-class Statement;
 
 // What a scan row holds at its start.
 struct ScanStart
@@ -33,6 +32,9 @@ struct ScanEnd
   std::string status; // "complete" or "incomplete"
   std::uint64_t sources = 0, messages = 0, findings = 0, problems = 0,
                 not_scanned = 0;
+  // The exposures in the database as of the scan's end and their incidents
+  // (SqliteStore::finish_scan counts them); nullopt: not counted.
+  std::optional<std::uint64_t> exposures, incidents;
 };
 
 // Writes what one scan found: its scan row, a source row per file read,
@@ -77,6 +79,11 @@ public:
 
   // Counts a row written: commits the batch when it is full or old.
   void wrote_row();
+  // Whether this scan recorded a finding or retired one (findings_changed()
+  // says it did): if not, the database's findings are as the scan before
+  // left them.
+  bool changed_findings() const { return m_changed_findings; }
+  void findings_changed() { m_changed_findings = true; }
 
 private:
   // A source row waiting for a multi-row insert: the path as a string
@@ -98,11 +105,12 @@ private:
   bool m_new_database; // no WAL until its scan ends
   std::int64_t m_scan_id = 0;
   bool m_had_sources = false;
+  bool m_changed_findings = false;
   std::string m_settings;
   std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
-  std::unique_ptr<Statement> m_insert_source, m_insert_sources, m_placeholder_source,
-    m_source_id, m_insert_finding, m_insert_reference, m_insert_address, m_insert_addresses,
-    m_set_address_first, m_insert_problem;
+  std::unique_ptr<Statement> m_insert_sources, m_insert_addresses;
+  LazyStatement m_insert_source, m_placeholder_source, m_source_id, m_insert_finding,
+    m_insert_reference, m_insert_address, m_set_address_first, m_insert_problem;
   std::string m_last_source_path;
   std::int64_t m_last_source_id = 0;
   std::vector<PendingSource> m_sources;

@@ -70,6 +70,8 @@ add_missing_columns(Connection& db)
     {"scan", "origin", "INTEGER REFERENCES merged_database(id)"},           // schema 10
     {"scan", "origin_scan_id", "INTEGER"},                                  // schema 10
     {"source", "origin", "INTEGER REFERENCES merged_database(id)"},         // schema 10
+    {"scan", "exposures", "INTEGER"},                                       // schema 11
+    {"scan", "incidents", "INTEGER"},                                       // schema 11
     {"directory", "files", "INTEGER"},                                      // schema 11
     {"directory", "messages", "INTEGER"},                                   // schema 11
   };
@@ -193,6 +195,10 @@ make_current(Connection& db)
   }
   db.exec(sql::schema);
   add_missing_columns(db);
+  if (has_tables) {
+    // An upgrade may change findings: the next scan counts them again.
+    db.exec("UPDATE scan SET exposures = NULL, incidents = NULL");
+  }
   if (has_tables && version <= 2) {
     fingerprint_old_findings(db);
   }

@@ -20,36 +20,36 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
     "WHERE f.source_id = source.id AND f.retired_scan IS NULL AND s.status <> 'complete') "
     "FROM source ";
   // Only what earlier scans recorded (last_scan < this scan).
-  m_known_by_path = std::make_unique<Statement>(
+  m_known_by_path = LazyStatement(
     m_db.get(), std::string(k_known) + "WHERE path = ?1 AND last_scan < ?2");
   // A Maildir message by the unique part of its name, whatever its flags:
   // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
-  m_known_by_name = std::make_unique<Statement>(
+  m_known_by_name = LazyStatement(
     m_db.get(), std::string(k_known) + "WHERE (path = ?1 OR (path > ?1 || ':' AND path < ?1 || ';')) "
                                  "AND last_scan < ?2 ORDER BY gone_scan IS NOT NULL LIMIT 1");
 
   // The files directly in folder ?1 within one range of the path index
   // (see direct_ranges()).
-  m_known_in_dir = std::make_unique<Statement>(
+  m_known_in_dir = LazyStatement(
     m_db.get(), std::string(k_known)
             + "WHERE path >= ?4 AND path < ?5 AND dir = ?1 AND last_scan < ?2 LIMIT ?3");
-  m_folders_below = std::make_unique<Statement>(
+  m_folders_below = LazyStatement(
     m_db.get(), "SELECT path FROM directory WHERE path > ?1 AND path < ?2");
-  m_mark_gone = std::make_unique<Statement>(
+  m_mark_gone = LazyStatement(
     m_db.get(), "UPDATE source SET gone_scan = ?1 WHERE path >= ?3 AND path < ?4 AND dir = ?2 "
           "AND gone_scan IS NULL AND last_scan < ?1");
-  m_known_directory = std::make_unique<Statement>(
+  m_known_directory = LazyStatement(
     m_db.get(), "SELECT mtime_ns, inode, subdirectories, files, messages FROM directory "
                 "WHERE path = ? AND settings = ?");
-  m_source_seen = std::make_unique<Statement>(
+  m_source_seen = LazyStatement(
     m_db.get(), "UPDATE OR IGNORE source SET last_scan = ?, gone_scan = NULL, path = ?, dir = ? "
           "WHERE id = ?");
-  m_move_findings = std::make_unique<Statement>(
+  m_move_findings = LazyStatement(
     m_db.get(), "UPDATE finding SET path = ? WHERE source_id = ? AND path <> ?");
-  m_retire = std::make_unique<Statement>(
+  m_retire = LazyStatement(
     m_db.get(), "UPDATE finding SET retired_scan = ? WHERE retired_scan IS NULL AND source_id = "
           "(SELECT id FROM source WHERE path = ?) AND offset >= ?");
-  m_record_directory = std::make_unique<Statement>(
+  m_record_directory = LazyStatement(
     m_db.get(), "INSERT INTO directory(path, mtime_ns, inode, scan_id, unchanged_scan, settings, "
           "subdirectories, files, messages) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO "
           "UPDATE SET mtime_ns=excluded.mtime_ns, inode=excluded.inode, "
@@ -214,6 +214,7 @@ void
 SourceRecords::retire_findings(const std::filesystem::path& path, std::uint64_t from)
 {
   const auto text = path.string();
+  m_writer.findings_changed();
   m_retire->bind(1, m_writer.scan_id()).bind(2, text).bind(3, from).run();
   if (from == 0) {
     // A zip or tar file read again: its members' findings too.
@@ -324,6 +325,7 @@ SourceRecords::settle_renamed(const std::string& maildir)
   if (old_names.empty()) {
     return;
   }
+  m_writer.findings_changed();
   // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
   Statement present(m_db.get(), "SELECT id FROM source WHERE (path = ?1 OR (path > ?1 || ':' "
                           "AND path < ?1 || ';')) AND gone_scan IS NULL");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding_sink.hpp"
+#include "store/connection.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -11,7 +12,6 @@
 
 namespace ccaudit::store {
 
-class Connection;
 class ScanWriter;
 class Statement;
 
@@ -59,9 +59,9 @@ private:
 
   Connection& m_db;
   ScanWriter& m_writer;
-  std::unique_ptr<Statement> m_known_by_path, m_known_by_name, m_known_in_dir, m_folders_below,
-    m_mark_gone, m_known_directory, m_source_seen, m_move_findings, m_retire,
-    m_record_directory, m_retire_members, m_members_seen;
+  LazyStatement m_known_by_path, m_known_by_name, m_known_in_dir, m_folders_below, m_mark_gone,
+    m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory;
+  std::unique_ptr<Statement> m_retire_members, m_members_seen;
 };
 
 } // namespace ccaudit::store

@@ -5,6 +5,8 @@
 #include "store/source_records.hpp"
 #include "store/triage.hpp"
 
+#include <tuple>
+
 namespace ccaudit::store {
 
 SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
@@ -61,7 +63,23 @@ SqliteStore::begin_scan(const ScanStart& start)
 void
 SqliteStore::finish_scan(const ScanEnd& end)
 {
-  writer().finish_scan(end);
+  auto counted = end;
+  const auto scan_id = writer().scan_id();
+  if (!writer().changed_findings()) {
+    // The findings are as the scan before this one left them: its counts
+    // hold, if it made them (a scan killed before its end did not).
+    m_db.query("SELECT exposures, incidents FROM scan WHERE id < ?1 ORDER BY id DESC LIMIT 1",
+               {Value{scan_id}}, [&](const Row& r) {
+                 if (!r.is_null(0) && !r.is_null(1)) {
+                   counted.exposures = static_cast<std::uint64_t>(r.integer(0));
+                   counted.incidents = static_cast<std::uint64_t>(r.integer(1));
+                 }
+               });
+  }
+  if (!counted.exposures) {
+    std::tie(counted.exposures, counted.incidents) = count_exposures(scan_id);
+  }
+  writer().finish_scan(counted);
 }
 
 void
@@ -114,6 +132,23 @@ void
 SqliteStore::execute(const std::string& sql)
 {
   m_db.exec(sql);
+}
+
+// The exposures current as of `scan_id` and their incidents, counted over
+// every finding.
+std::pair<std::uint64_t, std::uint64_t>
+SqliteStore::count_exposures(std::int64_t scan_id)
+{
+  std::pair<std::uint64_t, std::uint64_t> out;
+  m_db.query("SELECT coalesce(sum(suppressed = ''), 0), "
+             "count(DISTINCT CASE WHEN suppressed = '' THEN incident_id END) "
+             "FROM finding WHERE scan_id <= ?1 AND retired_scan IS NULL "
+             "AND kind <> 'reply-recipients'",
+             {Value{scan_id}}, [&](const Row& r) {
+               out = {static_cast<std::uint64_t>(r.integer(0)),
+                      static_cast<std::uint64_t>(r.integer(1))};
+             });
+  return out;
 }
 
 SqliteStore::ScanTotals
@@ -174,17 +209,26 @@ SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& fold
                  out.folder_messages += static_cast<std::uint64_t>(r.integer(1));
                });
   }
-  m_db.query("SELECT coalesce(sum(suppressed = ''), 0), "
-             "count(DISTINCT CASE WHEN suppressed = '' THEN incident_id END), "
-             "count(DISTINCT CASE WHEN suppressed = '' AND status = 'new' AND scan_id = ?1 "
-             "THEN incident_id END) "
-             "FROM finding WHERE scan_id <= ?1 AND retired_scan IS NULL "
-             "AND kind <> 'reply-recipients'",
-             {Value{scan_id}}, [&](const Row& r) {
-               out.exposures = static_cast<std::uint64_t>(r.integer(0));
-               out.incidents = static_cast<std::uint64_t>(r.integer(1));
-               out.new_incidents = static_cast<std::uint64_t>(r.integer(2));
+  // Counted when the scan ended (finish_scan); a scan that has not ended
+  // (or ended before schema 11) is counted here.
+  bool counted = false;
+  m_db.query("SELECT exposures, incidents FROM scan WHERE id = ?1", {Value{scan_id}},
+             [&](const Row& r) {
+               if (!r.is_null(0) && !r.is_null(1)) {
+                 out.exposures = static_cast<std::uint64_t>(r.integer(0));
+                 out.incidents = static_cast<std::uint64_t>(r.integer(1));
+                 counted = true;
+               }
              });
+  if (!counted) {
+    std::tie(out.exposures, out.incidents) = count_exposures(scan_id);
+  }
+  // Only the scan's own findings: through the index on scan_id.
+  m_db.query("SELECT count(DISTINCT incident_id) FROM finding WHERE scan_id = ?1 "
+             "AND retired_scan IS NULL AND kind <> 'reply-recipients' AND suppressed = '' "
+             "AND status = 'new'",
+             {Value{scan_id}},
+             [&](const Row& r) { out.new_incidents = static_cast<std::uint64_t>(r.integer(0)); });
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccaudit::store {
@@ -102,6 +103,8 @@ public:
   // or found a Maildir folder unchanged.)
 
 private:
+  std::pair<std::uint64_t, std::uint64_t> count_exposures(std::int64_t scan_id);
+
   // A writer's parts; a reader has none.
   ScanWriter& writer();
   Triage& triage();

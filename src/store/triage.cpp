@@ -6,7 +6,7 @@ namespace ccaudit::store {
 
 Triage::Triage(Connection& db) : m_db(db)
 {
-  m_fingerprint_known = std::make_unique<Statement>(
+  m_fingerprint_known = LazyStatement(
     m_db.get(), "SELECT (SELECT 1 FROM acceptance WHERE fingerprint = ?1), "
           // Seen: recorded by this scan, or by one that completed. A scan
           // that was interrupted, failed or could not read everything

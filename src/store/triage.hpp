@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding_sink.hpp"
+#include "store/connection.hpp"
 
 #include <cstdint>
 #include <map>
@@ -8,9 +9,6 @@
 #include <string>
 
 namespace ccaudit::store {
-
-class Connection;
-class Statement;
 
 // What reviewers decided about findings, and what it makes of a new one:
 // a baseline file's fingerprints, acceptances (`baseline accept`), and
@@ -42,7 +40,7 @@ public:
 private:
   Connection& m_db;
   std::map<std::string, FindingStatus> m_baseline;
-  std::unique_ptr<Statement> m_fingerprint_known;
+  LazyStatement m_fingerprint_known;
 };
 
 } // namespace ccaudit::store

@@ -203,6 +203,40 @@ TEST_CASE("incremental: the files of a Maildir folder skipped as unchanged are c
   CHECK(scalar(s.db, "SELECT files FROM directory WHERE path LIKE '%/box/cur'") == 5);
 }
 
+TEST_CASE("incremental: the exposures and incidents in the database are counted by a scan "
+          "that changed findings and taken over by one that did not",
+          "[incremental]")
+{
+  Store s;
+  const auto in_database = [&](const std::string& err) {
+    std::smatch m;
+    REQUIRE(std::regex_search(err, m,
+                              std::regex(R"((\d+) exposure\(s\) in (\d+) incident\(s\) in )"
+                                         R"(the database, (\d+) new)")));
+    return std::tuple{std::stol(m[1]), std::stol(m[2]), std::stol(m[3])};
+  };
+  s.dir.write("mail/archive.mbox", mbox_entry(wide(1)) + mbox_entry(wide(2)));
+  s.dir.write("mail/a.eml", wide(3));
+  CHECK(in_database(s.scan().err) == std::tuple{3L, 3L, 3L});
+  CHECK(in_database(s.scan().err) == std::tuple{3L, 3L, 0L});
+  CHECK(scalar(s.db, "SELECT exposures FROM scan WHERE id = 2") == 3); // taken over
+  // Rewritten: two findings retired, two new ones.
+  s.dir.write("mail/archive.mbox",
+              mbox_entry(wide(1)) + mbox_entry(wide(4)) + mbox_entry(wide(5)));
+  CHECK(in_database(s.scan().err) == std::tuple{4L, 4L, 2L});
+  // A scan killed after it retired a finding counted nothing: the next one
+  // counts again instead of taking over the counts before it.
+  REQUIRE(test::run_program(
+            "/usr/bin/sqlite3",
+            {s.db, "INSERT INTO scan(started_at, status, tool_version, host, arguments, "
+                   "threshold, internal_domains) VALUES ('2026-12-06T00:00:00Z', 'running', "
+                   "'0', 'host', '[]', 25, '[]'); UPDATE finding SET retired_scan = 4 "
+                   "WHERE message_id = 'wide3@example.org'"})
+            .exit_code == 0);
+  CHECK(in_database(s.scan().err) == std::tuple{3L, 3L, 0L});
+  CHECK(in_database(s.scan().err) == std::tuple{3L, 3L, 0L});
+}
+
 TEST_CASE("incremental: a new message is the only one read, and reported once",
           "[incremental]")
 {

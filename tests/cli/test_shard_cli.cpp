@@ -359,4 +359,7 @@ TEST_CASE("merge: a schema 9 database gains its identity at its next scan and me
   CHECK(scalar(db, "SELECT count(*) FROM finding") == findings);
   REQUIRE(merge({db.string()}, merged).exit_code == 0);
   CHECK(scalar(merged, "SELECT count(*) FROM finding") == findings);
+  // A scan's counts were its own database's: not the merged one's.
+  CHECK(scalar(db, "SELECT count(*) FROM scan WHERE exposures IS NOT NULL") == 1);
+  CHECK(scalar(merged, "SELECT count(*) FROM scan WHERE exposures IS NOT NULL") == 0);
 }

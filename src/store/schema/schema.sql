@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS scan (
   problems         INTEGER,
   not_scanned      INTEGER,         -- inputs or messages NOT scanned
   origin           INTEGER REFERENCES merged_database(id), -- NULL: scanned here;
-  origin_scan_id   INTEGER          -- else merged, and its id in that database
+  origin_scan_id   INTEGER,         -- else merged, and its id in that database
+  exposures        INTEGER,         -- as of its end: findings shown (current,
+  incidents        INTEGER          -- not suppressed, not context) and their
+                                    -- incidents; NULL: not counted
 );
 CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   id             INTEGER PRIMARY KEY, -- state an incremental scan starts from

@@ -1,4 +1,9 @@
--- From schema 11 (rescans count unchanged folders from their own row):
+-- From schema 11 (a rescan that changes nothing counts nothing again):
+-- * scan.exposures, scan.incidents: the findings shown as of the scan's end
+--   and their incidents, which the next scan takes over when it records
+--   and retires no finding, instead of counting every finding again. NULL
+--   for older scans (the next scan counts). An upgrade or a merge that
+--   changes findings must set them NULL.
 -- * directory.files, directory.messages: for a Maildir cur/ or new/ listed
 --   whole, the messages directly in it and their count, so that a scan
 --   that skips the folder as unchanged need not count its source rows.
