@@ -122,8 +122,14 @@ ScanWriter::begin_scan(const ScanStart& start)
     .run();
   m_scan_id = m_db.last_insert_rowid();
   m_had_sources = false;
-  m_db.query("SELECT EXISTS (SELECT 1 FROM source)", {},
-        [&](const Row& r) { m_had_sources = r.integer(0) != 0; });
+  m_changed_findings = false;
+  m_sources_with_findings.clear();
+  m_db.query("SELECT EXISTS (SELECT 1 FROM source), "
+             "EXISTS (SELECT 1 FROM scan WHERE id < ?1 AND status <> 'complete')",
+             {Value{m_scan_id}}, [&](const Row& r) {
+               m_had_sources = r.integer(0) != 0;
+               m_incomplete_before = r.integer(1) != 0;
+             });
   m_settings = start.settings_json.empty()
                  ? std::to_string(start.threshold) + " " + start.internal_domains_json
                  : start.settings_json;
@@ -327,6 +333,7 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
     return false; // this copy is recorded already
   }
   m_changed_findings = true;
+  m_sources_with_findings.insert(source);
   const auto id = m_db.last_insert_rowid();
   for (std::size_t i = 0; i < finding.references.size(); ++i) {
     m_insert_reference->bind(1, static_cast<std::int64_t>(id))

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace ccaudit::store {
@@ -64,6 +65,14 @@ public:
   const std::string& settings() const { return m_settings; }
   // Whether the database knew any file when this scan began.
   bool had_sources() const { return m_had_sources; }
+  // Whether a scan before this one did not complete (it may have recorded
+  // findings that never reached anyone), and whether this one recorded a
+  // finding of the source with row id `source_id`.
+  bool incomplete_before() const { return m_incomplete_before; }
+  bool recorded_findings_of(std::int64_t source_id) const
+  {
+    return m_sources_with_findings.count(source_id) > 0;
+  }
 
   // Source rows wait in groups and are written in path order.
   void record_source(const SourceInfo& source);
@@ -106,6 +115,8 @@ private:
   std::int64_t m_scan_id = 0;
   bool m_had_sources = false;
   bool m_changed_findings = false;
+  bool m_incomplete_before = false;
+  std::unordered_set<std::int64_t> m_sources_with_findings;
   std::string m_settings;
   std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
   std::unique_ptr<Statement> m_insert_sources, m_insert_addresses;

@@ -228,6 +228,51 @@ TEST_CASE("store: rows are written with bound parameters", "[store]")
   CHECK(db.review_scan() == scan);
 }
 
+TEST_CASE("store: a file holding findings of a scan that did not complete, or of the "
+          "running scan, is unconfirmed (read again), and of complete scans it is not",
+          "[store]")
+{
+  test::TempDir dir;
+  const auto file = dir.path() / "f.db";
+  // A scan records a finding of a box; one scan is interrupted.
+  const auto scan_of = [&](const char* status, const std::string& box) {
+    SqliteStore db(dir.path() / "f.db", OpenMode::read_write);
+    db.begin_scan({});
+    db.history().retire_findings(box); // as a scan that reads it again
+    db.record_finding({box, 0, 0, true}, sample_finding());
+    db.record_source({box, SourceKind::mbox, 10, 0, 0, 1, 0, true});
+    db.finish_scan({status});
+  };
+  scan_of("complete", "/m/a.mbox");
+  scan_of("interrupted", "/m/b.mbox");
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    CHECK_FALSE(db.history().source("/m/a.mbox")->unconfirmed);
+    CHECK(db.history().source("/m/b.mbox")->unconfirmed);
+    db.finish_scan({"complete"});
+  }
+  scan_of("complete", "/m/b.mbox"); // read again, completely
+  {
+    SqliteStore db(file, OpenMode::read_write);
+    db.begin_scan({});
+    CHECK_FALSE(db.history().source("/m/b.mbox")->unconfirmed);
+    db.finish_scan({"complete"});
+  }
+  // Every scan before completed: this scan's own findings count.
+  SqliteStore db(dir.path() / "g.db", OpenMode::read_write);
+  for (int scan = 0; scan < 2; ++scan) {
+    db.begin_scan({});
+    CHECK_FALSE(db.history().source("/m/a.mbox").value_or(KnownSource{}).unconfirmed);
+    // Read (again): a finding of a.mbox, whose row is not written yet.
+    db.history().retire_findings("/m/a.mbox");
+    db.record_finding({"/m/a.mbox", 0, 500, true}, sample_finding());
+    CHECK(db.history().source("/m/a.mbox").value_or(KnownSource{}).unconfirmed == (scan == 1));
+    db.record_source({"/m/a.mbox", SourceKind::mbox, 10, 0, 0, 1, 0, true});
+    db.finish_scan({"complete"});
+  }
+}
+
 TEST_CASE("store: a scan that never finishes stays 'running'", "[store]")
 {
   test::TempDir dir;
