@@ -52,6 +52,16 @@ hex(const unsigned char* bytes, std::size_t n)
 
 } // namespace
 
+void
+load() noexcept
+{
+  try {
+    api();
+  } catch (const std::exception&) {
+    // not loaded: the first use throws again, saying why
+  }
+}
+
 // OpenSSL is the only library used here, and this file its only user.
 // EVP_Digest() makes, fetches and frees a context per call: a microsecond,
 // more than hashing a path (every path of a sharded walk is hashed). Each

@@ -38,6 +38,16 @@ gmime()
 }
 
 void
+load_gmime() noexcept
+{
+  try {
+    detail::init_gmime();
+  } catch (const std::exception&) {
+    // not loaded: the first use throws again, saying why
+  }
+}
+
+void
 detail::init_gmime()
 {
   static std::once_flag once;

@@ -36,4 +36,8 @@ std::string normalize_domain(std::string_view domain);
 // RFC 2047 decoding of unstructured text (Subject), to valid UTF-8.
 std::string decode_text(std::string_view value);
 
+// Loads and initialises GMime now (else it is loaded at first use); what
+// fails is said again at that use. Thread-safe.
+void load_gmime() noexcept;
+
 } // namespace ccaudit::headers

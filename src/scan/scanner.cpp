@@ -8,9 +8,11 @@
 #include "scan/scanner.hpp"
 
 #include "archive/walker.hpp"
+#include "core/digest.hpp"
 #include "core/fatal_error.hpp"
 #include "archive/input_file.hpp"
 #include "core/source_identity.hpp"
+#include "headers/address_list.hpp"
 #include "scan/analyse.hpp"
 #include "scan/change_detector.hpp"
 #include "scan/fingerprint.hpp"
@@ -70,6 +72,16 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.history) {
     m_changes.emplace(*m_options.history, m_options.read_all);
   }
+  struct JoinLoading
+  {
+    std::thread& loading;
+    ~JoinLoading()
+    {
+      if (loading.joinable()) {
+        loading.join();
+      }
+    }
+  } join_loading{m_loading};
   Pipeline pipeline(
     m_options.jobs, [this](Job& job) { run(job); }, [this](Job& job) { apply(job); });
   // apply() splits an mbox through it.
@@ -246,6 +258,12 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
       file.renamed_from = std::move(decision.known); // set if it was under another name
       break;
     }
+  }
+  if (!m_loading.joinable()) {
+    m_loading = std::thread([] {
+      headers::load_gmime();
+      digest::load();
+    });
   }
   if (archive::reads_wait_for_disk()) {
     // Reading from the disk: the head of each file waiting for a worker is

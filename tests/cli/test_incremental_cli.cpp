@@ -237,6 +237,24 @@ TEST_CASE("incremental: the exposures and incidents in the database are counted 
   CHECK(in_database(s.scan().err) == std::tuple{3L, 3L, 0L});
 }
 
+TEST_CASE("incremental: a scan that reads mail loads GMime and libcrypto, a rescan that reads "
+          "nothing loads neither",
+          "[incremental]")
+{
+  Store s;
+  s.dir.write("mail/box/cur/1001.M1P1.host.example:2,S", wide(1));
+  age(s.root / "box/cur");
+  // The dynamic loader names each library it loads.
+  const auto loaded = [&] {
+    const auto r = test::run_program(
+      "/usr/bin/env", {"LD_DEBUG=files", CCAUDIT_BINARY, "scan", s.root.string(), "--db", s.db});
+    return std::pair{r.err.find("libgmime-3.0.so") != std::string::npos,
+                     r.err.find("libcrypto.so") != std::string::npos};
+  };
+  CHECK(loaded() == std::pair{true, true});
+  CHECK(loaded() == std::pair{false, false});
+}
+
 TEST_CASE("incremental: a new message is the only one read, and reported once",
           "[incremental]")
 {
