@@ -109,6 +109,13 @@ struct Store
   TempDir dir;
   fs::path root = dir.path() / "mail";
   std::string db = (dir.path() / "f.db").string();
+  // Wide messages 0 to count - 1 in the Maildir mail/box, seen (cur/).
+  void fill_box(int count)
+  {
+    for (int i = 0; i < count; ++i) {
+      dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
+    }
+  }
   test::RunResult scan(std::vector<std::string> extra = {}) const
   {
     std::vector<std::string> args = {"scan", root.string(), "--db", db};
@@ -127,9 +134,7 @@ struct Store
 TEST_CASE("incremental: an unchanged store is not read again", "[incremental]")
 {
   Store s;
-  for (int i = 0; i < 5; ++i) {
-    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
-  }
+  s.fill_box(5);
   s.dir.write("mail/archive.mbox", mbox_entry(wide(10)) + mbox_entry(wide(11)));
   s.dir.write("mail/single.eml", wide(20));
   age(s.root / "box/cur");
@@ -159,9 +164,7 @@ TEST_CASE("incremental: a rescan that skips an unchanged Maildir folder whole do
           "[incremental]")
 {
   Store s;
-  for (int i = 0; i < 3; ++i) {
-    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
-  }
+  s.fill_box(3);
   age(s.root / "box/cur");
   REQUIRE(s.scan().exit_code == 1);
   const auto again = s.scan();
@@ -175,9 +178,7 @@ TEST_CASE("incremental: the files of a Maildir folder skipped as unchanged are c
           "[incremental]")
 {
   Store s;
-  for (int i = 0; i < 4; ++i) {
-    s.dir.write("mail/box/cur/100" + std::to_string(i) + ".M1P1.host.example:2,S", wide(i));
-  }
+  s.fill_box(4);
   const auto named = s.dir.write("mail/box/new/1004.M1P1.host.example", wide(4));
   s.dir.write("mail/box/new/1005.M1P1.host.example", wide(5));
   s.dir.write("mail/archive.mbox", mbox_entry(wide(10)) + mbox_entry(wide(11)));
