@@ -151,10 +151,12 @@ SqliteStore::count_exposures(std::int64_t scan_id)
   return out;
 }
 
-SqliteStore::ScanTotals
-SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen)
+// The files of the folders scan `scan_id` skipped as unchanged or left
+// alone, and their messages, each file once.
+std::pair<std::uint64_t, std::uint64_t>
+SqliteStore::count_skipped_files(std::int64_t scan_id, const std::set<std::string>& folders_seen)
 {
-  ScanTotals out;
+  std::pair<std::uint64_t, std::uint64_t> out;
   // The folders the scan skipped as unchanged or left alone, in path order:
   // a folder before the folders below it.
   struct Skipped
@@ -196,8 +198,8 @@ SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& fold
     }
     if (folder.files && folder.messages && !folder.has_skipped_below
         && folders_seen.count(folder.path) == 0) {
-      out.folder_files += *folder.files;
-      out.folder_messages += *folder.messages;
+      out.first += *folder.files;
+      out.second += *folder.messages;
       continue;
     }
     // A folder's files are a range of the path index (dir/ to dir0).
@@ -205,10 +207,18 @@ SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& fold
                "WHERE path > ?2 || '/' AND path < ?2 || '0' AND gone_scan IS NULL "
                "AND last_scan < ?1",
                {Value{scan_id}, Value{folder.path}}, [&](const Row& r) {
-                 out.folder_files += static_cast<std::uint64_t>(r.integer(0));
-                 out.folder_messages += static_cast<std::uint64_t>(r.integer(1));
+                 out.first += static_cast<std::uint64_t>(r.integer(0));
+                 out.second += static_cast<std::uint64_t>(r.integer(1));
                });
   }
+  return out;
+}
+
+SqliteStore::ScanTotals
+SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen)
+{
+  ScanTotals out;
+  std::tie(out.folder_files, out.folder_messages) = count_skipped_files(scan_id, folders_seen);
   // Counted when the scan ended (finish_scan); a scan that has not ended
   // (or ended before schema 11) is counted here.
   bool counted = false;

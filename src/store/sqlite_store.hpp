@@ -104,6 +104,8 @@ public:
 
 private:
   std::pair<std::uint64_t, std::uint64_t> count_exposures(std::int64_t scan_id);
+  std::pair<std::uint64_t, std::uint64_t>
+  count_skipped_files(std::int64_t scan_id, const std::set<std::string>& folders_seen);
 
   // A writer's parts; a reader has none.
   ScanWriter& writer();
