@@ -2,8 +2,9 @@
 
 namespace ccaudit::scan {
 
-Pipeline::Pipeline(unsigned threads, Step run, Step apply)
-  : m_run(std::move(run)), m_apply(std::move(apply)), m_wanted(threads)
+Pipeline::Pipeline(unsigned threads, Step run, Step apply, Step prepare)
+  : m_run(std::move(run)), m_apply(std::move(apply)), m_prepare(std::move(prepare)),
+    m_wanted(threads)
 {
 }
 
@@ -47,6 +48,9 @@ Pipeline::hand_out(Job& job, Batch& batch)
   if (!job.needs_worker()) {
     job.done = true;
   } else if (m_wanted <= 1) {
+    if (m_prepare) {
+      m_prepare(job);
+    }
     m_run(job);
     job.done = true;
   } else {
@@ -140,6 +144,11 @@ Pipeline::take(Batch& batch)
 void
 Pipeline::run(const Batch& batch)
 {
+  if (m_prepare) {
+    for (Job* job : batch) {
+      m_prepare(*job);
+    }
+  }
   for (Job* job : batch) {
     m_run(*job);
   }

@@ -32,7 +32,10 @@ public:
 
   // `run` runs on any thread and must not throw; `apply` runs on the
   // calling thread, in order, and may throw (the pipeline stops).
-  Pipeline(unsigned threads, Step run, Step apply);
+  // `prepare`, if given, runs on each job before it is run, on the same
+  // thread, and must not throw; with workers, on each job of a batch before
+  // the batch's first job is run.
+  Pipeline(unsigned threads, Step run, Step apply, Step prepare = {});
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -82,7 +85,7 @@ private:
   bool help();
   void work();
 
-  Step m_run, m_apply;
+  Step m_run, m_apply, m_prepare;
   std::mutex m_mutex;
   std::condition_variable m_ready, m_finished;
   std::deque<std::unique_ptr<Job>> m_order; // the calling thread only

@@ -83,7 +83,8 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
     }
   } join_loading{m_loading};
   Pipeline pipeline(
-    m_options.jobs, [this](Job& job) { run(job); }, [this](Job& job) { apply(job); });
+    m_options.jobs, [this](Job& job) { run(job); }, [this](Job& job) { apply(job); },
+    [](Job& job) { ask_ahead(job); });
   // apply() splits an mbox through it.
   struct Current
   {
@@ -270,6 +271,7 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
     // asked for now, so the disk has many reads in its queue (as `xargs -P
     // 16 head` gives it) instead of one per worker.
     archive::read_ahead(path, folder.get(), k_read_ahead);
+    file.asked_ahead = true;
   }
   if (m_options.measure_progress) {
     struct stat st {};
@@ -278,6 +280,22 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
     }
   }
   pipeline.submit(std::make_unique<Job>(std::move(file)));
+}
+
+// On a worker, before it reads a batch of files: the head of each that the
+// walk did not ask for is asked of the disk now. Those are the files handed
+// out before reads_wait_for_disk() turned true (on a cold cache, up to
+// Pipeline::k_max_waiting of them); read one by one, each waited for its
+// own read, with one read per worker in the disk's queue.
+void
+Scanner::ask_ahead(Job& job)
+{
+  auto* file = std::get_if<FileJob>(&job.work);
+  if (file != nullptr && !file->asked_ahead && !file->stream
+      && archive::reads_wait_for_disk()) {
+    archive::read_ahead(file->where.archive, file->folder.get(), k_read_ahead);
+    file->asked_ahead = true;
+  }
 }
 
 // On a worker (or the calling thread with --jobs 1): the part of a job that

@@ -183,6 +183,7 @@ private:
   };
   std::map<std::filesystem::path, Listing> m_listing;
   void seen_in_folder(const std::filesystem::path& file, std::uint64_t messages);
+  static void ask_ahead(Job& job);
   std::set<std::string> m_folders_seen;
   std::set<std::filesystem::path> m_open_dirs; // being listed
   // Folders and files this walk did not look into (excluded, or a folder

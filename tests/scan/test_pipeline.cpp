@@ -3,8 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -135,4 +138,55 @@ TEST_CASE("pipeline: an apply that throws stops it, and the workers are done wit
   };
   CHECK_THROWS_AS(go(), std::runtime_error);
   CHECK(ran >= 6);
+}
+
+TEST_CASE("pipeline: each job is prepared once, on the thread that runs it, with the rest of "
+          "its batch before the first of them is run", "[pipeline]")
+{
+  for (const unsigned threads : {1u, 2u, 4u}) {
+    INFO(threads << " thread(s)");
+    constexpr int k_jobs = 2000;
+    struct Seen
+    {
+      std::thread::id prepared_on, ran_on;
+      int prepares = 0;
+      bool prepared_first = false;
+    };
+    std::vector<Seen> seen(k_jobs);
+    std::mutex mutex;
+    // Per thread: jobs it prepared and has not run yet; the most at once.
+    std::map<std::thread::id, int> ahead;
+    int most_ahead = 0;
+    {
+      Pipeline pipeline(
+        threads,
+        [&](Job& job) {
+          std::lock_guard lock(mutex);
+          auto& s = seen[static_cast<std::size_t>(number_of(job))];
+          s.ran_on = std::this_thread::get_id();
+          s.prepared_first = s.prepares == 1;
+          most_ahead = std::max(most_ahead, ahead[s.ran_on]--);
+        },
+        [](Job&) {},
+        [&](Job& job) {
+          std::lock_guard lock(mutex);
+          auto& s = seen[static_cast<std::size_t>(number_of(job))];
+          ++s.prepares;
+          s.prepared_on = std::this_thread::get_id();
+          ++ahead[s.prepared_on];
+        });
+      for (int i = 0; i < k_jobs; ++i) {
+        pipeline.submit(numbered(i));
+      }
+      pipeline.finish();
+    }
+    int bad = 0;
+    for (const auto& s : seen) {
+      bad += s.prepares == 1 && s.prepared_first && s.prepared_on == s.ran_on ? 0 : 1;
+    }
+    CHECK(bad == 0);
+    // With workers, files are asked of the disk a batch at a time, not one
+    // before each read.
+    CHECK((threads == 1 ? most_ahead == 1 : most_ahead > 1));
+  }
 }
