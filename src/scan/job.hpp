@@ -33,7 +33,6 @@ struct FileJob
   std::shared_ptr<const archive::Folder> folder; // the folder listing it (null: by path)
   bool named = false;  // a path given on the command line
   bool stream = false; // standard input or a FIFO: read on the calling thread
-  bool asked_ahead = false; // its head was asked of the disk (read_ahead)
   // From the history: read again from its start, its old findings retired
   // (`renamed_from`: under the name it had then); or an mbox that grew,
   // resumed where it was left if its first bytes still hash the same.

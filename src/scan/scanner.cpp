@@ -266,13 +266,6 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
       digest::load();
     });
   }
-  if (archive::reads_wait_for_disk()) {
-    // Reading from the disk: the head of each file waiting for a worker is
-    // asked for now, so the disk has many reads in its queue (as `xargs -P
-    // 16 head` gives it) instead of one per worker.
-    archive::read_ahead(path, folder.get(), k_read_ahead);
-    file.asked_ahead = true;
-  }
   if (m_options.measure_progress) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
@@ -282,19 +275,20 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
   pipeline.submit(std::make_unique<Job>(std::move(file)));
 }
 
-// On a worker, before it reads a batch of files: the head of each that the
-// walk did not ask for is asked of the disk now. Those are the files handed
-// out before reads_wait_for_disk() turned true (on a cold cache, up to
-// Pipeline::k_max_waiting of them); read one by one, each waited for its
-// own read, with one read per worker in the disk's queue.
+// On a worker, before it reads a batch of files, when reads wait for the
+// disk (a cold cache): the head of each file of the batch is asked of the
+// disk now, so that the disk has many reads in its queue (as `xargs -P 16
+// head` gives it) instead of one per worker. The walk asked for each file
+// as it handed it out before: it then opened every file on the thread that
+// also lists folders and writes the database, and the files it had handed
+// out before the disk was found slow (up to Pipeline::k_max_waiting) were
+// read one by one.
 void
 Scanner::ask_ahead(Job& job)
 {
   auto* file = std::get_if<FileJob>(&job.work);
-  if (file != nullptr && !file->asked_ahead && !file->stream
-      && archive::reads_wait_for_disk()) {
+  if (file != nullptr && !file->stream && archive::reads_wait_for_disk()) {
     archive::read_ahead(file->where.archive, file->folder.get(), k_read_ahead);
-    file->asked_ahead = true;
   }
 }
 
