@@ -123,9 +123,9 @@ public:
 
   void scan_paths(const std::vector<std::filesystem::path>& paths);
   const ScanSummary& summary() const { return m_summary; }
-  // The folders holding a file this scan read or found unchanged (not a
-  // member of an export): a folder skipped as unchanged and found here too
-  // had files seen one by one (named, or its root given twice).
+  // The folders holding a file this scan read, found unchanged or left out
+  // (not a member of an export): a folder skipped as unchanged and found
+  // here too had files seen one by one (named, or its root given twice).
   const std::set<std::string>& folders_seen() const { return m_folders_seen; }
 
 private:

@@ -492,15 +492,6 @@ Connection::query(const std::string& sql, const std::vector<Value>& bindings,
   }
 }
 
-Statement&
-Connection::prepared(std::unique_ptr<Statement>& slot, const std::string& sql)
-{
-  if (!slot) {
-    slot = std::make_unique<Statement>(m_db, sql);
-  }
-  return *slot;
-}
-
 std::int64_t
 Connection::last_insert_rowid()
 {

@@ -88,8 +88,8 @@ private:
 };
 
 // A statement prepared when first used: a rescan that finds nothing changed
-// runs few of the statements a writer keeps, and preparing them all was a
-// tenth of its time.
+// runs few of the statements a writer keeps, and preparing them all (the
+// multi-row inserts are long) took about 8% of its samples.
 class LazyStatement
 {
 public:
@@ -147,8 +147,6 @@ public:
   // Runs a query, calling `on_row` per row.
   void query(const std::string& sql, const std::vector<Value>& bindings,
              const std::function<void(const Row&)>& on_row);
-  // The statement in `slot`, prepared from `sql` on first use.
-  Statement& prepared(std::unique_ptr<Statement>& slot, const std::string& sql);
   std::int64_t last_insert_rowid();
   // Rows changed by the last statement run.
   int changes();

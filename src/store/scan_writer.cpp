@@ -57,9 +57,7 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
   for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
     sources += std::string(",") + k_source_row;
   }
-  // The multi-row statements are prepared when first used: parsing them is
-  // most of what a rescan that finds nothing changed spends in SQLite.
-  m_insert_sources_sql = sources + k_source_upsert;
+  m_insert_sources = LazyStatement(m_db.get(), sources + k_source_upsert);
   m_placeholder_source = LazyStatement(
     m_db.get(), "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
           "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
@@ -84,7 +82,7 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
   for (std::size_t i = 0; i < k_addresses_per_insert; ++i) {
     rows += i == 0 ? "(?,?,?,?)" : ",(?,?,?,?)";
   }
-  m_insert_addresses_sql = rows;
+  m_insert_addresses = LazyStatement(m_db.get(), rows);
   m_set_address_first =
     LazyStatement(m_db.get(), "UPDATE finding SET address_first = ? WHERE id = ?");
   m_insert_problem = LazyStatement(
@@ -252,7 +250,7 @@ ScanWriter::flush_sources()
                    [](const PendingSource* a, const PendingSource* b) { return a->path < b->path; });
   std::size_t done = 0;
   for (; order.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
-    auto& insert = m_db.prepared(m_insert_sources, m_insert_sources_sql);
+    auto& insert = *m_insert_sources;
     for (std::size_t i = 0; i < k_sources_per_insert; ++i) {
       bind_row(insert, static_cast<int>(i * k_columns + 1), *order[done + i]);
     }
@@ -358,7 +356,7 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
                                      | (characters << 2)});
   };
   for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
-    auto& insert = m_db.prepared(m_insert_addresses, m_insert_addresses_sql);
+    auto& insert = *m_insert_addresses;
     for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
       bind_row(insert, static_cast<int>(1 + r * 4), done + r);
     }

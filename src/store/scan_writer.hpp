@@ -118,10 +118,9 @@ private:
   bool m_incomplete_before = false;
   std::unordered_set<std::int64_t> m_sources_with_findings;
   std::string m_settings;
-  std::string m_insert_sources_sql, m_insert_addresses_sql; // prepared when first used
-  std::unique_ptr<Statement> m_insert_sources, m_insert_addresses;
-  LazyStatement m_insert_source, m_placeholder_source, m_source_id, m_insert_finding,
-    m_insert_reference, m_insert_address, m_set_address_first, m_insert_problem;
+  LazyStatement m_insert_source, m_insert_sources, m_placeholder_source, m_source_id,
+    m_insert_finding, m_insert_reference, m_insert_address, m_insert_addresses,
+    m_set_address_first, m_insert_problem;
   std::string m_last_source_path;
   std::int64_t m_last_source_id = 0;
   std::vector<PendingSource> m_sources;

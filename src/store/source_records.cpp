@@ -61,6 +61,13 @@ SourceRecords::SourceRecords(Connection& db, ScanWriter& writer) : m_db(db), m_w
           "WHERE id = ?");
   m_move_findings = LazyStatement(
     m_db.get(), "UPDATE finding SET path = ? WHERE source_id = ? AND path <> ?");
+  // A zip or tar file's members ("FILE!member"): found unchanged with it,
+  // or their findings retired when it is read again.
+  m_members_seen = LazyStatement(m_db.get(), "UPDATE source SET last_scan = ?1, gone_scan = NULL "
+                                             "WHERE path > ?2 || '!' AND path < ?2 || '\"'");
+  m_retire_members = LazyStatement(
+    m_db.get(), "UPDATE finding SET retired_scan = ?1 WHERE retired_scan IS NULL AND source_id IN "
+                "(SELECT id FROM source WHERE path > ?2 || '!' AND path < ?2 || '\"')");
   m_retire = LazyStatement(
     m_db.get(), "UPDATE finding SET retired_scan = ? WHERE retired_scan IS NULL AND source_id = "
           "(SELECT id FROM source WHERE path = ?) AND offset >= ?");
@@ -220,10 +227,7 @@ SourceRecords::source_unchanged(const KnownSource& known, const std::filesystem:
   }
   if (known.info.kind == SourceKind::archive || known.info.kind == SourceKind::compressed) {
     // Its members ("FILE!member") are unchanged too.
-    auto& members = m_db.prepared(m_members_seen,
-                             "UPDATE source SET last_scan = ?1, gone_scan = NULL "
-                             "WHERE path > ?2 || '!' AND path < ?2 || '\"'");
-    members.bind(1, m_writer.scan_id()).bind(2, text).run();
+    m_members_seen->bind(1, m_writer.scan_id()).bind(2, text).run();
   }
   m_writer.wrote_row();
 }
@@ -236,11 +240,7 @@ SourceRecords::retire_findings(const std::filesystem::path& path, std::uint64_t 
   m_retire->bind(1, m_writer.scan_id()).bind(2, text).bind(3, from).run();
   if (from == 0) {
     // A zip or tar file read again: its members' findings too.
-    auto& members = m_db.prepared(
-      m_retire_members,
-      "UPDATE finding SET retired_scan = ?1 WHERE retired_scan IS NULL AND source_id IN "
-      "(SELECT id FROM source WHERE path > ?2 || '!' AND path < ?2 || '\"')");
-    members.bind(1, m_writer.scan_id()).bind(2, text).run();
+    m_retire_members->bind(1, m_writer.scan_id()).bind(2, text).run();
   }
   m_writer.wrote_row();
 }

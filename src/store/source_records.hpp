@@ -60,8 +60,8 @@ private:
   Connection& m_db;
   ScanWriter& m_writer;
   LazyStatement m_known_by_path, m_known_by_name, m_known_in_dir, m_folders_below, m_mark_gone,
-    m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory;
-  std::unique_ptr<Statement> m_retire_members, m_members_seen;
+    m_known_directory, m_source_seen, m_move_findings, m_retire, m_record_directory,
+    m_retire_members, m_members_seen;
 };
 
 } // namespace ccaudit::store
