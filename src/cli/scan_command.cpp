@@ -455,7 +455,7 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
 
   // In a responder's words: messages (read, and known unchanged), copies
   // that showed a list (exposures) and the sends they are (incidents).
-  const auto totals = store.scan_totals(scan_id, scanner.folders_seen());
+  const auto totals = store.scan_totals(scan_id, !scanner.paths_overlap());
   // Files on disk: the members of an export are not counted on their own, as
   // they cannot be when the export is unchanged.
   const auto read_files = s.inputs - s.members;

@@ -39,6 +39,33 @@ constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
 // first read of a message file (headers, and most of a small message).
 constexpr std::size_t k_read_ahead = std::size_t{64} << 10;
 
+// Whether `inner` is `outer` or lies inside it (absolute, normal paths).
+bool
+inside(const fs::path& inner, const fs::path& outer)
+{
+  const std::string_view a = inner.native(), b = outer.native();
+  return a.starts_with(b) && (a.size() == b.size() || b == "/" || a[b.size()] == '/');
+}
+
+// Whether a file could be handed out both by its folder's listing and
+// otherwise: a path given is not a folder, or one lies inside another.
+bool
+overlapping(const std::vector<fs::path>& paths)
+{
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      return true;
+    }
+    for (const auto& other : paths) {
+      if (&p != &other && inside(p, other)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 Scanner::Scanner(FindingSink& sink,
@@ -72,6 +99,7 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   if (m_options.history) {
     m_changes.emplace(*m_options.history, m_options.read_all);
   }
+  m_paths_overlap = overlapping(paths);
   struct JoinLoading
   {
     std::thread& loading;
@@ -102,7 +130,6 @@ Scanner::scan_paths(const std::vector<fs::path>& paths)
   };
   const auto record_exclusion = [&](const fs::path& path, const std::string& pattern) {
     m_not_walked.push_back(path);
-    m_folders_seen.insert(path.parent_path().native()); // its row is kept as seen
     if (const auto it = m_listing.find(path.parent_path()); it != m_listing.end()) {
       it->second.clean = false; // list this folder again once the file is in
     }
@@ -416,21 +443,21 @@ Scanner::apply_unchanged(const UnchangedJob& job)
     not_only_messages(job.path);
   }
   m_options.history->source_unchanged(job.known, job.path);
-  seen_in_folder(job.path, job.known.info.messages);
+  count_in_listing(job.path, job.known.info.messages);
 }
 
 // A file read or found unchanged: counted in the Maildir folder being
-// listed that holds it (its row is written as that folder's), and its
-// folder noted.
+// listed that holds it (its row is written as that folder's).
 void
-Scanner::seen_in_folder(const fs::path& file, std::uint64_t messages)
+Scanner::count_in_listing(const fs::path& file, std::uint64_t messages)
 {
-  auto folder = file.parent_path();
-  if (const auto it = m_listing.find(folder); it != m_listing.end()) {
+  if (m_listing.empty()) {
+    return;
+  }
+  if (const auto it = m_listing.find(file.parent_path()); it != m_listing.end()) {
     ++it->second.files;
     it->second.messages += messages;
   }
-  m_folders_seen.insert(std::move(folder).native());
 }
 
 void
@@ -544,7 +571,7 @@ Scanner::apply_file(FileJob& file)
     not_only_messages(file.where.archive);
   }
   m_sink.record_source(file.source);
-  seen_in_folder(file.where.archive, file.source.messages);
+  count_in_listing(file.where.archive, file.source.messages);
   if (m_progress) {
     m_progress(m_summary);
   }

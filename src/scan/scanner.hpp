@@ -123,10 +123,11 @@ public:
 
   void scan_paths(const std::vector<std::filesystem::path>& paths);
   const ScanSummary& summary() const { return m_summary; }
-  // The folders holding a file this scan read, found unchanged or left out
-  // (not a member of an export): a folder skipped as unchanged and found
-  // here too had files seen one by one (named, or its root given twice).
-  const std::set<std::string>& folders_seen() const { return m_folders_seen; }
+  // Whether a file could be handed out both by the listing of its folder
+  // and otherwise: a path given is not a folder, or lies inside (or is)
+  // another one given. Else no file of a folder skipped as unchanged was
+  // seen one by one, and its stored counts hold.
+  bool paths_overlap() const { return m_paths_overlap; }
 
 private:
   // On a worker: reads a file, or parses a message (scan/job.hpp).
@@ -182,9 +183,9 @@ private:
     std::uint64_t files = 0, messages = 0; // read or found unchanged in it
   };
   std::map<std::filesystem::path, Listing> m_listing;
-  void seen_in_folder(const std::filesystem::path& file, std::uint64_t messages);
+  void count_in_listing(const std::filesystem::path& file, std::uint64_t messages);
   static void ask_ahead(Job& job);
-  std::set<std::string> m_folders_seen;
+  bool m_paths_overlap = false;
   std::set<std::filesystem::path> m_open_dirs; // being listed
   // Folders and files this walk did not look into (excluded, or a folder
   // that could not be listed): what was known there is not gone.

@@ -154,7 +154,7 @@ SqliteStore::count_exposures(std::int64_t scan_id)
 // The files of the folders scan `scan_id` skipped as unchanged or left
 // alone, and their messages, each file once.
 std::pair<std::uint64_t, std::uint64_t>
-SqliteStore::count_skipped_files(std::int64_t scan_id, const std::set<std::string>& folders_seen)
+SqliteStore::count_skipped_files(std::int64_t scan_id, bool stored_counts_hold)
 {
   std::pair<std::uint64_t, std::uint64_t> out;
   // The folders the scan skipped as unchanged or left alone, in path order:
@@ -196,8 +196,7 @@ SqliteStore::count_skipped_files(std::int64_t scan_id, const std::set<std::strin
     if (!folder.outermost) {
       continue;
     }
-    if (folder.files && folder.messages && !folder.has_skipped_below
-        && folders_seen.count(folder.path) == 0) {
+    if (stored_counts_hold && folder.files && folder.messages && !folder.has_skipped_below) {
       out.first += *folder.files;
       out.second += *folder.messages;
       continue;
@@ -215,10 +214,10 @@ SqliteStore::count_skipped_files(std::int64_t scan_id, const std::set<std::strin
 }
 
 SqliteStore::ScanTotals
-SqliteStore::scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen)
+SqliteStore::scan_totals(std::int64_t scan_id, bool stored_counts_hold)
 {
   ScanTotals out;
-  std::tie(out.folder_files, out.folder_messages) = count_skipped_files(scan_id, folders_seen);
+  std::tie(out.folder_files, out.folder_messages) = count_skipped_files(scan_id, stored_counts_hold);
   // Counted when the scan ended (finish_scan); a scan that has not ended
   // (or ended before schema 11) is counted here.
   bool counted = false;

@@ -11,7 +11,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,14 +82,15 @@ public:
   // unchanged files the scan counts itself); the exposures (findings shown:
   // current, not suppressed, not replies kept as context) in the database
   // as of the scan and the incidents they belong to; the incidents the scan
-  // found a new copy of. `folders_seen`: the folders of the files the scan
-  // read, found unchanged or left out itself (Scanner::folders_seen()).
+  // found a new copy of. `stored_counts_hold`: no file of a folder skipped
+  // as unchanged was seen one by one (Scanner::paths_overlap()), so the
+  // counts its listing stored can be used.
   struct ScanTotals
   {
     std::uint64_t folder_files = 0, folder_messages = 0;
     std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
   };
-  ScanTotals scan_totals(std::int64_t scan_id, const std::set<std::string>& folders_seen);
+  ScanTotals scan_totals(std::int64_t scan_id, bool stored_counts_hold);
 
   // The scan a review shows when none is named: the newest one that looked
   // at a file (read it, found it unchanged, or recorded a problem) or is
@@ -105,7 +105,7 @@ public:
 private:
   std::pair<std::uint64_t, std::uint64_t> count_exposures(std::int64_t scan_id);
   std::pair<std::uint64_t, std::uint64_t>
-  count_skipped_files(std::int64_t scan_id, const std::set<std::string>& folders_seen);
+  count_skipped_files(std::int64_t scan_id, bool stored_counts_hold);
 
   // A writer's parts; a reader has none.
   ScanWriter& writer();
