@@ -121,7 +121,8 @@ ScanWriter::begin_scan(const ScanStart& start)
   m_scan_id = m_db.last_insert_rowid();
   m_had_sources = false;
   m_changed_findings = false;
-  m_sources_with_findings.clear();
+  m_findings_of_file.clear();
+  m_findings_row_waiting.clear();
   m_db.query("SELECT EXISTS (SELECT 1 FROM source), "
              "EXISTS (SELECT 1 FROM scan WHERE id < ?1 AND status <> 'complete')",
              {Value{m_scan_id}}, [&](const Row& r) {
@@ -206,6 +207,8 @@ ScanWriter::record_source(const SourceInfo& source)
 {
   // A Maildir has one source per message: rows go in groups.
   m_sources.emplace_back(source);
+  m_findings_row_waiting.merge(m_findings_of_file);
+  m_findings_of_file.clear();
   if (m_sources.size() >= m_sources_group) {
     flush_sources();
   }
@@ -221,6 +224,7 @@ ScanWriter::listing_done()
 void
 ScanWriter::flush_sources()
 {
+  m_findings_row_waiting.clear(); // their rows are written now, as this scan's
   const auto bind_row = [&](Statement& statement, int column, const PendingSource& source) {
     statement.bind(column, source.path)
       .bind(column + 1, folder_of(source.file))
@@ -331,7 +335,7 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
     return false; // this copy is recorded already
   }
   m_changed_findings = true;
-  m_sources_with_findings.insert(source);
+  m_findings_of_file.insert(source);
   const auto id = m_db.last_insert_rowid();
   for (std::size_t i = 0; i < finding.references.size(); ++i) {
     m_insert_reference->bind(1, static_cast<std::int64_t>(id))

@@ -69,9 +69,11 @@ public:
   // findings that never reached anyone), and whether this one recorded a
   // finding of the source with row id `source_id`.
   bool incomplete_before() const { return m_incomplete_before; }
+  // Only a source whose row this scan has not written can be asked about
+  // (a known source is one whose row an earlier scan wrote last).
   bool recorded_findings_of(std::int64_t source_id) const
   {
-    return m_sources_with_findings.count(source_id) > 0;
+    return m_findings_of_file.count(source_id) > 0 || m_findings_row_waiting.count(source_id) > 0;
   }
 
   // Source rows wait in groups and are written in path order.
@@ -88,11 +90,11 @@ public:
 
   // Counts a row written: commits the batch when it is full or old.
   void wrote_row();
-  // Whether this scan recorded a finding or retired one (findings_changed()
+  // Whether this scan recorded a finding or retired one (note_findings_changed()
   // says it did): if not, the database's findings are as the scan before
   // left them.
   bool changed_findings() const { return m_changed_findings; }
-  void findings_changed() { m_changed_findings = true; }
+  void note_findings_changed() { m_changed_findings = true; }
 
 private:
   // A source row waiting for a multi-row insert: the path as a string
@@ -116,7 +118,11 @@ private:
   bool m_had_sources = false;
   bool m_changed_findings = false;
   bool m_incomplete_before = false;
-  std::unordered_set<std::int64_t> m_sources_with_findings;
+  // The sources this scan recorded findings of: of the file being read
+  // (its row not given yet), and of those whose rows wait in m_sources.
+  // Once written, a row is this scan's and no longer asked about: the sets
+  // hold at most a group of rows' sources, not every flagged file's.
+  std::unordered_set<std::int64_t> m_findings_of_file, m_findings_row_waiting;
   std::string m_settings;
   LazyStatement m_insert_source, m_insert_sources, m_placeholder_source, m_source_id,
     m_insert_finding, m_insert_reference, m_insert_address, m_insert_addresses,

@@ -236,7 +236,7 @@ void
 SourceRecords::retire_findings(const std::filesystem::path& path, std::uint64_t from)
 {
   const auto text = path.string();
-  m_writer.findings_changed();
+  m_writer.note_findings_changed();
   m_retire->bind(1, m_writer.scan_id()).bind(2, text).bind(3, from).run();
   if (from == 0) {
     // A zip or tar file read again: its members' findings too.
@@ -343,7 +343,7 @@ SourceRecords::settle_renamed(const std::string& maildir)
   if (old_names.empty()) {
     return;
   }
-  m_writer.findings_changed();
+  m_writer.note_findings_changed();
   // "unique" or "unique:2,..." (':' is followed by ';' in byte order).
   Statement present(m_db.get(), "SELECT id FROM source WHERE (path = ?1 OR (path > ?1 || ':' "
                           "AND path < ?1 || ';')) AND gone_scan IS NULL");
