@@ -70,7 +70,8 @@ SELECT (SELECT id FROM review_scan) AS id,
        (SELECT threshold FROM review_scan) AS threshold,
        sum(sources) AS sources, sum(messages) AS messages, sum(findings) AS findings,
        sum(problems) AS problems, sum(not_scanned) AS not_scanned,
-       (SELECT json_remove(settings, '$.shard') FROM review_scan) AS settings
+       (SELECT json_remove(settings, '$.shard') FROM review_scan) AS settings,
+       sum(unchanged_files) AS unchanged_files, sum(unchanged_messages) AS unchanged_messages
 FROM scan
 WHERE id IN (SELECT id FROM newest_scan);
 

@@ -446,8 +446,13 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   const auto& s = scanner.summary();
   store::ScanEnd end;
   end.status = s.interrupted ? "interrupted" : s.complete() ? "complete" : "incomplete";
-  end.sources = s.inputs;
+  // Files on disk: the members of an export are not counted on their own, as
+  // they cannot be when the export is unchanged.
+  end.sources = s.inputs - s.members;
   end.messages = s.messages;
+  end.unchanged_files = s.unchanged;
+  end.unchanged_messages = s.unchanged_messages;
+  end.stored_counts_hold = !scanner.paths_overlap();
   end.findings = s.findings;
   end.problems = s.problems;
   end.not_scanned = s.not_scanned();
@@ -455,12 +460,10 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
 
   // In a responder's words: messages (read, and known unchanged), copies
   // that showed a list (exposures) and the sends they are (incidents).
-  const auto totals = store.scan_totals(scan_id, !scanner.paths_overlap());
-  // Files on disk: the members of an export are not counted on their own, as
-  // they cannot be when the export is unchanged.
-  const auto read_files = s.inputs - s.members;
-  const auto unchanged_files = s.unchanged + totals.folder_files;
-  const auto unchanged_messages = s.unchanged_messages + totals.folder_messages;
+  const auto totals = store.scan_totals(scan_id);
+  const auto read_files = end.sources;
+  const auto unchanged_files = totals.unchanged_files;
+  const auto unchanged_messages = totals.unchanged_messages;
   std::fprintf(stderr,
                "ccaudit: %s message(s) in %s file(s): %s read from %s file(s) (%s not mail), %s "
                "in %s unchanged file(s) not read again; %s exposure(s) in %s incident(s) in the "

@@ -85,7 +85,8 @@ load_review(store::SqliteStore& db)
   db.query("SELECT id, started_at, coalesce(finished_at, ''), status, host, "
            "internal_domains, threshold, coalesce(sources, 0), "
            "coalesce(messages, 0), coalesce(findings, 0), coalesce(problems, 0), "
-           "coalesce(not_scanned, 0), settings FROM reviewed_scans",
+           "coalesce(not_scanned, 0), settings, coalesce(unchanged_files, 0), "
+           "coalesce(unchanged_messages, 0) FROM reviewed_scans",
            {}, [&](const Row& r) {
              auto& s = review.scan;
              s.id = r.integer(0);
@@ -101,6 +102,8 @@ load_review(store::SqliteStore& db)
              s.problems = r.integer(10);
              s.not_scanned = r.integer(11);
              s.settings_json = r.text(12);
+             s.unchanged_files = r.integer(13);
+             s.unchanged_messages = r.integer(14);
            });
   std::map<std::string, std::size_t> by_id;
   db.query(sql::incidents, {}, [&](const Row& r) {

@@ -92,8 +92,11 @@ struct ScanInfo
   std::int64_t id = 0;
   std::string started_at, finished_at, status, host, internal_domains_json;
   std::string settings_json; // what decided its findings (scan.settings)
+  // Read (sources: files, an export's members not on their own), and found
+  // unchanged and not read again.
   std::int64_t threshold = 0, sources = 0, messages = 0, findings = 0,
                problems = 0, not_scanned = 0;
+  std::int64_t unchanged_files = 0, unchanged_messages = 0;
 };
 
 struct ProblemCount

@@ -378,7 +378,12 @@ render_review_html(const Review& review, std::ostream& out)
     {"window", fixed(review.campaign_window_days)},
     {"summary",
      h("Scan " + std::to_string(s.id) + " (" + s.status + ") started " + s.started_at + " on "
-       + s.host + ": " + std::to_string(s.messages) + " messages, "
+       + s.host + ": " + std::to_string(s.messages + s.unchanged_messages) + " messages"
+       + (s.unchanged_files > 0 ? " (" + std::to_string(s.unchanged_messages) + " in "
+                                    + std::to_string(s.unchanged_files)
+                                    + " unchanged files not read again)"
+                                : std::string())
+       + ", "
        + std::to_string(review.incidents.size()) + " incidents, "
        + std::to_string(review.campaigns.size()) + " campaigns. Settings: "
        + settings_text(s.settings_json) + ".")},

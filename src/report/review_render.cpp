@@ -148,9 +148,14 @@ render_review_text(const Review& review, std::ostream& out)
   out << "ccaudit incident review: scan " << s.id << " (" << t(s.status)
       << "), started " << s.started_at << " on " << t(s.host) << "; threshold "
       << s.threshold << "\n  settings: " << t(settings_text(s.settings_json)) << "\n  "
-      << s.sources << " file(s), " << s.messages
-      << " message(s), " << s.findings << " exposure(s) recorded, " << s.problems
-      << " problem(s), " << s.not_scanned << " not scanned\n";
+      << s.sources + s.unchanged_files << " file(s), " << s.messages + s.unchanged_messages
+      << " message(s)";
+  if (s.unchanged_files > 0) {
+    out << " (" << s.unchanged_messages << " in " << s.unchanged_files
+        << " unchanged file(s) not read again)";
+  }
+  out << ", " << s.findings << " exposure(s) recorded, " << s.problems << " problem(s), "
+      << s.not_scanned << " not scanned\n";
   if (s.status == "running") {
     out << "  this scan did not finish: its results are partial\n";
   } else if (s.status == "interrupted") {
@@ -332,7 +337,9 @@ render_review_json(const Review& review, std::ostream& out)
   const auto& s = review.scan;
   j["scan"] = {{"id", s.id}, {"status", u(s.status)}, {"started_at", s.started_at},
                {"finished_at", date_or_null(s.finished_at)}, {"host", u(s.host)},
-               {"threshold", s.threshold}, {"messages", s.messages},
+               {"threshold", s.threshold}, {"files", s.sources}, {"messages", s.messages},
+               {"unchanged_files", s.unchanged_files},
+               {"unchanged_messages", s.unchanged_messages},
                {"findings", s.findings}, {"problems", s.problems},
                {"not_scanned", s.not_scanned},
                {"settings", [&] {

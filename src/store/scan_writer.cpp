@@ -177,7 +177,7 @@ ScanWriter::finish_scan(const ScanEnd& end)
   flush_sources();
   Statement update(m_db.get(), "UPDATE scan SET finished_at=?, status=?, sources=?, "
                          "messages=?, findings=?, problems=?, not_scanned=?, exposures=?, "
-                         "incidents=? WHERE id=?");
+                         "incidents=?, unchanged_files=?, unchanged_messages=? WHERE id=?");
   update.bind(1, utc_now())
     .bind(2, end.status)
     .bind(3, end.sources)
@@ -187,7 +187,9 @@ ScanWriter::finish_scan(const ScanEnd& end)
     .bind(7, end.not_scanned)
     .bind(8, end.exposures ? Value{static_cast<std::int64_t>(*end.exposures)} : Value{})
     .bind(9, end.incidents ? Value{static_cast<std::int64_t>(*end.incidents)} : Value{})
-    .bind(10, Value{m_scan_id})
+    .bind(10, end.unchanged_files)
+    .bind(11, end.unchanged_messages)
+    .bind(12, Value{m_scan_id})
     .run();
   if (m_in_transaction) {
     m_db.exec("COMMIT");

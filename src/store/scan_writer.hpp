@@ -31,8 +31,16 @@ struct ScanStart
 struct ScanEnd
 {
   std::string status; // "complete" or "incomplete"
+  // Files read (an export's members not on their own) and messages read.
   std::uint64_t sources = 0, messages = 0, findings = 0, problems = 0,
                 not_scanned = 0;
+  // Files found unchanged and not read again, and their messages: those the
+  // scan found one by one (SqliteStore::finish_scan adds the files of the
+  // Maildir folders it skipped as unchanged).
+  std::uint64_t unchanged_files = 0, unchanged_messages = 0;
+  // No file of a folder skipped as unchanged was seen one by one
+  // (Scanner::paths_overlap()): the counts its listing stored can be used.
+  bool stored_counts_hold = false;
   // The exposures in the database as of the scan's end and their incidents
   // (SqliteStore::finish_scan counts them); nullopt: not counted.
   std::optional<std::uint64_t> exposures, incidents;

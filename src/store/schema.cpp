@@ -74,6 +74,8 @@ add_missing_columns(Connection& db)
     {"scan", "incidents", "INTEGER"},                                       // schema 11
     {"directory", "files", "INTEGER"},                                      // schema 11
     {"directory", "messages", "INTEGER"},                                   // schema 11
+    {"scan", "unchanged_files", "INTEGER"},                                 // schema 12
+    {"scan", "unchanged_messages", "INTEGER"},                              // schema 12
   };
   for (const auto& a : added) {
     bool has = false;
@@ -188,7 +190,8 @@ make_current(Connection& db)
                                       sql::upgrade_from_7,
                                       sql::upgrade_from_8,
                                       sql::upgrade_from_9,
-                                      sql::upgrade_from_10};
+                                      sql::upgrade_from_10,
+                                      sql::upgrade_from_11};
   static_assert(std::size(upgrade_from) == k_schema_version);
   for (int from = version; has_tables && from < k_schema_version; ++from) {
     db.exec(upgrade_from[from]);

@@ -8,7 +8,7 @@ class Connection;
 
 // The version of the schema in src/store/schema/schema.sql
 // (PRAGMA user_version).
-constexpr int k_schema_version = 11;
+constexpr int k_schema_version = 12;
 
 // Makes a writer's database current: creates the tables of a new (empty)
 // file, or upgrades an older ccaudit's database step by step

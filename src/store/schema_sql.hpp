@@ -14,4 +14,5 @@ extern const char* const upgrade_from_7;
 extern const char* const upgrade_from_8;
 extern const char* const upgrade_from_9;
 extern const char* const upgrade_from_10;
+extern const char* const upgrade_from_11;
 } // namespace ccaudit::store::sql

@@ -79,6 +79,9 @@ SqliteStore::finish_scan(const ScanEnd& end)
   if (!counted.exposures) {
     std::tie(counted.exposures, counted.incidents) = count_exposures(scan_id);
   }
+  const auto [files, messages] = count_skipped_files(scan_id, end.stored_counts_hold);
+  counted.unchanged_files += files;
+  counted.unchanged_messages += messages;
   writer().finish_scan(counted);
 }
 
@@ -214,23 +217,33 @@ SqliteStore::count_skipped_files(std::int64_t scan_id, bool stored_counts_hold)
 }
 
 SqliteStore::ScanTotals
-SqliteStore::scan_totals(std::int64_t scan_id, bool stored_counts_hold)
+SqliteStore::scan_totals(std::int64_t scan_id)
 {
   ScanTotals out;
-  std::tie(out.folder_files, out.folder_messages) = count_skipped_files(scan_id, stored_counts_hold);
   // Counted when the scan ended (finish_scan); a scan that has not ended
-  // (or ended before schema 11) is counted here.
-  bool counted = false;
-  m_db.query("SELECT exposures, incidents FROM scan WHERE id = ?1", {Value{scan_id}},
-             [&](const Row& r) {
+  // (or ended before schema 11 or 12) is counted here.
+  bool counted = false, unchanged_counted = false;
+  m_db.query("SELECT exposures, incidents, unchanged_files, unchanged_messages FROM scan "
+             "WHERE id = ?1",
+             {Value{scan_id}}, [&](const Row& r) {
                if (!r.is_null(0) && !r.is_null(1)) {
                  out.exposures = static_cast<std::uint64_t>(r.integer(0));
                  out.incidents = static_cast<std::uint64_t>(r.integer(1));
                  counted = true;
                }
+               if (!r.is_null(2) && !r.is_null(3)) {
+                 out.unchanged_files = static_cast<std::uint64_t>(r.integer(2));
+                 out.unchanged_messages = static_cast<std::uint64_t>(r.integer(3));
+                 unchanged_counted = true;
+               }
              });
   if (!counted) {
     std::tie(out.exposures, out.incidents) = count_exposures(scan_id);
+  }
+  if (!unchanged_counted) {
+    // Only the folders skipped: the scan alone knew the files it found
+    // unchanged one by one.
+    std::tie(out.unchanged_files, out.unchanged_messages) = count_skipped_files(scan_id, false);
   }
   // Only the scan's own findings: through the index on scan_id.
   m_db.query("SELECT count(DISTINCT incident_id) FROM finding WHERE scan_id = ?1 "
@@ -245,12 +258,13 @@ std::optional<std::int64_t>
 SqliteStore::review_scan(std::vector<std::int64_t>* passed_over)
 {
   // Newest first, with what the scan row says; a scan that read nothing
-  // may still have found files unchanged (their last_scan is its id: no
-  // newer scan touched them, or that one would be chosen first).
+  // may still have found files unchanged (counted from schema 12; before,
+  // their last_scan is its id: no newer scan touched them, or that one
+  // would be chosen first).
   std::vector<std::pair<std::int64_t, bool>> scans;
   m_db.query("SELECT id, status = 'running' OR coalesce(sources, 0) > 0 "
              "OR coalesce(messages, 0) > 0 OR coalesce(problems, 0) > 0 "
-             "FROM scan ORDER BY id DESC",
+             "OR coalesce(unchanged_files, 0) > 0 FROM scan ORDER BY id DESC",
              {}, [&](const Row& row) { scans.emplace_back(row.integer(0), row.integer(1) != 0); });
   for (const auto& [id, looked] : scans) {
     bool found_unchanged = false;

@@ -77,20 +77,17 @@ public:
   // created.
   void execute(const std::string& sql);
 
-  // What a finished scan amounts to, in a responder's words: the files of
-  // unchanged Maildir folders and the messages in them (not read again;
-  // unchanged files the scan counts itself); the exposures (findings shown:
-  // current, not suppressed, not replies kept as context) in the database
-  // as of the scan and the incidents they belong to; the incidents the scan
-  // found a new copy of. `stored_counts_hold`: no file of a folder skipped
-  // as unchanged was seen one by one (Scanner::paths_overlap()), so the
-  // counts its listing stored can be used.
+  // What a finished scan amounts to, in a responder's words: the files it
+  // found unchanged and did not read again, and the messages in them; the
+  // exposures (findings shown: current, not suppressed, not replies kept as
+  // context) in the database as of the scan and the incidents they belong
+  // to; the incidents the scan found a new copy of. Stored by finish_scan.
   struct ScanTotals
   {
-    std::uint64_t folder_files = 0, folder_messages = 0;
+    std::uint64_t unchanged_files = 0, unchanged_messages = 0;
     std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
   };
-  ScanTotals scan_totals(std::int64_t scan_id, bool stored_counts_hold);
+  ScanTotals scan_totals(std::int64_t scan_id);
 
   // The scan a review shows when none is named: the newest one that looked
   // at a file (read it, found it unchanged, or recorded a problem) or is

@@ -209,6 +209,46 @@ TEST_CASE("incremental: the files of a Maildir folder skipped as unchanged are c
   CHECK(scalar(s.db, "SELECT files FROM directory WHERE path LIKE '%/box/cur'") == 5);
 }
 
+TEST_CASE("incremental: the review of a rescan counts the files and messages its summary "
+          "counts, those found unchanged included",
+          "[incremental]")
+{
+  Store s;
+  s.fill_box(4);
+  s.dir.write("mail/box/new/1004.M1P1.host.example", wide(4));
+  s.dir.write("mail/archive.mbox", mbox_entry(wide(10)) + mbox_entry(wide(11)));
+  s.dir.write("mail/single.eml", wide(20));
+  age(s.root / "box/cur");
+  age(s.root / "box/new");
+  const auto head = [&] {
+    const auto r = run_ccaudit({"report", "--db", s.db});
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, r.out.find("exposure(s) recorded"));
+  };
+  REQUIRE(s.scan().exit_code == 1);
+  CHECK_THAT(head(), Catch::Contains("7 file(s), 8 message(s), "));
+  // Nothing read again: the folders' files from their listings, the mbox
+  // and the .eml one by one.
+  const auto again = s.scan();
+  CHECK(totals_of(again.err) == std::vector<long>{8, 7, 8, 7});
+  CHECK_THAT(head(), Catch::Contains("7 file(s), 8 message(s) (8 in 7 unchanged file(s) not "
+                                     "read again), "));
+  CHECK(scalar(s.db, "SELECT unchanged_files FROM scan WHERE id = 2") == 7);
+  CHECK(scalar(s.db, "SELECT unchanged_messages FROM scan WHERE id = 2") == 8);
+  // One file new: read; the rest unchanged.
+  s.dir.write("mail/other.eml", wide(30));
+  const auto third = s.scan();
+  CHECK(totals_of(third.err) == std::vector<long>{9, 8, 8, 7});
+  CHECK_THAT(head(), Catch::Contains("8 file(s), 9 message(s) (8 in 7 unchanged file(s) not "
+                                     "read again), "));
+  const auto json = run_ccaudit({"report", "--db", s.db, "--format", "json"});
+  const auto scan = nlohmann::json::parse(json.out)["scan"];
+  CHECK(scan["files"] == 1);
+  CHECK(scan["messages"] == 1);
+  CHECK(scan["unchanged_files"] == 7);
+  CHECK(scan["unchanged_messages"] == 8);
+}
+
 TEST_CASE("incremental: the exposures and incidents in the database are counted by a scan "
           "that changed findings and taken over by one that did not",
           "[incremental]")

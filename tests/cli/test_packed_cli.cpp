@@ -343,10 +343,17 @@ TEST_CASE("packed: an unchanged export is not read again, and a changed one repl
   REQUIRE(r.exit_code == 1);
   // One file, whether its members are read or not.
   CHECK_THAT(r.err, Catch::Contains("2 message(s) in 1 file(s): 2 read from 1 file(s)"));
+  // The scan row and the review count it so too, not each member again.
+  CHECK(s.count("SELECT sources FROM scan WHERE id = 1") == 1);
   const auto first = s.findings();
   r = s.run({tgz.string()});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, Catch::Contains("2 message(s) in 1 file(s): 0 read from 0 file(s)"));
+  CHECK(s.count("SELECT unchanged_files FROM scan WHERE id = 2") == 1);
+  CHECK(s.count("SELECT unchanged_messages FROM scan WHERE id = 2") == 2);
+  CHECK_THAT(run_ccaudit({"report", "--db", s.db}).out,
+             Catch::Contains("1 file(s), 2 message(s) (2 in 1 unchanged file(s) not read "
+                             "again), 0 exposure(s) recorded"));
   CHECK(s.findings() == first);
   CHECK(s.count("SELECT count(*) FROM source WHERE gone_scan IS NOT NULL") == 0);
   CHECK(s.count("SELECT count(*) FROM source WHERE last_scan = 2") >= 3); // file and members

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS scan (
   threshold        INTEGER NOT NULL,
   internal_domains TEXT NOT NULL,   -- JSON array of A-label domains
   settings         TEXT NOT NULL DEFAULT '{}', -- JSON: all that decides what is flagged
-  sources          INTEGER,         -- files looked at
+  sources          INTEGER,         -- files read (from schema 12, the members
+                                    -- of a zip or tar file not on their own)
   messages         INTEGER,
   findings         INTEGER,
   problems         INTEGER,
@@ -18,8 +19,10 @@ CREATE TABLE IF NOT EXISTS scan (
   origin           INTEGER REFERENCES merged_database(id), -- NULL: scanned here;
   origin_scan_id   INTEGER,         -- else merged, and its id in that database
   exposures        INTEGER,         -- as of its end: findings shown (current,
-  incidents        INTEGER          -- not suppressed, not context) and their
+  incidents        INTEGER,         -- not suppressed, not context) and their
                                     -- incidents; NULL: not counted
+  unchanged_files  INTEGER,         -- files known unchanged, not read again,
+  unchanged_messages INTEGER        -- and their messages; NULL: not counted
 );
 CREATE TABLE IF NOT EXISTS source (   -- one row per file ever read: the
   id             INTEGER PRIMARY KEY, -- state an incremental scan starts from
