@@ -589,7 +589,23 @@ read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out, bool wh
   if (text::count_byte(v, '@') <= out.value.size()) {
     return;
   }
-  const auto seen = detail::scavenge(v);
+  // What a reader sees in the text: in a list read item by item, only in
+  // the items the simple reader did not take (its items' one '@' is in
+  // their one address, as recover() relies on), which in a wide list are a
+  // few of hundreds.
+  Scavenged seen;
+  if (spans.empty()) {
+    seen = detail::scavenge(v);
+  } else {
+    for (const auto& span : spans) {
+      if (!span.simple) {
+        auto found = detail::scavenge(span.text);
+        std::move(found.addresses.begin(), found.addresses.end(),
+                  std::back_inserter(seen.addresses));
+        std::move(found.junk.begin(), found.junk.end(), std::back_inserter(seen.junk));
+      }
+    }
+  }
   auto missing = missing_from(seen, out.value);
   if (!missing.addresses.empty()) {
     recover(v, out, without_domain, spans);
