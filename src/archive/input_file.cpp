@@ -6,6 +6,7 @@
 #include <string>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -25,13 +26,34 @@ namespace {
 
 std::atomic<int> g_open_folders{0};
 
-// Reads that took longer than a page-cache hit can (tens of microseconds
-// for the first 64 KiB of a file on a busy machine); a few of them mean the
-// files come from the disk. A descheduled thread can make a cached read
-// slow too, hence more than one.
+// Reads that had to wait for the disk: a few of them, and a quarter of the
+// reads watched or more, mean the files come from the disk (a message just
+// delivered is one; and a read of a cached page can be refused now and
+// then, as seen beside another busy process: 8 of 12,000). A read is first
+// asked of the page cache alone (preadv2 RWF_NOWAIT, which fails with
+// EAGAIN rather than wait): exact, and no call more than a plain read. A
+// file system that cannot say (EOPNOTSUPP) is judged by the time a read
+// took instead, longer than a page-cache hit can take (tens of microseconds
+// for the first 64 KiB of a file on a busy machine), which a thread
+// descheduled by other work also takes: timing alone turned read-ahead on
+// in a third of warm scans run beside another busy process, and each file
+// was then opened twice.
 constexpr auto k_slow_read = std::chrono::microseconds(150);
 constexpr int k_slow_reads_for_disk = 8;
-std::atomic<int> g_slow_reads{0};
+constexpr int k_slow_share = 4; // at least one read in this many
+std::atomic<int> g_reads_watched{0}, g_slow_reads{0};
+std::atomic<bool> g_wait_for_disk{false};
+std::atomic<bool> g_no_nowait{false}; // RWF_NOWAIT refused: timed instead
+
+void
+count_slow_read()
+{
+  const int slow = g_slow_reads.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (slow >= k_slow_reads_for_disk
+      && slow * k_slow_share >= g_reads_watched.load(std::memory_order_relaxed)) {
+    g_wait_for_disk.store(true, std::memory_order_relaxed);
+  }
+}
 
 } // namespace
 
@@ -96,7 +118,7 @@ read_ahead(const std::filesystem::path& path, const Folder* folder, std::size_t 
 bool
 reads_wait_for_disk()
 {
-  return g_slow_reads.load(std::memory_order_relaxed) >= k_slow_reads_for_disk;
+  return g_wait_for_disk.load(std::memory_order_relaxed);
 }
 
 InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
@@ -135,18 +157,37 @@ std::size_t
 InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
 {
   std::size_t done = 0;
-  // Timed until reads_wait_for_disk() has decided: no clock after that.
-  const bool timed = !reads_wait_for_disk();
+  // Watched until reads_wait_for_disk() has decided: nothing more after that.
+  const bool watched = !reads_wait_for_disk();
+  if (watched) {
+    g_reads_watched.fetch_add(1, std::memory_order_relaxed);
+  }
+  bool nowait = watched && !g_no_nowait.load(std::memory_order_relaxed);
+  const bool timed = watched && !nowait;
   using Clock = std::chrono::steady_clock;
   const auto start = timed ? Clock::now() : Clock::time_point{};
   const auto count_if_slow = [&] {
     if (timed && Clock::now() - start > k_slow_read) {
-      g_slow_reads.fetch_add(1, std::memory_order_relaxed);
+      count_slow_read();
     }
   };
   while (done < size) {
-    const auto n = ::pread(m_fd, out + done, size - done,
-                           static_cast<off_t>(offset + done));
+    ssize_t n = 0;
+    if (nowait) {
+      iovec part{out + done, size - done};
+      n = ::preadv2(m_fd, &part, 1, static_cast<off_t>(offset + done), RWF_NOWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+        if (errno == EAGAIN) {
+          count_slow_read(); // not cached
+        } else {
+          g_no_nowait.store(true, std::memory_order_relaxed);
+        }
+        nowait = false; // the rest of this read waits for the disk
+        continue;
+      }
+    } else {
+      n = ::pread(m_fd, out + done, size - done, static_cast<off_t>(offset + done));
+    }
     if (n < 0) {
       if (errno == EINTR) {
         continue;

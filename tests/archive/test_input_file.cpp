@@ -6,6 +6,9 @@
 
 #include <ctime>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <vector>
 #include <sys/stat.h>
 
 using namespace ccaudit;
@@ -51,4 +54,77 @@ TEST_CASE("input file: read_ahead leaves the file and its access time alone, and
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   read_ahead(fifo, nullptr, 64 * 1024); // O_NONBLOCK: returns with no writer
   CHECK_THROWS_AS(InputFile(fifo), std::system_error);
+}
+
+namespace {
+
+// Writes `p` to the disk and drops it from the page cache, as after a
+// reboot (clean pages only: hence the sync).
+void
+evict(const fs::path& p)
+{
+  const int fd = ::open(p.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(::fdatasync(fd) == 0);
+  REQUIRE(::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0);
+  ::close(fd);
+}
+
+// Whether the first page of `p` is in the page cache.
+bool
+cached(const fs::path& p)
+{
+  const int fd = ::open(p.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  void* map = ::mmap(nullptr, static_cast<std::size_t>(page), PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  REQUIRE(map != MAP_FAILED);
+  unsigned char in = 0;
+  REQUIRE(::mincore(map, static_cast<std::size_t>(page), &in) == 0);
+  ::munmap(map, static_cast<std::size_t>(page));
+  return (in & 1) != 0;
+}
+
+void
+read_head(const fs::path& p)
+{
+  InputFile file(p);
+  char head[4096];
+  REQUIRE(file.read_at(0, head, sizeof head) == sizeof head);
+}
+
+} // namespace
+
+// Read-ahead costs an open per file: a cold cache must turn it on, and a
+// warm one must not, though a few files were just delivered (or a cached
+// read was refused now and then, as beside another busy process) and a
+// busy machine makes cached reads slow.
+TEST_CASE("input file: reads from the disk turn read-ahead on, a few among cached reads do not",
+          "[archive]")
+{
+  test::TempDir dir;
+  std::vector<fs::path> files;
+  for (int i = 0; i < 200; ++i) {
+    files.push_back(dir.write("cur/" + std::to_string(i), std::string(8192, 'x')));
+  }
+  for (int i = 0; i < 100; ++i) {
+    read_head(files[i]); // written just now: cached
+  }
+  CHECK_FALSE(reads_wait_for_disk());
+  for (int i = 100; i < 200; ++i) {
+    evict(files[i]);
+  }
+  if (cached(files[100])) {
+    WARN("this file system keeps evicted files cached (tmpfs?): nothing comes from the disk");
+    return;
+  }
+  for (int i = 100; i < 108; ++i) {
+    read_head(files[i]);
+  }
+  CHECK_FALSE(reads_wait_for_disk()); // 8 of 108
+  for (int i = 108; i < 200; ++i) {
+    read_head(files[i]);
+  }
+  CHECK(reads_wait_for_disk()); // 100 of 200
 }
