@@ -105,14 +105,33 @@ open_read_only(const std::filesystem::path& path, const Folder* folder)
 
 } // namespace
 
-void
+OpenedAhead::~OpenedAhead()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+OpenedAhead&
+OpenedAhead::operator=(OpenedAhead&& other) noexcept
+{
+  if (this != &other) {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = std::exchange(other.m_fd, -1);
+  }
+  return *this;
+}
+
+OpenedAhead
 read_ahead(const std::filesystem::path& path, const Folder* folder, std::size_t bytes)
 {
   const int fd = open_read_only(path, folder);
   if (fd >= 0) {
     ::posix_fadvise(fd, 0, static_cast<off_t>(bytes), POSIX_FADV_WILLNEED);
-    ::close(fd);
   }
+  return OpenedAhead(fd);
 }
 
 bool
@@ -121,9 +140,13 @@ reads_wait_for_disk()
   return g_wait_for_disk.load(std::memory_order_relaxed);
 }
 
-InputFile::InputFile(const std::filesystem::path& path, const Folder* folder)
+InputFile::InputFile(const std::filesystem::path& path, const Folder* folder,
+                     OpenedAhead ahead)
 {
-  m_fd = open_read_only(path, folder);
+  m_fd = ahead.release();
+  if (m_fd < 0) {
+    m_fd = open_read_only(path, folder);
+  }
   if (m_fd < 0) {
     throw_errno("open");
   }

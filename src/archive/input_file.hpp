@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 namespace ccaudit::archive {
 
@@ -34,12 +35,31 @@ private:
   int m_fd;
 };
 
+// A file read_ahead() opened, for the InputFile that reads it next: a cold
+// scan then opens each file once, not twice. Empty if it could not be
+// opened (the InputFile then opens it, and says why it cannot).
+class OpenedAhead
+{
+public:
+  OpenedAhead() = default;
+  explicit OpenedAhead(int fd) : m_fd(fd) {}
+  ~OpenedAhead();
+  OpenedAhead(OpenedAhead&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  OpenedAhead& operator=(OpenedAhead&& other) noexcept;
+  // The descriptor, now the caller's to close; -1 if none.
+  int release() { return std::exchange(m_fd, -1); }
+
+private:
+  int m_fd = -1;
+};
+
 // Asks the kernel to start reading the first `bytes` of a file the scan will
 // read soon (posix_fadvise WILLNEED: the read goes to the disk's queue and
 // this returns at once). Opens the file as InputFile does, read-only and
-// without touching its access time. Errors are ignored: the read that
-// follows reports them.
-void read_ahead(const std::filesystem::path& path, const Folder* folder, std::size_t bytes);
+// without touching its access time, and returns it open. Errors are
+// ignored: the read that follows reports them.
+OpenedAhead read_ahead(const std::filesystem::path& path, const Folder* folder,
+                       std::size_t bytes);
 
 // True once reads of input files have been seen to wait for the disk (a
 // cold page cache): from then on, read_ahead() pays. With the files cached
@@ -54,8 +74,10 @@ bool reads_wait_for_disk();
 class InputFile final : public ByteSource
 {
 public:
-  // With `folder`, the file named by `path`'s last part in that folder.
-  explicit InputFile(const std::filesystem::path& path, const Folder* folder = nullptr);
+  // With `folder`, the file named by `path`'s last part in that folder;
+  // with `ahead` open, that file (`path` names it).
+  explicit InputFile(const std::filesystem::path& path, const Folder* folder = nullptr,
+                     OpenedAhead ahead = {});
   ~InputFile() override;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;

@@ -31,6 +31,7 @@ struct FileJob
 {
   MessageLocator where; // the file; for a file of one message, that message
   std::shared_ptr<const archive::Folder> folder; // the folder listing it (null: by path)
+  archive::OpenedAhead ahead; // opened by Scanner::ask_ahead, for run() to read
   bool named = false;  // a path given on the command line
   bool stream = false; // standard input or a FIFO: read on the calling thread
   // From the history: read again from its start, its old findings retired

@@ -592,10 +592,10 @@ SourceInfo
 read_messages(const std::filesystem::path& path, const ExcludedFiles& excluded,
               const FileCallbacks& callbacks, const ResumePoint* resume,
               const BodyRead* body_read, const archive::Folder* folder,
-              const UnpackLimits& limits)
+              const UnpackLimits& limits, archive::OpenedAhead ahead)
 {
   SourceInfo source{path, SourceKind::unreadable};
-  archive::InputFile file(path, folder);
+  archive::InputFile file(path, folder, std::move(ahead));
   if (excluded.contains({file.device(), file.inode()})) {
     source.kind = SourceKind::excluded;
     return source;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archive/input_file.hpp"
 #include "core/finding_sink.hpp"
 #include "core/issue.hpp"
 #include "headers/message_headers.hpp"
@@ -14,10 +15,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-namespace ccaudit::archive {
-class Folder;
-}
 
 namespace ccaudit::scan {
 
@@ -112,7 +109,8 @@ SourceInfo read_messages(const std::filesystem::path& path,
                          const ResumePoint* resume = nullptr,
                          const BodyRead* body = nullptr,
                          const archive::Folder* folder = nullptr,
-                         const UnpackLimits& limits = {});
+                         const UnpackLimits& limits = {},
+                         archive::OpenedAhead ahead = {});
 
 // Reads a stream (standard input, a FIFO: `fd`, named `name`) as
 // read_messages() reads a file: plain, compressed, or an archive file.

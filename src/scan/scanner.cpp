@@ -315,7 +315,7 @@ Scanner::ask_ahead(Job& job)
 {
   auto* file = std::get_if<FileJob>(&job.work);
   if (file != nullptr && !file->stream && archive::reads_wait_for_disk()) {
-    archive::read_ahead(file->where.archive, file->folder.get(), k_read_ahead);
+    file->ahead = archive::read_ahead(file->where.archive, file->folder.get(), k_read_ahead);
   }
 }
 
@@ -359,7 +359,7 @@ Scanner::run(Job& job)
   };
   try {
     file.source = read_messages(path, m_excluded, callbacks, nullptr, body_read(),
-                                file.folder.get(), m_options.unpack);
+                                file.folder.get(), m_options.unpack, std::move(file.ahead));
   } catch (const std::system_error& e) {
     file.source = SourceInfo{path, SourceKind::unreadable};
     std::string why = e.what();

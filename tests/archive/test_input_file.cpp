@@ -128,3 +128,23 @@ TEST_CASE("input file: reads from the disk turn read-ahead on, a few among cache
   }
   CHECK(reads_wait_for_disk()); // 100 of 200
 }
+
+// A cold scan opens each file once: the file read_ahead() opened is the one
+// read, even if its name has gone meanwhile (a Maildir message moved to
+// cur/ between the two), and a file it could not open is opened again, and
+// its error said, by the read.
+TEST_CASE("input file: the file read_ahead opened is the one read, without a second open",
+          "[archive]")
+{
+  test::TempDir dir;
+  const auto file = dir.write("new/1.M1P1.host", "To: a@example.com\n\nbody\n");
+  auto ahead = read_ahead(file, nullptr, 64 * 1024);
+  fs::rename(file, dir.path() / "moved");
+  InputFile opened(file, nullptr, std::move(ahead));
+  char head[4];
+  REQUIRE(opened.read_at(0, head, sizeof head) == sizeof head);
+  CHECK(std::string(head, sizeof head) == "To: ");
+  // Nothing opened ahead: the read opens it, and says what is wrong.
+  auto missing = read_ahead(file, nullptr, 64 * 1024);
+  CHECK_THROWS_AS(InputFile(file, nullptr, std::move(missing)), std::system_error);
+}
