@@ -438,15 +438,26 @@ read_item(std::string_view item, std::optional<std::vector<Mailbox>> simple,
 // simple reader's for the items it takes, GMime's for the rest, and where
 // each item's are. Nullopt if GMime would not read the items alone; false
 // if no item gave GMime a list (as GMime gives none for the whole).
+// `prefix`: the items before prefix.end are the simple reader's already (its
+// items hold no ':' or ';' outside quotes, and end where split_items() ends
+// them), so only the rest is planned.
 std::optional<bool>
 mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
-                       std::size_t& without_domain, std::vector<ItemSpan>& spans)
+                       std::size_t& without_domain, std::vector<ItemSpan>& spans,
+                       detail::SimplePrefix& prefix)
 {
   std::vector<AloneItem> plan;
-  if (!plan_items_alone(v, &plan)) {
+  if (!plan_items_alone(v.substr(prefix.end), &plan)) {
     return std::nullopt;
   }
   bool any = false;
+  if (!prefix.mailboxes.empty()) {
+    ItemSpan taken{v.substr(0, prefix.end), out.value.size(), 0, true, true};
+    std::move(prefix.mailboxes.begin(), prefix.mailboxes.end(), std::back_inserter(out.value));
+    taken.end = out.value.size();
+    spans.push_back(taken);
+    any = true;
+  }
   for (auto& [item, simple] : plan) {
     spans.push_back(read_item(item, std::move(simple), out, without_domain));
     any = any || spans.back().listed;
@@ -457,15 +468,16 @@ mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
 // Parses with GMime: the whole list, or, when it holds too many ':', each
 // item that does not (an item that does is left to the lenient reader). An
 // unparsable non-empty list is recorded. With `spans`, a list whose items
-// GMime reads alone is read item by item, and `spans` says where each
-// item's mailboxes are: GMime's list, with the simple reader's speed on all
-// but its broken items.
+// GMime reads alone is read item by item (from where the simple reader left
+// it, `prefix`), and `spans` says where each item's mailboxes are: GMime's
+// list, with the simple reader's speed on all but its broken items.
 void
 parse_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
-                 std::size_t& without_domain, std::vector<ItemSpan>* spans)
+                 std::size_t& without_domain, std::vector<ItemSpan>* spans,
+                 detail::SimplePrefix* prefix)
 {
   if (spans) {
-    if (const auto any = mailboxes_item_by_item(v, out, without_domain, *spans)) {
+    if (const auto any = mailboxes_item_by_item(v, out, without_domain, *spans, *prefix)) {
       if (!*any) {
         out.issues.push_back({IssueKind::address_unparsable,
                               "no address in \"" + text::for_terminal(v.substr(0, 60)) + "\""});
@@ -578,12 +590,15 @@ prepare(std::string_view value, Parsed<std::vector<Mailbox>>& out)
   return v;
 }
 
+// `prefix`: null to read the whole list with GMime, else what the simple
+// reader took of it (see mailboxes_item_by_item()).
 void
-read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out, bool whole)
+read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
+                detail::SimplePrefix* prefix)
 {
   std::size_t without_domain = 0;
   std::vector<ItemSpan> spans;
-  parse_with_gmime(v, out, without_domain, whole ? nullptr : &spans);
+  parse_with_gmime(v, out, without_domain, prefix ? &spans : nullptr, prefix);
   // Every '@' of the text in a parsed address: nothing can be missing (the
   // usual case, and the cheap check: recovery scans the text again).
   if (text::count_byte(v, '@') <= out.value.size()) {
@@ -635,11 +650,12 @@ parse_address_list(std::string_view value)
   if (text::trim(v).empty()) {
     return out;
   }
-  if (auto simple = detail::parse_simple_address_list(v)) {
+  detail::SimplePrefix prefix;
+  if (auto simple = detail::parse_simple_address_list(v, &prefix)) {
     out.value = std::move(*simple);
     return out;
   }
-  read_with_gmime(v, out, false);
+  read_with_gmime(v, out, &prefix);
   return out;
 }
 
@@ -650,7 +666,7 @@ detail::parse_address_list_with_gmime(std::string_view value)
   Parsed<std::vector<Mailbox>> out;
   const std::string v = prepare(value, out);
   if (!text::trim(v).empty()) {
-    read_with_gmime(v, out, true);
+    read_with_gmime(v, out, nullptr);
   }
   return out;
 }

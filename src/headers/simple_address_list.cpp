@@ -204,13 +204,22 @@ read_display_name(std::string_view phrase, std::string& name)
 } // namespace
 
 std::optional<std::vector<Mailbox>>
-parse_simple_address_list(std::string_view value)
+parse_simple_address_list(std::string_view value, SimplePrefix* prefix)
 {
   std::vector<Mailbox> out;
   out.reserve(text::count_byte(value, ',') + 1);
   std::string name;
   std::size_t start = 0;
+  std::size_t item_start = 0;
+  const auto decline = [&]() -> std::optional<std::vector<Mailbox>> {
+    if (prefix != nullptr) {
+      prefix->mailboxes = std::move(out);
+      prefix->end = item_start;
+    }
+    return std::nullopt;
+  };
   while (start <= value.size()) {
+    item_start = start;
     // The item ends at the next ',' outside a quoted string. Characters of
     // the shapes GMime reads differently or that need its recovery decline
     // the whole value: comments, groups, routes, quoted pairs, literals,
@@ -221,7 +230,7 @@ parse_simple_address_list(std::string_view value)
     for (; end < value.size(); ++end) {
       const char c = value[end];
       if (is(c, declined) && !(quoted && c != '\\' && static_cast<unsigned char>(c) < 0x80)) {
-        return std::nullopt;
+        return decline();
       }
       if (c == ',' && !quoted) {
         break;
@@ -229,7 +238,7 @@ parse_simple_address_list(std::string_view value)
       quoted = c == '"' ? !quoted : quoted;
     }
     if (quoted) {
-      return std::nullopt;
+      return decline();
     }
     const auto item = trim_wsp(value.substr(start, end - start));
     start = end + 1;
@@ -241,15 +250,15 @@ parse_simple_address_list(std::string_view value)
     if (item.back() == '>') {
       const auto open = item.find('<');
       if (open == std::string_view::npos) {
-        return std::nullopt;
+        return decline();
       }
       addr = item.substr(open + 1, item.size() - open - 2);
       if (!read_display_name(trim_wsp(item.substr(0, open)), name)) {
-        return std::nullopt;
+        return decline();
       }
     }
     if (!is_simple_addr_spec(addr)) {
-      return std::nullopt;
+      return decline();
     }
     out.push_back({text::ascii_lower(addr), std::move(name), {}});
     name = std::string();

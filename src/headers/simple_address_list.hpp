@@ -21,7 +21,18 @@ namespace ccaudit::headers::detail {
 // local part, 8-bit bytes, a '@' outside an address) returns nullopt and the
 // whole value goes to GMime. Where it returns a list, that list equals
 // GMime's, item for item: tests and the address-list fuzz target check it.
-std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view value);
+//
+// With `prefix`, a value it declines leaves there the mailboxes of the items
+// before the one it declined, and where that item starts: a wide list with
+// one broken item is then read item by item from there, not from its start
+// again.
+struct SimplePrefix
+{
+  std::vector<Mailbox> mailboxes;
+  std::size_t end = 0; // where the item declined starts (0: nothing taken)
+};
+std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view value,
+                                                              SimplePrefix* prefix = nullptr);
 
 // parse_address_list() without the simple reader: GMime on the whole list,
 // then recovery. The reference the other paths are checked against.

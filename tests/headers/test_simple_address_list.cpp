@@ -146,6 +146,30 @@ TEST_CASE("simple address list: random values never disagree with GMime", "[head
   CHECK(taken > 2000);
 }
 
+// A list it declines part way is read item by item from the item declined:
+// what it took before stays taken, once.
+TEST_CASE("simple address list: a value declined part way leaves the items before the one "
+          "declined, and where that one starts",
+          "[headers]")
+{
+  const std::string taken = "a@example.com, \"Doe, J\" <j@example.com>,, ";
+  const std::string value = taken + "Ann [S] <ann@example.com>, b@example.com";
+  detail::SimplePrefix prefix;
+  CHECK_FALSE(detail::parse_simple_address_list(value, &prefix));
+  CHECK(prefix.end == taken.size() - 1); // the item starts after the ','
+  REQUIRE(prefix.mailboxes.size() == 2);
+  CHECK(prefix.mailboxes[1].address == "j@example.com");
+  CHECK(prefix.mailboxes[1].display_name == "Doe, J");
+  // Declined at its first item: nothing taken.
+  CHECK_FALSE(detail::parse_simple_address_list("(c) a@example.com, b@example.com", &prefix));
+  CHECK(prefix.end == 0);
+  CHECK(prefix.mailboxes.empty());
+  // And read item by item from there, as GMime reads the whole list.
+  const auto read = parse_address_list(value);
+  CHECK(rows(read.value) == rows(detail::parse_address_list_with_gmime(value).value));
+  CHECK(read.value.size() == 4);
+}
+
 // A wide list with a few broken items is read item by item when GMime would
 // read each item alone: the result, problems included, must be GMime's
 // reading of the whole list, and the broken items' addresses recovered.
