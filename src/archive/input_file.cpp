@@ -28,16 +28,16 @@ std::atomic<int> g_open_folders{0};
 
 // Reads that had to wait for the disk: a few of them, and a quarter of the
 // reads watched or more, mean the files come from the disk (a message just
-// delivered is one; and a read of a cached page can be refused now and
-// then, as seen beside another busy process: 8 of 12,000). A read is first
-// asked of the page cache alone (preadv2 RWF_NOWAIT, which fails with
-// EAGAIN rather than wait): exact, and no call more than a plain read. A
-// file system that cannot say (EOPNOTSUPP) is judged by the time a read
-// took instead, longer than a page-cache hit can take (tens of microseconds
-// for the first 64 KiB of a file on a busy machine), which a thread
-// descheduled by other work also takes: timing alone turned read-ahead on
-// in a third of warm scans run beside another busy process, and each file
-// was then opened twice.
+// delivered is one of a few). A read is first asked of the page cache alone
+// (preadv2 RWF_NOWAIT fails with EAGAIN rather than wait), which costs no
+// call more than a plain read. The kernel also refuses reads of a warm scan
+// now and then (beside another busy process, up to 180 of 12,000 reads),
+// hence the share. A file system or kernel that cannot say is judged by
+// the time a read took instead: longer than a page-cache hit can take
+// (tens of microseconds for the first 64 KiB of a file on a busy machine).
+// A thread descheduled by other work takes that long too: timing alone
+// turned read-ahead on in a third of warm scans beside a busy process (each
+// file then opened twice), and missed a cold cache of small files.
 constexpr auto k_slow_read = std::chrono::microseconds(150);
 constexpr int k_slow_reads_for_disk = 8;
 constexpr int k_slow_share = 4; // at least one read in this many
@@ -199,7 +199,9 @@ InputFile::read_at(std::uint64_t offset, char* out, std::size_t size)
     if (nowait) {
       iovec part{out + done, size - done};
       n = ::preadv2(m_fd, &part, 1, static_cast<off_t>(offset + done), RWF_NOWAIT);
-      if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+      // EOPNOTSUPP: a file system that cannot say; EINVAL, ENOSYS: a kernel
+      // that does not know the flag (before 4.14) or the call (4.6).
+      if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)) {
         if (errno == EAGAIN) {
           count_slow_read(); // not cached
         } else {
