@@ -80,8 +80,29 @@ Folder::~Folder()
 
 namespace {
 
+// Set once the kernel refused O_NOATIME: the process may use it only on the
+// files its user owns (it lacks CAP_FOWNER), so files are opened without it
+// and it is set on those the user owns before any read (only a read changes
+// the access time). Trying it first on every file cost a refused open per
+// file to a user scanning mail that is not theirs: each file opened twice.
+std::atomic<bool> g_noatime_refused{false};
+
+// O_NOATIME on a file opened without it, if the user owns it.
+void
+keep_access_time(int fd)
+{
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_uid == ::geteuid()) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) {
+      ::fcntl(fd, F_SETFL, flags | O_NOATIME);
+    }
+  }
+}
+
 // Read-only, without the access time where the kernel allows it (O_NOATIME
-// needs ownership), and O_NONBLOCK: opening a FIFO must not hang the scan.
+// needs ownership or CAP_FOWNER), and O_NONBLOCK: opening a FIFO must not
+// hang the scan.
 int
 open_read_only(const std::filesystem::path& path, const Folder* folder)
 {
@@ -96,9 +117,16 @@ open_read_only(const std::filesystem::path& path, const Folder* folder)
     return ::open(path.c_str(), flags);
   };
   constexpr int k_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  int fd = open(k_flags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) {
-    fd = open(k_flags);
+  if (!g_noatime_refused.load(std::memory_order_relaxed)) {
+    const int fd = open(k_flags | O_NOATIME);
+    if (fd >= 0 || errno != EPERM) {
+      return fd;
+    }
+    g_noatime_refused.store(true, std::memory_order_relaxed);
+  }
+  const int fd = open(k_flags);
+  if (fd >= 0) {
+    keep_access_time(fd);
   }
   return fd;
 }

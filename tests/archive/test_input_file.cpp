@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 #include <sys/stat.h>
@@ -147,4 +148,58 @@ TEST_CASE("input file: the file read_ahead opened is the one read, without a sec
   // Nothing opened ahead: the read opens it, and says what is wrong.
   auto missing = read_ahead(file, nullptr, 64 * 1024);
   CHECK_THROWS_AS(InputFile(file, nullptr, std::move(missing)), std::system_error);
+}
+
+// A user scanning mail that is not theirs cannot use O_NOATIME on it (the
+// kernel refuses it but to the owner): files are then opened without it,
+// once each, and a file the user does own still keeps its access time.
+TEST_CASE("input file: after the kernel refused O_NOATIME, a file the user owns keeps its "
+          "access time",
+          "[archive]")
+{
+  if (::geteuid() != 0) {
+    WARN("needs root, to read as another user");
+    return;
+  }
+  test::TempDir dir;
+  REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);
+  const auto theirs = dir.write("theirs", "To: a@example.com\n\nbody\n");
+  const auto mine = dir.write("mine", "To: b@example.com\n\nbody\n");
+  constexpr uid_t k_nobody = 65534;
+  REQUIRE(::chmod(theirs.c_str(), 0644) == 0);
+  REQUIRE(::chown(mine.c_str(), k_nobody, k_nobody) == 0);
+  const auto now = ::time(nullptr);
+  const timespec aged[2] = {{now - 3 * 86400, 0}, {now - 2 * 86400, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, mine.c_str(), aged, 0) == 0);
+  const auto before = access_time(mine);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int code = 0;
+    if (::setgid(k_nobody) != 0 || ::setuid(k_nobody) != 0) {
+      ::_exit(2);
+    }
+    if (::access(dir.path().c_str(), X_OK) != 0) {
+      ::_exit(5); // a private TMPDIR: the other user cannot reach it
+    }
+    try {
+      char head[4];
+      InputFile(theirs).read_at(0, head, sizeof head); // O_NOATIME refused here
+      code = InputFile(mine).read_at(0, head, sizeof head) == sizeof head ? 0 : 3;
+    } catch (...) {
+      code = 4;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 5) {
+    WARN("the temporary folder is not reachable by another user (TMPDIR)");
+    return;
+  }
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto after = access_time(mine);
+  CHECK(after.tv_sec == before.tv_sec);
+  CHECK(after.tv_nsec == before.tv_nsec);
 }
