@@ -456,11 +456,10 @@ run_scan(const ScanCommand& cmd, const std::vector<std::string>& argv)
   end.findings = s.findings;
   end.problems = s.problems;
   end.not_scanned = s.not_scanned();
-  store.finish_scan(end);
+  const auto totals = store.finish_scan(end);
 
   // In a responder's words: messages (read, and known unchanged), copies
   // that showed a list (exposures) and the sends they are (incidents).
-  const auto totals = store.scan_totals(scan_id);
   const auto read_files = end.sources;
   const auto unchanged_files = totals.unchanged_files;
   const auto unchanged_messages = totals.unchanged_messages;

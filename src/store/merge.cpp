@@ -278,15 +278,10 @@ merge_one(Connection& to, const std::filesystem::path& path, const std::string& 
   }
   const auto b = bases_of(to);
   const auto copy = [&](const TableCopy& c) { return copy_table(from, to, attached, c); };
-  // A scan's counts (exposures, incidents) were of its own database.
-  out.scans = copy({"scan",
-                    {{"id", b.scan}},
-                    {{"origin", Value(origin)},
-                     {"origin_scan_id", Value()},
-                     {"exposures", Value()},
-                     {"incidents", Value()}},
-                    "",
-                    ""});
+  // A scan's counts of exposures and incidents were of its own database:
+  // merge_databases() clears them.
+  out.scans = copy(
+    {"scan", {{"id", b.scan}}, {{"origin", Value(origin)}, {"origin_scan_id", Value()}}, "", ""});
   // Each scan remembers its id in the source database.
   to.exec("UPDATE scan SET origin_scan_id = id - " + std::to_string(b.scan)
           + " WHERE origin = " + std::to_string(origin));

@@ -60,7 +60,7 @@ SqliteStore::begin_scan(const ScanStart& start)
   return writer().begin_scan(start);
 }
 
-void
+SqliteStore::ScanTotals
 SqliteStore::finish_scan(const ScanEnd& end)
 {
   auto counted = end;
@@ -83,6 +83,15 @@ SqliteStore::finish_scan(const ScanEnd& end)
   counted.unchanged_files += files;
   counted.unchanged_messages += messages;
   writer().finish_scan(counted);
+  ScanTotals out{counted.unchanged_files, counted.unchanged_messages, *counted.exposures,
+                 *counted.incidents, 0};
+  // Only the scan's own findings: through the index on scan_id.
+  m_db.query("SELECT count(DISTINCT incident_id) FROM finding WHERE scan_id = ?1 "
+             "AND retired_scan IS NULL AND kind <> 'reply-recipients' AND suppressed = '' "
+             "AND status = 'new'",
+             {Value{scan_id}},
+             [&](const Row& r) { out.new_incidents = static_cast<std::uint64_t>(r.integer(0)); });
+  return out;
 }
 
 void
@@ -213,44 +222,6 @@ SqliteStore::count_skipped_files(std::int64_t scan_id, bool stored_counts_hold)
                  out.second += static_cast<std::uint64_t>(r.integer(1));
                });
   }
-  return out;
-}
-
-SqliteStore::ScanTotals
-SqliteStore::scan_totals(std::int64_t scan_id)
-{
-  ScanTotals out;
-  // Counted when the scan ended (finish_scan); a scan that has not ended
-  // (or ended before schema 11 or 12) is counted here.
-  bool counted = false, unchanged_counted = false;
-  m_db.query("SELECT exposures, incidents, unchanged_files, unchanged_messages FROM scan "
-             "WHERE id = ?1",
-             {Value{scan_id}}, [&](const Row& r) {
-               if (!r.is_null(0) && !r.is_null(1)) {
-                 out.exposures = static_cast<std::uint64_t>(r.integer(0));
-                 out.incidents = static_cast<std::uint64_t>(r.integer(1));
-                 counted = true;
-               }
-               if (!r.is_null(2) && !r.is_null(3)) {
-                 out.unchanged_files = static_cast<std::uint64_t>(r.integer(2));
-                 out.unchanged_messages = static_cast<std::uint64_t>(r.integer(3));
-                 unchanged_counted = true;
-               }
-             });
-  if (!counted) {
-    std::tie(out.exposures, out.incidents) = count_exposures(scan_id);
-  }
-  if (!unchanged_counted) {
-    // Only the folders skipped: the scan alone knew the files it found
-    // unchanged one by one.
-    std::tie(out.unchanged_files, out.unchanged_messages) = count_skipped_files(scan_id, false);
-  }
-  // Only the scan's own findings: through the index on scan_id.
-  m_db.query("SELECT count(DISTINCT incident_id) FROM finding WHERE scan_id = ?1 "
-             "AND retired_scan IS NULL AND kind <> 'reply-recipients' AND suppressed = '' "
-             "AND status = 'new'",
-             {Value{scan_id}},
-             [&](const Row& r) { out.new_incidents = static_cast<std::uint64_t>(r.integer(0)); });
   return out;
 }
 

@@ -44,8 +44,19 @@ public:
 
   // Starts a scan row (status "running") and a write transaction.
   std::int64_t begin_scan(const ScanStart& start);
-  // Closes the scan row and commits everything.
-  void finish_scan(const ScanEnd& end);
+  // What a finished scan amounts to, in a responder's words: the files it
+  // found unchanged and did not read again, and the messages in them; the
+  // exposures (findings shown: current, not suppressed, not replies kept as
+  // context) in the database as of the scan and the incidents they belong
+  // to; the incidents the scan found a new copy of.
+  struct ScanTotals
+  {
+    std::uint64_t unchanged_files = 0, unchanged_messages = 0;
+    std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
+  };
+  // Closes the scan row (its counts above stored in it, but the new
+  // incidents) and commits everything.
+  ScanTotals finish_scan(const ScanEnd& end);
 
   void record_source(const SourceInfo& source) override;
   FindingStatus record_finding(const MessageLocator& where,
@@ -77,17 +88,6 @@ public:
   // created.
   void execute(const std::string& sql);
 
-  // What a finished scan amounts to, in a responder's words: the files it
-  // found unchanged and did not read again, and the messages in them; the
-  // exposures (findings shown: current, not suppressed, not replies kept as
-  // context) in the database as of the scan and the incidents they belong
-  // to; the incidents the scan found a new copy of. Stored by finish_scan.
-  struct ScanTotals
-  {
-    std::uint64_t unchanged_files = 0, unchanged_messages = 0;
-    std::uint64_t exposures = 0, incidents = 0, new_incidents = 0;
-  };
-  ScanTotals scan_totals(std::int64_t scan_id);
 
   // The scan a review shows when none is named: the newest one that looked
   // at a file (read it, found it unchanged, or recorded a problem) or is
