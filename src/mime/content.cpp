@@ -227,27 +227,10 @@ header_left_in_body(std::string_view body, bool to_end = false)
   return to_end && known ? body.size() : 0;
 }
 
-// Empties a reused buffer when its user is done; gives its memory back
-// past k_kept_buffer (a thread keeps at most that between messages).
-constexpr std::size_t k_kept_buffer = std::size_t{8} << 20;
-class BufferRelease
-{
-public:
-  BufferRelease(std::string& buffer, bool reused) : m_buffer(buffer), m_reused(reused) {}
-  ~BufferRelease()
-  {
-    if (m_reused && m_buffer.capacity() > k_kept_buffer) {
-      std::string().swap(m_buffer);
-    }
-    m_buffer.clear();
-  }
-  BufferRelease(const BufferRelease&) = delete;
-  BufferRelease& operator=(const BufferRelease&) = delete;
-
-private:
-  std::string& m_buffer;
-  bool m_reused;
-};
+// A top-level body up to this size is copied for mimetic into its thread's
+// buffer, reused from message to message (which then holds at most about
+// twice this).
+constexpr std::size_t k_reused_buffer = std::size_t{8} << 20;
 
 class Walker
 {
@@ -301,12 +284,12 @@ public:
     }
     // The top level's copy reuses this thread's buffer: a fresh one of a
     // body's size took fresh pages from the kernel for every message (two
-    // thirds of --content's page faults). A nested level (a message inside
-    // this one, read while this level's walk goes on) has its own.
+    // thirds of --content's page faults). A larger body, or a nested level
+    // (a message inside this one, read while this level's walk goes on),
+    // has its own.
     thread_local std::string t_buffer;
-    std::string nested;
-    std::string& buffer = depth == 0 ? t_buffer : nested;
-    const BufferRelease release(buffer, depth == 0);
+    std::string own;
+    std::string& buffer = depth == 0 && body.size() <= k_reused_buffer ? t_buffer : own;
     buffer.assign("MIME-Version: 1.0\r\nContent-Type: ").append(type_value).append("\r\n");
     if (!encoding.empty()) {
       buffer.append("Content-Transfer-Encoding: ").append(encoding).append("\r\n");

@@ -305,11 +305,11 @@ Scanner::submit_file(const fs::path& path, const std::shared_ptr<const archive::
 // On a worker, before it reads a batch of files, when reads wait for the
 // disk (a cold cache): the head of each file of the batch is asked of the
 // disk now, so that the disk has many reads in its queue (as `xargs -P 16
-// head` gives it) instead of one per worker; the file stays open for run(). The walk asked for each file
-// as it handed it out before: it then opened every file on the thread that
-// also lists folders and writes the database, and the files it had handed
-// out before the disk was found slow (up to Pipeline::k_max_waiting) were
-// read one by one.
+// head` gives it) instead of one per worker; the file stays open for run().
+// The walk asked for each file as it handed it out before: it then opened
+// every file on the thread that also lists folders and writes the database,
+// and the files it had handed out before the disk was found slow (up to
+// Pipeline::k_max_waiting) were read one by one.
 void
 Scanner::ask_ahead(Job& job)
 {
