@@ -343,10 +343,13 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
   }
   // ':' and ';' outside quoted strings (groups, routes) end items for
   // split_items(): they are not in any item, so they are looked for here.
-  bool group = false;
-  scan_structure(v, [&](std::size_t, char c, int) { group = group || c == ':' || c == ';'; });
-  if (group) {
-    return false;
+  // (Without either byte, the usual case, there is nothing to look for.)
+  if (v.find(':') != std::string_view::npos || v.find(';') != std::string_view::npos) {
+    bool group = false;
+    scan_structure(v, [&](std::size_t, char c, int) { group = group || c == ':' || c == ';'; });
+    if (group) {
+      return false;
+    }
   }
   for (const auto item : split_items(v)) {
     if (text::trim(item).empty()) {

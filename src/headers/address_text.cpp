@@ -88,11 +88,28 @@ public:
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       m_first[i] = m_distinct.emplace(candidates[i], i).first->second;
     }
+    for (const auto& [text, i] : m_distinct) {
+      if (std::find(m_lengths.begin(), m_lengths.end(), text.size()) == m_lengths.end()) {
+        m_lengths.push_back(text.size());
+      }
+    }
   }
 
   void cover_with_suffixes(std::string_view a)
   {
     const auto at = a.rfind('@');
+    // A list with a broken item or two has a few candidates to cover and a
+    // hundred addresses: only the suffixes of a candidate's length can
+    // cover one, so each length is tried where it starts (a step per
+    // length, against a walk of every local part).
+    if (m_lengths.size() <= k_probed_lengths) {
+      for (const auto length : m_lengths) {
+        if (length <= a.size() && marks_suffix(a, a.size() - length, at)) {
+          mark_text(a.substr(a.size() - length));
+        }
+      }
+      return;
+    }
     // Most local parts hold a dot or two: look each suffix up by its text
     // (one pass over it, against a step of the rolling hash per character,
     // which was a sixth of a wide list's recovery). Many dots take the
@@ -129,6 +146,16 @@ public:
 
 private:
   static constexpr std::size_t k_direct_marks = 4;
+  static constexpr std::size_t k_probed_lengths = 8;
+
+  // Whether the suffix of `a` from `p` is one the walks below mark: all of
+  // `a`, or one that starts at, or just after, a '.' or '"' before the '@'
+  // (`at`, npos: none).
+  static bool marks_suffix(std::string_view a, std::size_t p, std::size_t at)
+  {
+    const auto mark = [&](std::size_t i) { return i < at && (a[i] == '.' || a[i] == '"'); };
+    return p == 0 || (p < a.size() && mark(p)) || mark(p - 1);
+  }
 
   static std::size_t count_marks(std::string_view local)
   {
@@ -181,6 +208,7 @@ private:
   std::vector<std::size_t> m_first;     // candidate -> first index of the same text
   std::unordered_map<std::string_view, std::size_t> m_distinct; // text -> first index
   std::unordered_multimap<std::uint64_t, std::size_t> m_index; // distinct ones only
+  std::vector<std::size_t> m_lengths; // of the distinct ones, each once
 };
 
 } // namespace
