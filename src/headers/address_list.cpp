@@ -624,8 +624,13 @@ read_with_gmime(const std::string& v, Parsed<std::vector<Mailbox>>& out,
       }
     }
   }
-  auto missing = missing_from(seen, out.value);
-  if (!missing.addresses.empty()) {
+  // Whole-list coverage is a shortcut: only a whole address stands for an
+  // address of another item; a suffix covers one in its own item only, which
+  // recovery checks item by item ("j.smith@x, Smith [Sales] <smith@x>" holds
+  // two mailboxes).
+  bool by_suffix = false;
+  auto missing = missing_from(seen, out.value, &by_suffix);
+  if (!missing.addresses.empty() || by_suffix) {
     recover(v, out, without_domain, spans);
     missing = missing_from(seen, out.value);
   }

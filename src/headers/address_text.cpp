@@ -80,7 +80,7 @@ class Cover
 public:
   explicit Cover(const std::vector<std::string>& candidates)
     : m_candidates(candidates), m_covered(candidates.size(), false),
-      m_first(candidates.size())
+      m_whole(candidates.size(), false), m_first(candidates.size())
   {
     // Each distinct candidate once in the index: a list that repeats one
     // address 8,000 times must not make each lookup compare 8,000 strings
@@ -88,7 +88,12 @@ public:
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       m_first[i] = m_distinct.emplace(candidates[i], i).first->second;
     }
+    // Up to one length more than are probed (then every local part is
+    // walked): many candidates of many lengths must not make this quadratic.
     for (const auto& [text, i] : m_distinct) {
+      if (m_lengths.size() > k_probed_lengths) {
+        break;
+      }
       if (std::find(m_lengths.begin(), m_lengths.end(), text.size()) == m_lengths.end()) {
         m_lengths.push_back(text.size());
       }
@@ -97,6 +102,7 @@ public:
 
   void cover_with_suffixes(std::string_view a)
   {
+    m_length = a.size();
     const auto at = a.rfind('@');
     // A list with a broken item or two has a few candidates to cover and a
     // hundred addresses: only the suffixes of a candidate's length can
@@ -143,6 +149,11 @@ public:
   }
 
   bool covered(std::size_t i) const { return m_covered[m_first[i]]; }
+  // Covered, but by no whole address: only by a suffix of one.
+  bool by_suffix_only(std::size_t i) const
+  {
+    return m_covered[m_first[i]] && !m_whole[m_first[i]];
+  }
 
 private:
   static constexpr std::size_t k_direct_marks = 4;
@@ -167,6 +178,7 @@ private:
   {
     if (const auto it = m_distinct.find(s); it != m_distinct.end()) {
       m_covered[it->second] = true;
+      m_whole[it->second] = m_whole[it->second] || s.size() == m_length;
     }
   }
 
@@ -176,6 +188,7 @@ private:
     for (auto it = first; it != last; ++it) {
       if (m_candidates[it->second] == s) {
         m_covered[it->second] = true;
+        m_whole[it->second] = m_whole[it->second] || s.size() == m_length;
       }
     }
   }
@@ -205,6 +218,8 @@ private:
 
   const std::vector<std::string>& m_candidates;
   std::vector<bool> m_covered;          // by the first index of each candidate
+  std::vector<bool> m_whole;            // covered by a whole address, not a suffix
+  std::size_t m_length = 0;             // of the address being covered
   std::vector<std::size_t> m_first;     // candidate -> first index of the same text
   std::unordered_map<std::string_view, std::size_t> m_distinct; // text -> first index
   std::unordered_multimap<std::uint64_t, std::size_t> m_index; // distinct ones only
@@ -306,7 +321,7 @@ missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes)
 }
 
 Scavenged
-missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes)
+missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes, bool* by_suffix)
 {
   // The junk's address as a parser would have read it, after the rest.
   std::vector<std::string> candidates = found.addresses;
@@ -326,6 +341,9 @@ missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes)
   for (std::size_t i = 0; i < found.addresses.size(); ++i) {
     if (!cover.covered(i) && listed.insert(found.addresses[i]).second) {
       missing.addresses.push_back(found.addresses[i]);
+    }
+    if (by_suffix != nullptr && cover.by_suffix_only(i)) {
+      *by_suffix = true;
     }
   }
   for (std::size_t k = 0; k < found.junk.size(); ++k) {

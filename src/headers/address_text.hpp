@@ -90,7 +90,11 @@ Scavenged scavenge(std::string_view item);
 Scavenged missing_from(std::string_view text, const std::vector<Mailbox>& mailboxes);
 
 // The same, from what scavenge() already found in the text (a list checked
-// before and after recovery is scanned once).
-Scavenged missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes);
+// before and after recovery is scanned once). `by_suffix`, if given, is set
+// when an address is covered only by a suffix of a mailbox's: right within
+// one item ("test . test@x"), a miss across items ("j.smith@x" does not
+// cover another item's "smith@x").
+Scavenged missing_from(const Scavenged& found, const std::vector<Mailbox>& mailboxes,
+                       bool* by_suffix = nullptr);
 
 } // namespace ccaudit::headers::detail

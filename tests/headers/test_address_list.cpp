@@ -177,6 +177,27 @@ TEST_CASE("address list: a dotted local part is covered by its suffixes, in line
   CHECK_FALSE(has_issue(parsed.issues, IssueKind::addresses_dropped));
 }
 
+TEST_CASE("address list: a suffix covers an address of its own item only", "[headers]")
+{
+  // GMime drops the bracketed item; the lenient reader sees smith@ in it.
+  // j.smith@'s suffix after its '.' is the same text, but another item's:
+  // two people, and both are counted (one was, silently).
+  const auto two = parse_address_list(
+    "j.smith@corp.example.com, Smith [Sales] <smith@corp.example.com>");
+  CHECK(joined(two.value) == "j.smith@corp.example.com smith@corp.example.com");
+  CHECK(has_issue(two.issues, IssueKind::lenient_address_recovery));
+  // Read by GMime as a whole (a comment), the same.
+  CHECK(joined(parse_address_list("(x) j.smith@corp.example.com, "
+                                  "Smith [Sales] <smith@corp.example.com>")
+                 .value)
+        == "j.smith@corp.example.com smith@corp.example.com");
+  // The same address whole in another item: one mailbox, nothing recovered.
+  const auto same = parse_address_list(
+    "smith@corp.example.com, Smith [Sales] <smith@corp.example.com>");
+  CHECK(joined(same.value) == "smith@corp.example.com");
+  CHECK_FALSE(has_issue(same.issues, IssueKind::lenient_address_recovery));
+}
+
 TEST_CASE("address list: a held-out corpus's disagreements with Python, where ccaudit was wrong",
           "[headers]")
 {
