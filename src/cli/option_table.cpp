@@ -156,8 +156,8 @@ scan_options(ScanCommand& o)
     joined(rule_options(o),
            {
              {"-j,--jobs", "scan.jobs",
-              "threads that parse messages; results do not depend on it [default: one per "
-              "core]",
+              "threads that parse messages (one more once reads wait for the disk, if "
+              "N > 1); results do not depend on it [default: one per core]",
               &o.jobs, 1, 1024, {}, false},
              {"--fail-on", "scan.fail_on",
               "exit 1 on: new (findings never seen before), any (open findings, new or not, "

@@ -40,6 +40,14 @@ Pipeline::finish(const std::function<void()>& listed)
   }
 }
 
+void
+Pipeline::add_worker()
+{
+  if (m_wanted > 1) {
+    ++m_wanted; // started with the next job that needs a worker (hand_out())
+  }
+}
+
 // Runs a job now (it needs no worker, or there are none), or adds it to
 // `batch` for the workers.
 void

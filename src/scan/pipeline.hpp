@@ -45,6 +45,10 @@ public:
   // Applies everything, waiting for the workers; `listed` is called once
   // every job is handed out, before the rest is applied.
   void finish(const std::function<void()>& listed = {});
+  // One worker more from the next job on, for work that waits on the disk:
+  // there N threads leave a core idle whenever one waits for a read. Not
+  // with one thread (it has no workers).
+  void add_worker();
 
   // Jobs that come from the one being applied (the messages of an mbox
   // being split, its members and their problems): run ahead of any other,

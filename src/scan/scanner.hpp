@@ -198,6 +198,8 @@ private:
   // cold cache) that took 30-40 ms, which the walk and the first reads now
   // overlap instead of waiting for. A scan that reads nothing loads neither.
   std::thread m_loading;
+  // Reads wait for the disk: the pipeline has its one worker more.
+  bool m_widened = false;
 };
 
 } // namespace ccaudit::scan

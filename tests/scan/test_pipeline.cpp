@@ -190,3 +190,29 @@ TEST_CASE("pipeline: each job is prepared once, on the thread that runs it, with
     CHECK((threads == 1 ? most_ahead == 1 : most_ahead > 1));
   }
 }
+
+TEST_CASE("pipeline: a worker added runs jobs beside the others, and one thread stays one",
+          "[pipeline]")
+{
+  for (const unsigned threads : {1u, 2u}) {
+    INFO(threads << " thread(s)");
+    std::mutex mutex;
+    std::map<std::thread::id, int> ran_on;
+    {
+      Pipeline pipeline(
+        threads,
+        [&](Job&) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          std::lock_guard lock(mutex);
+          ++ran_on[std::this_thread::get_id()];
+        },
+        [](Job&) {});
+      pipeline.add_worker(); // reads wait for the disk: one thread more
+      for (int i = 0; i < 960; ++i) {
+        pipeline.submit(numbered(i));
+      }
+      pipeline.finish();
+    }
+    CHECK(ran_on.size() == (threads == 1 ? 1u : 3u));
+  }
+}
