@@ -175,6 +175,20 @@ TEST_CASE("address list: a dotted local part is covered by its suffixes, in line
   const auto parsed = parse_address_list("test . test@example.com, x@example.org, @");
   CHECK(joined(parsed.value) == "test.test@example.com x@example.org");
   CHECK_FALSE(has_issue(parsed.issues, IssueKind::addresses_dropped));
+  // With addresses of many lengths to cover (nine broken items), every
+  // local part is walked instead of each length probed: the same answer,
+  // also for a local part of many dots.
+  std::string list = "a . b . c . d . e . test@example.com";
+  std::string expected = "a.b.c.d.e.test@example.com";
+  for (int i = 1; i <= 9; ++i) {
+    const auto address = std::string(static_cast<std::size_t>(i), 'n') + "@example.org";
+    list += ", Name [Dept] <" + address + ">";
+    expected += " " + address;
+  }
+  const auto many = parse_address_list(list);
+  CHECK(joined(many.value) == expected);
+  CHECK(has_issue(many.issues, IssueKind::lenient_address_recovery));
+  CHECK_FALSE(has_issue(many.issues, IssueKind::addresses_dropped));
 }
 
 TEST_CASE("address list: a suffix covers an address of its own item only", "[headers]")
