@@ -19,6 +19,7 @@
 #include <iterator>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <cstdint>
 
 namespace ccaudit::headers {
@@ -318,19 +319,21 @@ gmime_mailboxes(const std::string& s, Parsed<std::vector<Mailbox>>& out,
   return true;
 }
 
-// An item of a list GMime reads item by item, and the simple reader's list
-// of it where it takes the item.
+// An item of a list GMime reads item by item, and where the simple reader
+// takes the item, where its mailboxes are in the plan's `taken`.
 struct AloneItem
 {
   std::string_view text;
-  std::optional<std::vector<Mailbox>> simple;
+  std::size_t begin = 0, end = 0;
+  bool simple = false;
 };
 
 // Whether GMime reads each item of `v` alone (detail::items_read_alone);
-// with `plan`, each non-empty item and the simple reader's list of it,
-// where it takes the item.
+// with `plan`, each non-empty item, and in `taken` the mailboxes of those the
+// simple reader takes (one vector for all: a wide list has hundreds).
 bool
-plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
+plan_items_alone(std::string_view v, std::vector<AloneItem>* plan,
+                 std::vector<Mailbox>& taken)
 {
   // Nothing that can hold a ',' for GMime: quoted strings and comments
   // (a '"' is allowed only in an item the simple reader takes: it checks
@@ -355,9 +358,12 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
     if (text::trim(item).empty()) {
       continue; // GMime skips empty items: "a@x,,b@y"
     }
-    if (auto simple = detail::parse_simple_address_list(item)) {
+    const auto first = taken.size();
+    if (detail::append_simple_address_list(item, taken)) {
       if (plan) {
-        plan->push_back({item, std::move(simple)});
+        plan->push_back({item, first, taken.size(), true});
+      } else {
+        taken.clear();
       }
       continue;
     }
@@ -405,7 +411,7 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan)
       return false;
     }
     if (plan) {
-      plan->push_back({item, std::nullopt});
+      plan->push_back({item});
     }
   }
   return true;
@@ -421,15 +427,16 @@ struct ItemSpan
   bool listed = false; // the simple reader took it, or GMime gave a list
 };
 
-// Reads one item alone into `out`: the simple reader's list of it
-// (`simple`), else GMime's when it may see the item.
+// Reads one item alone into `out`: the simple reader's list of it (moved
+// from `simple`) where it takes the item (`taken`), else GMime's when it may
+// see the item.
 ItemSpan
-read_item(std::string_view item, std::optional<std::vector<Mailbox>> simple,
+read_item(std::string_view item, std::span<Mailbox> simple, bool taken,
           Parsed<std::vector<Mailbox>>& out, std::size_t& without_domain)
 {
-  ItemSpan span{item, out.value.size(), 0, simple.has_value(), simple.has_value()};
-  if (simple) {
-    std::move(simple->begin(), simple->end(), std::back_inserter(out.value));
+  ItemSpan span{item, out.value.size(), 0, taken, taken};
+  if (taken) {
+    std::move(simple.begin(), simple.end(), std::back_inserter(out.value));
   } else if (safe_for_gmime(item)) {
     span.listed = gmime_mailboxes(std::string(item), out, without_domain);
   }
@@ -450,19 +457,21 @@ mailboxes_item_by_item(std::string_view v, Parsed<std::vector<Mailbox>>& out,
                        detail::SimplePrefix& prefix)
 {
   std::vector<AloneItem> plan;
-  if (!plan_items_alone(v.substr(prefix.end), &plan)) {
+  std::vector<Mailbox> taken;
+  if (!plan_items_alone(v.substr(prefix.end), &plan, taken)) {
     return std::nullopt;
   }
   bool any = false;
   if (!prefix.mailboxes.empty()) {
-    ItemSpan taken{v.substr(0, prefix.end), out.value.size(), 0, true, true};
+    ItemSpan first{v.substr(0, prefix.end), out.value.size(), 0, true, true};
     std::move(prefix.mailboxes.begin(), prefix.mailboxes.end(), std::back_inserter(out.value));
-    taken.end = out.value.size();
-    spans.push_back(taken);
+    first.end = out.value.size();
+    spans.push_back(first);
     any = true;
   }
-  for (auto& [item, simple] : plan) {
-    spans.push_back(read_item(item, std::move(simple), out, without_domain));
+  for (const auto& item : plan) {
+    const auto simple = std::span(taken).subspan(item.begin, item.end - item.begin);
+    spans.push_back(read_item(item.text, simple, item.simple, out, without_domain));
     any = any || spans.back().listed;
   }
   return any;
@@ -525,38 +534,52 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
 {
   // The items read alone: already, when the list was read item by item;
   // else now, aside (what GMime says of them here is not the list's).
-  const std::vector<Mailbox>* read = &out.value;
+  std::vector<Mailbox>* read = &out.value;
   std::size_t items_without_domain = without_domain;
   Parsed<std::vector<Mailbox>> aside;
   std::vector<ItemSpan> own;
   if (spans.empty()) {
     items_without_domain = 0;
+    std::vector<Mailbox> taken;
     for (const auto item : split_items(v)) {
       if (!text::trim(item).empty()) {
-        own.push_back(read_item(item, detail::parse_simple_address_list(item), aside,
-                                items_without_domain));
+        taken.clear();
+        const bool simple = detail::append_simple_address_list(item, taken);
+        own.push_back(read_item(item, taken, simple, aside, items_without_domain));
       }
     }
     read = &aside.value;
   }
-  // Each item's mailboxes, and after those of a broken item what its text
-  // shows that they lack.
-  std::vector<Mailbox> mailboxes;
-  for (const auto& span : spans.empty() ? own : spans) {
-    const auto first = read->begin() + static_cast<std::ptrdiff_t>(span.begin);
-    const auto last = read->begin() + static_cast<std::ptrdiff_t>(span.end);
-    mailboxes.insert(mailboxes.end(), first, last);
+  // What the text of each broken item shows that its mailboxes lack: first
+  // counted, so that a list with nothing to add is left as it is.
+  const auto& items = spans.empty() ? own : spans;
+  std::vector<std::vector<std::string>> lacking(items.size());
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& span = items[i];
+    total += span.end - span.begin;
     if (!span.simple) {
-      for (auto& a : missing_from(span.text, std::vector<Mailbox>(first, last)).addresses) {
-        mailboxes.push_back({std::move(a), "", ""});
-      }
+      const auto first = read->begin() + static_cast<std::ptrdiff_t>(span.begin);
+      const auto last = read->begin() + static_cast<std::ptrdiff_t>(span.end);
+      lacking[i] = missing_from(span.text, std::vector<Mailbox>(first, last)).addresses;
+      total += lacking[i].size();
     }
   }
-  const auto added = mailboxes.size() > out.value.size()
-                       ? mailboxes.size() - out.value.size()
-                       : 0;
+  const auto added = total > out.value.size() ? total - out.value.size() : 0;
   if (added == 0) {
     return;
+  }
+  // Each item's mailboxes (moved: the list read is replaced), and after
+  // those of a broken item what it lacks.
+  std::vector<Mailbox> mailboxes;
+  mailboxes.reserve(total);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto first = read->begin() + static_cast<std::ptrdiff_t>(items[i].begin);
+    const auto last = read->begin() + static_cast<std::ptrdiff_t>(items[i].end);
+    std::move(first, last, std::back_inserter(mailboxes));
+    for (auto& a : lacking[i]) {
+      mailboxes.push_back({std::move(a), "", ""});
+    }
   }
   out.issues.push_back(
     {IssueKind::lenient_address_recovery,
@@ -682,7 +705,8 @@ detail::parse_address_list_with_gmime(std::string_view value)
 bool
 detail::items_read_alone(std::string_view v)
 {
-  return plan_items_alone(v, nullptr);
+  std::vector<Mailbox> taken;
+  return plan_items_alone(v, nullptr, taken);
 }
 
 std::string

@@ -201,22 +201,18 @@ read_display_name(std::string_view phrase, std::string& name)
   return true;
 }
 
-} // namespace
-
-std::optional<std::vector<Mailbox>>
-parse_simple_address_list(std::string_view value, SimplePrefix* prefix)
+// The reading itself: appends the mailboxes of `value`'s items to `out`.
+// False where it declines an item: `out` then ends with the mailboxes of the
+// items before it, and `declined` says where it starts.
+bool
+read_simple(std::string_view value, std::vector<Mailbox>& out, std::size_t& declined)
 {
-  std::vector<Mailbox> out;
-  out.reserve(text::count_byte(value, ',') + 1);
   std::string name;
   std::size_t start = 0;
   std::size_t item_start = 0;
-  const auto decline = [&]() -> std::optional<std::vector<Mailbox>> {
-    if (prefix != nullptr) {
-      prefix->mailboxes = std::move(out);
-      prefix->end = item_start;
-    }
-    return std::nullopt;
+  const auto decline = [&] {
+    declined = item_start;
+    return false;
   };
   while (start <= value.size()) {
     item_start = start;
@@ -263,10 +259,40 @@ parse_simple_address_list(std::string_view value, SimplePrefix* prefix)
     out.push_back({text::ascii_lower(addr), std::move(name), {}});
     name = std::string();
   }
+  return true;
+}
+
+} // namespace
+
+std::optional<std::vector<Mailbox>>
+parse_simple_address_list(std::string_view value, SimplePrefix* prefix)
+{
+  std::vector<Mailbox> out;
+  out.reserve(text::count_byte(value, ',') + 1);
+  std::size_t declined = 0;
+  if (!read_simple(value, out, declined)) {
+    if (prefix != nullptr) {
+      prefix->mailboxes = std::move(out);
+      prefix->end = declined;
+    }
+    return std::nullopt;
+  }
   if (out.empty()) {
     return std::nullopt; // ",," : GMime finds no address and says so
   }
   return out;
+}
+
+bool
+append_simple_address_list(std::string_view value, std::vector<Mailbox>& out)
+{
+  const auto before = out.size();
+  std::size_t declined = 0;
+  if (read_simple(value, out, declined) && out.size() > before) {
+    return true;
+  }
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+  return false;
 }
 
 } // namespace ccaudit::headers::detail

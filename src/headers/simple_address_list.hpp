@@ -33,6 +33,10 @@ struct SimplePrefix
 };
 std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view value,
                                                               SimplePrefix* prefix = nullptr);
+// The same reading, its mailboxes appended to `out`: true where it takes
+// the value (parse_simple_address_list() gives a list), else false with
+// `out` as it was. The items of a wide list read one by one share a vector.
+bool append_simple_address_list(std::string_view value, std::vector<Mailbox>& out);
 
 // parse_address_list() without the simple reader: GMime on the whole list,
 // then recovery. The reference the other paths are checked against.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 extern "C" int
 LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -41,7 +42,22 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
       std::abort();
     }
   }
-  if (const auto simple = detail::parse_simple_address_list(input)) {
+  // Appended to a vector that holds mailboxes already (the items after a
+  // broken one share one), the same reading, or nothing added.
+  const auto simple = detail::parse_simple_address_list(input);
+  std::vector<Mailbox> appended = {{"kept@example.com", "", ""}};
+  const bool taken = detail::append_simple_address_list(input, appended);
+  bool same_appended = taken == simple.has_value()
+                       && appended.size() == 1 + (simple ? simple->size() : 0);
+  for (std::size_t i = 1; same_appended && taken && i < appended.size(); ++i) {
+    same_appended = appended[i].address == (*simple)[i - 1].address
+                    && appended[i].display_name == (*simple)[i - 1].display_name;
+  }
+  if (!same_appended) {
+    std::fprintf(stderr, "the simple reader appended differs on [%s]\n", input.c_str());
+    std::abort();
+  }
+  if (simple) {
     const auto gmime = detail::parse_address_list_with_gmime(input);
     bool same = gmime.issues.empty() && simple->size() == gmime.value.size();
     for (std::size_t i = 0; same && i < simple->size(); ++i) {

@@ -170,6 +170,32 @@ TEST_CASE("simple address list: a value declined part way leaves the items befor
   CHECK(read.value.size() == 4);
 }
 
+// The items after a broken one are read into one shared vector: each adds
+// what the simple reader gives for it alone, and one it declines, even after
+// taking items of its own, adds nothing.
+TEST_CASE("simple address list: appended, an item adds its mailboxes, and one declined leaves "
+          "the vector as it was",
+          "[headers]")
+{
+  std::vector<Mailbox> shared = {{"first@example.com", "", ""}};
+  CHECK(detail::append_simple_address_list("\"Doe, J\" <J@Example.com>", shared));
+  CHECK(detail::append_simple_address_list(" a@example.org , b@example.net", shared));
+  for (const std::string declined :
+       {"c@example.com, Ann [S] <ann@example.com>", "(c) d@example.com", " , ,", ""}) {
+    INFO("declined: [" << declined << "]");
+    CHECK_FALSE(detail::append_simple_address_list(declined, shared));
+    CHECK(shared.size() == 4);
+  }
+  std::vector<Mailbox> alone = {{"first@example.com", "", ""}};
+  for (const std::string value : {"\"Doe, J\" <J@Example.com>", " a@example.org , b@example.net"}) {
+    const auto read = detail::parse_simple_address_list(value);
+    REQUIRE(read);
+    alone.insert(alone.end(), read->begin(), read->end());
+  }
+  CHECK(rows(shared) == rows(alone));
+  CHECK(shared[1].address == "j@example.com");
+}
+
 // A wide list with a few broken items is read item by item when GMime would
 // read each item alone: the result, problems included, must be GMime's
 // reading of the whole list, and the broken items' addresses recovered.
