@@ -8,7 +8,11 @@
 //   gets there;
 // - parameters (boundary, charset, RFC 2231 file names) are read by GMime
 //   through headers/, transfer encodings by GLib and GMime (mime/decode),
-//   never by mimetic's typed accessors or its Base64 decoder (D5, D9).
+//   never by mimetic's typed accessors or its Base64 decoder (D5, D9);
+// - the bodies of attachments no detector reads are cut before it searches
+//   and copies them, where its parse shows that changed nothing else
+//   (hollow(); its own Content-Type reading is asked there only what it
+//   does itself: the boundary it searches for, which parts it opens).
 #include "mime/content.hpp"
 
 #include "core/text.hpp"
@@ -20,7 +24,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <exception>
+#include <memory>
+#include <random>
 
 namespace ccaudit::mime {
 
@@ -227,6 +234,183 @@ header_left_in_body(std::string_view body, bool to_end = false)
   return to_end && known ? body.size() : 0;
 }
 
+// What leaf() makes of a part, from its header as mimetic read it: true if
+// the part is skipped (an attachment whose bytes no detector reads).
+bool
+skipped_part(const mimetic::MimeEntity& e)
+{
+  auto type = headers::parse_content_type(field_of(e, "Content-Type"));
+  if (type.type.empty()) {
+    type.type = "text/plain";
+  }
+  const auto disposition = headers::parse_content_disposition(field_of(e, "Content-Disposition"));
+  const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
+  return part_use(type.type, filename) == PartUse::skip;
+}
+
+// Whether mimetic parses `e`'s body as parts (a multipart, or the message of
+// a message/rfc822): its own test, through its own Content-Type reading.
+bool
+mimetic_container(const mimetic::MimeEntity& e)
+{
+  const auto& type = e.header().contentType();
+  return type.isMultipart() || (type.type() == "message" && type.subtype() == "rfc822");
+}
+
+// Attachments (PDFs, images, archives) are most of a message's bytes, and
+// mimetic searches every byte of a part for the boundary and copies it, to
+// then be skipped by leaf(). A multipart body is handed to mimetic with the
+// bodies of such parts replaced by a marker (headers kept), where mimetic's
+// parse then shows that nothing but those bodies changed.
+//
+// mimetic ends a part at the next occurrence of "--boundary" anywhere, not
+// only at a line start, and one followed by "--" closes the multipart; a
+// part's header ends at its first empty line or before. Replaced: in a part
+// of the multipart (between an occurrence and the next, before the closing
+// one) whose own header says skip, the bytes after its first empty line up
+// to the next occurrence. Checked after the parse (hollowed_as_whole()): the
+// body of the multipart's part with that number is exactly its marker. Then
+// that part is a part of this multipart starting at that occurrence, and
+// every search mimetic made before it stopped short of it (else it would
+// have swallowed the occurrence), so the whole body parses the same up to
+// there, and from there too: what was replaced holds no occurrence.
+struct Hollowed
+{
+  std::vector<std::size_t> cut;     // 1-based numbers of the parts replaced
+  std::vector<std::string> markers; // the body each now has
+};
+
+// A marker no message can hold: random per process, and no "--".
+const std::string&
+marker_stem()
+{
+  static const std::string stem = [] {
+    std::random_device random;
+    std::string out = "ccauditcut";
+    for (int i = 0; i < 4; ++i) {
+      out += std::to_string(random());
+    }
+    return out + "p";
+  }();
+  return stem;
+}
+
+// `out`: `head` (the header handed to mimetic) and `body` with the bodies
+// of the parts replaced (none: `out` is left empty).
+Hollowed
+hollow(std::string_view head, std::string_view body, std::string_view delimiter,
+       std::size_t min_cut, std::string& out)
+{
+  Hollowed h;
+  std::size_t parts = 0;       // occurrences before the closing one
+  std::vector<std::size_t> at; // and the closing one
+  for (std::size_t from = 0; from < body.size();) {
+    const void* found = ::memmem(body.data() + from, body.size() - from, delimiter.data(),
+                                 delimiter.size());
+    if (found == nullptr) {
+      break;
+    }
+    const auto pos = static_cast<std::size_t>(static_cast<const char*>(found) - body.data());
+    const auto end = pos + delimiter.size();
+    at.push_back(pos);
+    if (end + 1 < body.size() && body[end] == '-' && body[end + 1] == '-') {
+      break; // the closing one: the last part ends there
+    }
+    ++parts;
+    from = end;
+  }
+  out.clear();
+  std::size_t kept = 0; // body up to here is in `out` or replaced
+  for (std::size_t i = 0; i < parts; ++i) {
+    const auto region = at[i] + delimiter.size();
+    const auto next = i + 1 < at.size() ? at[i + 1] : body.size();
+    // The first empty line of the region ("\n\n" or "\n\r\n"): mimetic's
+    // header ends there or before.
+    std::size_t header_end = std::string_view::npos;
+    for (auto nl = body.find('\n', region); nl != std::string_view::npos && nl + 1 < next;
+         nl = body.find('\n', nl + 1)) {
+      if (body[nl + 1] == '\n') {
+        header_end = nl + 2;
+        break;
+      }
+      if (body[nl + 1] == '\r' && nl + 2 < next && body[nl + 2] == '\n') {
+        header_end = nl + 3;
+        break;
+      }
+    }
+    if (header_end == std::string_view::npos || next - header_end < min_cut) {
+      continue;
+    }
+    // Its header as ccaudit reads it: only a guess, checked on mimetic's
+    // reading once it has parsed the body replaced.
+    auto header = body.substr(region, header_end - region);
+    while (!header.empty() && (header.front() == '\r' || header.front() == '\n')) {
+      header.remove_prefix(1);
+    }
+    const auto block = headers::split_header_block(header);
+    std::string type_value, disposition_value;
+    for (const auto& f : block.value.fields) {
+      if (text::iequals(f.name, "Content-Type") && type_value.empty()) {
+        type_value = f.value();
+      } else if (text::iequals(f.name, "Content-Disposition") && disposition_value.empty()) {
+        disposition_value = f.value();
+      }
+    }
+    const auto type = headers::parse_content_type(type_value);
+    const auto disposition = headers::parse_content_disposition(disposition_value);
+    const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
+    if (type.type.empty() || type.type.starts_with("multipart/")
+        || type.type.starts_with("message/") || part_use(type.type, filename) != PartUse::skip) {
+      continue;
+    }
+    if (out.empty()) {
+      out.reserve(head.size() + body.size() / 4);
+      out.assign(head);
+    }
+    out.append(body.substr(kept, header_end - kept));
+    h.markers.push_back(marker_stem() + std::to_string(i + 1));
+    out.append(h.markers.back());
+    if (next < body.size()) {
+      out.append("\r\n"); // the line break before a boundary is the boundary's
+    }
+    kept = next;
+    h.cut.push_back(i + 1);
+  }
+  if (!h.cut.empty()) {
+    out.append(body.substr(kept));
+  }
+  return h;
+}
+
+// Whether mimetic's parse of a body hollow() replaced parts of is its parse
+// of the whole body but for those: it read the same multipart (the same
+// boundary), and each part replaced is a leaf whose body is its marker, and
+// one leaf() skips.
+bool
+hollowed_as_whole(const mimetic::MimeEntity& root, std::string_view delimiter, const Hollowed& h)
+{
+  const auto& type = root.header().contentType();
+  if (!type.isMultipart() || "--" + type.param("boundary") != delimiter) {
+    return false;
+  }
+  const auto& parts = root.body().parts();
+  if (parts.size() < h.cut.back()) {
+    return false;
+  }
+  auto part = parts.begin();
+  std::size_t n = 1;
+  for (std::size_t i = 0; i < h.cut.size(); ++i) {
+    std::advance(part, static_cast<std::ptrdiff_t>(h.cut[i] - n));
+    n = h.cut[i];
+    const mimetic::MimeEntity& e = **part;
+    if (e.body() != h.markers[i] || !e.body().parts().empty() || mimetic_container(e)
+        || !skipped_part(e)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // A top-level body up to this size is copied for mimetic into its thread's
 // buffer, reused from message to message (which then holds at most about
 // twice this).
@@ -282,32 +466,28 @@ public:
             + " MiB of structure read in one message: part " + first + " and after not read");
       return;
     }
-    // The top level's copy reuses this thread's buffer: a fresh one of a
-    // body's size took fresh pages from the kernel for every message (two
-    // thirds of --content's page faults). A larger body, or a nested level
-    // (a message inside this one, read while this level's walk goes on),
-    // has its own.
-    thread_local std::string t_buffer;
-    std::string own;
-    std::string& buffer = depth == 0 && body.size() <= k_reused_buffer ? t_buffer : own;
-    buffer.assign("MIME-Version: 1.0\r\nContent-Type: ").append(type_value).append("\r\n");
+    // What mimetic is handed: this header, then the body. A bare CR ends a
+    // line for mimetic: the body is copied with each made one that every
+    // check here sees too (the usual body has none, and is not copied).
+    std::string head = "MIME-Version: 1.0\r\nContent-Type: " + type_value + "\r\n";
     if (!encoding.empty()) {
-      buffer.append("Content-Transfer-Encoding: ").append(encoding).append("\r\n");
+      head.append("Content-Transfer-Encoding: ").append(encoding).append("\r\n");
     }
-    buffer += "\r\n";
-    const auto body_start = buffer.size();
-    buffer.append(body);
-    // A bare CR ends a line for mimetic: make it one that every check here
-    // sees too.
-    for (auto cr = buffer.find('\r', body_start); cr != std::string::npos;
-         cr = buffer.find('\r', cr + 1)) {
-      if (cr + 1 == buffer.size() || buffer[cr + 1] != '\n') {
-        buffer[cr] = '\n';
+    head += "\r\n";
+    std::string fixed;
+    for (auto cr = body.find('\r'); cr != std::string_view::npos; cr = body.find('\r', cr + 1)) {
+      if (cr + 1 == body.size() || body[cr + 1] != '\n') {
+        if (fixed.empty()) {
+          fixed.assign(body);
+        }
+        fixed[cr] = '\n';
       }
     }
+    if (!fixed.empty()) {
+      body = fixed;
+    }
     const auto where = prefix.empty() ? std::string() : " in part " + prefix;
-    const auto shape = shape_of(std::string_view(buffer).substr(body_start),
-                                type.type.starts_with("message/"));
+    const auto shape = shape_of(body, type.type.starts_with("message/"));
     if (shape.containers > k_max_container_types) {
       unreadable(std::to_string(shape.containers) + " multipart or message parts (over "
                  + std::to_string(k_max_container_types) + ")" + where);
@@ -324,15 +504,63 @@ public:
       return;
     }
     try {
-      mimetic::MimeEntity root;
-      root.load(buffer.data(), buffer.data() + buffer.size(), mimetic::imEpilogue);
-      entity(root, prefix, depth, true);
+      auto root = load_hollowed(head, body, type_value, type.type, depth);
+      if (!root) {
+        // The top level's copy reuses this thread's buffer: a fresh one of
+        // a body's size took fresh pages from the kernel for every message
+        // (two thirds of --content's page faults). A larger body, or a
+        // nested level (a message inside this one, read while this level's
+        // walk goes on), has its own.
+        thread_local std::string t_buffer;
+        std::string own;
+        std::string& buffer = depth == 0 && body.size() <= k_reused_buffer ? t_buffer : own;
+        buffer.assign(head).append(body);
+        root = std::make_unique<mimetic::MimeEntity>();
+        root->load(buffer.data(), buffer.data() + buffer.size(), mimetic::imEpilogue);
+      }
+      entity(*root, prefix, depth, true);
     } catch (const std::exception& e) {
       unreadable(std::string("mimetic: ") + e.what());
     }
   }
 
 private:
+  // mimetic's parse of a multipart body with the bodies of its skipped parts
+  // cut out (hollow()), where it is provably the parse of the whole body but
+  // for those; else null, and the whole body is parsed.
+  std::unique_ptr<mimetic::MimeEntity> load_hollowed(std::string_view head, std::string_view body,
+                                                     const std::string& type_value,
+                                                     const std::string& type, std::size_t depth)
+  {
+    if (m_limits.cut_parts_from == 0 || !type.starts_with("multipart/")
+        || type == "multipart/digest") {
+      return nullptr;
+    }
+    // The delimiter as mimetic reads it from the header it is handed.
+    const auto delimiter = "--" + mimetic::ContentType(type_value).param("boundary");
+    if (delimiter.size() == 2) {
+      return nullptr;
+    }
+    thread_local std::string t_cut;
+    std::string own;
+    std::string& out = depth == 0 && body.size() <= k_reused_buffer ? t_cut : own;
+    const auto h = hollow(head, body, delimiter, m_limits.cut_parts_from, out);
+    if (h.cut.empty()) {
+      return nullptr;
+    }
+    auto root = std::make_unique<mimetic::MimeEntity>();
+    try {
+      root->load(out.data(), out.data() + out.size(), mimetic::imEpilogue);
+    } catch (const std::exception&) {
+      return nullptr; // the whole body decides
+    }
+    if (!hollowed_as_whole(*root, delimiter, h)) {
+      return nullptr;
+    }
+    m_out.value.bytes_cut += head.size() + body.size() - out.size();
+    return root;
+  }
+
   // An entity whose path is `path` ("" for a top-level message).
   void entity(const mimetic::MimeEntity& e, const std::string& path, std::size_t depth,
               bool is_message)

@@ -19,6 +19,10 @@ struct ContentLimits
   std::size_t max_part_bytes = std::size_t{16} << 20;    // decoded, per part
   std::size_t max_message_bytes = std::size_t{64} << 20; // decoded, per message
   std::size_t max_parts = 10000;                   // parts walked per message
+  // A multipart body is handed to mimetic without the bodies of the parts
+  // it skips (attachments) of at least this many bytes, where that changes
+  // nothing else (0: never; to check that).
+  std::size_t cut_parts_from = 4096;
 };
 
 // A part whose text detectors read: decoded and converted to UTF-8.
@@ -45,6 +49,7 @@ struct MessageContent
 {
   std::vector<TextPart> parts;
   std::vector<EmbeddedMessage> messages;
+  std::size_t bytes_cut = 0; // of skipped parts, never handed to mimetic
 };
 
 // Walks the MIME structure of one message (mimetic), given its header block

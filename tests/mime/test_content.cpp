@@ -353,3 +353,129 @@ TEST_CASE("content: a UTF-16 CSV with a byte order mark and no charset is read",
   CHECK(text::to_utf8(std::string("\xFE\xFF\0a\0@\0b", 8), "utf-16", unknown) == "a@b");
   CHECK(text::to_utf8("\xEF\xBB\xBFx", "utf-8", unknown) == "x");
 }
+
+namespace {
+
+// Everything read_content() gives, as one string.
+std::string
+everything(const Parsed<MessageContent>& c)
+{
+  std::string out;
+  for (const auto& p : c.value.parts) {
+    out += "part " + p.path + "|" + p.type + "|" + p.filename + "|" + p.text + "\n";
+  }
+  for (const auto& m : c.value.messages) {
+    out += "message " + m.path + "|" + m.filename + "|" + m.header + "\n";
+  }
+  for (const auto& i : c.issues) {
+    out += "issue " + std::to_string(static_cast<int>(i.kind)) + "|" + i.detail + "\n";
+  }
+  return out;
+}
+
+// Reads the message with the skipped parts' bodies cut and without: the
+// same must come out. Returns the bytes cut.
+std::size_t
+cut_changes_nothing(const std::string& header, const std::string& body)
+{
+  ContentLimits whole, small;
+  whole.cut_parts_from = 0;
+  small.cut_parts_from = 1; // every skipped part, however small
+  const auto cut = read_content(header, body);
+  CHECK(everything(read_content(header, body, small)) == everything(cut));
+  INFO("body: " << body.substr(0, 400));
+  CHECK(everything(cut) == everything(read_content(header, body, whole)));
+  return cut.value.bytes_cut;
+}
+
+// A base64 body of `lines` lines of 76 characters.
+std::string
+base64_lines(std::size_t lines, char fill = 'Q')
+{
+  std::string out;
+  for (std::size_t i = 0; i < lines; ++i) {
+    out += std::string(76, fill) + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+// Attachments are most of a message's bytes, and mimetic searched and copied
+// every byte of them to have leaf() skip them: their bodies are now cut
+// before it sees them, where its reading shows that nothing else changed.
+TEST_CASE("content: the bodies of skipped attachments are not handed to mimetic, and nothing "
+          "read changes",
+          "[mime]")
+{
+  const std::string text = "--B\nContent-Type: text/plain\n\nto: a@example.org, b@example.org\n";
+  const std::string pdf = "--B\nContent-Type: application/pdf; name=\"r.pdf\"\n"
+                          "Content-Transfer-Encoding: base64\n\n" + base64_lines(100);
+  const std::string csv = "--B\nContent-Type: text/csv\n\nname,mail\nc,c@example.org\n";
+  // Attachments between text parts, the last one running to the end.
+  CHECK(cut_changes_nothing(k_header, text + pdf + csv + pdf + "--B--\n") > 15000);
+  CHECK(cut_changes_nothing(k_header, text + pdf + csv + pdf) > 15000);
+  // As most mail is sent: the text in a multipart/alternative first.
+  const std::string alternative =
+    "--B\nContent-Type: multipart/alternative; boundary=\"C\"\n\n"
+    "--C\nContent-Type: text/plain\n\nhi a@example.org\n"
+    "--C\nContent-Type: text/html\n\n<p>hi a@example.org</p>\n--C--\n";
+  CHECK(cut_changes_nothing(k_header, alternative + pdf + "--B--\n") > 7000);
+  // CRLF line ends.
+  std::string crlf = text + pdf + csv + "--B--\n";
+  for (std::size_t i = crlf.find('\n'); i != std::string::npos; i = crlf.find('\n', i + 2)) {
+    crlf.insert(i, "\r");
+  }
+  CHECK(cut_changes_nothing(k_header, crlf) > 7000);
+  // Named as text, or a message: read, not cut.
+  const std::string named = "--B\nContent-Type: application/octet-stream\n"
+                            "Content-Disposition: attachment; filename=\"list.csv\"\n\n"
+                            + std::string(5000, 'x') + "\nd@example.org\n";
+  const std::string eml = "--B\nContent-Type: application/octet-stream; name=\"fwd.eml\"\n\n"
+                          "From: e@example.org\nTo: f@example.org\n\n" + std::string(5000, 'y')
+                          + "\n";
+  CHECK(cut_changes_nothing(k_header, text + named + eml + "--B--\n") == 0);
+  // multipart/digest: its parts without a Content-Type are messages.
+  CHECK(cut_changes_nothing("Content-Type: multipart/digest; boundary=\"B\"\n\n",
+                            pdf + "--B\n\nFrom: g@example.org\n\nhi\n--B--\n")
+        == 0);
+}
+
+// What mimetic does with a boundary is not what RFC 2046 says: any
+// occurrence ends a part, even mid-line, and an inner multipart's search for
+// its own boundary runs past the outer one. Damaged messages where a cut
+// would change its reading are read whole.
+TEST_CASE("content: a boundary mimetic finds mid-line, in a header or past its part is read as "
+          "mimetic reads it whole",
+          "[mime]")
+{
+  const std::string text = "--B\nContent-Type: text/plain\n\nto: a@example.org\n";
+  const std::string head = "--B\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\n";
+  // "--B" inside an attachment's body, mid-line: a part of its own.
+  CHECK(cut_changes_nothing(k_header, text + head + base64_lines(60) + "QQ--BQQ\n"
+                                        + base64_lines(60) + "--B--\n")
+        > 0);
+  // An inner multipart that never closes: its search for "--C" runs into a
+  // later attachment's body, where "--C" is found mid-line.
+  const std::string open_inner = "--B\nContent-Type: multipart/alternative; boundary=\"C\"\n\n"
+                                 "--C\nContent-Type: text/plain\n\nhi a@example.org\n";
+  cut_changes_nothing(k_header, open_inner + head + base64_lines(60) + "QQ--CQQ\n"
+                                  + base64_lines(60) + text + "--B--\n");
+  // ... or never finds it, and takes the rest of the message as its text.
+  cut_changes_nothing(k_header, open_inner + head + base64_lines(60) + text + "--B--\n");
+  // A part header with a malformed line (mimetic ends the header there) or
+  // no empty line before the next boundary.
+  cut_changes_nothing(k_header, text + "--B\nContent-Type: application/pdf\nno colon\n"
+                                  "Content-Disposition: attachment; filename=a.txt\n\n"
+                                  + base64_lines(60) + "b@example.org\n--B--\n");
+  cut_changes_nothing(k_header, text + "--B\nContent-Type: application/pdf\n"
+                                  + base64_lines(60) + text + "--B--\n");
+  // A boundary in a part's header, and a closing one with text after it.
+  cut_changes_nothing(k_header, text + "--B\nContent-Type: application/pdf\nX-Note: --B\n\n"
+                                  + base64_lines(60) + "--B--x\n" + text + head
+                                  + base64_lines(60));
+  // A boundary that is a prefix of the inner one, and the reverse.
+  cut_changes_nothing(k_header, "--B\nContent-Type: multipart/mixed; boundary=\"BB\"\n\n"
+                                  + head.substr(0, 3) + "B" + head.substr(3) + base64_lines(60)
+                                  + "--BB--\n" + head + base64_lines(60) + text + "--B--\n");
+}
