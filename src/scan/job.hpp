@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/bytes.hpp"
 #include "core/finding_sink.hpp"
 #include "core/issue.hpp"
 #include "scan/analyse.hpp"
@@ -57,7 +58,7 @@ struct MessageJob
   std::shared_ptr<const headers::MessageHeaders> built; // see RawMessage
   std::shared_ptr<const mime::MessageContent> content;  // see RawMessage
   std::size_t content_bytes = 0; // its parts' text, counted while it waits
-  std::string body; // --content; freed once analysed
+  Bytes body; // --content; freed once analysed
   std::vector<Issue> reader_issues;
   std::int64_t file_mtime = 0;
   Analysis result;

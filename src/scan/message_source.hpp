@@ -1,6 +1,7 @@
 #pragma once
 
 #include "archive/input_file.hpp"
+#include "core/bytes.hpp"
 #include "core/finding_sink.hpp"
 #include "core/issue.hpp"
 #include "headers/message_headers.hpp"
@@ -27,7 +28,7 @@ struct RawMessage
   std::vector<Issue> issues; // what reading it noticed
   std::int64_t file_mtime = 0; // of the file holding it, seconds
   bool has_body = false;       // read with a BodyRead
-  std::string body;            // its body, up to BodyRead::max_bytes
+  Bytes body;                  // its body, up to BodyRead::max_bytes
   // An Outlook item written without an Internet header: its fields, read
   // from its properties (`header` is then empty; see outlook_message.hpp).
   std::shared_ptr<const headers::MessageHeaders> built;

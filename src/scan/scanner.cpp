@@ -341,7 +341,7 @@ Scanner::run(Job& job)
                                message->content.get());
     message->content.reset();
     m_body_bytes_waiting -= message->body.size() + message->content_bytes;
-    std::string().swap(message->body);
+    message->body.release();
     return;
   }
   auto& file = std::get<FileJob>(job.work);

@@ -1,0 +1,31 @@
+// A message body read with --content grows as a stream is read and is cut to
+// what was read: every byte written before stays where it was.
+#include "core/bytes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+
+using ccaudit::Bytes;
+
+TEST_CASE("bytes: growing keeps what was written, shrinking keeps the first bytes", "[core]")
+{
+  Bytes b;
+  CHECK(b.empty());
+  b.resize(4);
+  std::memcpy(b.data(), "abcd", 4);
+  b.resize(1 << 20); // a stream's body, doubled as it is read
+  CHECK(b.size() == std::size_t{1} << 20);
+  std::memcpy(b.data() + 4, "efgh", 4);
+  CHECK(b.view().substr(0, 8) == "abcdefgh");
+  b.shrink_to(6); // a short read
+  b.resize(6);
+  CHECK(std::string(b) == "abcdef");
+  Bytes moved = std::move(b);
+  CHECK(b.empty());
+  CHECK(moved.view() == "abcdef");
+  moved.release();
+  CHECK(moved.empty());
+  CHECK(moved.view().empty());
+}
