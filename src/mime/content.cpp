@@ -486,26 +486,29 @@ public:
     if (!fixed.empty()) {
       body = fixed;
     }
-    const auto where = prefix.empty() ? std::string() : " in part " + prefix;
-    const auto shape = shape_of(body, type.type.starts_with("message/"));
-    if (shape.containers > k_max_container_types) {
-      unreadable(std::to_string(shape.containers) + " multipart or message parts (over "
-                 + std::to_string(k_max_container_types) + ")" + where);
-      return;
-    }
-    if (shape.dash_lines > m_limits.max_parts) {
-      limit("more than " + std::to_string(m_limits.max_parts) + " parts" + where
-            + ": its parts were not read");
-      return;
-    }
-    if (shape.longest_field > k_max_part_header_field) {
-      unreadable("a part header field over " + std::to_string(k_max_part_header_field / 1024)
-                 + " KiB" + where);
-      return;
-    }
     try {
+      // The bounds below protect mimetic from what it parses: a body with
+      // its attachments cut is checked alone (what they hold is never
+      // parsed), the whole body where it is parsed whole.
       auto root = load_hollowed(head, body, type_value, type.type, depth);
       if (!root) {
+        const auto where = prefix.empty() ? std::string() : " in part " + prefix;
+        const auto shape = shape_of(body, type.type.starts_with("message/"));
+        if (shape.containers > k_max_container_types) {
+          unreadable(std::to_string(shape.containers) + " multipart or message parts (over "
+                     + std::to_string(k_max_container_types) + ")" + where);
+          return;
+        }
+        if (shape.dash_lines > m_limits.max_parts) {
+          limit("more than " + std::to_string(m_limits.max_parts) + " parts" + where
+                + ": its parts were not read");
+          return;
+        }
+        if (shape.longest_field > k_max_part_header_field) {
+          unreadable("a part header field over " + std::to_string(k_max_part_header_field / 1024)
+                     + " KiB" + where);
+          return;
+        }
         // The top level's copy reuses this thread's buffer: a fresh one of
         // a body's size took fresh pages from the kernel for every message
         // (two thirds of --content's page faults). A larger body, or a
@@ -546,6 +549,12 @@ private:
     std::string& out = depth == 0 && body.size() <= k_reused_buffer ? t_cut : own;
     const auto h = hollow(head, body, delimiter, m_limits.cut_parts_from, out);
     if (h.cut.empty()) {
+      return nullptr;
+    }
+    // Over a bound, the whole body is checked and the bound said on it.
+    const auto shape = shape_of(std::string_view(out).substr(head.size()), false);
+    if (shape.containers > k_max_container_types || shape.dash_lines > m_limits.max_parts
+        || shape.longest_field > k_max_part_header_field) {
       return nullptr;
     }
     auto root = std::make_unique<mimetic::MimeEntity>();

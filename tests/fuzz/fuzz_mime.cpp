@@ -5,6 +5,7 @@
 #include "headers/message_headers.hpp"
 #include "mime/content.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +30,14 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   cut.cut_parts_from = 1;
   const auto a = ccaudit::mime::read_content(header, body, whole);
   const auto b = ccaudit::mime::read_content(header, body, cut);
+  // Read whole, a body over a bound that protects mimetic (part count,
+  // nesting, header field size) is refused; cut, the attachments' bytes do
+  // not count against it, so only a body within them reads the same.
+  const bool whole_over_bound = std::any_of(a.issues.begin(), a.issues.end(), [](const auto& i) {
+    return i.detail.find(" parts (over ") != std::string::npos
+           || i.detail.find("parts were not read") != std::string::npos
+           || i.detail.starts_with("a part header field over ");
+  });
   bool same = a.value.parts.size() == b.value.parts.size()
               && a.value.messages.size() == b.value.messages.size()
               && a.issues.size() == b.issues.size();
@@ -43,7 +52,7 @@ LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
   for (std::size_t i = 0; same && i < a.issues.size(); ++i) {
     same = a.issues[i].kind == b.issues[i].kind && a.issues[i].detail == b.issues[i].detail;
   }
-  if (!same) {
+  if (!same && !whole_over_bound) {
     std::fprintf(stderr, "cutting skipped parts changed what was read\n");
     std::abort();
   }

@@ -374,7 +374,8 @@ everything(const Parsed<MessageContent>& c)
 }
 
 // Reads the message with the skipped parts' bodies cut and without: the
-// same must come out. Returns the bytes cut.
+// same must come out (within the bounds that protect mimetic, which count
+// only what it parses). Returns the bytes cut.
 std::size_t
 cut_changes_nothing(const std::string& header, const std::string& body)
 {
@@ -478,4 +479,32 @@ TEST_CASE("content: a boundary mimetic finds mid-line, in a header or past its p
   cut_changes_nothing(k_header, "--B\nContent-Type: multipart/mixed; boundary=\"BB\"\n\n"
                                   + head.substr(0, 3) + "B" + head.substr(3) + base64_lines(60)
                                   + "--BB--\n" + head + base64_lines(60) + text + "--B--\n");
+}
+
+// The bounds protect mimetic from what it parses: an attachment it is not
+// handed (a log attached as 8-bit text, full of "--" lines) no longer makes
+// the message's text unreadable.
+TEST_CASE("content: lines inside an attachment mimetic is not handed do not count against its "
+          "bounds",
+          "[mime]")
+{
+  std::string log;
+  for (int i = 0; i < 10001; ++i) {
+    log += "--x\n";
+  }
+  const std::string body = "--B\nContent-Type: text/plain\n\nto: a@example.org\n"
+                           "--B\nContent-Type: application/octet-stream; name=\"build.log\"\n\n"
+                           + log + "--B--\n";
+  const auto read = read_content(k_header, body);
+  CHECK(read.issues.empty());
+  REQUIRE(read.value.parts.size() == 1);
+  CHECK(read.value.parts[0].text == "to: a@example.org");
+  CHECK(read.value.bytes_cut > 39000);
+  // Read whole, the same body is over the part bound, as before.
+  ContentLimits whole;
+  whole.cut_parts_from = 0;
+  const auto refused = read_content(k_header, body, whole);
+  REQUIRE(refused.issues.size() == 1);
+  CHECK(refused.issues[0].detail.starts_with("more than 10000 parts"));
+  CHECK(refused.value.parts.empty());
 }
