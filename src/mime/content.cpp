@@ -133,11 +133,15 @@ shape_of(std::string_view body, bool starts_in_header)
         message_follows = message_follows || (in_header && text::istarts_with(value, "message/"));
       }
     }
-    if (line.starts_with("--")) {
+    // mimetic ends a part at "--boundary" anywhere, even mid-line, and reads
+    // the rest of that line as the next part's header: a line holding "--"
+    // counts as a part, and what follows its first "--" as a header field
+    // (8 MB of "--bx" on one line took it minutes).
+    if (const auto dash = line.find("--"); dash != std::string_view::npos) {
       ++out.dash_lines;
       in_header = true;
       message_follows = false;
-      field = 0;
+      field = line.size() - dash + 1;
     } else if (!in_header) {
       continue;
     } else if (line.empty()) {
@@ -325,10 +329,12 @@ hollow(std::string_view head, std::string_view body, std::string_view delimiter,
     const auto region = at[i] + delimiter.size();
     const auto next = i + 1 < at.size() ? at[i + 1] : body.size();
     // The first empty line of the region ("\n\n" or "\n\r\n"): mimetic's
-    // header ends there or before.
+    // header ends there or before. Searched within the region only (regions
+    // without a line break must not each search to the end).
     std::size_t header_end = std::string_view::npos;
-    for (auto nl = body.find('\n', region); nl != std::string_view::npos && nl + 1 < next;
-         nl = body.find('\n', nl + 1)) {
+    const auto part = body.substr(0, next);
+    for (auto nl = part.find('\n', region); nl != std::string_view::npos && nl + 1 < next;
+         nl = part.find('\n', nl + 1)) {
       if (body[nl + 1] == '\n') {
         header_end = nl + 2;
         break;

@@ -272,3 +272,39 @@ TEST_CASE("hostile: --content: a 1.5 MB top-level Content-Type, or a long part f
   CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' AND detail LIKE "
                    "'a part header field over 16 KiB%'") == 1);
 }
+
+// mimetic ends a part at "--boundary" anywhere in a line, not only at its
+// start, and reads the rest of that line as the next part's header, growing
+// a buffer 128 bytes at a time: 8 MB of "--bx" on one line took it minutes,
+// and 1.2 million lines "a--bx" made it build a part for each (478 MiB).
+// Both are bounded as their line-start forms are.
+TEST_CASE("hostile: --content: a boundary in the middle of a line is bounded as one at its start",
+          "[hostile]")
+{
+  TempDir dir;
+  const auto md = maildir(dir);
+  const std::string header = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n";
+  std::string one_line;
+  for (int i = 0; i < 2000000; ++i) {
+    one_line += "--bx";
+  }
+  dir.write("md/cur/2.line:2,S",
+            TestMessage{.to = address_list(30, "example.net"), .message_id = "<line@example.org>",
+                        .extra_headers = header, .body = one_line + "\n"}
+              .str());
+  std::string mid_line;
+  for (int i = 0; i < 1200000; ++i) {
+    mid_line += "a--bx\n\n";
+  }
+  dir.write("md/cur/3.mid:2,S",
+            TestMessage{.to = address_list(30, "example.org"), .message_id = "<mid@example.org>",
+                        .extra_headers = header, .body = mid_line}
+              .str());
+  const auto db = dir.path() / "m.db";
+  scan_in_time({md.string(), "--db", db.string(), "--content"});
+  CHECK(scalar(db, "SELECT count(*) FROM finding WHERE kind = 'visible-recipients'") == 3);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_unreadable' AND detail LIKE "
+                   "'a part header field over 16 KiB%'") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM problem WHERE kind = 'content_limit' AND detail LIKE "
+                   "'more than 10000 parts%'") == 1);
+}
