@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -284,15 +285,20 @@ struct Hollowed
   std::vector<std::string> markers; // the body each now has
 };
 
-// A marker no message can hold: random per process, and no "--".
+// A marker no message can hold: random per process, and no "--". Without a
+// random source (std::random_device throws), the clock's ticks.
 const std::string&
 marker_stem()
 {
   static const std::string stem = [] {
-    std::random_device random;
     std::string out = "ccauditcut";
-    for (int i = 0; i < 4; ++i) {
-      out += std::to_string(random());
+    try {
+      std::random_device random;
+      for (int i = 0; i < 4; ++i) {
+        out += std::to_string(random());
+      }
+    } catch (const std::exception&) {
+      out += std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     }
     return out + "p";
   }();
