@@ -305,6 +305,29 @@ marker_stem()
   return stem;
 }
 
+// The next occurrence of `needle` in `hay` from `from`, or npos. memmem is
+// handed windows that double from 4 KiB while nothing is found, so that each
+// call costs only up to the occurrence it finds: a body of millions of
+// occurrences must not be searched to its end each time (as the sanitizers'
+// check of memmem's whole range did, and the needle is prepared per call).
+std::size_t
+find_next(std::string_view hay, std::size_t from, std::string_view needle)
+{
+  std::size_t window = 4096;
+  while (from < hay.size() && hay.size() - from >= needle.size()) {
+    const auto length = std::min(hay.size() - from, window + needle.size() - 1);
+    if (const void* found = ::memmem(hay.data() + from, length, needle.data(), needle.size())) {
+      return static_cast<std::size_t>(static_cast<const char*>(found) - hay.data());
+    }
+    if (from + length == hay.size()) {
+      break;
+    }
+    from += window; // the windows overlap by the needle's length less one
+    window *= 2;
+  }
+  return std::string_view::npos;
+}
+
 // `out`: `head` (the header handed to mimetic) and `body` with the bodies
 // of the parts replaced (none: `out` is left empty).
 Hollowed
@@ -315,12 +338,10 @@ hollow(std::string_view head, std::string_view body, std::string_view delimiter,
   std::size_t parts = 0;       // occurrences before the closing one
   std::vector<std::size_t> at; // and the closing one
   for (std::size_t from = 0; from < body.size();) {
-    const void* found = ::memmem(body.data() + from, body.size() - from, delimiter.data(),
-                                 delimiter.size());
-    if (found == nullptr) {
+    const auto pos = find_next(body, from, delimiter);
+    if (pos == std::string_view::npos) {
       break;
     }
-    const auto pos = static_cast<std::size_t>(static_cast<const char*>(found) - body.data());
     const auto end = pos + delimiter.size();
     at.push_back(pos);
     if (end + 1 < body.size() && body[end] == '-' && body[end + 1] == '-') {
