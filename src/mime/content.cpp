@@ -306,14 +306,14 @@ marker_stem()
 }
 
 // The next occurrence of `needle` in `hay` from `from`, or npos. memmem is
-// handed windows that double from 4 KiB while nothing is found, so that each
-// call costs only up to the occurrence it finds: a body of millions of
+// handed windows that double from 256 bytes while nothing is found, so that
+// each call costs only up to the occurrence it finds: a body of millions of
 // occurrences must not be searched to its end each time (as the sanitizers'
 // check of memmem's whole range did, and the needle is prepared per call).
 std::size_t
 find_next(std::string_view hay, std::size_t from, std::string_view needle)
 {
-  std::size_t window = 4096;
+  std::size_t window = 256;
   while (from < hay.size() && hay.size() - from >= needle.size()) {
     const auto length = std::min(hay.size() - from, window + needle.size() - 1);
     if (const void* found = ::memmem(hay.data() + from, length, needle.data(), needle.size())) {
