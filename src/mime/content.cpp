@@ -89,6 +89,44 @@ part_use(std::string_view type, std::string_view filename)
 
 namespace {
 
+// What leaf() makes of a part with these Content-Type and
+// Content-Disposition values: its type, its file name, and whether it is
+// read. The one decision, for leaf() and for the cut of skipped parts.
+struct PartKind
+{
+  headers::ContentType type;
+  std::string filename;
+  PartUse use = PartUse::skip;
+};
+
+PartKind
+part_kind(std::string_view type_value, std::string_view disposition_value)
+{
+  PartKind out;
+  out.type = headers::parse_content_type(type_value);
+  if (out.type.type.empty()) {
+    out.type.type = "text/plain"; // RFC 2045 5.2: no (readable) Content-Type
+  }
+  auto disposition = headers::parse_content_disposition(disposition_value);
+  out.filename = disposition.filename.empty() ? out.type.name : std::move(disposition.filename);
+  out.use = part_use(out.type.type, out.filename);
+  return out;
+}
+
+// The first non-empty value of a field named `name` (unfolded).
+std::string
+first_value(const headers::HeaderBlock& block, std::string_view name)
+{
+  for (const auto& f : block.fields) {
+    if (text::iequals(f.name, name)) {
+      if (auto value = f.value(); !value.empty()) {
+        return value;
+      }
+    }
+  }
+  return {};
+}
+
 // What mimetic would make of a body, read before it does: mimetic parses
 // nested parts recursively (100,000 levels overflow a thread's stack),
 // builds every part before any bound can be checked, and grows a header
@@ -244,13 +282,8 @@ header_left_in_body(std::string_view body, bool to_end = false)
 bool
 skipped_part(const mimetic::MimeEntity& e)
 {
-  auto type = headers::parse_content_type(field_of(e, "Content-Type"));
-  if (type.type.empty()) {
-    type.type = "text/plain";
-  }
-  const auto disposition = headers::parse_content_disposition(field_of(e, "Content-Disposition"));
-  const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
-  return part_use(type.type, filename) == PartUse::skip;
+  return part_kind(field_of(e, "Content-Type"), field_of(e, "Content-Disposition")).use
+         == PartUse::skip;
 }
 
 // Whether mimetic parses `e`'s body as parts (a multipart, or the message of
@@ -281,12 +314,12 @@ mimetic_container(const mimetic::MimeEntity& e)
 // there, and from there too: what was replaced holds no occurrence.
 struct Hollowed
 {
-  std::vector<std::size_t> cut;     // 1-based numbers of the parts replaced
-  std::vector<std::string> markers; // the body each now has
+  std::vector<std::size_t> cut; // 1-based numbers of the parts replaced
 };
 
 // A marker no message can hold: random per process, and no "--". Without a
-// random source (std::random_device throws), the clock's ticks.
+// random source (std::random_device throws), the clock's ticks. Part `n`'s
+// is this and `n`.
 const std::string&
 marker_stem()
 {
@@ -381,28 +414,18 @@ hollow(std::string_view head, std::string_view body, std::string_view delimiter,
       header.remove_prefix(1);
     }
     const auto block = headers::split_header_block(header);
-    std::string type_value, disposition_value;
-    for (const auto& f : block.value.fields) {
-      if (text::iequals(f.name, "Content-Type") && type_value.empty()) {
-        type_value = f.value();
-      } else if (text::iequals(f.name, "Content-Disposition") && disposition_value.empty()) {
-        disposition_value = f.value();
-      }
-    }
-    const auto type = headers::parse_content_type(type_value);
-    const auto disposition = headers::parse_content_disposition(disposition_value);
-    const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
-    if (type.type.empty() || type.type.starts_with("multipart/")
-        || type.type.starts_with("message/") || part_use(type.type, filename) != PartUse::skip) {
-      continue;
+    const auto kind = part_kind(first_value(block.value, "Content-Type"),
+                                first_value(block.value, "Content-Disposition"));
+    if (kind.use != PartUse::skip || kind.type.type.starts_with("multipart/")
+        || kind.type.type.starts_with("message/")) {
+      continue; // read, or parsed as parts: never cut
     }
     if (out.empty()) {
       out.reserve(head.size() + body.size() / 4);
       out.assign(head);
     }
     out.append(body.substr(kept, header_end - kept));
-    h.markers.push_back(marker_stem() + std::to_string(i + 1));
-    out.append(h.markers.back());
+    out.append(marker_stem()).append(std::to_string(i + 1));
     if (next < body.size()) {
       out.append("\r\n"); // the line break before a boundary is the boundary's
     }
@@ -436,7 +459,8 @@ hollowed_as_whole(const mimetic::MimeEntity& root, std::string_view delimiter, c
     std::advance(part, static_cast<std::ptrdiff_t>(h.cut[i] - n));
     n = h.cut[i];
     const mimetic::MimeEntity& e = **part;
-    if (e.body() != h.markers[i] || !e.body().parts().empty() || mimetic_container(e)
+    if (e.body() != marker_stem() + std::to_string(h.cut[i]) || !e.body().parts().empty()
+        || mimetic_container(e)
         || !skipped_part(e)) {
       return false;
     }
@@ -463,17 +487,10 @@ public:
             + prefix);
       return;
     }
-    auto block = headers::split_header_block(header);
-    std::string type_value, encoding, disposition;
-    for (const auto& f : block.value.fields) {
-      if (text::iequals(f.name, "Content-Type") && type_value.empty()) {
-        type_value = f.value();
-      } else if (text::iequals(f.name, "Content-Transfer-Encoding") && encoding.empty()) {
-        encoding = f.value();
-      } else if (text::iequals(f.name, "Content-Disposition") && disposition.empty()) {
-        disposition = f.value();
-      }
-    }
+    const auto block = headers::split_header_block(header);
+    const auto type_value = first_value(block.value, "Content-Type");
+    const auto encoding = first_value(block.value, "Content-Transfer-Encoding");
+    const auto disposition = first_value(block.value, "Content-Disposition");
     // The fields handed to mimetic (and GMime) are bounded as a part's are:
     // mimetic grows its buffer 128 bytes at a time, and a 1.5 MB
     // Content-Type took 73 s.
@@ -710,13 +727,10 @@ private:
             const std::string& disposition_value, const std::string& encoding,
             std::string_view raw)
   {
-    auto type = headers::parse_content_type(type_value);
-    if (type.type.empty()) {
-      type.type = "text/plain"; // RFC 2045 5.2: no (readable) Content-Type
-    }
-    const auto disposition = headers::parse_content_disposition(disposition_value);
-    const auto& filename = disposition.filename.empty() ? type.name : disposition.filename;
-    const auto use = part_use(type.type, filename);
+    const auto kind = part_kind(type_value, disposition_value);
+    const auto& type = kind.type;
+    const auto& filename = kind.filename;
+    const auto use = kind.use;
     if (use == PartUse::message) {
       attached_message(path, filename, encoding, raw, path_depth(path));
       return;
