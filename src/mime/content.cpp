@@ -15,6 +15,7 @@
 //   does itself: the boundary it searches for, which parts it opens).
 #include "mime/content.hpp"
 
+#include "core/search.hpp"
 #include "core/text.hpp"
 #include "headers/header_block.hpp"
 #include "headers/mime_fields.hpp"
@@ -338,29 +339,6 @@ marker_stem()
   return stem;
 }
 
-// The next occurrence of `needle` in `hay` from `from`, or npos. memmem is
-// handed windows that double from 256 bytes while nothing is found, so that
-// each call costs only up to the occurrence it finds: a body of millions of
-// occurrences must not be searched to its end each time (as the sanitizers'
-// check of memmem's whole range did, and the needle is prepared per call).
-std::size_t
-find_next(std::string_view hay, std::size_t from, std::string_view needle)
-{
-  std::size_t window = 256;
-  while (from < hay.size() && hay.size() - from >= needle.size()) {
-    const auto length = std::min(hay.size() - from, window + needle.size() - 1);
-    if (const void* found = ::memmem(hay.data() + from, length, needle.data(), needle.size())) {
-      return static_cast<std::size_t>(static_cast<const char*>(found) - hay.data());
-    }
-    if (from + length == hay.size()) {
-      break;
-    }
-    from += window; // the windows overlap by the needle's length less one
-    window *= 2;
-  }
-  return std::string_view::npos;
-}
-
 // `out`: `head` (the header handed to mimetic) and `body` with the bodies
 // of the parts replaced (none: `out` is left empty).
 Hollowed
@@ -371,7 +349,7 @@ hollow(std::string_view head, std::string_view body, std::string_view delimiter,
   std::size_t parts = 0;       // occurrences before the closing one
   std::vector<std::size_t> at; // and the closing one
   for (std::size_t from = 0; from < body.size();) {
-    const auto pos = find_next(body, from, delimiter);
+    const auto pos = find_bytes(body, delimiter, from);
     if (pos == std::string_view::npos) {
       break;
     }
