@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -127,23 +129,103 @@ Line::content() const
   return t;
 }
 
-LineReader::LineReader(ByteSource& source, std::size_t buffer_size)
-  : m_source(source), m_buffer(buffer_size)
+// The buffers of a sharing reader. A buffer whose bytes were handed out
+// comes back here when the last of them is freed (on whatever thread); the
+// mutex orders those frees before the reader writes to it again.
+class LineReader::Pool : public std::enable_shared_from_this<Pool>
 {
+public:
+  explicit Pool(std::size_t size) : m_size(size) {}
+
+  std::shared_ptr<char[]> take()
+  {
+    std::unique_ptr<char[]> buffer;
+    {
+      std::lock_guard lock(m_mutex);
+      if (!m_free.empty()) {
+        buffer = std::move(m_free.back());
+        m_free.pop_back();
+      } else {
+        ++m_made;
+      }
+    }
+    if (!buffer) {
+      buffer.reset(new char[m_size]);
+    }
+    return {buffer.release(), [pool = shared_from_this()](char* b) { pool->give_back(b); }};
+  }
+  // Whether take() can still do without a buffer over the bound.
+  bool can_take()
+  {
+    std::lock_guard lock(m_mutex);
+    return !m_free.empty() || m_made < k_max_shared_buffers;
+  }
+
+private:
+  void give_back(char* buffer)
+  {
+    std::unique_ptr<char[]> owned(buffer);
+    std::lock_guard lock(m_mutex);
+    m_free.push_back(std::move(owned));
+  }
+
+  const std::size_t m_size;
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<char[]>> m_free;
+  std::size_t m_made = 0;
+};
+
+LineReader::LineReader(ByteSource& source, std::size_t buffer_size)
+  : m_source(source), m_buffer(new char[buffer_size]), m_size(buffer_size)
+{
+}
+
+LineReader::LineReader(ByteSource& source, Sharing, std::size_t buffer_size)
+  : m_source(source), m_pool(std::make_shared<Pool>(buffer_size)), m_buffer(m_pool->take()),
+    m_size(buffer_size)
+{
+}
+
+LineReader::~LineReader() = default;
+
+std::optional<Bytes>
+LineReader::share(std::uint64_t offset, std::size_t length)
+{
+  if (!m_pool || offset < m_base || offset - m_base > m_end || length > m_end - (offset - m_base)) {
+    return std::nullopt;
+  }
+  // fill() must find another buffer when this one is shared.
+  if (!m_shared && !m_pool->can_take()) {
+    return std::nullopt;
+  }
+  m_shared = true;
+  return Bytes::shared(m_buffer, m_buffer.get() + (offset - m_base), length);
 }
 
 void
 LineReader::fill()
 {
-  if (m_pos > 0) {
-    std::memmove(m_buffer.data(), m_buffer.data() + m_pos, m_end - m_pos);
-    m_base += m_pos;
-    m_end -= m_pos;
-    m_pos = 0;
+  // The first byte to keep: the next one to read, or one before it that a
+  // sharing reader was asked to keep.
+  auto keep = m_pos;
+  if (m_pool && m_keep_from >= m_base && m_keep_from - m_base < m_pos
+      && m_end - (m_keep_from - m_base) <= m_size / 2) {
+    keep = static_cast<std::size_t>(m_keep_from - m_base);
   }
-  while (!m_eof && m_end < m_buffer.size()) {
-    const auto n = m_source.read_at(m_base + m_end, m_buffer.data() + m_end,
-                                    m_buffer.size() - m_end);
+  if (m_shared) {
+    // Bytes of this buffer are out: what is kept moves to another.
+    auto next = m_pool->take();
+    std::memcpy(next.get(), m_buffer.get() + keep, m_end - keep);
+    m_buffer = std::move(next);
+    m_shared = false;
+  } else if (keep > 0) {
+    std::memmove(m_buffer.get(), m_buffer.get() + keep, m_end - keep);
+  }
+  m_base += keep;
+  m_end -= keep;
+  m_pos -= keep;
+  while (!m_eof && m_end < m_size) {
+    const auto n = m_source.read_at(m_base + m_end, m_buffer.get() + m_end, m_size - m_end);
     if (n == 0) {
       m_eof = true;
     }
@@ -156,7 +238,7 @@ bool
 LineReader::find_line(Line& out, std::size_t& length)
 {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const char* start = m_buffer.data() + m_pos;
+    const char* start = m_buffer.get() + m_pos;
     const auto available = m_end - m_pos;
     if (const void* nl = std::memchr(start, '\n', available)) {
       length = static_cast<std::size_t>(static_cast<const char*>(nl) - start)
@@ -173,7 +255,7 @@ LineReader::find_line(Line& out, std::size_t& length)
     return false;
   }
   out.offset = m_base + m_pos;
-  out.text = std::string_view(m_buffer.data() + m_pos, length);
+  out.text = std::string_view(m_buffer.get() + m_pos, length);
   out.at_line_start = !m_mid_line;
   return true;
 }
@@ -210,7 +292,7 @@ LineReader::skip_to_line_starting(std::string_view prefix, bool& previous_blank)
     if (m_end - m_pos <= prefix.size() && !m_eof) {
       fill();
     }
-    const char* at = m_buffer.data() + m_pos;
+    const char* at = m_buffer.get() + m_pos;
     const auto available = m_end - m_pos;
     if (available == 0) {
       return false;

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/byte_source.hpp"
+#include "core/bytes.hpp"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string_view>
-#include <vector>
 
 namespace ccaudit {
 
@@ -31,6 +33,19 @@ class LineReader
 public:
   explicit LineReader(ByteSource& source,
                       std::size_t buffer_size = std::size_t{1} << 20);
+  // A reader whose share() hands out bytes of its buffer: the buffer is
+  // then left to them, and the reader goes on in another one (up to
+  // k_max_shared_buffers of them, taken back once their bytes are freed).
+  struct Sharing {};
+  LineReader(ByteSource& source, Sharing, std::size_t buffer_size = std::size_t{1} << 20);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // Past this many, share() refuses (the bytes are read again by whoever
+  // wanted them) until one comes back: memory stays bounded whatever the
+  // holders do.
+  static constexpr std::size_t k_max_shared_buffers = 32;
 
   // The next line; false at the end of the source.
   bool next(Line& out);
@@ -53,13 +68,28 @@ public:
   // mbox body is crossed at the speed of the disk.
   bool skip_to_line_starting(std::string_view prefix, bool& previous_blank);
 
+  // The `length` bytes at `offset`, without a copy, if they are all still in
+  // the buffer and the reader shares it (else std::nullopt: read them from
+  // the source). They stay valid and unchanged however far the reader goes.
+  std::optional<Bytes> share(std::uint64_t offset, std::size_t length);
+  // A sharing reader keeps the bytes from `offset` on (the start of an mbox
+  // body being crossed) when it refills its buffer, if they take at most
+  // half of it: a body that straddles two reads can still be shared.
+  void keep_from(std::uint64_t offset) { m_keep_from = offset; }
+
 private:
+  class Pool;
+
   bool find_line(Line& out, std::size_t& length);
   void fill();
   void consume(std::size_t n);
 
   ByteSource& m_source;
-  std::vector<char> m_buffer;
+  std::shared_ptr<Pool> m_pool; // null: share() hands out nothing
+  std::shared_ptr<char[]> m_buffer;
+  std::size_t m_size = 0;   // of m_buffer
+  bool m_shared = false;    // share() handed out some of m_buffer
+  std::uint64_t m_keep_from = UINT64_MAX;
   std::uint64_t m_base = 0; // source offset of m_buffer[0]
   std::size_t m_pos = 0;    // next unread byte in m_buffer
   std::size_t m_end = 0;    // valid bytes in m_buffer

@@ -86,6 +86,11 @@ MboxReader::MboxReader(ByteSource& source) : m_source(source), m_lines(source)
 {
 }
 
+MboxReader::MboxReader(ByteSource& source, SharingBodies)
+  : m_source(source), m_lines(source, LineReader::Sharing{})
+{
+}
+
 // True if `line` starts with "From " and the line after it looks like a
 // header field. Reads the next line straight from the source, so the
 // LineReader's views stay valid.
@@ -321,6 +326,7 @@ MboxReader::next()
   }
   const auto body_start = m_lines.tell();
   message.value.body_offset = body_start;
+  m_lines.keep_from(body_start); // for body(), if the reader shares
   if (const auto length = content_length(message.value.header)) {
     if (frame_by_length(body_start, *length, message)) {
       return message;

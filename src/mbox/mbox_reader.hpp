@@ -36,9 +36,21 @@ class MboxReader
 {
 public:
   explicit MboxReader(ByteSource& source);
+  // A reader whose body() can hand out a message's body without reading it
+  // again (its buffers are left to the bodies handed out: see LineReader).
+  struct SharingBodies {};
+  MboxReader(ByteSource& source, SharingBodies);
 
   // The next message, or std::nullopt at the end of the input.
   std::optional<Parsed<MboxMessage>> next();
+
+  // The body of the message next() just returned, if it is still in the
+  // reader's buffer and the reader shares it; else std::nullopt (read it from
+  // the source).
+  std::optional<Bytes> body(const MboxMessage& message)
+  {
+    return m_lines.share(message.body_offset, message.end - message.body_offset);
+  }
 
   // Issues about the file rather than one message (text before the first
   // separator, no message at all); collected as they are seen.

@@ -148,7 +148,8 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
   const std::uint64_t start = resume ? resume->offset : 0;
   const std::uint64_t first_index = resume ? resume->index : 0;
   TailSource tail(in.bytes, start);
-  mbox::MboxReader reader(tail);
+  auto reader = body_read ? mbox::MboxReader(tail, mbox::MboxReader::SharingBodies{})
+                          : mbox::MboxReader(tail);
   source.messages = first_index;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> last; // offset, index
   while (auto message = reader.next()) {
@@ -159,8 +160,17 @@ read_mbox(const Input& in, MessageLocator where, const ResumePoint* resume,
     RawMessage raw{where, start + message->value.end, std::move(message->value.header),
                    std::move(message->issues), in.mtime};
     if (body_read) {
-      read_body(in.bytes, start + message->value.body_offset, raw.end, *body_read, raw,
-                earliest());
+      // Still in the buffer it was split in (most are): not read again.
+      const auto from = start + message->value.body_offset;
+      auto shared = raw.end - from <= body_read->max_bytes && from >= earliest()
+                      ? reader.body(message->value)
+                      : std::nullopt;
+      if (shared) {
+        raw.has_body = true;
+        raw.body = std::move(*shared);
+      } else {
+        read_body(in.bytes, from, raw.end, *body_read, raw, earliest());
+      }
     }
     if (!callbacks.on_message(std::move(raw))) {
       break;

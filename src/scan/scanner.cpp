@@ -33,8 +33,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// --content: body bytes of an mbox's messages waiting to be analysed, at most.
-constexpr std::size_t k_max_body_bytes_waiting = std::size_t{64} << 20;
+// --content: body bytes of an mbox's messages waiting to be analysed, at most
+// (then the splitting thread helps). Most are views of the reader's buffers
+// (LineReader::k_max_shared_buffers of 1 MiB): below that, they are rarely
+// read twice for want of a buffer to share.
+constexpr std::size_t k_max_body_bytes_waiting = std::size_t{24} << 20;
 // What read_ahead asks for of each file when reading from the disk: the
 // first read of a message file (headers, and most of a small message).
 constexpr std::size_t k_read_ahead = std::size_t{64} << 10;

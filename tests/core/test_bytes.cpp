@@ -29,3 +29,20 @@ TEST_CASE("bytes: growing keeps what was written, shrinking keeps the first byte
   CHECK(moved.empty());
   CHECK(moved.view().empty());
 }
+
+TEST_CASE("bytes: shared bytes keep their buffer alive and become their own when grown", "[core]")
+{
+  auto buffer = std::shared_ptr<char[]>(new char[8]);
+  std::memcpy(buffer.get(), "abcdefgh", 8);
+  auto b = Bytes::shared(buffer, buffer.get() + 2, 3);
+  buffer.reset(); // the reader moved on: `b` holds the buffer
+  CHECK(b.view() == "cde");
+  Bytes moved = std::move(b);
+  CHECK(b.empty());
+  CHECK(moved.view() == "cde");
+  moved.resize(5); // written to: a copy of its own
+  std::memcpy(moved.data() + 3, "XY", 2);
+  CHECK(moved.view() == "cdeXY");
+  moved.release();
+  CHECK(moved.empty());
+}

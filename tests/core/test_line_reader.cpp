@@ -125,3 +125,97 @@ TEST_CASE("line reader: skipping to 'From ' lines finds exactly the naive "
     CHECK(found_blank == expected_blank);
   }
 }
+
+namespace {
+
+// A source that counts the bytes read from it.
+class CountingSource final : public ByteSource
+{
+public:
+  explicit CountingSource(std::string_view bytes) : m_inner(bytes) {}
+  std::size_t read_at(std::uint64_t offset, char* out, std::size_t size) override
+  {
+    const auto n = m_inner.read_at(offset, out, size);
+    read += n;
+    return n;
+  }
+  std::size_t read = 0;
+
+private:
+  MemorySource m_inner;
+};
+
+} // namespace
+
+TEST_CASE("line reader: shared bytes stay as they were however far it reads", "[core]")
+{
+  std::string input;
+  for (int i = 0; i < 200; ++i) {
+    input += "line " + std::to_string(i) + "\n";
+  }
+  CountingSource source(input);
+  LineReader reader(source, LineReader::Sharing{}, 64);
+  std::vector<std::pair<std::string, Bytes>> kept; // each line, and its bytes shared
+  Line line;
+  while (reader.next(line)) {
+    auto shared = reader.share(line.offset, line.text.size());
+    REQUIRE(shared); // a line just read is in the buffer (up to the bound)
+    kept.emplace_back(std::string(line.text), std::move(*shared));
+    if (kept.size() == 40) {
+      break;
+    }
+  }
+  // Bytes no longer in the buffer, or not in it yet, are not shared.
+  CHECK_FALSE(reader.share(0, 1));
+  CHECK_FALSE(reader.share(input.size() - 1, 1));
+  while (reader.next(line)) {
+  }
+  for (const auto& [text, bytes] : kept) {
+    CHECK(bytes.view() == text);
+  }
+  CHECK(source.read == input.size()); // each byte read once
+
+  // A reader that does not share hands out nothing.
+  MemorySource plain(input);
+  LineReader not_sharing(plain, 64);
+  REQUIRE(not_sharing.next(line));
+  CHECK_FALSE(not_sharing.share(line.offset, line.text.size()));
+}
+
+TEST_CASE("line reader: past its bound of shared buffers, it shares nothing more and goes on",
+          "[core]")
+{
+  std::string input;
+  for (int i = 0; i < 4000; ++i) {
+    input += "line " + std::to_string(i) + "\n";
+  }
+  MemorySource source(input);
+  LineReader reader(source, LineReader::Sharing{}, 64);
+  std::vector<Bytes> kept;
+  std::size_t refused = 0;
+  Line line;
+  std::string rebuilt;
+  while (reader.next(line)) {
+    rebuilt += line.text;
+    if (auto shared = reader.share(line.offset, line.text.size())) {
+      CHECK(shared->view() == line.text);
+      kept.push_back(std::move(*shared)); // never freed: every buffer stays pinned
+    } else {
+      ++refused;
+    }
+  }
+  CHECK(rebuilt == input);
+  CHECK(refused > 0);
+  // No more buffers than the bound: each holds at most 64 bytes of lines.
+  std::size_t kept_bytes = 0;
+  for (const auto& b : kept) {
+    kept_bytes += b.size();
+  }
+  CHECK(kept_bytes <= LineReader::k_max_shared_buffers * 64);
+  kept.clear(); // the buffers go back: sharing resumes
+  reader.seek(0);
+  REQUIRE(reader.next(line));
+  auto again = reader.share(line.offset, line.text.size());
+  REQUIRE(again);
+  CHECK(again->view() == "line 0\n");
+}

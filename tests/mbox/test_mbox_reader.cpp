@@ -319,3 +319,62 @@ TEST_CASE("mbox: a NUL or garbage byte at any place does not lose messages",
     }
   }
 }
+
+TEST_CASE("mbox: a sharing reader hands out each body as it is in the file, read once",
+          "[mbox]")
+{
+  // Bodies from a line to 1.5 MiB: most cross a refill of the reader's
+  // 1 MiB buffer; those that fit in half of it are kept across it.
+  const std::size_t sizes[] = {10, 300 << 10, 700 << 10, 1536 << 10, 40, 200 << 10,
+                               480 << 10, 90 << 10, 5, 1000 << 10, 64 << 10, 20};
+  std::string input;
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < std::size(sizes); ++i) {
+    std::string body;
+    while (body.size() < sizes[i]) {
+      body += "line " + std::to_string(i) + " " + std::to_string(body.size()) + "\n";
+    }
+    input += "From a@example.org Mon Mar  4 10:15:00 2019\nFrom: a@example.org\nSubject: "
+             + std::to_string(i) + "\n\n" + body + "\n";
+    bodies.push_back(body + "\n");
+  }
+  class Counting final : public ByteSource
+  {
+  public:
+    explicit Counting(std::string_view bytes) : m_inner(bytes) {}
+    std::size_t read_at(std::uint64_t offset, char* out, std::size_t size) override
+    {
+      const auto n = m_inner.read_at(offset, out, size);
+      big_reads += size >= 4096 ? n : 0; // the reader's buffer (separator checks read 1 KiB)
+      return n;
+    }
+    std::size_t big_reads = 0;
+
+  private:
+    MemorySource m_inner;
+  } source(input);
+  MboxReader reader(source, MboxReader::SharingBodies{});
+  std::vector<std::pair<std::size_t, Bytes>> kept; // held to the end, as a scan's queue may
+  for (std::size_t i = 0; auto m = reader.next(); ++i) {
+    REQUIRE(i < bodies.size());
+    auto body = reader.body(m->value);
+    if (bodies[i].size() <= (std::size_t{1} << 19)) {
+      CHECK(body); // fits in half the buffer: always shared
+    }
+    if (body) {
+      CHECK(body->view() == bodies[i]);
+      kept.emplace_back(i, std::move(*body));
+    }
+  }
+  CHECK(kept.size() >= 9);
+  for (const auto& [i, body] : kept) {
+    CHECK(body.view() == bodies[i]); // as they were, after the whole file was read
+  }
+  CHECK(source.big_reads < input.size() + (std::size_t{1} << 20));
+  // A reader that does not share hands out no body.
+  MemorySource plain(input);
+  MboxReader not_sharing(plain);
+  auto first = not_sharing.next();
+  REQUIRE(first);
+  CHECK_FALSE(not_sharing.body(first->value));
+}
