@@ -72,6 +72,20 @@ public:
   // the buffer and the reader shares it (else std::nullopt: read them from
   // the source). They stay valid and unchanged however far the reader goes.
   std::optional<Bytes> share(std::uint64_t offset, std::size_t length);
+  // The bytes from `offset` on that are in the buffer now (none if it is
+  // outside), without reading; `to_end` says whether they go to the end of
+  // the source.
+  std::string_view buffered(std::uint64_t offset, bool& to_end) const
+  {
+    if (offset < m_base || offset - m_base > m_end) {
+      to_end = false;
+      return {};
+    }
+    to_end = m_eof;
+    const auto at = static_cast<std::size_t>(offset - m_base);
+    return {m_buffer.get() + at, m_end - at};
+  }
+
   // A sharing reader keeps the bytes from `offset` on (the start of an mbox
   // body being crossed) when it refills its buffer, if they take at most
   // half of it: a body that straddles two reads can still be shared.

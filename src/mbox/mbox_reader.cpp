@@ -92,18 +92,24 @@ MboxReader::MboxReader(ByteSource& source, SharingBodies)
 }
 
 // True if `line` starts with "From " and the line after it looks like a
-// header field. Reads the next line straight from the source, so the
-// LineReader's views stay valid.
+// header field (judged on its first 1 KiB). The line is most often in the
+// reader's buffer already; else it is read straight from the source, so
+// the LineReader's views stay valid.
 bool
 MboxReader::separator_at(const Line& line)
 {
   if (!starts_with_from(line) || !line.has_newline()) {
     return false;
   }
-  std::array<char, 1024> next{};
-  const auto n = m_source.read_at(line.offset + line.text.size(), next.data(),
-                                  next.size());
-  const std::string_view following(next.data(), n);
+  constexpr std::size_t k_judged = 1024;
+  const auto offset = line.offset + line.text.size();
+  bool to_end = false;
+  auto following = m_lines.buffered(offset, to_end).substr(0, k_judged);
+  std::array<char, k_judged> next;
+  if (following.size() < k_judged && !to_end
+      && following.find('\n') == std::string_view::npos) {
+    following = {next.data(), m_source.read_at(offset, next.data(), next.size())};
+  }
   return text::looks_like_header_field(following.substr(0, following.find('\n')));
 }
 

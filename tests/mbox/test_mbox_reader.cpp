@@ -378,3 +378,25 @@ TEST_CASE("mbox: a sharing reader hands out each body as it is in the file, read
   REQUIRE(first);
   CHECK_FALSE(not_sharing.body(first->value));
 }
+
+TEST_CASE("mbox: a \"From \" line is judged the same wherever the reader's buffer ends", "[mbox]")
+{
+  // The line after a "From " line decides; it is taken from the reader's
+  // 1 MiB buffer when there, else read: a separator near the end of the
+  // buffer, its next line cut by it, must still split.
+  const std::string second = "From b@example.org Tue Mar  5 10:15:00 2019\n"
+                             "Subject-Of-A-Long-Name: x\nFrom: b@example.org\n\nbody\n";
+  for (std::size_t shift = 0; shift < 700; shift += 3) {
+    std::string input = "From a@example.org Mon Mar  4 10:15:00 2019\nFrom: a@example.org\n\n";
+    const std::size_t target = (std::size_t{1} << 20) - 350 + shift;
+    while (input.size() + 81 < target) {
+      input += std::string(79, 'x') + "\n";
+    }
+    input += std::string(target - input.size() - 2, 'y') + "\n\n";
+    input += second;
+    const auto s = split(input);
+    INFO("separator at " << target);
+    REQUIRE(s.messages.size() == 2);
+    CHECK(s.messages[1].value.header.starts_with("Subject-Of-A-Long-Name: x\n"));
+  }
+}
