@@ -237,7 +237,7 @@ LineReader::fill()
 bool
 LineReader::find_line(Line& out, std::size_t& length)
 {
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (;;) {
     const char* start = m_buffer.get() + m_pos;
     const auto available = m_end - m_pos;
     if (const void* nl = std::memchr(start, '\n', available)) {
@@ -245,11 +245,13 @@ LineReader::find_line(Line& out, std::size_t& length)
                + 1;
       break;
     }
-    if (attempt == 0 && !m_eof) {
-      fill();
-      continue;
+    // A piece is a whole buffer (whatever a sharing reader kept before it
+    // gives way: the pieces do not depend on sharing), or the last bytes.
+    if (m_eof || (m_pos == 0 && m_end == m_size)) {
+      length = available; // last line without newline, or an over-long piece
+      break;
     }
-    length = available; // last line without newline, or an over-long piece
+    fill();
   }
   if (length == 0) {
     return false;

@@ -82,12 +82,13 @@ is_standard_from_line(std::string_view line)
   return false;
 }
 
-MboxReader::MboxReader(ByteSource& source) : m_source(source), m_lines(source)
+MboxReader::MboxReader(ByteSource& source, std::size_t buffer_size)
+  : m_source(source), m_lines(source, buffer_size)
 {
 }
 
-MboxReader::MboxReader(ByteSource& source, SharingBodies)
-  : m_source(source), m_lines(source, LineReader::Sharing{})
+MboxReader::MboxReader(ByteSource& source, SharingBodies, std::size_t buffer_size)
+  : m_source(source), m_lines(source, LineReader::Sharing{}, buffer_size)
 {
 }
 

@@ -35,11 +35,13 @@ struct MboxMessage
 class MboxReader
 {
 public:
-  explicit MboxReader(ByteSource& source);
+  // `buffer_size`: of its LineReader (lines longer than that come in pieces,
+  // and a "From " line in pieces separates nothing).
+  explicit MboxReader(ByteSource& source, std::size_t buffer_size = std::size_t{1} << 20);
   // A reader whose body() can hand out a message's body without reading it
   // again (its buffers are left to the bodies handed out: see LineReader).
   struct SharingBodies {};
-  MboxReader(ByteSource& source, SharingBodies);
+  MboxReader(ByteSource& source, SharingBodies, std::size_t buffer_size = std::size_t{1} << 20);
 
   // The next message, or std::nullopt at the end of the input.
   std::optional<Parsed<MboxMessage>> next();
