@@ -1,18 +1,12 @@
 #include "core/line_reader.hpp"
 
+#include "core/simd.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define CCAUDIT_AVX2 1
-#endif
 
 namespace ccaudit {
 
@@ -65,7 +59,6 @@ find_pattern_avx2(const char* p, std::size_t n, std::string_view pattern, std::s
   return i;
 }
 
-const bool k_has_avx2 = __builtin_cpu_supports("avx2");
 #endif
 
 #if defined(__SSE2__)
@@ -98,7 +91,7 @@ find_pattern(const char* p, std::size_t n, std::string_view pattern)
   std::size_t i = 0;
   bool found = false;
 #if defined(CCAUDIT_AVX2)
-  if (k_has_avx2) {
+  if (simd::k_has_avx2) {
     i = find_pattern_avx2(p, n, pattern, i, found);
   }
 #endif

@@ -1,15 +1,9 @@
 #include "core/search.hpp"
 
+#include "core/simd.hpp"
+
 #include <algorithm>
 #include <cstring>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define CCAUDIT_AVX2 1
-#endif
 
 namespace ccaudit {
 
@@ -95,7 +89,6 @@ search_avx2(Search& s)
   return Step::more;
 }
 
-const bool k_has_avx2 = __builtin_cpu_supports("avx2");
 #endif
 
 #if defined(__SSE2__)
@@ -132,7 +125,7 @@ find_bytes(std::string_view hay, std::string_view needle, std::size_t from)
   Search s{hay.data(), hay.size(), needle, from, from};
   auto step = Step::more;
 #if defined(CCAUDIT_AVX2)
-  if (k_has_avx2) {
+  if (simd::k_has_avx2) {
     step = search_avx2(s);
   }
 #endif

@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include "core/simd.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -8,9 +10,6 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace ccaudit::text {
 
