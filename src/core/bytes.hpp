@@ -64,7 +64,8 @@ public:
     m_view = nullptr;
     m_size = m_capacity = 0;
   }
-  // The first `n` bytes only, in memory of that size (a short read).
+  // The first `n` (at most size()) bytes only, in memory of that size (a
+  // short read).
   void shrink_to(std::size_t n)
   {
     if (n < m_capacity && !m_owner) {
@@ -75,6 +76,7 @@ public:
       }
       *this = std::move(smaller);
     }
+    m_size = n;
   }
 
   char* data() { return m_data.get(); } // to write into, after resize()

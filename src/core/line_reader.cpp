@@ -184,7 +184,9 @@ LineReader::~LineReader() = default;
 std::optional<Bytes>
 LineReader::share(std::uint64_t offset, std::size_t length)
 {
-  if (!m_pool || offset < m_base || offset - m_base > m_end || length > m_end - (offset - m_base)) {
+  bool to_end = false;
+  const auto held = buffered(offset, to_end);
+  if (!m_pool || held.size() < length) {
     return std::nullopt;
   }
   // fill() must find another buffer when this one is shared.
@@ -192,7 +194,7 @@ LineReader::share(std::uint64_t offset, std::size_t length)
     return std::nullopt;
   }
   m_shared = true;
-  return Bytes::shared(m_buffer, m_buffer.get() + (offset - m_base), length);
+  return Bytes::shared(m_buffer, held.data(), length);
 }
 
 void

@@ -63,7 +63,6 @@ read_body(ByteSource& source, std::uint64_t from, std::uint64_t to, const BodyRe
     got += n;
   }
   raw.body.shrink_to(got);
-  raw.body.resize(got);
   char more = 0;
   if (got == bound.max_bytes && (size > bound.max_bytes || (to == UINT64_MAX && source.read_at(from + got, &more, 1) == 1))) {
     raw.issues.push_back({IssueKind::content_limit,
