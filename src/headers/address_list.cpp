@@ -214,6 +214,23 @@ split_items(std::string_view v)
   return items;
 }
 
+// The length of the item `v` starts with: up to the first ',' or ';' where
+// split_items() would cut (outside quoted strings, comments and <...>), or
+// all of `v`.
+std::size_t
+item_length(std::string_view v)
+{
+  std::size_t end = v.size();
+  scan_structure(v, [&](std::size_t i, char c, int angle) {
+    if (angle == 0 && (c == ',' || c == ';')) {
+      end = i;
+      return false;
+    }
+    return true;
+  });
+  return end;
+}
+
 } // namespace
 
 std::string
@@ -354,18 +371,30 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan,
       return false;
     }
   }
-  for (const auto item : split_items(v)) {
-    if (text::trim(item).empty()) {
-      continue; // GMime skips empty items: "a@x,,b@y"
-    }
+  // The items as split_items() cuts them, read in one pass: the simple
+  // reader takes the items up to the next one it declines (in one call: a
+  // simple item ends at the ',' that split_items() ends it at, as it holds
+  // no comment and no '<' not closed), and that one ends where
+  // split_items() would end it.
+  for (std::size_t at = 0; at <= v.size();) {
+    const auto rest = v.substr(at);
     const auto first = taken.size();
-    if (detail::append_simple_address_list(item, taken)) {
+    const auto declined = detail::append_simple_items(rest, taken);
+    if (taken.size() > first) {
       if (plan) {
-        plan->push_back({item, first, taken.size(), true});
+        plan->push_back({rest.substr(0, std::min(declined, rest.size())), first, taken.size(),
+                         true});
       } else {
         taken.clear();
       }
-      continue;
+    }
+    if (declined == std::string_view::npos) {
+      break;
+    }
+    const auto item = rest.substr(declined, item_length(rest.substr(declined)));
+    at += declined + item.size() + 1;
+    if (text::trim(item).empty()) {
+      continue; // GMime skips empty items: "a@x,,b@y"
     }
     if (item.find('"') != std::string_view::npos) {
       return false; // a quoted string only in an item the simple reader takes

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -18,7 +19,7 @@ namespace ccaudit::headers::detail {
 // Scans an address list, skipping comments. Calls on_char(i, c, angle_depth)
 // for every character outside quoted strings and comments, and
 // on_quoted(text) for each quoted string (quotes included; an unclosed one
-// runs to the end).
+// runs to the end). An on_char that returns a bool stops the scan with false.
 template <typename F, typename Q>
 inline void
 scan_structure(std::string_view v, F&& on_char, Q&& on_quoted)
@@ -52,7 +53,11 @@ scan_structure(std::string_view v, F&& on_char, Q&& on_quoted)
     } else if (c == '>' && angle > 0) {
       --angle;
     }
-    on_char(i, c, angle);
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, std::size_t, char, int>>) {
+      on_char(i, c, angle);
+    } else if (!on_char(i, c, angle)) {
+      return;
+    }
   }
 }
 

@@ -295,4 +295,11 @@ append_simple_address_list(std::string_view value, std::vector<Mailbox>& out)
   return false;
 }
 
+std::size_t
+append_simple_items(std::string_view value, std::vector<Mailbox>& out)
+{
+  std::size_t declined = 0;
+  return read_simple(value, out, declined) ? std::string_view::npos : declined;
+}
+
 } // namespace ccaudit::headers::detail

@@ -38,6 +38,13 @@ std::optional<std::vector<Mailbox>> parse_simple_address_list(std::string_view v
 // `out` as it was. The items of a wide list read one by one share a vector.
 bool append_simple_address_list(std::string_view value, std::vector<Mailbox>& out);
 
+// The simple reader from the start of `value`, item after item: appends
+// the mailboxes of the items it takes to `out` up to the first item it
+// declines, and returns where that item starts (npos: it took them all).
+// A wide list with a broken item or two is read item by item this way, the
+// items between its broken ones in one call.
+std::size_t append_simple_items(std::string_view value, std::vector<Mailbox>& out);
+
 // parse_address_list() without the simple reader: GMime on the whole list,
 // then recovery. The reference the other paths are checked against.
 Parsed<std::vector<Mailbox>> parse_address_list_with_gmime(std::string_view value);
