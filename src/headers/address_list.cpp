@@ -336,8 +336,8 @@ gmime_mailboxes(const std::string& s, Parsed<std::vector<Mailbox>>& out,
   return true;
 }
 
-// An item of a list GMime reads item by item, and where the simple reader
-// takes the item, where its mailboxes are in the plan's `taken`.
+// An item of a list GMime reads item by item, or a run of items the simple
+// reader takes, and then where their mailboxes are in the plan's `taken`.
 struct AloneItem
 {
   std::string_view text;
@@ -346,8 +346,9 @@ struct AloneItem
 };
 
 // Whether GMime reads each item of `v` alone (detail::items_read_alone);
-// with `plan`, each non-empty item, and in `taken` the mailboxes of those the
-// simple reader takes (one vector for all: a wide list has hundreds).
+// with `plan`, each non-empty item the simple reader declines and each run
+// of items it takes, and in `taken` the mailboxes of those runs (one vector
+// for all: a wide list has hundreds).
 bool
 plan_items_alone(std::string_view v, std::vector<AloneItem>* plan,
                  std::vector<Mailbox>& taken)
