@@ -108,9 +108,15 @@ Field::value() const
     }
     pos = nl + 1;
   }
-  std::replace(out.begin(), out.end(), '\0', ' ');
+  if (out.find('\0') != std::string::npos) { // rare: the search is cheaper than the loop
+    std::replace(out.begin(), out.end(), '\0', ' ');
+  }
+  // Trimmed in place: a wide list's value is kilobytes, copied once only.
   const auto trimmed = text::trim(out);
-  return std::string(trimmed);
+  const auto start = static_cast<std::size_t>(trimmed.data() - out.data());
+  out.resize(start + trimmed.size());
+  out.erase(0, start);
+  return out;
 }
 
 Parsed<HeaderBlock>
