@@ -1,6 +1,6 @@
 #include "store/scan_writer.hpp"
 
-#include "core/text.hpp"
+#include "store/address_rows.hpp"
 #include "store/connection.hpp"
 
 #include <sqlite3.h>
@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
-constexpr std::size_t k_addresses_per_insert = 64;
 constexpr std::size_t k_sources_per_insert = 64;
 // Source rows wait in groups this large and are written in path order: in
 // walk (readdir) order each row landed somewhere else in the path index,
@@ -74,15 +73,13 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
     m_db.get(), "INSERT INTO finding_reference(finding_id, position, message_id) "
           "VALUES (?,?,?)");
   // The id is left to SQLite: one more than the largest, so a finding's
-  // rows are consecutive; the finding learns where they start after them.
-  constexpr const char* k_address_columns =
-    "INSERT INTO finding_address_row(address, display_name, field, flags) VALUES ";
-  m_insert_address = LazyStatement(m_db.get(), std::string(k_address_columns) + "(?,?,?,?)");
-  std::string rows = k_address_columns;
-  for (std::size_t i = 0; i < k_addresses_per_insert; ++i) {
-    rows += i == 0 ? "(?,?,?,?)" : ",(?,?,?,?)";
-  }
-  m_insert_addresses = LazyStatement(m_db.get(), rows);
+  // rows are consecutive, in its order; the finding learns where they start
+  // after them.
+  install_address_rows(m_db.get());
+  m_insert_addresses = LazyStatement(
+    m_db.get(), "INSERT INTO finding_address_row(address, display_name, field, flags) "
+                "SELECT address, display_name, field, flags FROM ccaudit_address_rows(?1) "
+                "ORDER BY rowid");
   m_set_address_first =
     LazyStatement(m_db.get(), "UPDATE finding SET address_first = ? WHERE id = ?");
   m_insert_problem = LazyStatement(
@@ -345,32 +342,11 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
       .bind(3, finding.references[i])
       .run();
   }
-  // Wide messages hold thousands of addresses: many rows per statement.
-  std::size_t done = 0;
-  const auto bind_row = [&](Statement& statement, int column, std::size_t position) {
-    const auto& a = all[position];
-    // Where the domain starts, in characters (SQL's substr() counts them).
-    const auto domain = text::domain_part(a.address);
-    const auto before = std::string_view(a.address).substr(0, a.address.size() - domain.size());
-    const auto characters = static_cast<std::int64_t>(
-      std::count_if(before.begin(), before.end(),
-                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-    statement.bind(column, a.address)
-      .bind(column + 1, a.display_name)
-      .bind(column + 2, a.field)
-      .bind(column + 3, std::int64_t{(a.internal ? 1 : 0) | (a.personal_name ? 2 : 0)
-                                     | (characters << 2)});
-  };
-  for (; all.size() - done >= k_addresses_per_insert; done += k_addresses_per_insert) {
-    auto& insert = *m_insert_addresses;
-    for (std::size_t r = 0; r < k_addresses_per_insert; ++r) {
-      bind_row(insert, static_cast<int>(1 + r * 4), done + r);
-    }
-    insert.run();
-  }
-  for (; done < all.size(); ++done) {
-    bind_row(*m_insert_address, 1, done);
-    m_insert_address->run();
+  // Wide messages hold thousands of addresses: one statement reads them all.
+  if (!all.empty()) {
+    const std::span<const ExposedAddress> rows(all);
+    bind_address_rows(m_insert_addresses->get(), 1, &rows);
+    m_insert_addresses->run();
   }
   if (!all.empty()) {
     // Consecutive ids (each one more than the largest): the last one tells

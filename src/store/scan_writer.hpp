@@ -133,7 +133,7 @@ private:
   std::unordered_set<std::int64_t> m_findings_of_file, m_findings_row_waiting;
   std::string m_settings;
   LazyStatement m_insert_source, m_insert_sources, m_placeholder_source, m_source_id,
-    m_insert_finding, m_insert_reference, m_insert_address, m_insert_addresses,
+    m_insert_finding, m_insert_reference, m_insert_addresses,
     m_set_address_first, m_insert_problem;
   std::string m_last_source_path;
   std::int64_t m_last_source_id = 0;

@@ -513,7 +513,7 @@ TEST_CASE("store: a schema 6 database's address rows become consecutive rows of 
   const auto file = dir.path() / "v6.db";
   auto wide = sample_finding();
   wide.addresses.clear();
-  for (int i = 0; i < 70; ++i) { // more than one statement's 64 rows
+  for (int i = 0; i < 70; ++i) { // more than a page of rows
     wide.addresses.push_back({"r" + std::to_string(i) + "@example.net", "", "cc", false});
   }
   auto none = sample_finding();
