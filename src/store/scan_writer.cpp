@@ -1,6 +1,7 @@
 #include "store/scan_writer.hpp"
 
-#include "store/address_rows.hpp"
+#include "store/row_function.hpp"
+#include "core/text.hpp"
 #include "store/connection.hpp"
 
 #include <sqlite3.h>
@@ -13,7 +14,6 @@ namespace {
 
 constexpr std::size_t k_rows_per_batch = 50000;
 constexpr auto k_batch_time = std::chrono::seconds(2);
-constexpr std::size_t k_sources_per_insert = 64;
 // Source rows wait in groups this large and are written in path order: in
 // walk (readdir) order each row landed somewhere else in the path index,
 // and writing a Maildir's rows took a quarter more instructions (2,048
@@ -25,7 +25,63 @@ constexpr std::size_t k_sources_waiting = 2048;
 // about 5 ms on one core, at the end of every such scan).
 constexpr std::size_t k_sources_after_listing = 64;
 
+// The columns of ccaudit_address_rows(), in address_column()'s order.
+constexpr const char* k_address_row_columns =
+  "address TEXT, display_name TEXT, field TEXT, flags INTEGER";
+
+void
+address_column(const ExposedAddress& a, int n, sqlite3_context* out)
+{
+  switch (n) {
+  case 0:
+    result_text(out, a.address);
+    return;
+  case 1:
+    result_text(out, a.display_name);
+    return;
+  case 2:
+    result_text(out, a.field);
+    return;
+  default: {
+    // flags: 1 internal, 2 names a person, and where the domain starts, in
+    // characters (SQL's substr() counts them), shifted left 2.
+    const auto domain = text::domain_part(a.address);
+    const auto before = std::string_view(a.address).substr(0, a.address.size() - domain.size());
+    const auto characters = static_cast<std::int64_t>(
+      std::count_if(before.begin(), before.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    sqlite3_result_int64(out, (a.internal ? 1 : 0) | (a.personal_name ? 2 : 0) | (characters << 2));
+  }
+  }
+}
+
 } // namespace
+
+// The columns of ccaudit_source_rows(), in source_column()'s order.
+const char* const ScanWriter::k_source_row_columns =
+  "path TEXT, dir TEXT, kind TEXT, size INTEGER, mtime INTEGER, mtime_ns INTEGER, "
+  "inode INTEGER, messages INTEGER, complete INTEGER, resume_offset INTEGER, "
+  "resume_index INTEGER, prefix_hash TEXT";
+
+void
+ScanWriter::source_column(const PendingSource* const& s, int n, sqlite3_context* out)
+{
+  const auto integer = [&](std::int64_t v) { sqlite3_result_int64(out, v); };
+  switch (n) {
+  case 0: return result_text(out, s->path);
+  case 1: return result_text(out, folder_of(s->file));
+  case 2: return result_text(out, s->kind);
+  case 3: return integer(static_cast<std::int64_t>(s->size));
+  case 4: return integer(s->mtime);
+  case 5: return integer(s->mtime_ns);
+  case 6: return integer(static_cast<std::int64_t>(s->inode));
+  case 7: return integer(static_cast<std::int64_t>(s->messages));
+  case 8: return integer(s->complete ? 1 : 0);
+  case 9: return integer(static_cast<std::int64_t>(s->resume_offset));
+  case 10: return integer(static_cast<std::int64_t>(s->resume_index));
+  default: return result_text(out, s->prefix_hash);
+  }
+}
 
 ScanWriter::PendingSource::PendingSource(const SourceInfo& s)
   : path(MessageLocator::locator_text(s.path, s.member)), file(s.path.native()), kind(to_string(s.kind)),
@@ -38,25 +94,23 @@ ScanWriter::PendingSource::PendingSource(const SourceInfo& s)
 ScanWriter::ScanWriter(Connection& db, bool new_database)
   : m_db(db), m_new_database(new_database), m_sources_group(k_sources_waiting)
 {
-  // One row per path: a later scan updates it (upsert).
-  constexpr const char* k_source_columns =
-    "INSERT INTO source(path, dir, kind, size, "
-    "mtime, mtime_ns, inode, messages, complete, resume_offset, resume_index, "
-    "prefix_hash, settings, first_scan, last_scan, gone_scan) VALUES ";
-  constexpr const char* k_source_row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)";
-  constexpr const char* k_source_upsert =
-    " ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, kind=excluded.kind, size=excluded.size, mtime=excluded.mtime, "
-    "mtime_ns=excluded.mtime_ns, inode=excluded.inode, messages=excluded.messages, "
-    "complete=excluded.complete, resume_offset=excluded.resume_offset, "
-    "resume_index=excluded.resume_index, prefix_hash=excluded.prefix_hash, "
-    "settings=excluded.settings, last_scan=excluded.last_scan, gone_scan=NULL";
-  m_insert_source = LazyStatement(
-    m_db.get(), std::string(k_source_columns) + k_source_row + k_source_upsert);
-  std::string sources = std::string(k_source_columns) + k_source_row;
-  for (std::size_t i = 1; i < k_sources_per_insert; ++i) {
-    sources += std::string(",") + k_source_row;
-  }
-  m_insert_sources = LazyStatement(m_db.get(), sources + k_source_upsert);
+  // One row per path: a later scan updates it (upsert; WHERE true tells
+  // SQLite the ON CONFLICT is the insert's). In path order: of two rows for
+  // one path, the later wins.
+  install_row_function(m_db.get(), "ccaudit_source_rows", k_source_row_columns);
+  m_insert_sources = LazyStatement(
+    m_db.get(),
+    "INSERT INTO source(path, dir, kind, size, mtime, mtime_ns, inode, messages, complete, "
+    "resume_offset, resume_index, prefix_hash, settings, first_scan, last_scan, gone_scan) "
+    "SELECT path, dir, kind, size, mtime, mtime_ns, inode, messages, complete, "
+    "resume_offset, resume_index, prefix_hash, ?2, ?3, ?3, NULL "
+    "FROM ccaudit_source_rows(?1) WHERE true ORDER BY rowid "
+    "ON CONFLICT(path) DO UPDATE SET dir=excluded.dir, kind=excluded.kind, size=excluded.size, "
+    "mtime=excluded.mtime, mtime_ns=excluded.mtime_ns, inode=excluded.inode, "
+    "messages=excluded.messages, complete=excluded.complete, "
+    "resume_offset=excluded.resume_offset, resume_index=excluded.resume_index, "
+    "prefix_hash=excluded.prefix_hash, settings=excluded.settings, "
+    "last_scan=excluded.last_scan, gone_scan=NULL");
   m_placeholder_source = LazyStatement(
     m_db.get(), "INSERT INTO source(path, dir, kind, messages, complete, first_scan, last_scan) "
           "VALUES (?, ?, 'reading', 0, 0, ?, ?) ON CONFLICT(path) DO NOTHING");
@@ -75,7 +129,7 @@ ScanWriter::ScanWriter(Connection& db, bool new_database)
   // The id is left to SQLite: one more than the largest, so a finding's
   // rows are consecutive, in its order; the finding learns where they start
   // after them.
-  install_address_rows(m_db.get());
+  install_row_function(m_db.get(), "ccaudit_address_rows", k_address_row_columns);
   m_insert_addresses = LazyStatement(
     m_db.get(), "INSERT INTO finding_address_row(address, display_name, field, flags) "
                 "SELECT address, display_name, field, flags FROM ccaudit_address_rows(?1) "
@@ -224,24 +278,6 @@ void
 ScanWriter::flush_sources()
 {
   m_findings_row_waiting.clear(); // their rows are written now, as this scan's
-  const auto bind_row = [&](Statement& statement, int column, const PendingSource& source) {
-    statement.bind(column, source.path)
-      .bind(column + 1, folder_of(source.file))
-      .bind(column + 2, source.kind)
-      .bind(column + 3, source.size)
-      .bind(column + 4, std::int64_t{source.mtime})
-      .bind(column + 5, std::int64_t{source.mtime_ns})
-      .bind(column + 6, source.inode)
-      .bind(column + 7, source.messages)
-      .bind(column + 8, std::int64_t{source.complete ? 1 : 0})
-      .bind(column + 9, source.resume_offset)
-      .bind(column + 10, source.resume_index)
-      .bind(column + 11, source.prefix_hash)
-      .bind(column + 12, m_settings)
-      .bind(column + 13, m_scan_id)
-      .bind(column + 14, m_scan_id);
-  };
-  constexpr int k_columns = 15;
   // Sorted by reference (the rows are large to move). Stable: of two rows
   // for one path, the later still wins.
   std::vector<const PendingSource*> order;
@@ -251,17 +287,10 @@ ScanWriter::flush_sources()
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const PendingSource* a, const PendingSource* b) { return a->path < b->path; });
-  std::size_t done = 0;
-  for (; order.size() - done >= k_sources_per_insert; done += k_sources_per_insert) {
-    auto& insert = *m_insert_sources;
-    for (std::size_t i = 0; i < k_sources_per_insert; ++i) {
-      bind_row(insert, static_cast<int>(i * k_columns + 1), *order[done + i]);
-    }
-    insert.run();
-  }
-  for (; done < order.size(); ++done) {
-    bind_row(*m_insert_source, 1, *order[done]);
-    m_insert_source->run();
+  if (!order.empty()) {
+    const auto rows = row_span<const PendingSource*, source_column>(order);
+    bind_rows(m_insert_sources->get(), 1, &rows);
+    m_insert_sources->bind(2, m_settings).bind(3, m_scan_id).run();
   }
   const auto rows = m_sources.size();
   m_sources.clear();
@@ -344,8 +373,8 @@ ScanWriter::record_finding(const MessageLocator& where, const Finding& finding,
   }
   // Wide messages hold thousands of addresses: one statement reads them all.
   if (!all.empty()) {
-    const std::span<const ExposedAddress> rows(all);
-    bind_address_rows(m_insert_addresses->get(), 1, &rows);
+    const auto rows = row_span<ExposedAddress, address_column>(all);
+    bind_rows(m_insert_addresses->get(), 1, &rows);
     m_insert_addresses->run();
   }
   if (!all.empty()) {

@@ -116,6 +116,10 @@ private:
     bool complete;
   };
 
+  // The rows of ccaudit_source_rows() (see store/row_function.hpp).
+  static const char* const k_source_row_columns;
+  static void source_column(const PendingSource* const& source, int n, sqlite3_context* out);
+
   void begin_write();
   void commit_batch();
   std::int64_t source_id(const MessageLocator& where);
@@ -132,7 +136,7 @@ private:
   // hold at most a group of rows' sources, not every flagged file's.
   std::unordered_set<std::int64_t> m_findings_of_file, m_findings_row_waiting;
   std::string m_settings;
-  LazyStatement m_insert_source, m_insert_sources, m_placeholder_source, m_source_id,
+  LazyStatement m_insert_sources, m_placeholder_source, m_source_id,
     m_insert_finding, m_insert_reference, m_insert_addresses,
     m_set_address_first, m_insert_problem;
   std::string m_last_source_path;
