@@ -345,6 +345,91 @@ struct AloneItem
   bool simple = false;
 };
 
+// An item that is a name only: words of letters, digits and . - ' (GMime
+// joins it to the next item, see joined_name_length()).
+bool
+is_bare_name(std::string_view item)
+{
+  bool word = false;
+  for (const char c : item) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '\'') {
+      word = true;
+    } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      return false;
+    }
+  }
+  return word;
+}
+
+// Where a run of bare names that GMime reads as one mailbox ends in `v`
+// (which starts with a bare name): the run's names, then an item that is a
+// bare name and one <...> closed at its end ("Doe, Jane </O=ORG/CN=JDOE>"),
+// commas included. 0 if the run ends otherwise (an empty item, a bare
+// address, the end of the list): GMime's reading of those is not one this
+// reader knows, and the whole list goes to GMime.
+std::size_t
+joined_name_length(std::string_view v)
+{
+  for (std::size_t at = 0; at <= v.size();) {
+    const auto item = v.substr(at, item_length(v.substr(at)));
+    if (is_bare_name(item)) {
+      if (at + item.size() >= v.size()) {
+        return 0; // the list ends with a name
+      }
+      at += item.size() + 1;
+      continue;
+    }
+    const auto open = item.find('<');
+    const auto close = item.find('>');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open
+        || !is_bare_name(item.substr(0, open)) || !text::trim(item.substr(close + 1)).empty()) {
+      return 0;
+    }
+    for (const char c : item.substr(open + 1, close - open - 1)) {
+      if (c == '<' || c == '"' || c == '(' || c == ')' || c == ',' || c == '\\' || c == ':'
+          || c == ';' || c == '[' || c == ']' || static_cast<unsigned char>(c) >= 0x80
+          || (c < ' ' && c != '\t')) {
+        return 0;
+      }
+    }
+    return at + item.size();
+  }
+  return 0;
+}
+
+// The items recovery reads alone: split_items()'s, except that a run of
+// bare names and the item GMime joins them to stays one item, as
+// plan_items_alone() reads it ("O'Brien, Pat <pat@...>" keeps its name).
+// In a list with groups, split_items()'s.
+std::vector<std::string_view>
+recovery_items(std::string_view v)
+{
+  auto items = split_items(v);
+  if (group_depth(v) > 0) {
+    return items;
+  }
+  std::vector<std::string_view> out;
+  out.reserve(items.size());
+  bool run_failed = false; // the bare names before this one join nothing:
+                           // nor does this one (linear in a run of names)
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto from = static_cast<std::size_t>(items[i].data() - v.data());
+    const bool bare = is_bare_name(items[i]);
+    const auto joined = bare && !run_failed ? joined_name_length(v.substr(from)) : 0;
+    run_failed = bare && joined == 0;
+    if (joined == 0) {
+      out.push_back(items[i]);
+      continue;
+    }
+    out.push_back(v.substr(from, joined));
+    while (i + 1 < items.size()
+           && static_cast<std::size_t>(items[i + 1].data() - v.data()) < from + joined) {
+      ++i;
+    }
+  }
+  return out;
+}
+
 // Whether GMime reads each item of `v` alone (detail::items_read_alone);
 // with `plan`, each non-empty item the simple reader declines and each run
 // of items it takes, and in `taken` the mailboxes of those runs (one vector
@@ -392,11 +477,27 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan,
     if (declined == std::string_view::npos) {
       break;
     }
-    const auto item = rest.substr(declined, item_length(rest.substr(declined)));
-    at += declined + item.size() + 1;
+    auto item = rest.substr(declined, item_length(rest.substr(declined)));
     if (text::trim(item).empty()) {
+      at += declined + item.size() + 1;
       continue; // GMime skips empty items: "a@x,,b@y"
     }
+    // GMime joins a name without an address to the item after it when that
+    // one is a name and <...>: "Doe, Jane </O=ORG/CN=JDOE>" (Exchange) is
+    // one mailbox. Such a run is read alone, as one item.
+    if (is_bare_name(item)) {
+      const auto joined = joined_name_length(rest.substr(declined));
+      if (joined == 0) {
+        return false;
+      }
+      item = rest.substr(declined, joined);
+      at += declined + item.size() + 1;
+      if (plan) {
+        plan->push_back({item});
+      }
+      continue;
+    }
+    at += declined + item.size() + 1;
     if (item.find('"') != std::string_view::npos) {
       return false; // a quoted string only in an item the simple reader takes
     }
@@ -571,7 +672,7 @@ recover(const std::string& v, Parsed<std::vector<Mailbox>>& out,
   if (spans.empty()) {
     items_without_domain = 0;
     std::vector<Mailbox> taken;
-    for (const auto item : split_items(v)) {
+    for (const auto item : recovery_items(v)) {
       if (!text::trim(item).empty()) {
         taken.clear();
         const bool simple = detail::append_simple_address_list(item, taken);

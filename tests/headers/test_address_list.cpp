@@ -73,6 +73,67 @@ TEST_CASE("address list: RFC 5322 forms and real-world damage", "[headers]")
   CHECK(joined(parse_address_list(value).value) == expected);
 }
 
+// Exchange exports write "Last, First <X.400 name>" unquoted: GMime reads
+// the words before the ',' as part of the next item's name, and an X.400
+// name has no domain (not counted, reported once). A list with such items
+// and a broken one is read again item by item; the names stay GMime's.
+TEST_CASE("address list: Exchange's unquoted \"Last, First\" names, with and without a broken "
+          "item",
+          "[headers]")
+{
+  const auto names = [](const std::vector<Mailbox>& mailboxes) {
+    std::string out;
+    for (const auto& m : mailboxes) {
+      out += (out.empty() ? "" : "; ") + m.display_name + " = " + m.address;
+    }
+    return out;
+  };
+  const auto detail = [](const std::vector<Issue>& issues, IssueKind kind) {
+    for (const auto& i : issues) {
+      if (i.kind == kind) {
+        return i.detail;
+      }
+    }
+    return std::string("(none)");
+  };
+  const std::string exchange =
+    "O'Brien, Pat <Pat@Example.com>, Doe, Jane </O=ORG/OU=EXCHANGE ADMINISTRATIVE "
+    "GROUP/CN=RECIPIENTS/CN=JDOE>, Lee, Ann B. </O=ORG/CN=ALEE>, c@example.org";
+  for (const auto& value : {exchange, exchange + ", Bo Lee [Sales] <bo@example.net>"}) {
+    INFO(value);
+    const auto read = parse_address_list(value);
+    const bool broken = value != exchange;
+    CHECK(names(read.value) == "O'Brien, Pat = pat@example.com;  = c@example.org"s
+                                 + (broken ? ";  = bo@example.net" : ""));
+    // GMime reads no mailbox at all in an X.400 name with spaces; the first
+    // one it reads is reported.
+    CHECK(detail(read.issues, IssueKind::address_without_domain)
+          == "\"/O=ORG/CN=ALEE\" has no domain and is not counted");
+    CHECK(has_issue(read.issues, IssueKind::lenient_address_recovery) == broken);
+  }
+  // Bare words before a bare address are not joined to it: "Doe" is a
+  // mailbox without a domain.
+  const auto bare = parse_address_list("Doe, c@example.org");
+  CHECK(names(bare.value) == " = c@example.org");
+  CHECK(detail(bare.issues, IssueKind::address_without_domain)
+        == "\"Doe\" has no domain and is not counted");
+  // A list GMime reads whole (its last item is not one it reads alone),
+  // read again item by item for the broken one: the name stays GMime's
+  // (recovery used to cut it to "Pat").
+  const auto kept = parse_address_list(
+    "Bo Lee [Sales] <bo@example.net>, O'Brien, Pat <pat@example.com>, "
+    "\"Doe, J\" <j@example.com> x");
+  CHECK(names(kept.value)
+        == " = bo@example.net; O'Brien, Pat = pat@example.com; Doe, J = j@example.com");
+  // 50,000 bare names that join nothing: each is looked at once.
+  std::string words;
+  for (int i = 0; i < 50000; ++i) {
+    words += "Doe, ";
+  }
+  const auto many = parse_address_list(words + "Bo Lee [Sales] <bo@example.net>, x@example.org y");
+  CHECK(names(many.value) == " = bo@example.net;  = x@example.org");
+}
+
 TEST_CASE("address list: display names are RFC 2047 decoded", "[headers]")
 {
   const auto parsed = parse_address_list(

@@ -220,9 +220,20 @@ TEST_CASE("address list: lists read item by item give what GMime gives reading t
   CHECK(detail::items_read_alone(bracket));
   const auto read = same(bracket);
   CHECK(read.value.size() == 4); // GMime drops Ann's item; the recovery reads it
-  // Shapes GMime may read across a ',': the whole list goes to GMime.
+  // Exchange's "Last, First <X.400 name>": one mailbox of two items, GMime
+  // reads them alone together.
   for (const auto& value : std::vector<std::string>{
          names + ", Doe, Jane </O=ORG/OU=NA/CN=RECIPIENTS/CN=JDOE>",
+         "Doe, Jane </O=ORG/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=JDOE>, " + names,
+         "O'Brien, Pat A., Jr. <pat@example.com>, " + names + ", Lee, Ann </O=ORG/CN=LEE>"}) {
+    CHECK(detail::items_read_alone(value));
+    same(value);
+  }
+  // Shapes GMime may read across a ',': the whole list goes to GMime.
+  for (const auto& value : std::vector<std::string>{
+         names + ", Doe, <jane@example.com>", names + ", Doe, jane@example.com",
+         names + ", Doe", names + ", Doe,, Jane <jane@example.com>",
+         names + ", Doe, Ann [S] <ann@example.com>", names + ", Doe, Jane <j@example.com> x",
         names + ", Lee [Sales <ann@example.com>", names + ", (comment) a@example.com",
         names + ", \"unclosed <ann@example.com>", names + ", <ann@example.com, b@example.com>",
         names + ", g: a@example.com;", names + ", g: a@example.com, b@example.com",
@@ -239,10 +250,15 @@ TEST_CASE("address list: lists read item by item give what GMime gives reading t
     "<a@example.com> b@example.com", "=?utf-8?q?Zo=C3=AB?= <z@example.com>", "Lee [ <l@example.com>",
     "c@example", "@example.com", "Jo <jo@example.com", "Ann [S] <>", "x@y.example.com <w@example.com>",
     "Ann <ann@example.com> [S]", "\xc3\xa9@example.com", "a..b@example.com", "",
+    // Exchange names and the bare words GMime joins to the next item.
+    "Doe, Jane </O=ORG/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=JDOE>", "Doe",
+    "Smith-Jones A. B.", "O'Brien", "Jane </O=ORG/CN=JDOE>", "Jane <jane@example.com>",
+    "Lee, Ann <ann@example.com>", "Lee, <ann@example.com>", "Lee, Ann <a@b@example.com>",
+    "Lee, Ann </O=ORG/CN=(x)>", "Lee, Ann <\"q\"@example.com>", "Lee 1, Ann 2 <>",
   };
   std::mt19937 rng(20261206);
   int alone = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 6000; ++i) {
     std::string value;
     for (int n = 1 + static_cast<int>(rng() % 8); n > 0; --n) {
       value += items[rng() % items.size()] + (n > 1 ? (rng() % 2 ? ", " : ",\r\n ") : "");
