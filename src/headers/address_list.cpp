@@ -361,6 +361,20 @@ is_bare_name(std::string_view item)
   return word;
 }
 
+// Whether the only quoted string of `item` is inside its <...>: two '"',
+// both between its first '<' and the first '>' after it, and no '\\'.
+bool
+quoted_in_angle(std::string_view item)
+{
+  const auto open = item.find('<');
+  const auto close = item.find('>', open == std::string_view::npos ? 0 : open);
+  const auto first = item.find('"');
+  const auto last = item.rfind('"');
+  return open != std::string_view::npos && close != std::string_view::npos
+         && text::count_byte(item, '"') == 2 && item.find('\\') == std::string_view::npos
+         && open < first && last < close;
+}
+
 // Where a run of bare names that GMime reads as one mailbox ends in `v`
 // (which starts with a bare name): the run's names, then an item that is a
 // bare name and one <...> closed at its end ("Doe, Jane </O=ORG/CN=JDOE>"),
@@ -498,8 +512,10 @@ plan_items_alone(std::string_view v, std::vector<AloneItem>* plan,
       continue;
     }
     at += declined + item.size() + 1;
-    if (item.find('"') != std::string_view::npos) {
-      return false; // a quoted string only in an item the simple reader takes
+    // A quoted string only in an item the simple reader takes, or as the
+    // local part inside the item's <...> (Exchange's <"a b"@host@domain>).
+    if (item.find('"') != std::string_view::npos && !quoted_in_angle(item)) {
+      return false;
     }
     // GMime joins an item without '@' to the next one ("Doe, Jane <...>"
     // is one name), so every item must hold one.

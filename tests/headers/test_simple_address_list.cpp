@@ -255,6 +255,10 @@ TEST_CASE("address list: lists read item by item give what GMime gives reading t
     "Smith-Jones A. B.", "O'Brien", "Jane </O=ORG/CN=JDOE>", "Jane <jane@example.com>",
     "Lee, Ann <ann@example.com>", "Lee, <ann@example.com>", "Lee, Ann <a@b@example.com>",
     "Lee, Ann </O=ORG/CN=(x)>", "Lee, Ann <\"q\"@example.com>", "Lee 1, Ann 2 <>",
+    // Quoted local parts inside <...>, Exchange's double '@' among them.
+    "<\"a b\"@host.example.com@example.com>", "Ann <\"a b\"@example.com>",
+    "<\"a\"@b@example.com> x", "\"a\" <\"b\"@example.com>", "<\"a\\\"b\"@example.com>",
+    "<\"a b@example.com>", "Ann [S] <\"a\"@example.com>", "<\"a\">@example.com",
   };
   std::mt19937 rng(20261206);
   int alone = 0;
