@@ -13,8 +13,9 @@ namespace ccaudit::store {
 // Rows in memory that one statement inserts, without a bound parameter per
 // value: a table-valued function installed on the writer's connection,
 // `name(?)`, yields one row per element of the RowSpan bound to its
-// argument, in order (rowid 1 first). Binding each value took about a third
-// of the instructions of writing a wide finding's address rows.
+// argument, in order (rowid 1 first). Binding each value, in statements of
+// 64 rows, took 85 M of the 459 M instructions that writing the findings of
+// a corporate Maildir of 12,000 messages took.
 //
 // The functions live on the writer's connection only: the database's schema
 // and views never name them, so `sqlite3` reads the database without them.
@@ -32,13 +33,14 @@ template <typename T, void (*Column)(const T&, int, sqlite3_context*)>
 RowSpan
 row_span(std::span<const T> rows)
 {
-  return {rows.data(), rows.size(), [](const void* all, std::size_t i, int n, sqlite3_context* out) {
-            Column(static_cast<const T*>(all)[i], n, out);
-          }};
+  const auto column = [](const void* all, std::size_t i, int n, sqlite3_context* out) {
+    Column(static_cast<const T*>(all)[i], n, out);
+  };
+  return {rows.data(), rows.size(), column};
 }
 
-// Installs the function `name` (a static string) with `columns` (static:
-// "a TEXT, b INTEGER", without the hidden argument) on `db`. Again is fine.
+// Installs the function `name` with `columns` ("a TEXT, b INTEGER", the
+// hidden argument left out) on `db`; installed again, it is replaced.
 void install_row_function(sqlite3* db, const char* name, const char* columns);
 
 // Binds `*rows` to parameter `index` of `statement`: the RowSpan and the

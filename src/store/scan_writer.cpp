@@ -1,8 +1,8 @@
 #include "store/scan_writer.hpp"
 
-#include "store/row_function.hpp"
 #include "core/text.hpp"
 #include "store/connection.hpp"
+#include "store/row_function.hpp"
 
 #include <sqlite3.h>
 
@@ -33,15 +33,9 @@ void
 address_column(const ExposedAddress& a, int n, sqlite3_context* out)
 {
   switch (n) {
-  case 0:
-    result_text(out, a.address);
-    return;
-  case 1:
-    result_text(out, a.display_name);
-    return;
-  case 2:
-    result_text(out, a.field);
-    return;
+  case 0: return result_text(out, a.address);
+  case 1: return result_text(out, a.display_name);
+  case 2: return result_text(out, a.field);
   default: {
     // flags: 1 internal, 2 names a person, and where the domain starts, in
     // characters (SQL's substr() counts them), shifted left 2.
