@@ -49,8 +49,10 @@ reply_prefix(std::string_view s)
 bool
 letters_only(std::string_view s)
 {
+  // ASCII letters (the program keeps the "C" locale), and the bytes of
+  // UTF-8 letters of a name.
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalpha(c) != 0 || c >= 0x80; // UTF-8 letters of a name
+    return static_cast<unsigned char>((c | 0x20) - 'a') < 26 || c >= 0x80;
   });
 }
 
@@ -167,10 +169,12 @@ finding_fingerprint(std::string_view kind, std::string_view incident_key,
 bool
 personal_name(std::string_view display_name, std::string_view address)
 {
+  // A blank inside the trimmed name: a word on each side. (A plain loop:
+  // find_first_of() searched the two blanks for each byte, and every
+  // address of a wide list comes here.)
   const auto name = text::trim(display_name);
-  const auto space = name.find_first_of(" \t");
-  if (space != std::string_view::npos) {
-    return true; // trimmed, so a word on each side
+  if (std::any_of(name.begin(), name.end(), [](char c) { return c == ' ' || c == '\t'; })) {
+    return true;
   }
   const auto at = address.rfind('@');
   const auto local = address.substr(0, at == std::string_view::npos ? 0 : at);

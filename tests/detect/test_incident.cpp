@@ -99,4 +99,12 @@ TEST_CASE("incident: an address names a person with a two-word display name "
   CHECK_FALSE(personal_name("", "jane..doe@example.com"));
   CHECK_FALSE(personal_name("", ".doe@example.com"));
   CHECK_FALSE(personal_name(" ", "sales@example.com"));
+  // A tab is a blank; letters are ASCII's either case, and UTF-8's.
+  CHECK(personal_name("Jane\tDoe", "x1@example.com"));
+  CHECK(personal_name("", "Jane.DOE@example.com"));
+  CHECK(personal_name("", "jos\xc3\xa9.garc\xc3\xad" "a@example.com"));
+  CHECK_FALSE(personal_name("", "ja[e.doe@example.com"));
+  CHECK_FALSE(personal_name("", "j`ne.doe@example.com"));
+  CHECK_FALSE(personal_name("", "jane.do{@example.com"));
+  CHECK_FALSE(personal_name("", "jane.d@e@example.com"));
 }
