@@ -183,6 +183,7 @@ private:
     std::uint64_t files = 0, messages = 0; // read or found unchanged in it
   };
   std::map<std::filesystem::path, Listing> m_listing;
+  std::map<std::filesystem::path, Listing>::iterator listing_of(const std::filesystem::path& file);
   void count_in_listing(const std::filesystem::path& file, std::uint64_t messages);
   static void ask_ahead(Job& job);
   bool m_paths_overlap = false;
