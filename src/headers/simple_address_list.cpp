@@ -14,13 +14,20 @@ namespace ccaudit::headers::detail {
 
 namespace {
 
-// One table for the character classes read here: a wide list is 250 KB.
+// One table for the character classes read here: a wide list is 250 KB,
+// and each byte of it is looked up once or twice, never tested in a chain
+// of comparisons.
 enum : unsigned char
 {
-  wsp = 1,       // SP HT CR LF
-  atext = 2,     // RFC 5322 atext, ASCII only
-  label = 4,     // a host-name label: letters, digits, '-'
-  declined = 8,  // never in a value this reader takes
+  wsp = 1,        // SP HT CR LF
+  atext_dot = 2,  // RFC 5322 atext, ASCII only, or '.': a dot-atom's bytes
+  label_dot = 4,  // a host name's: letters, digits, '-', '.'
+  phrase = 8,     // an unquoted display name's: atext or ' '
+  qtext = 16,     // a quoted display name's: ' ' to '~' but '"' '\\' '@'
+  stop = 32,      // ends the scan of an item: ',' '"' and the bytes declined
+                  // outside quotes (NUL "():;\\[]" and 8-bit bytes)
+  quoted_stop = 64, // ends the scan of a quoted string: '"' and the bytes
+                    // declined inside one ('\\' and 8-bit bytes)
 };
 
 constexpr auto classes = [] {
@@ -31,57 +38,70 @@ constexpr auto classes = [] {
   for (int c = 0; c < 256; ++c) {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
                        || (c >= '0' && c <= '9');
-    if (alnum || std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c))
-                   != std::string_view::npos) {
-      t[c] |= atext;
+    const bool atext = alnum
+                       || std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c))
+                            != std::string_view::npos;
+    if (atext || c == '.') {
+      t[c] |= atext_dot;
     }
-    if (alnum || c == '-') {
-      t[c] |= label;
+    if (alnum || c == '-' || c == '.') {
+      t[c] |= label_dot;
+    }
+    if (atext || c == ' ') {
+      t[c] |= phrase;
+    }
+    if (c >= ' ' && c <= '~' && c != '"' && c != '\\' && c != '@') {
+      t[c] |= qtext;
     }
     if (c == 0 || c >= 0x80) {
-      t[c] |= declined;
+      t[c] |= stop;
+    }
+    if (c == '"' || c == '\\' || c >= 0x80) {
+      t[c] |= quoted_stop;
     }
   }
-  for (const char c : std::string_view("():;\\[]")) {
-    t[static_cast<unsigned char>(c)] |= declined;
+  for (const char c : std::string_view(",\"():;\\[]")) {
+    t[static_cast<unsigned char>(c)] |= stop;
   }
   return t;
 }();
 
-bool
-is(char c, unsigned char what)
+unsigned char
+class_of(char c)
 {
-  return (classes[static_cast<unsigned char>(c)] & what) != 0;
-}
-
-bool
-is_wsp(char c)
-{
-  return is(c, wsp);
-}
-
-bool
-is_atext(char c)
-{
-  return is(c, atext);
-}
-
-bool
-is_label_char(char c)
-{
-  return is(c, label);
+  return classes[static_cast<unsigned char>(c)];
 }
 
 std::string_view
 trim_wsp(std::string_view s)
 {
-  while (!s.empty() && is_wsp(s.front())) {
+  while (!s.empty() && (class_of(s.front()) & wsp) != 0) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && is_wsp(s.back())) {
+  while (!s.empty() && (class_of(s.back()) & wsp) != 0) {
     s.remove_suffix(1);
   }
   return s;
+}
+
+// Whether every byte of `s` is of class `what`: one AND a byte, no branch.
+bool
+all_of_class(std::string_view s, unsigned char what)
+{
+  unsigned char all = what;
+  for (const char c : s) {
+    all &= class_of(c);
+  }
+  return all == what;
+}
+
+// Bytes of `with_dot` (a class holding '.') where no '.' starts, ends or
+// follows another: "a.b", not ".a", "a." or "a..b".
+bool
+is_dot_atom(std::string_view s, unsigned char with_dot)
+{
+  return !s.empty() && s.front() != '.' && s.back() != '.' && all_of_class(s, with_dot)
+         && s.find("..") == std::string_view::npos;
 }
 
 // dot-atom "@" host name, ASCII only: "a.b+c@mail.example.com".
@@ -89,34 +109,16 @@ bool
 is_simple_addr_spec(std::string_view s)
 {
   const auto at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= s.size()) {
+  if (at == std::string_view::npos) {
     return false;
   }
-  const auto local = s.substr(0, at);
   const auto domain = s.substr(at + 1);
-  char previous = '.';
-  for (const char c : local) {
-    if (c == '.' ? previous == '.' : !is_atext(c)) {
-      return false;
-    }
-    previous = c;
-  }
-  if (previous == '.') {
+  if (!is_dot_atom(s.substr(0, at), atext_dot) || !is_dot_atom(domain, label_dot)) {
     return false;
-  }
-  previous = '.';
-  for (const char c : domain) {
-    if (c == '.' ? previous == '.' : !is_label_char(c)) {
-      return false;
-    }
-    previous = c;
   }
   // An A-label ("xn--"): GMime decodes it, and the round trip through
   // IDNA2008 can give another one (the address-list fuzzer found
   // "xn--bcher-kvanexample"): left to GMime, so one address has one form.
-  if (previous == '.') {
-    return false;
-  }
   // "xn--" in any case, anywhere (no copy: this runs for every address).
   for (auto i = domain.find('-'); i != std::string_view::npos; i = domain.find('-', i + 1)) {
     if (i >= 2 && i + 1 < domain.size() && domain[i + 1] == '-'
@@ -133,23 +135,18 @@ is_simple_addr_spec(std::string_view s)
 // name that looks like an address is left to GMime and its recovery). Encoded
 // words are decoded by GMime's own phrase decoder.
 bool
-read_display_name(std::string_view phrase, std::string& name)
+read_display_name(std::string_view phrase_text, std::string& name)
 {
   name.clear();
-  if (phrase.empty()) {
+  if (phrase_text.empty()) {
     return true;
   }
-  if (phrase.front() == '"') {
-    if (phrase.size() < 2 || phrase.back() != '"') {
+  if (phrase_text.front() == '"') {
+    if (phrase_text.size() < 2 || phrase_text.back() != '"') {
       return false;
     }
-    auto inner = phrase.substr(1, phrase.size() - 2);
-    for (const char c : inner) {
-      if (c == '"' || c == '\\' || c == '@' || c < ' ' || c > '~') {
-        return false;
-      }
-    }
-    if (inner.find("=?") != std::string_view::npos) {
+    auto inner = phrase_text.substr(1, phrase_text.size() - 2);
+    if (!all_of_class(inner, qtext) || inner.find("=?") != std::string_view::npos) {
       return false; // GMime decodes encoded words inside quotes too
     }
     while (!inner.empty() && inner.front() == ' ') {
@@ -161,29 +158,15 @@ read_display_name(std::string_view phrase, std::string& name)
     name.assign(inner);
     return true;
   }
-  bool encoded = false;
-  char previous = ' ';
-  for (std::size_t i = 0; i < phrase.size(); ++i) {
-    const char c = phrase[i];
-    if (c == ' ') {
-      previous = c;
-      continue;
-    }
-    if (!is_atext(c)) {
-      return false;
-    }
-    if (previous == ' ' && c == '=' && i + 1 < phrase.size() && phrase[i + 1] == '?') {
-      encoded = true;
-    }
-    previous = c;
+  if (!all_of_class(phrase_text, phrase)) {
+    return false;
   }
-  encoded = encoded || phrase.find("=?") != std::string_view::npos;
-  if (!encoded) {
-    name.assign(phrase);
+  if (phrase_text.find("=?") == std::string_view::npos) {
+    name.assign(phrase_text);
     return true;
   }
   init_gmime();
-  const std::string raw(phrase);
+  const std::string raw(phrase_text);
   char* decoded = gmime().g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
   if (decoded == nullptr) {
     return false;
@@ -201,6 +184,37 @@ read_display_name(std::string_view phrase, std::string& name)
   return true;
 }
 
+// Where the item starting at `start` ends: the next ',' outside a quoted
+// string. Npos where the item holds a byte of the shapes GMime reads
+// differently or that need its recovery: comments, groups, routes, quoted
+// pairs, literals, 8-bit text, or a quote not closed. Inside quotes
+// "()[]:;," are a name's text ("Doe, Jane (Finance)", as Exchange writes
+// names), which read_display_name() checks.
+std::size_t
+item_end(std::string_view value, std::size_t start)
+{
+  auto end = start;
+  for (;;) {
+    while (end < value.size() && (class_of(value[end]) & stop) == 0) {
+      ++end;
+    }
+    if (end == value.size() || value[end] == ',') {
+      return end;
+    }
+    if (value[end] != '"') {
+      return std::string_view::npos;
+    }
+    ++end;
+    while (end < value.size() && (class_of(value[end]) & quoted_stop) == 0) {
+      ++end;
+    }
+    if (end == value.size() || value[end] != '"') {
+      return std::string_view::npos;
+    }
+    ++end;
+  }
+}
+
 // The reading itself: appends the mailboxes of `value`'s items to `out`.
 // False where it declines an item: `out` then ends with the mailboxes of the
 // items before it, and `declined` says where it starts.
@@ -208,35 +222,14 @@ bool
 read_simple(std::string_view value, std::vector<Mailbox>& out, std::size_t& declined)
 {
   std::string name;
-  std::size_t start = 0;
-  std::size_t item_start = 0;
-  const auto decline = [&] {
-    declined = item_start;
-    return false;
-  };
-  while (start <= value.size()) {
-    item_start = start;
-    // The item ends at the next ',' outside a quoted string. Characters of
-    // the shapes GMime reads differently or that need its recovery decline
-    // the whole value: comments, groups, routes, quoted pairs, literals,
-    // 8-bit text. Inside quotes "()[]:;" are a name's text ("Doe, Jane
-    // (Finance)", as Exchange writes names), which read_display_name checks.
-    std::size_t end = start;
-    bool quoted = false;
-    for (; end < value.size(); ++end) {
-      const char c = value[end];
-      if (is(c, declined) && !(quoted && c != '\\' && static_cast<unsigned char>(c) < 0x80)) {
-        return decline();
-      }
-      if (c == ',' && !quoted) {
-        break;
-      }
-      quoted = c == '"' ? !quoted : quoted;
-    }
-    if (quoted) {
-      return decline();
+  for (std::size_t start = 0; start <= value.size();) {
+    const auto end = item_end(value, start);
+    if (end == std::string_view::npos) {
+      declined = start;
+      return false;
     }
     const auto item = trim_wsp(value.substr(start, end - start));
+    const auto item_start = start;
     start = end + 1;
     if (item.empty()) {
       continue; // GMime skips empty items: "a@x,,b@y"
@@ -245,16 +238,16 @@ read_simple(std::string_view value, std::vector<Mailbox>& out, std::size_t& decl
     name.clear();
     if (item.back() == '>') {
       const auto open = item.find('<');
-      if (open == std::string_view::npos) {
-        return decline();
+      if (open == std::string_view::npos
+          || !read_display_name(trim_wsp(item.substr(0, open)), name)) {
+        declined = item_start;
+        return false;
       }
       addr = item.substr(open + 1, item.size() - open - 2);
-      if (!read_display_name(trim_wsp(item.substr(0, open)), name)) {
-        return decline();
-      }
     }
     if (!is_simple_addr_spec(addr)) {
-      return decline();
+      declined = item_start;
+      return false;
     }
     out.push_back({text::ascii_lower(addr), std::move(name), {}});
     name = std::string();
