@@ -4,6 +4,7 @@
 // this reads those, and declines everything else rather than guess.
 #include "headers/simple_address_list.hpp"
 
+#include "core/simd.hpp"
 #include "core/text.hpp"
 #include "headers/gmime_init.hpp"
 
@@ -24,10 +25,6 @@ enum : unsigned char
   label_dot = 4,  // a host name's: letters, digits, '-', '.'
   phrase = 8,     // an unquoted display name's: atext or ' '
   qtext = 16,     // a quoted display name's: ' ' to '~' but '"' '\\' '@'
-  stop = 32,      // ends the scan of an item: ',' '"' and the bytes declined
-                  // outside quotes (NUL "():;\\[]" and 8-bit bytes)
-  quoted_stop = 64, // ends the scan of a quoted string: '"' and the bytes
-                    // declined inside one ('\\' and 8-bit bytes)
 };
 
 constexpr auto classes = [] {
@@ -53,15 +50,6 @@ constexpr auto classes = [] {
     if (c >= ' ' && c <= '~' && c != '"' && c != '\\' && c != '@') {
       t[c] |= qtext;
     }
-    if (c == 0 || c >= 0x80) {
-      t[c] |= stop;
-    }
-    if (c == '"' || c == '\\' || c >= 0x80) {
-      t[c] |= quoted_stop;
-    }
-  }
-  for (const char c : std::string_view(",\"():;\\[]")) {
-    t[static_cast<unsigned char>(c)] |= stop;
   }
   return t;
 }();
@@ -184,30 +172,44 @@ read_display_name(std::string_view phrase_text, std::string& name)
   return true;
 }
 
+// The first `a` or `b` in `value` from `i` on, or its size. Items run 30
+// to 60 bytes: with SSE2, 16 bytes are compared at a time.
+std::size_t
+find_either(std::string_view value, std::size_t i, char a, char b)
+{
+#if defined(__SSE2__)
+  const auto wanted_a = _mm_set1_epi8(a);
+  const auto wanted_b = _mm_set1_epi8(b);
+  for (; value.size() - i >= 16; i += 16) {
+    const auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
+    const auto hit = _mm_or_si128(_mm_cmpeq_epi8(chunk, wanted_a), _mm_cmpeq_epi8(chunk, wanted_b));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    }
+  }
+#endif
+  while (i < value.size() && value[i] != a && value[i] != b) {
+    ++i;
+  }
+  return i;
+}
+
 // Where the item starting at `start` ends: the next ',' outside a quoted
-// string. Npos where the item holds a byte of the shapes GMime reads
-// differently or that need its recovery: comments, groups, routes, quoted
-// pairs, literals, 8-bit text, or a quote not closed. Inside quotes
-// "()[]:;," are a name's text ("Doe, Jane (Finance)", as Exchange writes
-// names), which read_display_name() checks.
+// string (inside one, "()[]:;," are a name's text: "Doe, Jane (Finance)",
+// as Exchange writes names). Npos for a quoted string not closed or one
+// with a quoted pair, which GMime reads differently. Other bytes that make
+// the item one the reader declines (comments, groups, routes, literals,
+// 8-bit text) are in no class the checks of its parts take.
 std::size_t
 item_end(std::string_view value, std::size_t start)
 {
   auto end = start;
   for (;;) {
-    while (end < value.size() && (class_of(value[end]) & stop) == 0) {
-      ++end;
-    }
+    end = find_either(value, end, ',', '"');
     if (end == value.size() || value[end] == ',') {
       return end;
     }
-    if (value[end] != '"') {
-      return std::string_view::npos;
-    }
-    ++end;
-    while (end < value.size() && (class_of(value[end]) & quoted_stop) == 0) {
-      ++end;
-    }
+    end = find_either(value, end + 1, '"', '\\');
     if (end == value.size() || value[end] != '"') {
       return std::string_view::npos;
     }

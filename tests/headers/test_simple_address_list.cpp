@@ -146,6 +146,39 @@ TEST_CASE("simple address list: random values never disagree with GMime", "[head
   CHECK(taken > 2000);
 }
 
+// The reader finds an item's end (',' or '"') 16 bytes at a time, then
+// checks the item's parts: a byte it declines must be found wherever it is
+// in a long item, and a quote wherever it starts, in the first block, the
+// last or the bytes after the last whole block.
+TEST_CASE("simple address list: a byte it declines is found at any place in a long item", "[headers]")
+{
+  const std::string item = "Jane Marie Doe-Smith <jane.marie.doe-smith@mail.example.com>";
+  for (const char c : std::string("()[]:;\\\0\xc3", 9)) {
+    for (std::size_t at = 0; at <= item.size(); ++at) {
+      const auto value = "a@example.org, " + item.substr(0, at) + c + item.substr(at);
+      INFO("byte " << int(static_cast<unsigned char>(c)) << " at " << at);
+      detail::SimplePrefix prefix;
+      CHECK_FALSE(detail::parse_simple_address_list(value, &prefix));
+      CHECK(prefix.end == 14); // the second item, after "a@example.org,"
+      CHECK(prefix.mailboxes.size() == 1);
+    }
+  }
+  // Inside quotes only '\\' and 8-bit bytes are; ',' and "()[]:;" are text.
+  const std::string quoted = "\"Doe-Smith, Jane Marie (Finance) [HR]: x; y\"";
+  for (std::size_t at = 1; at < quoted.size(); ++at) {
+    for (const char c : std::string("\\\xc3")) {
+      const auto value = quoted.substr(0, at) + c + quoted.substr(at) + " <j@example.com>";
+      INFO("byte " << int(static_cast<unsigned char>(c)) << " at " << at);
+      CHECK_FALSE(detail::parse_simple_address_list(value));
+    }
+    for (const char c : std::string(",()[]:;")) {
+      const auto value = quoted.substr(0, at) + c + quoted.substr(at) + " <j@example.com>";
+      INFO("byte " << c << " at " << at);
+      CHECK(agrees(value));
+    }
+  }
+}
+
 // A list it declines part way is read item by item from the item declined:
 // what it took before stays taken, once.
 TEST_CASE("simple address list: a value declined part way leaves the items before the one "
