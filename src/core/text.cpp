@@ -56,8 +56,12 @@ istarts_with(std::string_view s, std::string_view prefix)
 std::string_view
 domain_part(std::string_view address)
 {
-  const auto at = address.rfind('@');
-  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+  // memrchr (glibc): rfind() steps back a byte at a time, and this runs
+  // three times for each address of a finding.
+  const auto* at = address.empty() ? nullptr
+                                   : static_cast<const char*>(
+                                       memrchr(address.data(), '@', address.size()));
+  return at == nullptr ? std::string_view{} : address.substr(at - address.data() + 1);
 }
 
 std::string_view

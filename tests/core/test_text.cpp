@@ -106,6 +106,23 @@ TEST_CASE("text: header field names", "[core]")
   CHECK(text::header_field_name_length("From sender@example.org Mon") == 0);
 }
 
+TEST_CASE("text: an address's domain is what follows its last '@'", "[core]")
+{
+  CHECK(text::domain_part("a@mail.example.com") == "mail.example.com");
+  CHECK(text::domain_part("\"a@b\"@example.org") == "example.org");
+  CHECK(text::domain_part("a@") == "");
+  CHECK(text::domain_part("@example.net") == "example.net");
+  CHECK(text::domain_part("no-domain") == "");
+  CHECK(text::domain_part("") == "");
+  // The last '@' at every place of a long address, and none at all.
+  const std::string local(70, 'x');
+  for (std::size_t at = 0; at <= local.size(); ++at) {
+    const auto address = local.substr(0, at) + "@" + local.substr(at);
+    CHECK(text::domain_part(address) == std::string_view(address).substr(at + 1));
+    CHECK(text::domain_part(std::string_view(address).substr(0, at)).empty());
+  }
+}
+
 TEST_CASE("text: JSON output gets C1 and bidi controls as escapes, nothing else changed",
           "[core]")
 {
