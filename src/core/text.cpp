@@ -83,6 +83,21 @@ std::size_t
 header_field_name_length(std::string_view line)
 {
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time (it runs for every header line): a name's bytes are
+  // 33 to 126 (signed, so 8-bit bytes are below 33) but ':'.
+  const auto low = _mm_set1_epi8(32), high = _mm_set1_epi8(127), colon = _mm_set1_epi8(':');
+  for (; line.size() - i >= 16; i += 16) {
+    const auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
+    const auto name = _mm_andnot_si128(
+      _mm_cmpeq_epi8(chunk, colon),
+      _mm_and_si128(_mm_cmpgt_epi8(chunk, low), _mm_cmplt_epi8(chunk, high)));
+    if (const auto other = ~static_cast<unsigned>(_mm_movemask_epi8(name)) & 0xFFFFu) {
+      i += static_cast<std::size_t>(__builtin_ctz(other));
+      break;
+    }
+  }
+#endif
   while (i < line.size() && line[i] >= 33 && line[i] <= 126 && line[i] != ':') {
     ++i;
   }

@@ -104,6 +104,27 @@ TEST_CASE("text: header field names", "[core]")
   CHECK(text::header_field_name_length("X-Broken line without colon") == 0);
   CHECK(text::header_field_name_length(": no name") == 0);
   CHECK(text::header_field_name_length("From sender@example.org Mon") == 0);
+  // Every byte at every place of a long name (16 bytes are read at a time),
+  // against the rule read a byte at a time.
+  const auto by_byte = [](std::string_view line) -> std::size_t {
+    std::size_t i = 0;
+    while (i < line.size() && line[i] >= 33 && line[i] <= 126 && line[i] != ':') {
+      ++i;
+    }
+    const auto name = i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+      ++i;
+    }
+    return name > 0 && i < line.size() && line[i] == ':' ? name : 0;
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string line = std::string(40, 'X') + " : value";
+      line[at] = static_cast<char>(byte);
+      INFO("byte " << byte << " at " << at);
+      CHECK(text::header_field_name_length(line) == by_byte(line));
+    }
+  }
 }
 
 TEST_CASE("text: an address's domain is what follows its last '@'", "[core]")
