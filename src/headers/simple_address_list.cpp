@@ -117,6 +117,63 @@ is_simple_addr_spec(std::string_view s)
   return true;
 }
 
+// The text of `phrase` where it is one encoded word "=?UTF-8?B?...?=" (any
+// case) of plain base64: the padding, if any, at its end only, no bits left
+// over. Nullopt for anything else, which GMime decodes. Most encoded names
+// of a wide list are written so, and GMime's phrase decoder cost 3,000
+// instructions a name (a tenth of what reading a corporate list costs).
+std::optional<std::string>
+decode_base64_word(std::string_view phrase)
+{
+  constexpr std::string_view k_prefix = "=?utf-8?b?";
+  if (phrase.size() <= k_prefix.size() + 2 || !phrase.ends_with("?=")
+      || !text::iequals(phrase.substr(0, k_prefix.size()), k_prefix)) {
+    return std::nullopt;
+  }
+  const auto data = phrase.substr(k_prefix.size(), phrase.size() - k_prefix.size() - 2);
+  if (data.size() % 4 != 0) {
+    return std::nullopt;
+  }
+  const auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+  };
+  const std::size_t padding = data.ends_with("==") ? 2 : data.ends_with('=') ? 1 : 0;
+  int last = 0;
+  for (const char c : data.substr(0, data.size() - padding)) {
+    if ((last = value(c)) < 0) {
+      return std::nullopt;
+    }
+  }
+  if ((padding == 1 && (last & 3) != 0) || (padding == 2 && (last & 15) != 0)) {
+    return std::nullopt;
+  }
+  std::string out(data.size() / 4 * 3, '\0');
+  gint state = 0;
+  guint save = 0;
+  out.resize(gmime().g_base64_decode_step(data.data(), data.size(),
+                                          reinterpret_cast<guchar*>(out.data()), &state, &save));
+  return out;
+}
+
+// Whether `s` holds a control character (GMime's address parser trims some
+// of them, "\f", that text::trim keeps).
+bool
+has_control(std::string_view s)
+{
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
 // The phrase before '<'. Words of atext separated by spaces (GMime keeps the
 // phrase's own spacing, so tabs and folds, which it also keeps, are left to
 // it), or one quoted string without quoted pairs, line breaks or '@' (a
@@ -154,18 +211,20 @@ read_display_name(std::string_view phrase_text, std::string& name)
     return true;
   }
   init_gmime();
+  if (const auto word = decode_base64_word(phrase_text);
+      word && text::is_valid_utf8(*word) && !has_control(*word)) {
+    name.assign(text::trim(*word));
+    return true;
+  }
   const std::string raw(phrase_text);
   char* decoded = gmime().g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
   if (decoded == nullptr) {
     return false;
   }
-  // Control characters decoded from a damaged word: GMime's address parser
-  // trims some of them ("\f") that text::trim keeps; left to GMime.
-  for (const char* c = decoded; *c != '\0'; ++c) {
-    if (static_cast<unsigned char>(*c) < 0x20 || *c == 0x7f) {
-      gmime().g_free(decoded);
-      return false;
-    }
+  // Control characters decoded from a damaged word: left to GMime.
+  if (has_control(decoded)) {
+    gmime().g_free(decoded);
+    return false;
   }
   name = text::to_valid_utf8(text::trim(decoded));
   gmime().g_free(decoded);

@@ -41,6 +41,7 @@ def fields():
             [f'"Doe{i}, Jane (Dept)" <j{i}@example.com>' for i in range(200)]
             + ["Ann Lee [Sales] <ann@example.com>", "e-mail <'bo'@example.com>",
                "x@[192.0.2.1]", "a@b@example.com", "=?utf-8?q?Zo=C3=AB?= <z@example.com>",
+               "=?UTF-8?B?RG9lLCAgSsO8cmc=?= <d@example.com>", "=?utf-8?b?QR==?= <q@example.com>",
                "Lee [ <l@example.com>", "[x] y@example.com <w@example.com>",
                "<a@example.com> b@example.com", "Doe, Jane <jd@example.com>"]),
     }
