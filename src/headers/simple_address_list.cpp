@@ -156,7 +156,7 @@ decode_base64_word(std::string_view phrase)
   if ((padding == 1 && (last & 3) != 0) || (padding == 2 && (last & 15) != 0)) {
     return std::nullopt;
   }
-  std::string out(data.size() / 4 * 3, '\0');
+  std::string out(data.size() / 4 * 3 + 3, '\0'); // what GLib asks of the buffer
   gint state = 0;
   guint save = 0;
   out.resize(gmime().g_base64_decode_step(data.data(), data.size(),
