@@ -20,18 +20,14 @@ namespace {
 // of comparisons.
 enum : unsigned char
 {
-  wsp = 1,        // SP HT CR LF
-  atext_dot = 2,  // RFC 5322 atext, ASCII only, or '.': a dot-atom's bytes
-  label_dot = 4,  // a host name's: letters, digits, '-', '.'
-  phrase = 8,     // an unquoted display name's: atext or ' '
-  qtext = 16,     // a quoted display name's: ' ' to '~' but '"' '\\' '@'
+  atext_dot = 1, // RFC 5322 atext, ASCII only, or '.': a dot-atom's bytes
+  label_dot = 2, // a host name's: letters, digits, '-', '.'
+  phrase = 4,    // an unquoted display name's: atext or ' '
+  qtext = 8,     // a quoted display name's: ' ' to '~' but '"' '\\' '@'
 };
 
 constexpr auto classes = [] {
   std::array<unsigned char, 256> t{};
-  for (const char c : std::string_view(" \t\r\n")) {
-    t[static_cast<unsigned char>(c)] |= wsp;
-  }
   for (int c = 0; c < 256; ++c) {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
                        || (c >= '0' && c <= '9');
@@ -58,18 +54,6 @@ unsigned char
 class_of(char c)
 {
   return classes[static_cast<unsigned char>(c)];
-}
-
-std::string_view
-trim_wsp(std::string_view s)
-{
-  while (!s.empty() && (class_of(s.front()) & wsp) != 0) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (class_of(s.back()) & wsp) != 0) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 // Whether every byte of `s` is of class `what`: one AND a byte, no branch.
@@ -127,7 +111,7 @@ decode_base64_word(std::string_view phrase)
 {
   constexpr std::string_view k_prefix = "=?utf-8?b?";
   if (phrase.size() <= k_prefix.size() + 2 || !phrase.ends_with("?=")
-      || !text::iequals(phrase.substr(0, k_prefix.size()), k_prefix)) {
+      || !text::istarts_with(phrase, k_prefix)) {
     return std::nullopt;
   }
   const auto data = phrase.substr(k_prefix.size(), phrase.size() - k_prefix.size() - 2);
@@ -178,7 +162,8 @@ has_control(std::string_view s)
 // phrase's own spacing, so tabs and folds, which it also keeps, are left to
 // it), or one quoted string without quoted pairs, line breaks or '@' (a
 // name that looks like an address is left to GMime and its recovery). Encoded
-// words are decoded by GMime's own phrase decoder.
+// words are decoded by GMime's own phrase decoder, but for one plain UTF-8
+// base64 word (decode_base64_word()).
 bool
 read_display_name(std::string_view phrase_text, std::string& name)
 {
@@ -211,23 +196,21 @@ read_display_name(std::string_view phrase_text, std::string& name)
     return true;
   }
   init_gmime();
-  if (const auto word = decode_base64_word(phrase_text);
-      word && text::is_valid_utf8(*word) && !has_control(*word)) {
-    name.assign(text::trim(*word));
-    return true;
-  }
-  const std::string raw(phrase_text);
-  char* decoded = gmime().g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
-  if (decoded == nullptr) {
-    return false;
+  auto decoded = decode_base64_word(phrase_text);
+  if (!decoded || !text::is_valid_utf8(*decoded) || has_control(*decoded)) {
+    const std::string raw(phrase_text);
+    char* by_gmime = gmime().g_mime_utils_header_decode_phrase(nullptr, raw.c_str());
+    if (by_gmime == nullptr) {
+      return false;
+    }
+    decoded = std::string(by_gmime);
+    gmime().g_free(by_gmime);
   }
   // Control characters decoded from a damaged word: left to GMime.
-  if (has_control(decoded)) {
-    gmime().g_free(decoded);
+  if (has_control(*decoded)) {
     return false;
   }
-  name = text::to_valid_utf8(text::trim(decoded));
-  gmime().g_free(decoded);
+  name = text::to_valid_utf8(text::trim(*decoded));
   return true;
 }
 
@@ -289,7 +272,7 @@ read_simple(std::string_view value, std::vector<Mailbox>& out, std::size_t& decl
       declined = start;
       return false;
     }
-    const auto item = trim_wsp(value.substr(start, end - start));
+    const auto item = text::trim(value.substr(start, end - start));
     const auto item_start = start;
     start = end + 1;
     if (item.empty()) {
@@ -300,7 +283,7 @@ read_simple(std::string_view value, std::vector<Mailbox>& out, std::size_t& decl
     if (item.back() == '>') {
       const auto open = item.find('<');
       if (open == std::string_view::npos
-          || !read_display_name(trim_wsp(item.substr(0, open)), name)) {
+          || !read_display_name(text::trim(item.substr(0, open)), name)) {
         declined = item_start;
         return false;
       }
