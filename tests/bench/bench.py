@@ -466,6 +466,10 @@ def run(args):
     """Each corpus given in turn (the default and the corporate profile)."""
     if args.cold and not os.access(DROP_CACHES, os.W_OK):
         sys.exit("bench: --cold drops the page cache through %s: run as root" % DROP_CACHES)
+    if args.cold and args.reference:
+        sys.exit("bench: --reference is timed in warm runs only; leave out --cold")
+    if args.reference and not os.access(args.reference, os.X_OK):
+        sys.exit("bench: --reference %s: not an executable" % args.reference)
     with busy_processes(args.hogs):
         for corpus in args.dir:
             if args.cold:
@@ -550,11 +554,19 @@ def run_one(args, corpus):
     scan = lambda name, target, extra=(): Command(
         name, [binary, "scan", target, "--db", path, "--quiet"] + list(extra), (0, 1),
         prepare=remover(path))
+    # --reference: another build timed in the same rounds, so that "no
+    # slower than before" does not depend on how fast the host is today.
+    ref_path = os.path.join(db, "r.db")
+    reference = lambda name, target: (
+        [Command(name, [os.path.abspath(args.reference), "scan", target, "--db", ref_path,
+                        "--quiet"], (0, 1), prepare=remover(ref_path))]
+        if args.reference else [])
     print("mbox:")
     measure_group([Command("cat (read every byte)", "cat %s" % mbox),
                    Command("grep -c '^From '", ["grep", "-c", "^From ", mbox], (0, 1), True),
                    scan("ccaudit scan", mbox),
-                   scan("ccaudit scan --jobs 1", mbox, ["--jobs", "1"])], args.repeat, res)
+                   scan("ccaudit scan --jobs 1", mbox, ["--jobs", "1"])]
+                  + reference("reference scan", mbox), args.repeat, res)
     if not args.no_python:
         res["python mbox"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), mbox])[:2]
         print("  %-40s %8.3f s" % ("python mailbox+email (1 run)", res["python mbox"][0]))
@@ -566,6 +578,7 @@ def run_one(args, corpus):
         group.append(Command("mblaze mlist | mhdr -h to:cc", "mlist %s | mhdr -h to:cc" % maildir))
     group += [scan("ccaudit scan (Maildir)", maildir),
               scan("ccaudit scan --jobs 1 (Maildir)", maildir, ["--jobs", "1"])]
+    group += reference("reference scan (Maildir)", maildir)
     measure_group(group, args.repeat, res)
     if os.path.isdir(files):
         print("one file per message (an export's folders):")
@@ -576,6 +589,7 @@ def run_one(args, corpus):
                                  "find %s -type f | mhdr -h to:cc" % files))
         group += [scan("ccaudit scan (files)", files),
                   scan("ccaudit scan --jobs 1 (files)", files, ["--jobs", "1"])]
+        group += reference("reference scan (files)", files)
         measure_group(group, args.repeat, res)
     if not args.no_python:
         res["python maildir"] = timed([sys.executable, os.path.join(HERE, "python_baseline.py"), maildir])[:2]
@@ -616,6 +630,11 @@ def run_one(args, corpus):
         line("Maildir: python / ccaudit", r, ">= 50", r >= 50)
     peak = max(v[1] for k, v in res.items() if k.startswith("ccaudit")) / 1024
     line("ccaudit peak RSS, MiB (all runs)", peak, "<= 64", peak <= 64)
+    for layout, suffix in (("mbox", ""), ("Maildir", " (Maildir)"), ("files", " (files)")):
+        if "reference scan" + suffix in res:
+            r = res["ccaudit scan" + suffix][0] / res["reference scan" + suffix][0]
+            print("  %-52s %7.2f   (under 1: this build is the faster)"
+                  % ("%s: ccaudit / reference build" % layout, r))
 
 
 def rescan(args):
@@ -1290,6 +1309,9 @@ def main():
     r.add_argument("--repeat", type=int, default=3)
     r.add_argument("--no-python", action="store_true")
     r.add_argument("--rss", help="a larger corpus, for peak RSS")
+    r.add_argument("--reference", metavar="CCAUDIT",
+                   help="another build (an earlier commit's) timed in the same rounds, "
+                        "compared with --ccaudit (warm runs only)")
     r.add_argument("--cold", action="store_true",
                    help="drop the page cache before every command (root) and compare with "
                         "head -c 4096 run 16 at a time and mblaze")
